@@ -1,0 +1,51 @@
+# gigwatch: the two set-up commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PORT ?= 8501
+
+# uv: the one on PATH, else a private copy installed into .tools/ on first use.
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := $(CURDIR)/.tools/bin/uv
+endif
+
+.PHONY: demo test test-chaos run lint bench install install-dev clean-demo
+
+$(CURDIR)/.tools/bin/uv:
+	@echo "uv not found: installing it into .tools/ (python3 -m venv + pip install uv)"
+	python3 -m venv .tools && .tools/bin/pip install --quiet uv
+
+install: $(if $(filter $(CURDIR)/.tools/bin/uv,$(UV)),$(UV))
+	$(UV) sync --locked --no-dev
+
+install-dev: $(if $(filter $(CURDIR)/.tools/bin/uv,$(UV)),$(UV))
+	$(UV) sync --locked
+
+## Build the demo lake (data/demo/) and serve the dashboard at http://localhost:$(PORT)
+demo: install
+	$(UV) run --no-sync gigwatch demo
+	@echo "gigwatch demo dashboard: http://localhost:$(PORT)"
+	$(UV) run --no-sync gigwatch dashboard --lake demo --port $(PORT)
+
+## Run the whole test suite (browser and PostgreSQL tests skip, with a reason, when absent)
+test: install-dev
+	$(UV) run --no-sync pytest -m "not chaos"
+
+## The heavy fault tests (kill -9, lock contention, PostgreSQL restarts)
+test-chaos: install-dev
+	$(UV) run --no-sync pytest -m chaos
+
+## The real service: scheduler plus dashboard on the real lake (data/gigwatch/)
+run: install
+	$(UV) run --no-sync gigwatch init
+	$(UV) run --no-sync gigwatch serve --port $(PORT)
+
+lint: install-dev
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync mypy
+
+## Benchmarks: prints every figure as JSON (see README "Performance")
+bench: install-dev
+	$(UV) run --no-sync gigwatch bench --json
+
+clean-demo:
+	rm -rf data/demo

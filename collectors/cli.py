@@ -1,0 +1,273 @@
+"""The `gigwatch` command line: one entry point for setting up, collecting, importing and serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="gigwatch: monitor advertised pay, work availability and payment delays on AI-training platforms.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+reports_app = typer.Typer(help="Payment reports: import a union's export.", no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
+
+LakeOption = Annotated[
+    str | None,
+    typer.Option("--lake", help="Which lake: 'gigwatch' (real data, the default) or 'demo'."),
+]
+DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
+
+
+def _settings(lake: str | None = None):  # type: ignore[no-untyped-def]
+    from collectors.config import ConfigError, load_settings
+
+    try:
+        return load_settings(lake=lake)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def _store(lake: str | None = None):  # type: ignore[no-untyped-def]
+    from collectors.store import get_store
+
+    return get_store(_settings(lake))
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+@app.command()
+def init(lake: LakeOption = None) -> None:
+    """Create the lake (if needed) and apply pending migrations."""
+    from collectors.store import Store
+
+    settings = _settings(lake)
+    store = Store(settings)
+    applied = store.migrate()
+    from collectors.store.reference import load_reference_data
+
+    load_reference_data(store)
+    typer.echo(f"lake '{settings.lake}' at {settings.catalog} (files: {settings.files_path})")
+    typer.echo(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
+
+
+@app.command()
+def demo(
+    rebuild: Annotated[bool, typer.Option(help="Delete and rebuild the demo lake.")] = False,
+    serve: Annotated[bool, typer.Option(help="Serve the dashboard on the demo lake afterwards.")] = False,
+    port: Annotated[int, typer.Option(help="Dashboard port.")] = 8501,
+    days: Annotated[int, typer.Option(help="Days of daily history to generate.")] = 600,
+) -> None:
+    """Build the demo lake (data/demo/: fictional 'Demo' platforms), then optionally serve it."""
+    from collectors.demo import build_demo, demo_is_built
+
+    settings = _settings("demo")
+    if rebuild and settings.catalog_kind == "sqlite" and settings.lake_dir.exists():
+        shutil.rmtree(settings.lake_dir)
+    if demo_is_built(settings):
+        typer.echo(f"demo lake already built at {settings.lake_dir} (use --rebuild to start over)")
+    else:
+        summary = build_demo(settings, days=days)
+        typer.echo(f"built the demo lake at {settings.lake_dir}: {summary}")
+    if serve:
+        dashboard(lake="demo", port=port)
+
+
+@app.command()
+def dashboard(
+    lake: LakeOption = None,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to bind.")] = "localhost",
+) -> None:
+    """Serve the Streamlit dashboard."""
+    settings = _settings(lake)
+    env = {**os.environ, "GIGWATCH_LAKE": settings.lake, "GIGWATCH_DATA_DIR": str(settings.data_dir)}
+    from collectors.store import get_store
+
+    get_store(settings)  # migrate before serving, so pages never race to create tables
+    typer.echo(f"gigwatch dashboard ({'DEMO data' if settings.is_demo else 'real data'}): http://{address}:{port}")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        "--server.port", str(port), "--server.address", address,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@app.command()
+def schedule(
+    lake: LakeOption = None,
+    standby: Annotated[bool, typer.Option(help="Wait to take over when another scheduler leads.")] = False,
+) -> None:
+    """Run the collectors on their schedule, in the foreground (one scheduler per lake)."""
+    from collectors.scheduler import run_scheduler
+
+    raise typer.Exit(run_scheduler(_settings(lake), standby=standby) or 0)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Dashboard port.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to bind.")] = "localhost",
+) -> None:
+    """The real service: the scheduler and the dashboard on the real lake."""
+    settings = _settings("gigwatch")
+    _store("gigwatch")
+    scheduler = subprocess.Popen([sys.executable, "-m", "collectors.cli", "schedule", "--lake", settings.lake])
+    try:
+        dashboard(lake=settings.lake, port=port, address=address)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=30)
+
+
+@app.command()
+def collect(
+    source: Annotated[list[str] | None, typer.Option("--source", help="Source name (repeatable); default all enabled.")] = None,
+    lake: LakeOption = None,
+) -> None:
+    """Run one collection cycle now and print how each run went."""
+    from collectors.runner import collect as run_collect
+
+    runs = run_collect(source or None, _settings(lake))
+    failed = 0
+    for run in runs:
+        line = f"{run.source_name:32} {run.status:10} items={run.items_count:5}"
+        if run.error:
+            line += f"  {run.error[:160]}"
+        typer.echo(line)
+        failed += run.status == "failed"
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reparse(
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    lake: LakeOption = None,
+) -> None:
+    """Re-derive listing history from the kept raw responses (after a parser fix), idempotently."""
+    from collectors.reparse import reparse as run_reparse
+
+    for line in run_reparse(_store(lake), source=source):
+        typer.echo(line)
+
+
+@app.command()
+def pay(
+    text: Annotated[str, typer.Argument(help="Pay as published, e.g. 'Up to $40 per hour'.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    on: Annotated[str | None, typer.Option(help="Date for currency conversion (YYYY-MM-DD); default today.")] = None,
+) -> None:
+    """Parse a pay string and show its normalisation and hourly USD equivalent."""
+    from dataclasses import asdict
+
+    from collectors.pay import format_pay, parse_pay, to_hourly_usd
+
+    parsed = parse_pay(text)
+    when = date.fromisoformat(on) if on else date.today()
+    hourly = to_hourly_usd(parsed, on=when) if parsed else None
+    if as_json:
+        typer.echo(json.dumps({
+            "text": text,
+            "pay": asdict(parsed) if parsed else None,
+            "hourly_usd": asdict(hourly) if hourly else None,
+        }, ensure_ascii=False))
+        return
+    if parsed is None:
+        typer.echo("no pay stated")
+        return
+    typer.echo(f"pay:        {format_pay(parsed)}")
+    for field in ("min", "max", "currency", "unit", "approximate", "up_to", "at_least"):
+        typer.echo(f"{field + ':':11} {getattr(parsed, field)}")
+    if hourly is None:
+        typer.echo("hourly USD: not comparable (per-unit pay or unknown currency)")
+    else:
+        typer.echo(f"hourly USD: {hourly.min} – {hourly.max}")
+        for assumption in hourly.assumptions:
+            typer.echo(f"  assumes {assumption}")
+
+
+@app.command()
+def parse(
+    kind: Annotated[str, typer.Argument(help="Source format, e.g. greenhouse, lever, ashby, mercor.")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A saved response.")],
+    on: Annotated[str | None, typer.Option(help="Date for currency conversion (YYYY-MM-DD).")] = None,
+) -> None:
+    """Print the records a saved response yields, as JSON lines."""
+    from collectors.records import ParseError
+    from collectors.sources.cli_parse import parse_file
+
+    try:
+        for row in parse_file(kind, file, on=date.fromisoformat(on) if on else None):
+            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+    except (ParseError, KeyError) as exc:
+        raise _fail(f"{file}: {exc}") from exc
+
+
+@reports_app.command("import")
+def reports_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or JSON export.")],
+    lake: LakeOption = None,
+) -> None:
+    """Import payment reports (CSV or JSON array); prints what happened to each row."""
+    from collectors.reports.importer import run_import_cli
+
+    raise typer.Exit(run_import_cli(file, _settings(lake)))
+
+
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="Where to write the public tables.")],
+    lake: LakeOption = None,
+    snapshot: Annotated[int | None, typer.Option(help="DuckLake snapshot id to export (default: latest).")] = None,
+) -> None:
+    """Export the public tables (CSV and Parquet, with the data dictionary); no personal data."""
+    from collectors.export import export_public
+
+    for path in export_public(_store(lake), directory, snapshot_id=snapshot):
+        typer.echo(str(path))
+
+
+@app.command()
+def maintain(
+    lake: LakeOption = None,
+    expire_older_than_days: Annotated[int | None, typer.Option(help="Also expire snapshots older than N days (breaks permalinks to them).")] = None,
+) -> None:
+    """Compact the lake: flush inlined rows to Parquet and merge small files (snapshots are kept)."""
+    from collectors.store.maintenance import maintain as run_maintain
+
+    for line in run_maintain(_store(lake), expire_older_than_days=expire_older_than_days):
+        typer.echo(line)
+
+
+@app.command()
+def bench(
+    as_json: Annotated[bool, typer.Option("--json", help="Print figures as JSON.")] = False,
+    quick: Annotated[bool, typer.Option(help="A small run to check the benchmark works.")] = False,
+) -> None:
+    """Measure ingest, query latency, memory, storage growth, collection cycle and pay parsing."""
+    from collectors.bench import run_bench
+
+    figures = run_bench(quick=quick)
+    typer.echo(json.dumps(figures, indent=None if as_json else 2))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The records that source parsers yield: one `ListingRecord` per advertised listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from collectors.pay import Pay
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRecord:
+    """What one listing says at one moment, as parsed from one response (pure data)."""
+
+    external_id: str  # the platform's own id, stable across scrapes
+    title: str
+    url: str | None = None  # the public page a reader can open
+    location: str | None = None
+    is_remote: bool | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2 when the listing names exactly one country
+    employment_type: str | None = None  # contract, full_time, part_time, ... as published
+    department: str | None = None
+    pay_text: str | None = None  # the pay exactly as published (text or a rendering of the fields)
+    pay: Pay | None = None  # None when the listing states no pay
+    hours_per_week: float | None = None  # when the listing states it (Mercor's hoursPerWeek)
+    description_sha256: str | None = None  # hash of the description text, to detect edits
+    posted_at: datetime | None = None
+
+
+class ParseError(ValueError):
+    """A response does not have the shape its parser knows. Never read as 'no listings'."""

@@ -1,0 +1,127 @@
+"""Alignerr's public jobs API (`www.alignerr.com/api/jobs?limit=<n>&offset=<n>`).
+
+The answer is `{"jobs": [{id, title, description, pay, location, applyUrl, category,
+originalCategory}], "limit", "offset", "total"}`; `collect` pages with `offset` until `total`.
+An older v1 answered a bare array of `{id, name, isActive, absolute_url, location, category,
+jobType}` (inactive jobs skipped); it is still read.
+
+Pay is the published chip text `pay` ("$40-120/hr") through `collectors.pay.parse_pay`.
+Public page: `https://www.alignerr.com/jobs/<id>` (`applyUrl` is that path). The job page itself
+(`__NEXT_DATA__`, with numeric hourly bounds) is the `alignerr_page` kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from collectors.pay import parse_pay
+from collectors.records import ListingRecord, ParseError
+from collectors.sources import _common as c
+from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
+
+KIND = "alignerr"
+SITE = "https://www.alignerr.com"
+PAGE_SIZE = 120
+MAX_PAGES = 200
+
+
+def parse(
+    body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
+) -> list[ListingRecord]:
+    document = c.load_json(body, KIND)
+    if isinstance(document, Mapping) and "jobs" in document:
+        jobs = c.require_objects(c.require_list(document, "jobs", KIND), KIND, "jobs")
+        return [_record(job) for job in jobs]
+    if isinstance(document, list):  # v1
+        jobs = c.require_objects(document, KIND, "jobs")
+        return [_record(job) for job in jobs if job.get("isActive") is not False]
+    raise ParseError(
+        f"{KIND}: expected {{jobs, limit, offset, total}} or a v1 array; got {c.keys_seen(document)}"
+    )
+
+
+def page_info(body: bytes) -> tuple[int, int | None]:
+    """(number of jobs in this page, `total`), for paging. `total` is None for the v1 array."""
+    document = c.load_json(body, KIND)
+    if isinstance(document, list):
+        return len(document), None
+    if not isinstance(document, Mapping) or "jobs" not in document:
+        raise ParseError(f"{KIND}: expected {{jobs, total}}, got {c.keys_seen(document)}")
+    total = document.get("total")
+    if isinstance(total, bool) or not isinstance(total, int):
+        raise ParseError(f"{KIND}: `total` is {total!r}, not an integer")
+    return len(c.require_list(document, "jobs", KIND)), total
+
+
+def job_url(job_id: str, apply_url: str | None = None) -> str:
+    if apply_url:
+        return urljoin(SITE + "/", apply_url)
+    return f"{SITE}/jobs/{job_id}"
+
+
+def _record(job: Mapping[str, Any]) -> ListingRecord:
+    job_id = c.external_id(job.get("id"), KIND)
+    title = c.text_field(job.get("title")) or c.text_field(job.get("name"))
+    if title is None:
+        raise ParseError(f"{KIND}: job {job_id} has no title")
+    pay_text = c.text_field(job.get("pay"))
+    pay = parse_pay(pay_text) if pay_text else None
+    location = c.text_field(job.get("location"))
+    description = job.get("description")
+    return ListingRecord(
+        external_id=job_id,
+        title=title,
+        url=c.text_field(job.get("absolute_url"))
+        or job_url(job_id, c.text_field(job.get("applyUrl"))),
+        location=location,
+        is_remote=c.mentions_remote(location),
+        country=None,
+        employment_type=c.text_field(job.get("jobType")),
+        department=c.text_field(job.get("category")) or c.text_field(job.get("originalCategory")),
+        pay_text=pay_text if pay is not None else None,
+        pay=pay,
+        description_sha256=c.description_sha256(
+            c.html_to_text(description) if isinstance(description, str) else None
+        ),
+        posted_at=None,
+    )
+
+
+def _with_offset(url: str, offset: int, limit: int) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query["offset"] = str(offset)
+    query.setdefault("limit", str(limit))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
+    """GET pages with `offset` += the page's size until `total` is reached.
+
+    An empty page before `total` (the list shrank while paging) or MAX_PAGES pages stops the loop
+    with `complete=False`, and a warning says how many of `total` were seen.
+    """
+    limit = int(source.options.get("limit", PAGE_SIZE))
+    records: list[ListingRecord] = []
+    responses: list[Fetched] = []
+    warnings: list[str] = []
+    offset = 0
+    complete = True
+    for _page in range(MAX_PAGES):
+        fetched = await fetcher.get(_with_offset(source.url, offset, limit))
+        responses.append(fetched)
+        records.extend(parse(fetched.body, url=fetched.url, options=source.options))
+        count, total = page_info(fetched.body)
+        offset += count
+        if total is None or offset >= total:
+            break
+        if count == 0:
+            warnings.append(f"empty page at offset {offset} before total {total}")
+            complete = False
+            break
+    else:
+        warnings.append(f"stopped after {MAX_PAGES} pages at offset {offset}")
+        complete = False
+    return CollectResult(records=records, responses=responses, complete=complete, warnings=warnings)

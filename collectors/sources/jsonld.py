@@ -1,0 +1,217 @@
+"""schema.org `JobPosting` in an HTML page's `<script type="application/ld+json">` blocks.
+
+Used for job detail pages: Mercor (`work.mercor.com/jobs/<listingId>/<slug>`), Ashby job pages and
+any site that publishes JobPosting markup. A page can carry several blocks (Organization,
+BreadcrumbList, ...), and a block can be an array or an `@graph`; every JobPosting found becomes a
+record. A body that is itself JSON (an extracted ld+json object) is read the same way.
+
+Pay comes from `baseSalary` (or `estimatedSalary`) through `collectors.pay.from_jsonld_salary`,
+which normalises non-standard `unitText` such as Mercor's "HOURLY". `pay_text` renders the fields
+as published ("USD 35–45 per HOURLY"), so the raw unit stays visible.
+
+The record's id is `identifier.value` (Mercor: the listingId), else the posting's `url`, else the
+page's canonical URL. A page with no JobPosting raises ParseError naming the `@type`s it did have.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from collectors.pay import from_jsonld_salary
+from collectors.records import ListingRecord, ParseError
+from collectors.sources import _common as c
+from collectors.sources._collect import gather_pages
+from collectors.sources.base import CollectResult, Fetcher, SourceConfig
+
+KIND = "jsonld"
+
+
+def parse(
+    body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
+) -> list[ListingRecord]:
+    text = body.decode("utf-8", "replace")
+    canonical: str | None = None
+    blocks: list[Any] = []
+    invalid = 0
+    if text.lstrip().startswith(("{", "[")):
+        blocks.append(c.load_json(body, KIND))
+    else:
+        page = c.soup(text)
+        for script in page.find_all("script"):
+            script_type = str(script.get("type") or "").split(";")[0].strip().lower()
+            if script_type != "application/ld+json":
+                continue
+            try:
+                blocks.append(json.loads(script.string or script.get_text() or ""))
+            except json.JSONDecodeError:
+                invalid += 1
+        link = page.find("link", rel="canonical")
+        meta = page.find("meta", property="og:url")
+        canonical = (
+            c.text_field(link.get("href")) if link is not None else None
+        ) or (c.text_field(meta.get("content")) if meta is not None else None)
+    postings: list[Mapping[str, Any]] = []
+    types_seen: list[str] = []
+    for block in blocks:
+        for node in _nodes(block):
+            node_types = _types(node)
+            types_seen.extend(node_types)
+            if "JobPosting" in node_types:
+                postings.append(node)
+    if not postings:
+        raise ParseError(
+            f"{KIND}: no schema.org JobPosting in {len(blocks)} ld+json block(s)"
+            + (f" ({invalid} more were not valid JSON)" if invalid else "")
+            + f"; @types seen: {', '.join(sorted(set(types_seen))) or 'none'}"
+        )
+    page_url = canonical or url
+    return [_record(posting, page_url, single=len(postings) == 1) for posting in postings]
+
+
+def _nodes(value: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(value, list):
+        for item in value:
+            yield from _nodes(item)
+    elif isinstance(value, Mapping):
+        yield value
+        if "@graph" in value:
+            yield from _nodes(value["@graph"])
+
+
+def _types(node: Mapping[str, Any]) -> list[str]:
+    value = node.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return [v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)]
+
+
+def _record(posting: Mapping[str, Any], page_url: str | None, *, single: bool) -> ListingRecord:
+    title = c.text_field(posting.get("title")) or c.text_field(posting.get("name"))
+    if title is None:
+        raise ParseError(f"{KIND}: a JobPosting has no title")
+    own_url = c.text_field(posting.get("url"))
+    url = own_url or (page_url if single else None)
+    listing_id = _identifier(posting.get("identifier")) or url
+    if listing_id is None:
+        raise ParseError(
+            f"{KIND}: JobPosting {title!r} has no identifier, no url, and the page has no "
+            "canonical URL; pass the page URL"
+        )
+    salary = posting.get("baseSalary") or posting.get("estimatedSalary")
+    if isinstance(salary, list):
+        salary = salary[0] if salary else None
+    if salary is not None and not isinstance(salary, Mapping):
+        raise ParseError(f"{KIND}: baseSalary is {c.keys_seen(salary)}")
+    pay = from_jsonld_salary(salary)
+    location = _location(posting)
+    remote = str(posting.get("jobLocationType") or "").upper() == "TELECOMMUTE"
+    description = posting.get("description")
+    description_text = c.html_to_text(description) if isinstance(description, str) else ""
+    employment = posting.get("employmentType")
+    if isinstance(employment, list):
+        employment = ", ".join(str(e) for e in employment if e)
+    return ListingRecord(
+        external_id=listing_id,
+        title=title,
+        url=url,
+        location=location or ("Remote" if remote else None),
+        is_remote=True if remote else c.mentions_remote(location),
+        country=_country(posting),
+        employment_type=c.text_field(employment),
+        department=c.text_field(posting.get("occupationalCategory")),
+        pay_text=_render_salary(salary) if pay is not None else None,
+        pay=pay,
+        description_sha256=c.description_sha256(description_text),
+        posted_at=c.parse_datetime(posting.get("datePosted")),
+    )
+
+
+def _identifier(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        value = value.get("value")
+    if isinstance(value, int | str) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    return None
+
+
+def _places(posting: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    value = posting.get("jobLocation")
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, Mapping)]
+
+
+def _address(place: Mapping[str, Any]) -> Mapping[str, Any]:
+    address = place.get("address")
+    return address if isinstance(address, Mapping) else {}
+
+
+def _location(posting: Mapping[str, Any]) -> str | None:
+    texts = []
+    for place in _places(posting):
+        address = _address(place)
+        parts = [
+            c.text_field(address.get(key))
+            for key in ("addressLocality", "addressRegion", "addressCountry")
+        ]
+        text = ", ".join(p for p in parts if p)
+        if text:
+            texts.append(text)
+    return "; ".join(texts) or None
+
+
+def _country(posting: Mapping[str, Any]) -> str | None:
+    codes = set()
+    for place in _places(posting):
+        country = _address(place).get("addressCountry")
+        if isinstance(country, Mapping):
+            country = country.get("name")
+        codes.add(c.country_code(country))
+    requirements = posting.get("applicantLocationRequirements")
+    for requirement in requirements if isinstance(requirements, list) else [requirements]:
+        if isinstance(requirement, Mapping):
+            codes.add(c.country_code(requirement.get("name")))
+    codes.discard(None)
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _render_salary(salary: Mapping[str, Any] | None) -> str | None:
+    if not salary:
+        return None
+    currency = c.text_field(salary.get("currency")) or ""
+    value = salary.get("value")
+    if isinstance(value, Mapping):
+        low, high, single = value.get("minValue"), value.get("maxValue"), value.get("value")
+        unit = c.text_field(value.get("unitText")) or ""
+    else:
+        low = high = None
+        single = value
+        unit = c.text_field(salary.get("unitText")) or ""
+    if low is not None or high is not None:
+        amount = f"{_num(low)}–{_num(high)}" if low != high else _num(low)
+    else:
+        amount = _num(single)
+    return " ".join(p for p in (currency, amount, f"per {unit}" if unit else "") if p)
+
+
+def _num(value: Any) -> str:
+    number = c.number(value)
+    if number is None:
+        return "?" if value is None else str(value)
+    return f"{number:g}" if number.is_integer() else f"{number}"
+
+
+async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
+    """GET the page (or each page in `options.pages`) and read its JobPosting markup.
+
+    With several pages, a page that fails to fetch or has no JobPosting is a warning and makes the
+    result incomplete; the others are still kept. A single page's failure propagates.
+    """
+    pages = list(source.options.get("pages", [])) or [source.url]
+    if len(pages) == 1:
+        fetched = await fetcher.get(pages[0])
+        return CollectResult(
+            records=parse(fetched.body, url=fetched.url, options=source.options),
+            responses=[fetched],
+        )
+    return await gather_pages(fetcher, pages, parse, source.options)

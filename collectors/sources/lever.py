@@ -1,0 +1,128 @@
+"""Lever Postings API (`api.lever.co/v0/postings/<site>?mode=json`, EU: `api.eu.lever.co`).
+
+Used by Appen (`appen`), Welocalize (`weloglobal`), RWS TrainAI (`rws`). The list is a JSON array
+of postings; a single posting (`.../postings/<site>/<id>`) is an object; `&group=team` gives an
+array of `{title, postings}` groups. All three are read.
+
+Pay, in order: `salaryRange` (through `collectors.pay.from_lever_salary_range`), the free-text
+`salaryDescriptionPlain`, then a pay heading or pay sentence in the posting's text (`lists` such as
+"Compensation", `descriptionPlain`, `additionalPlain`). Otherwise None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from collectors.pay import Pay, format_pay, from_lever_salary_range, parse_pay
+from collectors.records import ListingRecord, ParseError
+from collectors.sources import _common as c
+from collectors.sources.base import CollectResult, Fetcher, SourceConfig
+
+KIND = "lever"
+
+_WORKPLACE_REMOTE = {"remote": True, "on-site": False, "onsite": False, "hybrid": False}
+
+
+def parse(
+    body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
+) -> list[ListingRecord]:
+    document = c.load_json(body, KIND)
+    if isinstance(document, Mapping):
+        if document.get("ok") is False:
+            raise ParseError(f"{KIND}: the API answered an error: {document.get('error')!r}")
+        if "id" in document and "text" in document:
+            return [_record(document)]
+        raise ParseError(
+            f"{KIND}: expected an array of postings or one posting {{id, text, ...}}; "
+            f"got {c.keys_seen(document)}"
+        )
+    if not isinstance(document, list):
+        raise ParseError(f"{KIND}: expected an array of postings, got {c.keys_seen(document)}")
+    postings: list[Mapping[str, Any]] = []
+    for item in c.require_objects(document, KIND, "postings"):
+        if "postings" in item and "id" not in item:  # &group=team
+            postings.extend(c.require_objects(c.require_list(item, "postings", KIND), KIND, "postings"))
+        else:
+            postings.append(item)
+    return [_record(posting) for posting in postings]
+
+
+def _record(posting: Mapping[str, Any]) -> ListingRecord:
+    posting_id = c.external_id(posting.get("id"), KIND)
+    title = c.text_field(posting.get("text"))
+    if title is None:
+        raise ParseError(f"{KIND}: posting {posting_id} has no `text` (title)")
+    categories = posting.get("categories")
+    if not isinstance(categories, Mapping):
+        categories = {}
+    location = c.text_field(categories.get("location"))
+    workplace = c.text_field(posting.get("workplaceType"))
+    is_remote = _WORKPLACE_REMOTE.get((workplace or "").lower())
+    if is_remote is None:
+        is_remote = c.mentions_remote(location)
+    country = c.text_field(posting.get("country"))
+    pay_text, pay = _pay(posting)
+    return ListingRecord(
+        external_id=posting_id,
+        title=title,
+        url=c.text_field(posting.get("hostedUrl")),
+        location=location,
+        is_remote=is_remote,
+        country=country.upper() if country and len(country) == 2 else c.country_code(country),
+        employment_type=c.text_field(categories.get("commitment")),
+        department=c.text_field(categories.get("department")) or c.text_field(categories.get("team")),
+        pay_text=pay_text,
+        pay=pay,
+        description_sha256=c.description_sha256(_description_text(posting)),
+        posted_at=c.parse_datetime(posting.get("createdAt")),
+    )
+
+
+def _description_text(posting: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    plain = posting.get("descriptionPlain")
+    parts.append(plain if isinstance(plain, str) else c.html_to_text(posting.get("description")))
+    for item in posting.get("lists") or []:
+        if isinstance(item, Mapping):
+            parts.append(str(item.get("text") or ""))
+            parts.append(c.html_to_text(str(item.get("content") or "")))
+    additional = posting.get("additionalPlain")
+    parts.append(
+        additional if isinstance(additional, str) else c.html_to_text(posting.get("additional"))
+    )
+    return "\n".join(p for p in parts if p)
+
+
+def _pay(posting: Mapping[str, Any]) -> tuple[str | None, Pay | None]:
+    salary_range = posting.get("salaryRange")
+    description = c.text_field(posting.get("salaryDescriptionPlain"))
+    if isinstance(salary_range, Mapping):
+        pay = from_lever_salary_range(salary_range)
+        if pay is not None:
+            return description or format_pay(pay), pay
+    if description:
+        pay = parse_pay(description)
+        if pay is not None:
+            return description, pay
+    lines: list[tuple[str, bool]] = []
+    for item in posting.get("lists") or []:
+        if isinstance(item, Mapping):
+            lines.append((" ".join(str(item.get("text") or "").split()), True))
+            lines.extend(c.html_lines(str(item.get("content") or "")))
+    for field in ("descriptionPlain", "additionalPlain"):
+        value = posting.get(field)
+        if isinstance(value, str):
+            lines.extend(c.plain_lines(value))
+    found = c.find_pay_in_lines(lines)
+    if found:
+        return found
+    return None, None
+
+
+async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
+    """One GET: `?mode=json` returns every posting of the site."""
+    fetched = await fetcher.get(source.url)
+    return CollectResult(
+        records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
+    )

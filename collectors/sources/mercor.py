@@ -1,0 +1,95 @@
+"""Mercor's public listings API (`aws.api.mercor.com/work/listings-explore-page`).
+
+One GET returns `{"listings": [...]}`, the whole catalogue with no paging. The older
+`/work/listings-public?search=` returns the same listings as a bare array; both are read.
+
+Pay is `rateMin` / `rateMax` (USD; Mercor has no currency field) in the unit `payRateFrequency`
+("hourly", "per-task", "weekly", ...), through `collectors.pay.from_mercor`. Per-task rates stay
+per task. `hoursPerWeek` is kept. Listings with `deletedAt` set, or a `status` other than
+"active", are skipped: they are not open. `postedAt` is naive and read as UTC.
+
+Public page: `https://work.mercor.com/jobs/<listingId>` (Mercor redirects it to the slugged URL).
+Clients send `Authorization: Bearer` with an empty token; `options.headers` carries that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from collectors.pay import from_mercor
+from collectors.records import ListingRecord, ParseError
+from collectors.sources import _common as c
+from collectors.sources.base import CollectResult, Fetcher, SourceConfig
+
+KIND = "mercor"
+JOB_URL = "https://work.mercor.com/jobs/{listing_id}"
+
+
+def parse(
+    body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
+) -> list[ListingRecord]:
+    document = c.load_json(body, KIND)
+    if isinstance(document, Mapping) and "listings" in document:
+        listings = c.require_list(document, "listings", KIND)
+    elif isinstance(document, list):
+        listings = document
+    else:
+        raise ParseError(
+            f"{KIND}: expected {{listings: [...]}} or an array of listings; "
+            f"got {c.keys_seen(document)}"
+        )
+    records = []
+    for listing in c.require_objects(listings, KIND, "listings"):
+        if listing.get("deletedAt") or listing.get("status") not in (None, "active"):
+            continue
+        records.append(_record(listing))
+    return records
+
+
+def _record(listing: Mapping[str, Any]) -> ListingRecord:
+    if "listingId" not in listing:
+        raise ParseError(f"{KIND}: a listing has no listingId; it has {c.keys_seen(listing)}")
+    listing_id = c.external_id(listing.get("listingId"), KIND, "listingId")
+    title = c.text_field(listing.get("title"))
+    if title is None:
+        raise ParseError(f"{KIND}: listing {listing_id} has no title")
+    rate_min, rate_max = c.number(listing.get("rateMin")), c.number(listing.get("rateMax"))
+    frequency = c.text_field(listing.get("payRateFrequency"))
+    pay = from_mercor(rate_min, rate_max, frequency)
+    location = c.text_field(listing.get("location"))
+    arrangement = c.text_field(listing.get("workArrangement"))
+    hours = c.number(listing.get("hoursPerWeek"))
+    description = listing.get("description")
+    return ListingRecord(
+        external_id=listing_id,
+        title=title,
+        url=JOB_URL.format(listing_id=listing_id),
+        location=location,
+        is_remote=(arrangement.lower() == "remote") if arrangement else c.mentions_remote(location),
+        country=c.single_country(listing.get("eligibleLocation")),
+        employment_type=c.text_field(listing.get("commitment")),
+        department=c.text_field(listing.get("listingDomain")),
+        pay_text=_render(rate_min, rate_max, frequency) if pay is not None else None,
+        pay=pay,
+        hours_per_week=hours if hours else None,
+        description_sha256=c.description_sha256(description if isinstance(description, str) else None),
+        posted_at=c.parse_datetime(listing.get("postedAt") or listing.get("createdAt")),
+    )
+
+
+def _render(low: float | None, high: float | None, frequency: str | None) -> str:
+    def money(value: float | None) -> str:
+        return "?" if value is None else f"${value:,.2f}".removesuffix(".00")
+
+    amount = money(low) if low == high else f"{money(low)}–{money(high)}"
+    return f"{amount} {frequency or ''}".strip()
+
+
+async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
+    """One GET: the explore-page endpoint returns the whole catalogue."""
+    headers = source.options.get("headers")
+    fetched = await fetcher.get(source.url, headers=dict(headers) if headers else None)
+    return CollectResult(
+        records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
+    )

@@ -1,0 +1,126 @@
+"""micro1's expert job portal API (`POST prod-api.micro1.ai/api/v1/job/portal?page=&limit=&keyword=`).
+
+Body `{"action": "get_all_jobs", "filters": {"type": ["EXPERT"]}}`; the answer is
+`{"status": true, "data": [{job_id, job_name, ideal_hourly_rate: {min, max}, skills,
+location_type, engagement_type, domain_slug, apply_url}], "total": <n>}`. `collect` asks for
+pages 1, 2, ... until `total` jobs are seen or a page is empty (at most 50 pages).
+
+No real response has been saved (MANIFEST "Gaps"); the shape is from sources.md and public
+scraper code (growthaudit/humansourcer `scrape-micro1.mjs`). `status: false` or a missing `data`
+raises ParseError. Pay: `ideal_hourly_rate` through `collectors.pay.from_hourly_bounds` (USD).
+Public page: `https://jobs.micro1.ai/post/<job_id>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from collectors.pay import format_pay, from_hourly_bounds
+from collectors.records import ListingRecord, ParseError
+from collectors.sources import _common as c
+from collectors.sources._collect import dedupe
+from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
+
+KIND = "micro1"
+PUBLIC_URL = "https://jobs.micro1.ai/post/{job_id}"
+MAX_PAGES = 50
+DEFAULT_BODY: dict[str, Any] = {"action": "get_all_jobs", "filters": {"type": ["EXPERT"]}}
+
+
+def _data(document: Any) -> tuple[list[Mapping[str, Any]], int | None]:
+    if not isinstance(document, Mapping) or "data" not in document:
+        raise ParseError(f"{KIND}: expected {{status, data, total}}, got {c.keys_seen(document)}")
+    if document.get("status") is False:
+        raise ParseError(f"{KIND}: the API answered status false: {document.get('message')!r}")
+    jobs = c.require_objects(c.require_list(document, "data", KIND), KIND, "data")
+    total = document.get("total")
+    return jobs, total if isinstance(total, int) and not isinstance(total, bool) else None
+
+
+def parse(
+    body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
+) -> list[ListingRecord]:
+    jobs, _total = _data(c.load_json(body, KIND))
+    return [_record(job) for job in jobs]
+
+
+def page_info(body: bytes) -> tuple[int, int | None]:
+    """(jobs in this page, `total`)."""
+    jobs, total = _data(c.load_json(body, KIND))
+    return len(jobs), total
+
+
+def _record(job: Mapping[str, Any]) -> ListingRecord:
+    job_id = c.external_id(job.get("job_id"), KIND, "job_id")
+    title = c.text_field(job.get("job_name"))
+    if title is None:
+        raise ParseError(f"{KIND}: job {job_id} has no job_name")
+    rate = job.get("ideal_hourly_rate")
+    pay = None
+    if isinstance(rate, Mapping):
+        low, high = c.number(rate.get("min")), c.number(rate.get("max"))
+        if low or high:
+            pay = from_hourly_bounds(low, high)
+    elif rate is not None:
+        raise ParseError(f"{KIND}: ideal_hourly_rate of {job_id} is {c.keys_seen(rate)}")
+    location = c.text_field(job.get("location_type"))
+    skills = job.get("skills")
+    description = job.get("description")
+    description_text = description if isinstance(description, str) else ""
+    if isinstance(skills, list) and skills:
+        description_text += "\nSkills: " + ", ".join(str(s) for s in skills)
+    return ListingRecord(
+        external_id=job_id,
+        title=title,
+        url=PUBLIC_URL.format(job_id=job_id),
+        location=location,
+        is_remote=c.mentions_remote(location),
+        employment_type=c.text_field(job.get("engagement_type")),
+        department=c.text_field(job.get("domain_slug")),
+        pay_text=format_pay(pay) if pay is not None else None,
+        pay=pay,
+        description_sha256=c.description_sha256(description_text),
+        posted_at=c.parse_datetime(job.get("created_at")),
+    )
+
+
+def _page_url(url: str, page: int, limit: int) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query["page"] = str(page)
+    query.setdefault("limit", str(limit))
+    query.setdefault("keyword", "")
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
+    """POST page 1, 2, ... until `total` jobs are seen, a page comes back empty, or (with no
+    `total`) a page is short."""
+    body = {**DEFAULT_BODY, **dict(source.options.get("body", {}))}
+    limit = int(source.options.get("limit", 100))
+    records: list[ListingRecord] = []
+    responses: list[Fetched] = []
+    warnings: list[str] = []
+    complete = True
+    seen = 0
+    for page in range(1, MAX_PAGES + 1):
+        fetched = await fetcher.post(_page_url(source.url, page, limit), json=body)
+        responses.append(fetched)
+        records.extend(parse(fetched.body, url=fetched.url, options=source.options))
+        count, total = page_info(fetched.body)
+        seen += count
+        if count == 0:
+            if total is not None and seen < total:
+                warnings.append(f"empty page {page} after {seen} of total {total}")
+                complete = False
+            break
+        if (total is not None and seen >= total) or (total is None and count < limit):
+            break
+    else:
+        warnings.append(f"stopped after {MAX_PAGES} pages ({seen} jobs seen)")
+        complete = False
+    return CollectResult(
+        records=dedupe(records), responses=responses, complete=complete, warnings=warnings
+    )

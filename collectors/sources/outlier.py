@@ -1,0 +1,132 @@
+"""Outlier's expert job board API (`app.outlier.ai/internal/experts/job-board/jobs`).
+
+The list is `POST .../jobs` with body `{}` (or `{"podsToExclude": []}`), answering
+`{"jobs": [{"id": ...}, ...]}`; each job's detail is `GET .../jobs/<id>`, a Greenhouse-like object
+(`id`, `title`, `location.name`, `content` HTML with a "Payment" section such as
+"$50 per hour"). Outlier's job ids are Greenhouse ids (`47xxxxx005`).
+
+`parse` reads a detail object (one record) or a list whose items already carry `title` (some
+captures include `title`, `content`, `location` and `maxHourlyRateUsd` in the list). A list of bare
+ids raises ParseError: its records come from the detail responses, which `collect` fetches.
+
+Pay: the "Payment" / "Compensation" section or a pay sentence in `content` ("Currently, pay rates
+for core project work ... average USD $15 per hour"), through `collectors.pay.parse_pay`; else
+`maxHourlyRateUsd` when present, as "up to $X/hr". Public page:
+`https://app.outlier.ai/en/expert/opportunities/<id>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from collectors.pay import Pay, parse_pay
+from collectors.records import ListingRecord, ParseError
+from collectors.sources import _common as c
+from collectors.sources._collect import dedupe, fetch_errors
+from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
+
+KIND = "outlier"
+PUBLIC_URL = "https://app.outlier.ai/en/expert/opportunities/{job_id}"
+
+
+def parse(
+    body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
+) -> list[ListingRecord]:
+    document = c.load_json(body, KIND)
+    if isinstance(document, Mapping) and "jobs" in document and "title" not in document:
+        jobs = c.require_objects(c.require_list(document, "jobs", KIND), KIND, "jobs")
+        if jobs and all("title" not in job for job in jobs):
+            raise ParseError(
+                f"{KIND}: this is the id-only list ({len(jobs)} ids); parse the detail responses "
+                "(GET .../job-board/jobs/<id>) instead"
+            )
+        return [_record(job) for job in jobs]
+    if isinstance(document, Mapping) and "id" in document and "title" in document:
+        return [_record(document)]
+    raise ParseError(
+        f"{KIND}: expected {{jobs: [...]}} or a job {{id, title, content, ...}}; "
+        f"got {c.keys_seen(document)}"
+    )
+
+
+def list_job_ids(body: bytes) -> list[str]:
+    """The job ids of a list response, in order."""
+    document = c.load_json(body, KIND)
+    if not isinstance(document, Mapping) or "jobs" not in document:
+        raise ParseError(f"{KIND}: expected {{jobs: [...]}}, got {c.keys_seen(document)}")
+    jobs = c.require_objects(c.require_list(document, "jobs", KIND), KIND, "jobs")
+    return [c.external_id(job.get("id"), KIND) for job in jobs]
+
+
+def _record(job: Mapping[str, Any]) -> ListingRecord:
+    job_id = c.external_id(job.get("id"), KIND)
+    title = c.text_field(job.get("title"))
+    if title is None:
+        raise ParseError(f"{KIND}: job {job_id} has no title")
+    location = job.get("location")
+    location_name = (
+        c.text_field(location.get("name")) if isinstance(location, Mapping) else c.text_field(location)
+    )
+    content = job.get("content")
+    content_html = c.unescape_if_escaped(content) if isinstance(content, str) else ""
+    pay_text, pay = _pay(job, content_html)
+    return ListingRecord(
+        external_id=job_id,
+        title=title,
+        url=PUBLIC_URL.format(job_id=job_id),
+        location=location_name,
+        is_remote=c.mentions_remote(location_name),
+        country=None,
+        employment_type=None,
+        department=None,
+        pay_text=pay_text,
+        pay=pay,
+        description_sha256=c.description_sha256(c.html_to_text(content_html)),
+        posted_at=c.parse_datetime(job.get("first_published") or job.get("updated_at")),
+    )
+
+
+def _pay(job: Mapping[str, Any], content_html: str) -> tuple[str | None, Pay | None]:
+    found = c.find_pay_in_html(content_html)
+    if found:
+        return found
+    ceiling = c.number(job.get("maxHourlyRateUsd"))
+    if ceiling:
+        text = f"Up to ${ceiling:g}/hr"
+        pay = parse_pay(text)
+        if pay is not None:
+            return text, pay
+    return None, None
+
+
+def _detail_url(list_url: str, job_id: str) -> str:
+    parts = urlsplit(list_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"/{job_id}", query=""))
+
+
+async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
+    """POST the list, then GET each job's detail.
+
+    A detail that fails to fetch (HTTP error, e.g. a job closed between list and detail) or to
+    parse is a warning and makes the result incomplete; the other jobs are kept. A failing list
+    request propagates (the run fails).
+    """
+    body = source.options.get("body", {})
+    listing = await fetcher.post(source.url, json=dict(body))
+    responses: list[Fetched] = [listing]
+    records: list[ListingRecord] = []
+    warnings: list[str] = []
+    tolerated = (ParseError, *fetch_errors())
+    for job_id in list_job_ids(listing.body):
+        detail_url = _detail_url(source.url, job_id)
+        try:
+            fetched = await fetcher.get(detail_url)
+            responses.append(fetched)
+            records.extend(parse(fetched.body, url=fetched.url, options=source.options))
+        except tolerated as exc:
+            warnings.append(f"job {job_id}: {type(exc).__name__}: {exc}")
+    return CollectResult(
+        records=dedupe(records), responses=responses, complete=not warnings, warnings=warnings
+    )

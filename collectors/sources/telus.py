@@ -1,0 +1,115 @@
+"""TELUS Digital AI Community job posts (`POST api.telusinternational.ai/apapi/v1/list-job-posts`).
+
+Body `{"is_global": true, "page": <n>, "limit": 100}`; the answer is
+`{"data": [{id, title, description, status, job_type, job_domain, compensation: {amount,
+currency, unit: "per_hour"|"per_unit"}}], "pagination": {"pages": <n>, ...}}`. `collect` asks for
+pages 1..`pagination.pages`. Posts whose `status` is set and is not "active" are skipped.
+
+No real response has been saved (MANIFEST "Gaps"); the shape is from sources.md and public
+scraper code. Missing `data` or `pagination.pages` raises ParseError naming the keys seen.
+Pay: `compensation` through `collectors.pay.from_telus_compensation` (per-unit pay stays per
+unit). Public page: `https://www.telusinternational.ai/cmp/public/jobs/available/<id>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from collectors.pay import Pay, from_telus_compensation
+from collectors.records import ListingRecord, ParseError
+from collectors.sources import _common as c
+from collectors.sources._collect import dedupe
+from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
+
+KIND = "telus"
+PUBLIC_URL = "https://www.telusinternational.ai/cmp/public/jobs/available/{job_id}"
+MAX_PAGES = 100
+DEFAULT_BODY: dict[str, Any] = {"is_global": True, "page": 1, "limit": 100}
+
+
+def _data(document: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(document, Mapping) or "data" not in document:
+        raise ParseError(f"{KIND}: expected {{data, pagination}}, got {c.keys_seen(document)}")
+    return c.require_objects(c.require_list(document, "data", KIND), KIND, "data")
+
+
+def parse(
+    body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
+) -> list[ListingRecord]:
+    posts = _data(c.load_json(body, KIND))
+    return [_record(post) for post in posts if post.get("status") in (None, "active")]
+
+
+def page_count(body: bytes) -> int:
+    """`pagination.pages` of a list response."""
+    document = c.load_json(body, KIND)
+    _data(document)
+    pagination = document.get("pagination")
+    pages = pagination.get("pages") if isinstance(pagination, Mapping) else None
+    if isinstance(pages, bool) or not isinstance(pages, int):
+        raise ParseError(
+            f"{KIND}: pagination.pages is missing or not an integer; pagination is "
+            f"{c.keys_seen(pagination)}"
+        )
+    return pages
+
+
+def _record(post: Mapping[str, Any]) -> ListingRecord:
+    post_id = c.external_id(post.get("id"), KIND)
+    title = c.text_field(post.get("title"))
+    if title is None:
+        raise ParseError(f"{KIND}: job post {post_id} has no title")
+    compensation = post.get("compensation")
+    if compensation is not None and not isinstance(compensation, Mapping):
+        raise ParseError(f"{KIND}: compensation of {post_id} is {c.keys_seen(compensation)}")
+    pay = from_telus_compensation(compensation)
+    job_type = c.text_field(post.get("job_type"))
+    description = post.get("description")
+    return ListingRecord(
+        external_id=post_id,
+        title=title,
+        url=PUBLIC_URL.format(job_id=post_id),
+        location="Remote" if job_type and job_type.lower() == "remote" else None,
+        is_remote=True if job_type and job_type.lower() == "remote" else None,
+        employment_type=job_type,
+        department=c.text_field(post.get("job_domain")),
+        pay_text=_render(compensation, pay),
+        pay=pay,
+        description_sha256=c.description_sha256(
+            c.html_to_text(description) if isinstance(description, str) else None
+        ),
+        posted_at=c.parse_datetime(post.get("created_at") or post.get("published_at")),
+    )
+
+
+def _render(compensation: Mapping[str, Any] | None, pay: Pay | None) -> str | None:
+    if pay is None or not compensation:
+        return None
+    amount = compensation.get("amount")
+    currency = c.text_field(compensation.get("currency")) or ""
+    unit = (c.text_field(compensation.get("unit")) or "").replace("_", " ")
+    return " ".join(str(p) for p in (amount, currency, unit) if p not in (None, ""))
+
+
+async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
+    """POST page 1, read `pagination.pages`, POST the remaining pages."""
+    body = {**DEFAULT_BODY, **dict(source.options.get("body", {}))}
+    records: list[ListingRecord] = []
+    responses: list[Fetched] = []
+    warnings: list[str] = []
+    complete = True
+    page, pages = 1, 1
+    while page <= pages:
+        fetched = await fetcher.post(source.url, json={**body, "page": page})
+        responses.append(fetched)
+        records.extend(parse(fetched.body, url=fetched.url, options=source.options))
+        pages = page_count(fetched.body)
+        if pages > MAX_PAGES:
+            warnings.append(f"pagination.pages is {pages}; only {MAX_PAGES} pages are fetched")
+            complete = False
+            pages = MAX_PAGES
+        page += 1
+    return CollectResult(
+        records=dedupe(records), responses=responses, complete=complete, warnings=warnings
+    )

@@ -1,0 +1,153 @@
+"""Workable public job widget API (`apply.workable.com/api/v3/accounts/<account>/jobs`).
+
+Used by Toloka/Mindrift (`toloka-ai`) and CloudFactory (`cloudfactory`). The list is a POST whose
+answer is `{"results": [...], "nextPage": "<token>"}` (plus `total` on some accounts); the next
+page is the same POST with body `{"token": "<nextPage>"}`. A single job
+(`GET /api/v2/accounts/<account>/jobs/<shortcode>`) is an object with `shortcode` and, unlike list
+items, `description` / `requirements` / `benefits` HTML.
+
+Public page: `https://apply.workable.com/<account>/j/<shortcode>/`. The account comes from
+`options["account"]` or from the API URL.
+
+Pay: Workable has no pay field in these responses; pay comes only from a pay section or pay
+sentence in `description` (e.g. "Base Salary Range: $210K - $250K"). List items carry no
+description, so their pay is None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from collectors.records import ListingRecord, ParseError
+from collectors.sources import _common as c
+from collectors.sources.base import CollectResult, Fetcher, Fetched, SourceConfig
+
+KIND = "workable"
+MAX_PAGES = 100
+
+_ACCOUNT_IN_URL = re.compile(r"/accounts/([^/?#]+)")
+
+
+def parse(
+    body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
+) -> list[ListingRecord]:
+    options = options or {}
+    document = c.load_json(body, KIND)
+    account = options.get("account") or _account_from_url(url)
+    if isinstance(document, Mapping) and "results" in document:
+        jobs = c.require_objects(c.require_list(document, "results", KIND), KIND, "results")
+        return [_record(job, account) for job in jobs]
+    if isinstance(document, Mapping) and "shortcode" in document:
+        return [_record(document, account)]
+    raise ParseError(
+        f"{KIND}: expected {{results, nextPage}} or one job {{shortcode, title, ...}}; "
+        f"got {c.keys_seen(document)}"
+    )
+
+
+def next_page_token(body: bytes) -> str | None:
+    """The `nextPage` token of a list response, None on the last page."""
+    document = c.load_json(body, KIND)
+    if not isinstance(document, Mapping):
+        raise ParseError(f"{KIND}: expected an object, got {c.keys_seen(document)}")
+    token = document.get("nextPage")
+    return token if isinstance(token, str) and token else None
+
+
+def _account_from_url(url: str | None) -> str | None:
+    match = _ACCOUNT_IN_URL.search(url or "")
+    return match.group(1) if match else None
+
+
+def _record(job: Mapping[str, Any], account: str | None) -> ListingRecord:
+    shortcode = c.external_id(job.get("shortcode"), KIND, "shortcode")
+    title = c.text_field(job.get("title"))
+    if title is None:
+        raise ParseError(f"{KIND}: job {shortcode} has no title")
+    raw_location = job.get("location")
+    location: Mapping[str, Any] = raw_location if isinstance(raw_location, Mapping) else {}
+    remote = job.get("remote")
+    workplace = c.text_field(job.get("workplace"))
+    is_remote: bool | None = None
+    if workplace:
+        is_remote = workplace.lower() == "remote"
+    elif isinstance(remote, bool):
+        is_remote = remote
+    departments = job.get("department")
+    if isinstance(departments, list):
+        department = ", ".join(str(d).strip() for d in departments if str(d).strip()) or None
+    else:
+        department = c.text_field(departments)
+    description_html = "\n".join(
+        str(job.get(field) or "") for field in ("description", "requirements", "benefits")
+    )
+    description = job.get("description")
+    found = c.find_pay_in_html(description if isinstance(description, str) else None)
+    return ListingRecord(
+        external_id=shortcode,
+        title=title,
+        url=f"https://apply.workable.com/{account}/j/{shortcode}/" if account else None,
+        location=_location_text(location, is_remote),
+        is_remote=is_remote,
+        country=_country(job, location),
+        employment_type=c.text_field(job.get("type")),
+        department=department,
+        pay_text=found[0] if found else None,
+        pay=found[1] if found else None,
+        description_sha256=c.description_sha256(c.html_to_text(description_html)),
+        posted_at=c.parse_datetime(job.get("published")),
+    )
+
+
+def _location_text(location: Mapping[str, Any], is_remote: bool | None) -> str | None:
+    parts = [c.text_field(location.get(key)) for key in ("city", "region", "country")]
+    text = ", ".join(p for p in parts if p)
+    if is_remote:
+        return f"Remote ({text})" if text else "Remote"
+    return text or None
+
+
+def _country(job: Mapping[str, Any], location: Mapping[str, Any]) -> str | None:
+    codes = {
+        str(place.get("countryCode")).upper()
+        for place in job.get("locations") or []
+        if isinstance(place, Mapping) and place.get("countryCode") and not place.get("hidden")
+    }
+    if len(codes) == 1:
+        return codes.pop()
+    if not codes:
+        code = c.text_field(location.get("countryCode"))
+        return code.upper() if code else None
+    return None
+
+
+async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
+    """POST the account's job list, then POST `{"token": nextPage}` until there is no next page.
+
+    A token seen twice or more than MAX_PAGES pages stops the loop with `complete=False`.
+    """
+    body: Any = dict(source.options.get("body", {}))
+    responses: list[Fetched] = []
+    records: list[ListingRecord] = []
+    warnings: list[str] = []
+    seen_tokens: set[str] = set()
+    complete = True
+    for _page in range(MAX_PAGES):
+        fetched = await fetcher.post(source.url, json=body)
+        responses.append(fetched)
+        records.extend(parse(fetched.body, url=source.url, options=source.options))
+        token = next_page_token(fetched.body)
+        if token is None:
+            break
+        if token in seen_tokens:
+            warnings.append(f"nextPage token {token!r} repeated; stopped paging")
+            complete = False
+            break
+        seen_tokens.add(token)
+        body = {"token": token}
+    else:
+        warnings.append(f"stopped after {MAX_PAGES} pages with a nextPage still set")
+        complete = False
+    return CollectResult(records=records, responses=responses, complete=complete, warnings=warnings)

@@ -1,0 +1,376 @@
+"""The one door to storage: connecting, migrating, reading and every write.
+
+gigwatch keeps its tables in a DuckLake: a catalog (SQLite file by default, PostgreSQL to scale out)
+plus Parquet files. Several processes (scheduler, dashboard, CLI) share one lake, so:
+
+* one DuckDB connection per process (`get_store()`), a cursor per thread (`Store.cursor()`);
+* DDL runs only in migrations, under a lock, never concurrently (`Store.migrate()`);
+* every write goes through `Store.write()`, one transaction per collector run or import, retried
+  with backoff on SQLite's "database is locked" and DuckLake commit conflicts, and abandoned with
+  `StoreBusyError` after a bound;
+* reads may pin a DuckLake snapshot (`Store.refs(snapshot_id)`), so a permalink reproduces exactly
+  the data a chart showed.
+
+Other modules in this package hold the writes of one domain each (listings, reports, ...); pages and
+sources call their functions and never open the database themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gzip
+import hashlib
+import logging
+import os
+import random
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+
+from collectors.config import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+LAKE = "lake"  # the name the DuckLake is attached under in every connection
+
+# Substrings of errors that mean "another process holds the catalog right now: try again".
+_RETRYABLE = (
+    "database is locked",
+    "sqlite_busy",
+    "transaction conflict",
+    "conflict",
+    "could not commit",
+    "could not serialize",
+    "deadlock detected",
+    "duplicate key value violates unique constraint",
+    "failed to commit",
+    "catalog write-write conflict",
+)
+
+
+class StoreError(RuntimeError):
+    """Storage failed in a way the caller should report (not retry)."""
+
+
+class StoreBusyError(StoreError):
+    """A write kept conflicting with other writers and was abandoned after the retry bound."""
+
+
+def is_retryable(exc: BaseException) -> bool:
+    message = str(exc).lower()
+    return any(fragment in message for fragment in _RETRYABLE)
+
+
+def _load_extensions(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> None:
+    """Load DuckDB extensions offline from the `duckdb-extension-*` wheels.
+
+    On a connected machine a plain INSTALL would also do; here nothing may be downloaded.
+    """
+    installed = {
+        row[0]: row[1]
+        for row in con.execute(
+            "SELECT extension_name, installed FROM duckdb_extensions()"
+        ).fetchall()
+    }
+    aliases = {"sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
+    for name in names:
+        if not installed.get(aliases.get(name, name)):
+            from duckdb_extensions import import_extension
+
+            import_extension(name, con=con)
+        con.execute(f"LOAD {name}")
+
+
+@dataclass(frozen=True, slots=True)
+class TableRefs:
+    """Qualified table names for SQL, optionally pinned to a DuckLake snapshot.
+
+    `refs.listings` renders as `lake.listings` or `lake.listings AT (VERSION => 42)`.
+    """
+
+    snapshot_id: int | None = None
+
+    def __getattr__(self, table: str) -> str:
+        if table.startswith("_"):
+            raise AttributeError(table)
+        if self.snapshot_id is None:
+            return f"{LAKE}.{table}"
+        return f"{LAKE}.{table} AT (VERSION => {int(self.snapshot_id)})"
+
+
+class Store:
+    """One process's connection to the lake. Create it with `get_store()`."""
+
+    write_attempts = 40
+    write_max_seconds = 120.0
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+        self._con = self._connect()
+
+    # -- connecting -------------------------------------------------------------------------
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        s = self.settings
+        con = duckdb.connect(config={"threads": max(2, os.cpu_count() or 2)})
+        if s.catalog_kind == "sqlite":
+            _load_extensions(con, ["sqlite", "ducklake"])
+            Path(s.catalog_target).parent.mkdir(parents=True, exist_ok=True)
+            if "://" not in s.files_path:
+                Path(s.files_path).mkdir(parents=True, exist_ok=True)
+            attach = f"ducklake:sqlite:{s.catalog_target}"
+            options = f"DATA_PATH '{_sql_str(s.files_path)}'"
+        else:
+            _load_extensions(con, ["postgres", "ducklake"])
+            attach = f"ducklake:postgres:{s.catalog_target}"
+            options = f"DATA_PATH '{_sql_str(s.files_path)}', METADATA_SCHEMA '{s.lake}'"
+        s.raw_dir.mkdir(parents=True, exist_ok=True)
+        self._retry(
+            lambda: con.execute(f"ATTACH IF NOT EXISTS '{_sql_str(attach)}' AS {LAKE} ({options})"),
+            what="attach the lake",
+        )
+        con.execute(f"USE {LAKE}")
+        return con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor (DuckDB connections are not shared across threads)."""
+        cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            cur.execute(f"USE {LAKE}")
+            self._local.cursor = cur
+        return cur
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._con.close()
+
+    # -- retrying ---------------------------------------------------------------------------
+
+    def _retry(self, fn: Callable[[], T], *, what: str) -> T:
+        deadline = time.monotonic() + self.write_max_seconds
+        delay = 0.02
+        for attempt in range(1, self.write_attempts + 1):
+            try:
+                return fn()
+            except (duckdb.Error, OSError) as exc:
+                if not is_retryable(exc):
+                    raise
+                if attempt == self.write_attempts or time.monotonic() > deadline:
+                    raise StoreBusyError(
+                        f"could not {what}: the catalog stayed busy after {attempt} attempts "
+                        f"({exc}). Another gigwatch process may be holding it; try again."
+                    ) from exc
+                log.debug("retrying %s after %s (attempt %d)", what, exc, attempt)
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")
+
+    def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T], *, what: str) -> T:
+        """Run `fn(cursor)` in one transaction; retry the whole transaction on conflicts.
+
+        `fn` must be safe to re-run (it sees the catalog as it is at each attempt).
+        """
+        cur = self.cursor()
+
+        def attempt() -> T:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                result = fn(cur)
+                cur.execute("COMMIT")
+                return result
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    cur.execute("ROLLBACK")
+                raise
+
+        return self._retry(attempt, what=what)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def refs(self, snapshot_id: int | None = None) -> TableRefs:
+        return TableRefs(snapshot_id)
+
+    def read_df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a query and return a DataFrame; retried while the catalog is locked."""
+        cur = self.cursor()
+        return self._retry(lambda: cur.execute(sql, params).df(), what="read")
+
+    def read_rows(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        cur = self.cursor()
+        return self._retry(lambda: cur.execute(sql, params).fetchall(), what="read")
+
+    def read_value(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        rows = self.read_rows(sql, params)
+        return rows[0][0] if rows else None
+
+    def snapshot_id(self) -> int:
+        """The lake's current DuckLake snapshot id (what a permalink pins)."""
+        return int(self.read_value(f"SELECT id FROM {LAKE}.current_snapshot()"))
+
+    def snapshot_exists(self, snapshot_id: int) -> bool:
+        return bool(
+            self.read_value(
+                f"SELECT count(*) FROM ducklake_snapshots('{LAKE}') WHERE snapshot_id = ?",
+                [snapshot_id],
+            )
+        )
+
+    # -- migrations -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """Only one process migrates at a time: a file lock, or a PostgreSQL advisory lock."""
+        if self.settings.catalog_kind == "sqlite":
+            lock_path = self.settings.lake_dir / ".migrate.lock"
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(lock_path, "w") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        else:
+            import psycopg
+
+            key = advisory_key(f"gigwatch-migrate-{self.settings.lake}")
+            with psycopg.connect(self.settings.catalog_target, autocommit=True) as pg:
+                pg.execute("SELECT pg_advisory_lock(%s)", (key,))
+                try:
+                    yield
+                finally:
+                    pg.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    def applied_migrations(self) -> list[str]:
+        exists = self.read_value(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'migrations'",
+            [LAKE],
+        )
+        if not exists:
+            return []
+        return [row[0] for row in self.read_rows(f"SELECT name FROM {LAKE}.migrations ORDER BY applied_at, name")]
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet recorded; returns the names applied now."""
+        from collectors.store.migrations import MIGRATIONS
+
+        applied_now: list[str] = []
+        with self._migration_lock():
+            done = set(self.applied_migrations())
+            for migration in MIGRATIONS:
+                if migration.name in done:
+                    continue
+
+                def step(cur: duckdb.DuckDBPyConnection, m: Any = migration) -> None:
+                    m.apply(cur)
+                    cur.execute(
+                        f"INSERT INTO {LAKE}.migrations VALUES (?, now())", [m.name]
+                    )
+
+                self.write(step, what=f"apply migration {migration.name}")
+                applied_now.append(migration.name)
+        self._meta_cache = None
+        return applied_now
+
+    def is_migrated(self) -> bool:
+        from collectors.store.migrations import MIGRATIONS
+
+        return set(self.applied_migrations()) >= {m.name for m in MIGRATIONS}
+
+    # -- meta -------------------------------------------------------------------------------
+
+    _meta_cache: dict[str, str] | None = None
+
+    def meta(self) -> dict[str, str]:
+        """Key/value facts about this lake (e.g. `demo` = "true")."""
+        if self._meta_cache is None:
+            rows = self.read_rows(f"SELECT key, value FROM {LAKE}.lake_meta")
+            self._meta_cache = {k: v for k, v in rows}
+        return self._meta_cache
+
+    @property
+    def is_demo(self) -> bool:
+        return self.settings.is_demo or self.meta().get("demo") == "true"
+
+    # -- raw bodies -------------------------------------------------------------------------
+
+    def raw_path(self, sha256: str) -> Path:
+        return self.settings.raw_dir / sha256[:2] / f"{sha256}.gz"
+
+    def put_raw_body(self, body: bytes) -> str:
+        """Keep a response body compressed, addressed by its sha256; returns the hash."""
+        sha = hashlib.sha256(body).hexdigest()
+        path = self.raw_path(sha)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(gzip.compress(body, compresslevel=6))
+            tmp.replace(path)  # atomic: a reader never sees half a file
+        return sha
+
+    def get_raw_body(self, sha256: str) -> bytes:
+        try:
+            return gzip.decompress(self.raw_path(sha256).read_bytes())
+        except FileNotFoundError as exc:
+            raise StoreError(f"no kept raw response with sha256 {sha256}") from exc
+
+    # -- bulk insert ------------------------------------------------------------------------
+
+    @staticmethod
+    def insert_df(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+        """Bulk-insert a DataFrame by column name (inside a `write` transaction)."""
+        if frame.empty:
+            return 0
+        name = f"_batch_{table}_{zlib.crc32(str(id(frame)).encode())}"
+        cur.register(name, frame)
+        try:
+            columns = ", ".join(f'"{c}"' for c in frame.columns)
+            cur.execute(f"INSERT INTO {LAKE}.{table} ({columns}) SELECT {columns} FROM {name}")
+        finally:
+            cur.unregister(name)
+        return len(frame)
+
+
+def _sql_str(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for pg_advisory_lock from a name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+_stores: dict[tuple[str, str, str], Store] = {}
+_stores_lock = threading.Lock()
+
+
+def get_store(settings: Settings | None = None, *, migrate: bool = True) -> Store:
+    """This process's store for `settings` (default: from the environment), migrated."""
+    settings = settings or load_settings()
+    key = (settings.catalog, settings.files_path, settings.lake)
+    with _stores_lock:
+        store = _stores.get(key)
+        if store is None:
+            store = Store(settings)
+            if migrate:
+                store.migrate()
+            _stores[key] = store
+    return store
+
+
+def reset_stores() -> None:
+    """Close every cached store (tests, and processes that change settings)."""
+    with _stores_lock:
+        for store in _stores.values():
+            store.close()
+        _stores.clear()

@@ -1,0 +1,203 @@
+"""Writes of the listings domain: collector runs, raw responses, listings and their versions.
+
+One call, one transaction: a run's row, the raw responses it fetched and the history it derived are
+committed together, so a run killed half-way leaves nothing visible and the next run starts clean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+import duckdb
+import pandas as pd
+
+from collectors.history import ListingState, SourceHistory
+from collectors.records import ListingRecord
+from collectors.store import LAKE, Store
+
+if TYPE_CHECKING:  # sources import the store's types, never the reverse at run time
+    from collectors.sources.base import Fetched
+
+RunStatus = Literal["ok", "failed", "suspicious"]
+
+RUN_COLUMNS = [
+    "run_id", "source_name", "platform_id", "run_kind", "started_at", "finished_at",
+    "status", "complete", "items_count", "error",
+]
+
+
+@dataclass(slots=True)
+class RunRecord:
+    """How one collection of one source went (one row of collector_runs)."""
+
+    run_id: str
+    source_name: str
+    platform_id: str | None
+    started_at: datetime
+    finished_at: datetime
+    status: RunStatus
+    complete: bool
+    items_count: int
+    error: str | None = None
+    run_kind: str = "listings"
+
+    def row(self) -> dict[str, object]:
+        return {c: getattr(self, c) for c in RUN_COLUMNS}
+
+
+@dataclass(slots=True)
+class ListingRun:
+    """A run plus what it saw. `records` is None when the run yielded nothing usable."""
+
+    run: RunRecord
+    records: Sequence[ListingRecord] | None
+    responses: Sequence[Fetched] = field(default_factory=tuple)
+    etags: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # url -> (etag, last-modified)
+
+
+@dataclass(slots=True)
+class SaveSummary:
+    runs: int
+    new_listings: int
+    new_versions: int
+    closed: int
+    reopened: int
+
+
+def last_ok_run(store: Store, source_name: str) -> tuple[datetime, int] | None:
+    """When the source's last successful complete run started, and how many items it had."""
+    rows = store.read_rows(
+        f"""SELECT started_at, items_count FROM {LAKE}.collector_runs
+            WHERE source_name = ? AND status = 'ok' AND complete
+            ORDER BY started_at DESC LIMIT 1""",
+        [source_name],
+    )
+    return (rows[0][0], int(rows[0][1])) if rows else None
+
+
+def _load_state(cur: duckdb.DuckDBPyConnection, source_name: str) -> list[ListingState]:
+    rows = cur.execute(
+        f"""SELECT l.listing_key, v.content_sha256, coalesce(m.max_version, 0), l.closed_at IS NOT NULL
+            FROM {LAKE}.listings l
+            LEFT JOIN (SELECT listing_key, max(version_no) AS max_version
+                       FROM {LAKE}.listing_versions
+                       WHERE listing_key IN (SELECT listing_key FROM {LAKE}.listings WHERE source_name = ?)
+                       GROUP BY listing_key) m USING (listing_key)
+            LEFT JOIN {LAKE}.listing_versions v
+              ON v.listing_key = l.listing_key AND v.version_no = m.max_version
+            WHERE l.source_name = ?""",
+        [source_name, source_name],
+    ).fetchall()
+    return [ListingState(key, sha, int(n), bool(closed)) for key, sha, n, closed in rows]
+
+
+def _last_ok_at(cur: duckdb.DuckDBPyConnection, source_name: str) -> datetime | None:
+    row = cur.execute(
+        f"""SELECT max(started_at) FROM {LAKE}.collector_runs
+            WHERE source_name = ? AND status = 'ok' AND complete""",
+        [source_name],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def save_listing_runs(
+    store: Store, *, platform_id: str, source_name: str, runs: Sequence[ListingRun]
+) -> SaveSummary:
+    """Record runs of one source, in time order, with the listing history they imply.
+
+    Live collection passes one run; the demo and benchmark generators pass many days at once.
+    Only runs with status "ok" and complete=True may close listings.
+    """
+    runs = sorted(runs, key=lambda r: r.run.started_at)
+
+    def txn(cur: duckdb.DuckDBPyConnection) -> SaveSummary:
+        history = SourceHistory(platform_id, source_name, _load_state(cur, source_name), _last_ok_at(cur, source_name))
+        raw_rows: list[dict[str, object]] = []
+        for item in runs:
+            run = item.run
+            if item.records is not None and run.status in ("ok", "suspicious"):
+                history.apply(
+                    item.records,
+                    observed_at=run.started_at,
+                    run_id=run.run_id,
+                    may_close=run.status == "ok" and run.complete,
+                )
+            for response in item.responses:
+                etag, last_modified = item.etags.get(response.url, (None, None))
+                raw_rows.append({
+                    "content_sha256": response.sha256,
+                    "url": response.url,
+                    "fetched_at": response.fetched_at,
+                    "http_status": response.status,
+                    "content_type": response.content_type,
+                    "body_bytes": len(response.body),
+                    "not_modified": response.not_modified,
+                    "etag": etag,
+                    "last_modified": last_modified,
+                    "run_id": run.run_id,
+                })
+        changes = history.changes
+        store.insert_df(cur, "collector_runs", pd.DataFrame([r.run.row() for r in runs], columns=RUN_COLUMNS))
+        store.insert_df(cur, "raw_responses", pd.DataFrame(raw_rows))
+        # Updates first: they must touch only rows that existed before this transaction.
+        if changes.end_versions:
+            _update_from(cur, "listing_versions", "valid_to",
+                         pd.DataFrame({"listing_key": list(changes.end_versions), "value": list(changes.end_versions.values())}),
+                         extra="AND t.valid_to IS NULL")
+        if changes.close:
+            frame = pd.DataFrame({
+                "listing_key": list(changes.close),
+                "closed_at": [v[0] for v in changes.close.values()],
+                "last_seen_at": [v[1] for v in changes.close.values()],
+            })
+            cur.register("_close", frame)
+            try:
+                cur.execute(
+                    f"""UPDATE {LAKE}.listings AS t SET closed_at = c.closed_at, last_seen_at = c.last_seen_at
+                        FROM _close c WHERE t.listing_key = c.listing_key"""
+                )
+            finally:
+                cur.unregister("_close")
+        if changes.reopen:
+            cur.register("_reopen", pd.DataFrame({"listing_key": sorted(changes.reopen)}))
+            try:
+                cur.execute(
+                    f"""UPDATE {LAKE}.listings SET closed_at = NULL, last_seen_at = NULL
+                        WHERE listing_key IN (SELECT listing_key FROM _reopen)"""
+                )
+            finally:
+                cur.unregister("_reopen")
+        store.insert_df(cur, "listings", pd.DataFrame(changes.new_listings))
+        store.insert_df(cur, "listing_versions", pd.DataFrame(changes.new_versions))
+        return SaveSummary(
+            runs=len(runs),
+            new_listings=len(changes.new_listings),
+            new_versions=len(changes.new_versions),
+            closed=changes.closed_count,
+            reopened=changes.reopened_count,
+        )
+
+    return store.write(txn, what=f"save {len(runs)} run(s) of {source_name}")
+
+
+def _update_from(cur: duckdb.DuckDBPyConnection, table: str, column: str, frame: pd.DataFrame, extra: str = "") -> None:
+    cur.register("_upd", frame)
+    try:
+        cur.execute(
+            f"UPDATE {LAKE}.{table} AS t SET {column} = u.value FROM _upd u WHERE t.listing_key = u.listing_key {extra}"
+        )
+    finally:
+        cur.unregister("_upd")
+
+
+def save_failed_run(store: Store, run: RunRecord, responses: Sequence[Fetched] = ()) -> None:
+    """Record a run that yielded nothing usable (it closes nothing)."""
+    save_listing_runs(
+        store,
+        platform_id=run.platform_id or "",
+        source_name=run.source_name,
+        runs=[ListingRun(run=run, records=None, responses=responses)],
+    )

@@ -1,0 +1,974 @@
+"""Every SQL query the dashboard runs, in one place.
+
+Each function takes the `Store` and an optional DuckLake `snapshot_id` (a permalink pins one, so a
+chart cited in an article can be rebuilt exactly later) and returns a DataFrame of aggregates, never
+raw rows to aggregate in pandas. Nothing here imports Streamlit: benchmarks and tests call these
+functions directly; `dashboard.common` wraps them in `st.cache_data`.
+
+Conventions, so that every figure is honest and reproducible:
+
+* "Now" is never the wall clock: it is the start of the last successful collection run in the
+  (possibly pinned) snapshot, so the same snapshot always gives the same numbers.
+* Times are compared and bucketed in UTC (`timezone('UTC', ...)`), weeks start on Monday.
+* A listing's advertised hourly pay is the midpoint of its hourly USD range, or the one end that is
+  published ("up to $40/h" counts as 40). Only time-based pay (hour/day/week/month/year) is hourly;
+  per-task, per-item and per-minute pay stays in its own unit (`weekly_unit_pay`).
+* Every aggregate carries the count it stands on (`n_listings`, `n_reports`, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from collectors.store import LAKE, Store, TableRefs
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+MINIMUM_WAGES_CSV = REPO_DIR / "data" / "minimum_wages.csv"
+DATA_README = REPO_DIR / "data" / "README.md"
+
+TIME_UNITS = ("hour", "day", "week", "month", "year")
+PIECE_UNITS = ("task", "item", "minute")
+# Hours in one unit of time, used only to put minimum wages that are not hourly on the hourly axis.
+HOURS_PER_UNIT = {"hour": 1.0, "day": 8.0, "week": 40.0, "month": 40.0 * 52 / 12, "year": 40.0 * 52}
+
+Remote = Literal["any", "remote", "onsite"]
+CurrencyMode = Literal["usd", "original"]
+
+HOURLY_MID = (
+    "CASE WHEN v.hourly_usd_min IS NOT NULL AND v.hourly_usd_max IS NOT NULL "
+    "THEN (v.hourly_usd_min + v.hourly_usd_max) / 2 "
+    "ELSE coalesce(v.hourly_usd_min, v.hourly_usd_max) END"
+)
+PAY_MID = (
+    "CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL "
+    "THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END"
+)
+
+
+def _utc(column: str) -> str:
+    """A TIMESTAMPTZ as a naive UTC TIMESTAMP, so dates and weeks do not depend on the session zone."""
+    return f"timezone('UTC', {column})"
+
+
+def _as_of_sql(t: TableRefs) -> str:
+    """The start of the last successful collection of any platform (the lake's "now")."""
+    return (
+        f"(SELECT max({_utc('started_at')}) FROM {t.collector_runs} "
+        "WHERE status = 'ok' AND platform_id IS NOT NULL)"
+    )
+
+
+def _platform_bounds_sql(t: TableRefs) -> str:
+    """Per platform: first and last successful complete collection (what the data can speak for)."""
+    return f"""SELECT platform_id,
+                      min({_utc('started_at')}) AS first_ok_at,
+                      max({_utc('started_at')}) AS last_ok_at
+               FROM {t.collector_runs}
+               WHERE status = 'ok' AND complete AND platform_id IS NOT NULL
+               GROUP BY platform_id"""
+
+
+def _version_filters(
+    params: dict[str, Any],
+    *,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    countries: Sequence[str] = (),
+    remote: Remote = "any",
+    alias: str = "v",
+    platform_alias: str = "l",
+) -> str:
+    """WHERE fragments (joined with AND) for the filters every pay view shares; fills `params`."""
+    clauses = ["TRUE"]
+    if platforms:
+        params["platforms"] = list(platforms)
+        clauses.append(f"list_contains($platforms::VARCHAR[], {platform_alias}.platform_id)")
+    if categories:
+        params["categories"] = list(categories)
+        clauses.append(f"list_contains($categories::VARCHAR[], {alias}.category)")
+    if countries:
+        params["countries"] = list(countries)
+        clauses.append(f"list_contains($countries::VARCHAR[], {alias}.country)")
+    if remote == "remote":
+        clauses.append(f"{alias}.is_remote IS TRUE")
+    elif remote == "onsite":
+        clauses.append(f"{alias}.is_remote IS FALSE")
+    return " AND ".join(clauses)
+
+
+def table_exists(store: Store, table: str) -> bool:
+    """Whether the lake has `table` now (tables added by later migrations may be missing)."""
+    return bool(
+        store.read_value(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+            [LAKE, table],
+        )
+    )
+
+
+# -- the lake and its snapshots ---------------------------------------------------------------------
+
+
+def lake_status(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """One row: the snapshot read, when it was taken, "as of" (last successful collection) and counts."""
+    t = store.refs(snapshot_id)
+    snapshot = snapshot_id if snapshot_id is not None else store.snapshot_id()
+    return store.read_df(
+        f"""SELECT $snapshot::BIGINT AS snapshot_id,
+                   (SELECT {_utc('snapshot_time')} FROM ducklake_snapshots('{LAKE}')
+                    WHERE snapshot_id = $snapshot) AS snapshot_time,
+                   {_as_of_sql(t)} AS as_of,
+                   (SELECT count(*) FROM {t.listings}) AS n_listings,
+                   (SELECT count(*) FROM {t.listing_versions}) AS n_versions,
+                   (SELECT count(*) FROM {t.collector_runs}
+                    WHERE platform_id IS NOT NULL) AS n_runs""",
+        {"snapshot": snapshot},
+    )
+
+
+def platforms(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """Platforms that have listings or collection runs, with their names (demo ones flagged)."""
+    t = store.refs(snapshot_id)
+    return store.read_df(
+        f"""WITH seen AS (
+                SELECT DISTINCT platform_id FROM {t.listings}
+                UNION SELECT DISTINCT platform_id FROM {t.collector_runs} WHERE platform_id IS NOT NULL
+            )
+            SELECT s.platform_id, coalesce(p.name, s.platform_id) AS name,
+                   coalesce(p.is_demo, FALSE) AS is_demo
+            FROM seen s
+            LEFT JOIN (SELECT platform_id, any_value(name) AS name, bool_or(is_demo) AS is_demo
+                       FROM {t.platforms} GROUP BY platform_id) p USING (platform_id)
+            WHERE s.platform_id <> ''
+            ORDER BY name"""
+    )
+
+
+def filter_options(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """Values the pay filters can take: (`kind`, `value`, `n_versions`) for category and country."""
+    t = store.refs(snapshot_id)
+    return store.read_df(
+        f"""SELECT 'category' AS kind, category AS value, count(*) AS n_versions
+            FROM {t.listing_versions} GROUP BY category
+            UNION ALL
+            SELECT 'country', country, count(*) FROM {t.listing_versions}
+            WHERE country IS NOT NULL GROUP BY country
+            ORDER BY kind, value"""
+    )
+
+
+# -- overview -------------------------------------------------------------------------------------
+
+
+def collection_status(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """Per platform: the last successful collection (the "as of" of its figures) and the last run."""
+    t = store.refs(snapshot_id)
+    return store.read_df(
+        f"""SELECT platform_id,
+                   max({_utc('started_at')}) FILTER (WHERE status = 'ok') AS last_ok_at,
+                   max({_utc('started_at')}) AS last_run_at,
+                   arg_max(status, started_at) AS last_status,
+                   count(*) AS n_runs
+            FROM {t.collector_runs}
+            WHERE platform_id IS NOT NULL AND platform_id <> ''
+            GROUP BY platform_id
+            ORDER BY platform_id"""
+    )
+
+
+def overview_pay(store: Store, snapshot_id: int | None = None, *, days_back: int = 90) -> pd.DataFrame:
+    """Per platform: open listings and median advertised hourly USD now and `days_back` days earlier.
+
+    "Now" is the platform's last successful complete collection; "before" is `days_back` days
+    earlier, over the listings open at that moment, each at the pay its version then said.
+    """
+    t = store.refs(snapshot_id)
+    return store.read_df(
+        f"""WITH bounds AS ({_platform_bounds_sql(t)}),
+            points AS (
+                SELECT platform_id, 'now' AS at_label, last_ok_at AS at FROM bounds
+                UNION ALL
+                SELECT platform_id, 'before', last_ok_at - to_days($days_back) FROM bounds
+            ),
+            live AS (
+                SELECT p.platform_id, p.at_label,
+                       count(*) AS n_open,
+                       count({HOURLY_MID}) FILTER (WHERE v.pay_unit IN {TIME_UNITS}) AS n_hourly,
+                       quantile_cont({HOURLY_MID}, 0.5)
+                           FILTER (WHERE v.pay_unit IN {TIME_UNITS}) AS median_hourly_usd
+                FROM points p
+                JOIN {t.listings} l ON l.platform_id = p.platform_id
+                JOIN {t.listing_versions} v ON v.listing_key = l.listing_key
+                WHERE {_utc('v.valid_from')} <= p.at
+                  AND (v.valid_to IS NULL OR {_utc('v.valid_to')} > p.at)
+                GROUP BY ALL
+            )
+            SELECT b.platform_id,
+                   b.last_ok_at AS as_of,
+                   b.last_ok_at - to_days($days_back) AS compared_at,
+                   b.first_ok_at,
+                   coalesce(n.n_open, 0) AS open_listings,
+                   n.median_hourly_usd AS median_hourly_usd_now,
+                   coalesce(n.n_hourly, 0) AS n_hourly_now,
+                   o.median_hourly_usd AS median_hourly_usd_before,
+                   coalesce(o.n_hourly, 0) AS n_hourly_before,
+                   n.median_hourly_usd - o.median_hourly_usd AS change_hourly_usd,
+                   100 * (n.median_hourly_usd - o.median_hourly_usd) / o.median_hourly_usd
+                       AS change_pct
+            FROM bounds b
+            LEFT JOIN live n ON n.platform_id = b.platform_id AND n.at_label = 'now'
+            LEFT JOIN live o ON o.platform_id = b.platform_id AND o.at_label = 'before'
+                             AND b.first_ok_at <= b.last_ok_at - to_days($days_back)
+            ORDER BY b.platform_id""",
+        {"days_back": days_back},
+    )
+
+
+# -- pay trends -----------------------------------------------------------------------------------
+
+
+def _weekly_quantiles_sql(t: TableRefs, value: str, currency: str, unit: str, where: str) -> str:
+    """Weekly quartiles of `value` over the listings live at the end of each week.
+
+    A listing counts in a week if one of its versions was in force at the week's end (for the
+    running week: at the last collection), capped at its platform's last successful collection.
+    The join is a pure range join (no equality), which DuckDB runs as an IEJoin.
+    """
+    return f"""
+        WITH bounds AS ({_platform_bounds_sql(t)}),
+        as_of AS (SELECT {_as_of_sql(t)} AS as_of),
+        v AS (
+            SELECT l.platform_id, {value} AS value, {currency} AS currency, {unit} AS pay_unit,
+                   {_utc('v.valid_from')} AS vf,
+                   coalesce({_utc('v.valid_to')}, TIMESTAMP 'infinity') AS vt
+            FROM {t.listing_versions} v
+            JOIN {t.listings} l ON l.listing_key = v.listing_key
+            WHERE {where}
+        ),
+        weeks AS (
+            SELECT week_start::DATE AS week_start,
+                   least(week_start + INTERVAL 7 DAY, (SELECT as_of FROM as_of)) AS sample_at
+            FROM (SELECT unnest(generate_series(
+                    date_trunc('week', (SELECT min(first_ok_at) FROM bounds)),
+                    (SELECT as_of FROM as_of), INTERVAL 7 DAY)) AS week_start)
+        ),
+        live AS (
+            SELECT w.week_start, w.sample_at, v.platform_id, v.currency, v.pay_unit, v.value
+            FROM weeks w JOIN v ON v.vf <= w.sample_at AND v.vt > w.sample_at
+        )
+        SELECT live.week_start, live.platform_id, live.currency, live.pay_unit,
+               count(*) AS n_listings,
+               quantile_cont(value, 0.5) AS median,
+               quantile_cont(value, 0.25) AS p25,
+               quantile_cont(value, 0.75) AS p75,
+               max(live.sample_at) AS sampled_at
+        FROM live JOIN bounds b ON b.platform_id = live.platform_id
+        WHERE live.week_start >= date_trunc('week', b.first_ok_at)
+          AND live.week_start <= b.last_ok_at
+        GROUP BY ALL
+        ORDER BY live.platform_id, live.currency, live.pay_unit, live.week_start"""
+
+
+def weekly_pay(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    countries: Sequence[str] = (),
+    remote: Remote = "any",
+    currency_mode: CurrencyMode = "usd",
+) -> pd.DataFrame:
+    """Weekly median and interquartile range of advertised hourly pay, per platform.
+
+    `currency_mode="usd"`: hourly USD equivalents of all time-based pay (conversion assumptions in
+    `hourly_assumptions`). `"original"`: only listings that state an hourly rate, in the currency
+    they state, one series per platform and currency, with no conversion at all.
+    Columns: week_start, platform_id, currency, pay_unit, n_listings, median, p25, p75, sampled_at.
+    """
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = _version_filters(
+        params, platforms=platforms, categories=categories, countries=countries, remote=remote
+    )
+    if currency_mode == "original":
+        where += " AND v.pay_unit = 'hour' AND v.pay_currency IS NOT NULL"
+        sql = _weekly_quantiles_sql(t, PAY_MID, "v.pay_currency", "'hour'", where + f" AND {PAY_MID} IS NOT NULL")
+    else:
+        where += f" AND v.pay_unit IN {TIME_UNITS} AND {HOURLY_MID} IS NOT NULL"
+        sql = _weekly_quantiles_sql(t, HOURLY_MID, "'USD'", "'hour'", where)
+    return store.read_df(sql, params)
+
+
+def weekly_unit_pay(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    countries: Sequence[str] = (),
+    remote: Remote = "any",
+) -> pd.DataFrame:
+    """Weekly quartiles of per-piece pay (task, item, minute of media), in its own unit and currency.
+
+    Never converted to hourly: the time a task takes is not published. Same columns as `weekly_pay`.
+    """
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = _version_filters(
+        params, platforms=platforms, categories=categories, countries=countries, remote=remote
+    )
+    where += f" AND v.pay_unit IN {PIECE_UNITS} AND {PAY_MID} IS NOT NULL"
+    sql = _weekly_quantiles_sql(t, PAY_MID, "coalesce(v.pay_currency, 'unknown')", "v.pay_unit", where)
+    return store.read_df(sql, params)
+
+
+def pay_units(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+) -> pd.DataFrame:
+    """How the current versions of open listings state their pay: per platform and unit, a count."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = _version_filters(params, platforms=platforms)
+    return store.read_df(
+        f"""SELECT l.platform_id, coalesce(v.pay_unit, 'not stated') AS pay_unit,
+                   count(*) AS n_listings
+            FROM {t.listings} l JOIN {t.listing_versions} v ON v.listing_key = l.listing_key
+            WHERE l.closed_at IS NULL AND v.valid_to IS NULL AND {where}
+            GROUP BY ALL ORDER BY l.platform_id, n_listings DESC""",
+        params,
+    )
+
+
+def hourly_assumptions(
+    store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The assumptions behind hourly USD figures, with how many listing versions rely on each."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = _version_filters(params, platforms=platforms)
+    return store.read_df(
+        f"""SELECT trim(assumption) AS assumption, count(*) AS n_versions
+            FROM (SELECT unnest(string_split(v.hourly_assumptions, ';')) AS assumption
+                  FROM {t.listing_versions} v JOIN {t.listings} l ON l.listing_key = v.listing_key
+                  WHERE v.hourly_assumptions IS NOT NULL AND v.hourly_assumptions <> ''
+                    AND {where})
+            WHERE trim(assumption) <> ''
+            GROUP BY ALL ORDER BY n_versions DESC, assumption""",
+        params,
+    )
+
+
+def minimum_wages(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    countries: Sequence[str] = (),
+    csv_path: Path | None = None,
+) -> pd.DataFrame:
+    """The dated minimum-wage table, with an hourly USD equivalent at each effective date.
+
+    Rows for `countries` (ISO codes; empty = all). Non-hourly minimums are put on the hourly axis
+    with `HOURS_PER_UNIT` (stated in `hourly_basis`); currencies convert at the FX month of the
+    effective date (the latest month on or before it). Columns: country, jurisdiction, effective_from,
+    amount, currency, unit, source_url, hourly_amount (own currency), hourly_usd, hourly_basis.
+    """
+    path = csv_path or MINIMUM_WAGES_CSV
+    if not path.exists():
+        return pd.DataFrame(
+            columns=[
+                "country", "jurisdiction", "effective_from", "amount", "currency", "unit",
+                "source_url", "hourly_amount", "hourly_usd", "hourly_basis",
+            ]
+        )
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"path": str(path)}
+    where = "TRUE"
+    if countries:
+        params["countries"] = list(countries)
+        where = "list_contains($countries::VARCHAR[], left(w.country, 2))"
+    hours = " ".join(f"WHEN '{unit}' THEN {value}" for unit, value in HOURS_PER_UNIT.items())
+    return store.read_df(
+        f"""WITH w AS (
+                SELECT country, jurisdiction, effective_from::DATE AS effective_from,
+                       amount::DOUBLE AS amount, upper(currency) AS currency, lower(unit) AS unit,
+                       source_url
+                FROM read_csv($path, header = true, all_varchar = true)
+            ),
+            fx AS (
+                SELECT month, currency, usd_per_unit FROM {t.fx_rates}
+                UNION ALL SELECT DATE '1900-01-01', 'USD', 1.0
+            ),
+            fx_first AS (SELECT currency, min(month) AS first_month FROM fx GROUP BY currency),
+            w2 AS (
+                SELECT w.*, greatest(w.effective_from, coalesce(f.first_month, w.effective_from))
+                           AS fx_on
+                FROM w LEFT JOIN fx_first f USING (currency)
+            )
+            SELECT w.country, w.jurisdiction, w.effective_from, w.amount, w.currency, w.unit,
+                   w.source_url,
+                   w.amount / (CASE w.unit {hours} END) AS hourly_amount,
+                   w.amount / (CASE w.unit {hours} END) * fx.usd_per_unit AS hourly_usd,
+                   CASE WHEN w.unit = 'hour' THEN 'hourly rate as published'
+                        ELSE 'per ' || w.unit || ' ÷ ' || (CASE w.unit {hours} END)::DECIMAL(8, 1)
+                             || ' hours' END AS hourly_basis,
+                   fx.month AS fx_month
+            FROM w2 w
+            ASOF LEFT JOIN fx ON fx.currency = w.currency AND fx.month <= w.fx_on
+            WHERE {where} AND (CASE w.unit {hours} END) IS NOT NULL
+            ORDER BY w.country, w.jurisdiction, w.effective_from""",
+        params,
+    )
+
+
+def events(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    since: date | None = None,
+) -> pd.DataFrame:
+    """Dated, sourced platform events (for `platforms`, plus events that name no platform)."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"since": since or date(1900, 1, 1)}
+    where = "TRUE"
+    if platforms:
+        params["platforms"] = list(platforms)
+        where = "(e.platform_id IS NULL OR list_contains($platforms::VARCHAR[], e.platform_id))"
+    return store.read_df(
+        f"""SELECT e.event_date, e.platform_id, coalesce(p.name, e.platform_id, 'all platforms') AS platform,
+                   e.kind, e.title, e.figure_before, e.figure_after, e.date_precision,
+                   e.source_url, e.is_demo, e.event_id
+            FROM {t.events} e
+            LEFT JOIN (SELECT platform_id, any_value(name) AS name FROM {t.platforms}
+                       GROUP BY platform_id) p USING (platform_id)
+            WHERE {where} AND e.event_date >= $since
+            ORDER BY e.event_date DESC, e.event_id""",
+        params,
+    )
+
+
+def pay_changes(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    only_cuts: bool = False,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """Changes of advertised pay between consecutive versions of the same listing.
+
+    A change is compared in the listing's own currency and unit when both versions use the same
+    ones, otherwise in hourly USD. A cut is a fall of the midpoint. `still_open` says whether the
+    listing is open in this snapshot. Newest first, at most `limit` rows.
+    """
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"limit": limit}
+    where = _version_filters(params, platforms=platforms)
+    cut = "AND after_value < before_value" if only_cuts else ""
+    return store.read_df(
+        f"""WITH changed AS (
+                SELECT DISTINCT listing_key FROM {t.listing_versions} WHERE version_no > 1
+            ),
+            v AS (
+                SELECT v.listing_key, v.version_no, v.valid_from, v.title, v.pay_text,
+                       v.pay_currency, v.pay_unit, {PAY_MID} AS pay_mid, {HOURLY_MID} AS hourly_mid,
+                       lag(v.pay_text) OVER w AS before_text,
+                       lag(v.pay_currency) OVER w AS before_currency,
+                       lag(v.pay_unit) OVER w AS before_unit,
+                       lag({PAY_MID}) OVER w AS before_pay_mid,
+                       lag({HOURLY_MID}) OVER w AS before_hourly_mid
+                FROM {t.listing_versions} v
+                WHERE v.listing_key IN (SELECT listing_key FROM changed)
+                WINDOW w AS (PARTITION BY v.listing_key ORDER BY v.version_no)
+            ),
+            c AS (
+                SELECT v.*,
+                       (v.pay_currency IS NOT DISTINCT FROM v.before_currency
+                        AND v.pay_unit IS NOT DISTINCT FROM v.before_unit) AS same_terms,
+                       CASE WHEN same_terms THEN v.before_pay_mid ELSE v.before_hourly_mid END
+                           AS before_value,
+                       CASE WHEN same_terms THEN v.pay_mid ELSE v.hourly_mid END AS after_value
+                FROM v WHERE v.version_no > 1
+            )
+            SELECT {_utc('c.valid_from')} AS changed_at, l.platform_id, c.title,
+                   c.before_text AS pay_before, c.pay_text AS pay_after,
+                   c.before_value, c.after_value,
+                   CASE WHEN c.same_terms THEN coalesce(c.pay_currency, '?') || ' per ' || coalesce(c.pay_unit, '?')
+                        ELSE 'USD per hour (equivalent)' END AS compared_in,
+                   100 * (c.after_value - c.before_value) / c.before_value AS change_pct,
+                   CASE WHEN c.after_value < c.before_value THEN 'cut' ELSE 'rise' END AS direction,
+                   l.closed_at IS NULL AS still_open,
+                   l.listing_key, l.url
+            FROM c JOIN {t.listings} l ON l.listing_key = c.listing_key
+            WHERE c.before_value IS NOT NULL AND c.after_value IS NOT NULL
+              AND c.before_value > 0 AND c.after_value <> c.before_value
+              AND {where} {cut}
+            ORDER BY changed_at DESC, l.listing_key
+            LIMIT $limit""",
+        params,
+    )
+
+
+# -- work availability ----------------------------------------------------------------------------
+
+
+def _listing_filter(params: dict[str, Any], platforms: Sequence[str], categories: Sequence[str]) -> str:
+    clauses = ["TRUE"]
+    if platforms:
+        params["platforms"] = list(platforms)
+        clauses.append("list_contains($platforms::VARCHAR[], l.platform_id)")
+    if categories:
+        # A listing's category is the one its first version was given.
+        params["categories"] = list(categories)
+        clauses.append(
+            "l.listing_key IN (SELECT listing_key FROM {versions} "
+            "WHERE version_no = 1 AND list_contains($categories::VARCHAR[], category))"
+        )
+    return " AND ".join(clauses)
+
+
+def _open_per_day_sql(t: TableRefs, where: str) -> str:
+    """Open listings at the end of each day, per platform, from a date spine and +1/-1 deltas.
+
+    A listing is open from the day it was first seen until the day of the first complete
+    collection it was absent from. The spine runs from each platform's first to its last
+    successful complete collection: days after that are unknown, not zero.
+    """
+    where = where.format(versions=t.listing_versions)
+    return f"""
+        bounds AS ({_platform_bounds_sql(t)}),
+        l AS (
+            SELECT l.platform_id, {_utc('l.first_seen_at')}::DATE AS opened_on,
+                   {_utc('l.closed_at')}::DATE AS closed_on
+            FROM {t.listings} l WHERE {where}
+        ),
+        deltas AS (
+            SELECT platform_id, opened_on AS day, count(*) AS delta FROM l GROUP BY ALL
+            UNION ALL
+            SELECT platform_id, closed_on, -count(*) FROM l WHERE closed_on IS NOT NULL GROUP BY ALL
+        ),
+        daily_delta AS (SELECT platform_id, day, sum(delta) AS delta FROM deltas GROUP BY ALL),
+        spine AS (
+            SELECT platform_id, unnest(generate_series(first_ok_at::DATE, last_ok_at::DATE,
+                                                       INTERVAL 1 DAY))::DATE AS day
+            FROM bounds
+        ),
+        before_spine AS (
+            SELECT d.platform_id, sum(d.delta) AS carried
+            FROM daily_delta d JOIN bounds b USING (platform_id)
+            WHERE d.day < b.first_ok_at::DATE GROUP BY ALL
+        ),
+        open_per_day AS (
+            SELECT s.platform_id, s.day,
+                   (coalesce(c.carried, 0)
+                    + sum(coalesce(d.delta, 0)) OVER (PARTITION BY s.platform_id ORDER BY s.day))::BIGINT
+                       AS open_listings
+            FROM spine s
+            LEFT JOIN daily_delta d ON d.platform_id = s.platform_id AND d.day = s.day
+            LEFT JOIN before_spine c ON c.platform_id = s.platform_id
+        )"""
+
+
+def open_listings_daily(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Open listings at the end of each day, per platform. Columns: day, platform_id, open_listings."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = _listing_filter(params, platforms, categories)
+    return store.read_df(
+        f"""WITH {_open_per_day_sql(t, where)}
+            SELECT day, platform_id, open_listings FROM open_per_day ORDER BY platform_id, day""",
+        params,
+    )
+
+
+def listing_flows_weekly(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+) -> pd.DataFrame:
+    """New and closed listings per week and platform. Columns: week_start, platform_id,
+    new_listings, closed_listings, complete_week (the week is wholly inside the collection period)."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
+    return store.read_df(
+        f"""WITH bounds AS ({_platform_bounds_sql(t)}),
+            l AS (SELECT l.platform_id, {_utc('l.first_seen_at')} AS opened_at,
+                         {_utc('l.closed_at')} AS closed_at
+                  FROM {t.listings} l WHERE {where}),
+            flows AS (
+                SELECT platform_id, date_trunc('week', opened_at)::DATE AS week_start,
+                       count(*) AS new_listings, 0 AS closed_listings
+                FROM l GROUP BY ALL
+                UNION ALL
+                SELECT platform_id, date_trunc('week', closed_at)::DATE, 0, count(*)
+                FROM l WHERE closed_at IS NOT NULL GROUP BY ALL
+            )
+            SELECT f.week_start, f.platform_id,
+                   sum(f.new_listings)::BIGINT AS new_listings,
+                   sum(f.closed_listings)::BIGINT AS closed_listings,
+                   (f.week_start > any_value(b.first_ok_at)::DATE
+                    AND f.week_start + 6 <= any_value(b.last_ok_at)::DATE) AS complete_week
+            FROM flows f LEFT JOIN bounds b USING (platform_id)
+            GROUP BY f.week_start, f.platform_id
+            ORDER BY f.platform_id, f.week_start""",
+        params,
+    )
+
+
+def availability_index(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    baseline_weeks: int = 4,
+) -> pd.DataFrame:
+    """Weekly mean of daily open listings as an index, 100 = the first `baseline_weeks` complete
+    weeks of each platform's collection (as labour-market trackers do).
+
+    Only complete weeks (7 collected days) are indexed. Columns: week_start, platform_id,
+    mean_open_listings, n_days, index_value, baseline_mean, baseline_from, baseline_to.
+    """
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"baseline_weeks": baseline_weeks}
+    where = _listing_filter(params, platforms, categories)
+    return store.read_df(
+        f"""WITH {_open_per_day_sql(t, where)},
+            weekly AS (
+                SELECT platform_id, date_trunc('week', day)::DATE AS week_start,
+                       avg(open_listings) AS mean_open_listings, count(*) AS n_days
+                FROM open_per_day GROUP BY ALL
+            ),
+            complete AS (
+                SELECT *, row_number() OVER (PARTITION BY platform_id ORDER BY week_start) AS week_no
+                FROM weekly WHERE n_days = 7
+            ),
+            baseline AS (
+                SELECT platform_id, avg(mean_open_listings) AS baseline_mean,
+                       min(week_start) AS baseline_from, max(week_start) + 6 AS baseline_to,
+                       count(*) AS n_baseline_weeks
+                FROM complete WHERE week_no <= $baseline_weeks GROUP BY platform_id
+            )
+            SELECT c.week_start, c.platform_id, c.mean_open_listings, c.n_days,
+                   100 * c.mean_open_listings / nullif(b.baseline_mean, 0) AS index_value,
+                   b.baseline_mean, b.baseline_from, b.baseline_to
+            FROM complete c JOIN baseline b USING (platform_id)
+            WHERE b.n_baseline_weeks = $baseline_weeks
+            ORDER BY c.platform_id, c.week_start""",
+        params,
+    )
+
+
+def listing_lifetimes(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Per platform: median and quartiles of days from first seen to closed, over closed listings,
+    and how many are still open (not counted: a known downward bias, said on the page)."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
+    lifetime = "epoch(l.closed_at - l.first_seen_at) / 86400.0"
+    return store.read_df(
+        f"""SELECT l.platform_id,
+                   quantile_cont({lifetime}, 0.5) FILTER (WHERE l.closed_at IS NOT NULL)
+                       AS median_lifetime_days,
+                   quantile_cont({lifetime}, 0.25) FILTER (WHERE l.closed_at IS NOT NULL)
+                       AS p25_lifetime_days,
+                   quantile_cont({lifetime}, 0.75) FILTER (WHERE l.closed_at IS NOT NULL)
+                       AS p75_lifetime_days,
+                   count(*) FILTER (WHERE l.closed_at IS NOT NULL) AS n_closed,
+                   count(*) FILTER (WHERE l.closed_at IS NULL) AS n_open
+            FROM {t.listings} l WHERE {where}
+            GROUP BY l.platform_id ORDER BY l.platform_id""",
+        params,
+    )
+
+
+def forum_signals_weekly(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Forum posts per week and platform that carry a signal (e.g. empty queue), by signal.
+
+    Columns: week_start, platform_id, signal, n_posts. Empty when forum posts are not collected.
+    """
+    columns = ["week_start", "platform_id", "signal", "n_posts"]
+    if not table_exists(store, "forum_posts"):
+        return pd.DataFrame(columns=columns)
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = "TRUE"
+    if platforms:
+        params["platforms"] = list(platforms)
+        where = "list_contains($platforms::VARCHAR[], f.platform_id)"
+    kind = store.read_value(
+        "SELECT data_type FROM duckdb_columns() WHERE database_name = ? AND table_name = 'forum_posts' "
+        "AND column_name = 'signals'",
+        [LAKE],
+    )
+    signals = "f.signals" if kind and str(kind).endswith("[]") else "string_split(f.signals, ',')"
+    return store.read_df(
+        f"""SELECT date_trunc('week', {_utc('f.created_at')})::DATE AS week_start,
+                   coalesce(f.platform_id, 'unknown') AS platform_id,
+                   trim(signal) AS signal, count(DISTINCT f.post_id) AS n_posts
+            FROM (SELECT f.*, unnest({signals}) AS signal FROM {t.forum_posts} f WHERE {where}) f
+            WHERE trim(signal) <> ''
+            GROUP BY ALL ORDER BY week_start, platform_id, signal""",
+        params,
+    )
+
+
+# -- payment delays -------------------------------------------------------------------------------
+
+
+def payment_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """Approved payment reports as published (dates rounded), from the reports store module."""
+    if not table_exists(store, "payment_reports"):
+        return pd.DataFrame()
+    from collectors.store.reports import public_reports
+
+    frame = public_reports(store, snapshot_id=snapshot_id)
+    return frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
+
+
+def report_counts(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """Per platform and moderation status: how many payment reports (the public sees approved ones)."""
+    if not table_exists(store, "payment_reports"):
+        return pd.DataFrame(columns=["platform_id", "moderation_status", "n_reports"])
+    t = store.refs(snapshot_id)
+    return store.read_df(
+        f"""SELECT platform_id, moderation_status, count(*) AS n_reports
+            FROM {t.payment_reports} GROUP BY ALL ORDER BY platform_id, moderation_status"""
+    )
+
+
+# -- sources and health ---------------------------------------------------------------------------
+
+
+def sources_health(store: Store, snapshot_id: int | None = None, *, window_days: int = 30) -> pd.DataFrame:
+    """Every source: its last run, status, items, last success, and failed / suspicious runs in the
+    `window_days` before the lake's "as of". Sources known only from their runs are included."""
+    t = store.refs(snapshot_id)
+    return store.read_df(
+        f"""WITH as_of AS (SELECT coalesce({_as_of_sql(t)}, TIMESTAMP '1970-01-01') AS as_of),
+            r AS (
+                SELECT source_name,
+                       arg_max(platform_id, started_at) AS platform_id,
+                       arg_max(run_kind, started_at) AS run_kind,
+                       max({_utc('started_at')}) AS last_run_at,
+                       arg_max(status, started_at) AS last_status,
+                       arg_max(items_count, started_at) AS last_items,
+                       arg_max(error, started_at) AS last_error,
+                       max({_utc('started_at')}) FILTER (WHERE status = 'ok') AS last_ok_at,
+                       count(*) AS runs_total,
+                       count(*) FILTER (WHERE {_utc('started_at')} > (SELECT as_of FROM as_of)
+                                        - to_days($window_days)) AS runs_window,
+                       count(*) FILTER (WHERE status = 'failed' AND {_utc('started_at')} >
+                                        (SELECT as_of FROM as_of) - to_days($window_days))
+                           AS failed_window,
+                       count(*) FILTER (WHERE status = 'suspicious' AND {_utc('started_at')} >
+                                        (SELECT as_of FROM as_of) - to_days($window_days))
+                           AS suspicious_window
+                FROM {t.collector_runs} GROUP BY source_name
+            ),
+            s AS (
+                SELECT source_name, arg_max(platform_id, updated_at) AS platform_id,
+                       arg_max(kind, updated_at) AS kind, arg_max(url, updated_at) AS url,
+                       arg_max(enabled, updated_at) AS enabled,
+                       arg_max(interval_hours, updated_at) AS interval_hours
+                FROM {t.sources} GROUP BY source_name
+            )
+            SELECT coalesce(s.source_name, r.source_name) AS source_name,
+                   coalesce(s.platform_id, r.platform_id) AS platform_id,
+                   coalesce(s.kind, r.run_kind) AS kind,
+                   s.url, s.enabled, s.interval_hours,
+                   r.last_run_at, coalesce(r.last_status, 'never run') AS last_status,
+                   r.last_items, r.last_ok_at, r.last_error,
+                   coalesce(r.runs_total, 0) AS runs_total,
+                   coalesce(r.runs_window, 0) AS runs_window,
+                   coalesce(r.failed_window, 0) AS failed_window,
+                   coalesce(r.suspicious_window, 0) AS suspicious_window
+            FROM s FULL OUTER JOIN r USING (source_name)
+            ORDER BY (last_status = 'ok'), source_name""",
+        {"window_days": window_days},
+    )
+
+
+def problem_runs(
+    store: Store, snapshot_id: int | None = None, *, sources: Sequence[str] = (), limit: int = 200
+) -> pd.DataFrame:
+    """Failed and suspicious runs, newest first."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"limit": limit}
+    where = "TRUE"
+    if sources:
+        params["sources"] = list(sources)
+        where = "list_contains($sources::VARCHAR[], source_name)"
+    return store.read_df(
+        f"""SELECT {_utc('started_at')} AS started_at, source_name, platform_id, run_kind, status,
+                   complete, items_count, error, run_id
+            FROM {t.collector_runs}
+            WHERE status IN ('failed', 'suspicious') AND {where}
+            ORDER BY started_at DESC LIMIT $limit""",
+        params,
+    )
+
+
+def listing_raw_responses(
+    store: Store, snapshot_id: int | None = None, *, listing_key: str = ""
+) -> pd.DataFrame:
+    """The kept raw responses of the runs that recorded each version of one listing."""
+    t = store.refs(snapshot_id)
+    return store.read_df(
+        f"""SELECT v.version_no, {_utc('v.valid_from')} AS valid_from, r.url,
+                   {_utc('r.fetched_at')} AS fetched_at, r.http_status, r.content_type,
+                   r.body_bytes, r.not_modified, r.content_sha256, r.run_id
+            FROM {t.listing_versions} v
+            JOIN {t.raw_responses} r ON r.run_id = v.run_id
+            WHERE v.listing_key = $key
+            ORDER BY v.version_no, r.fetched_at""",
+        {"key": listing_key},
+    )
+
+
+def raw_response(store: Store, snapshot_id: int | None = None, *, content_sha256: str = "") -> pd.DataFrame:
+    """What the lake records about one kept raw response (the body itself: `Store.get_raw_body`)."""
+    t = store.refs(snapshot_id)
+    return store.read_df(
+        f"""SELECT content_sha256, url, {_utc('fetched_at')} AS fetched_at, http_status,
+                   content_type, body_bytes, not_modified, run_id
+            FROM {t.raw_responses} WHERE content_sha256 = $sha
+            ORDER BY fetched_at DESC LIMIT 20""",
+        {"sha": content_sha256},
+    )
+
+
+# -- explore and download -------------------------------------------------------------------------
+
+
+def listings_table(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    status: Literal["any", "open", "closed"] = "any",
+    search: str = "",
+    limit: int = 5000,
+) -> pd.DataFrame:
+    """Listings with their latest version's title, category, place and pay; newest first."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"limit": limit}
+    clauses = [_version_filters(params, platforms=platforms, categories=categories)]
+    if status == "open":
+        clauses.append("l.closed_at IS NULL")
+    elif status == "closed":
+        clauses.append("l.closed_at IS NOT NULL")
+    if search.strip():
+        params["search"] = f"%{search.strip()}%"
+        clauses.append("v.title ILIKE $search")
+    return store.read_df(
+        f"""WITH latest AS (
+                SELECT listing_key, max(version_no) AS version_no
+                FROM {t.listing_versions} GROUP BY listing_key
+            )
+            SELECT l.listing_key, l.platform_id, v.title, v.category, v.location, v.country,
+                   v.is_remote, v.employment_type, v.pay_text, v.pay_min, v.pay_max, v.pay_currency,
+                   v.pay_unit, v.hourly_usd_min, v.hourly_usd_max, v.hourly_assumptions,
+                   {_utc('l.first_seen_at')} AS first_seen_at, {_utc('l.closed_at')} AS closed_at,
+                   v.version_no AS versions, l.url, l.source_name
+            FROM {t.listings} l
+            JOIN latest USING (listing_key)
+            JOIN {t.listing_versions} v ON v.listing_key = latest.listing_key
+                                       AND v.version_no = latest.version_no
+            WHERE {" AND ".join(clauses)}
+            ORDER BY l.first_seen_at DESC, l.listing_key
+            LIMIT $limit""",
+        params,
+    )
+
+
+def listing_versions_table(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    listing_key: str = "",
+    limit: int = 5000,
+) -> pd.DataFrame:
+    """Listing versions (one row per change), newest first."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"limit": limit}
+    where = _version_filters(params, platforms=platforms)
+    if listing_key:
+        params["key"] = listing_key
+        where += " AND v.listing_key = $key"
+    return store.read_df(
+        f"""SELECT v.listing_key, l.platform_id, v.version_no, {_utc('v.valid_from')} AS valid_from,
+                   {_utc('v.valid_to')} AS valid_to, v.title, v.category, v.location, v.country,
+                   v.is_remote, v.pay_text, v.pay_min, v.pay_max, v.pay_currency, v.pay_unit,
+                   v.hourly_usd_min, v.hourly_usd_max, v.hourly_assumptions, v.run_id
+            FROM {t.listing_versions} v JOIN {t.listings} l ON l.listing_key = v.listing_key
+            WHERE {where}
+            ORDER BY v.valid_from DESC, v.listing_key, v.version_no DESC
+            LIMIT $limit""",
+        params,
+    )
+
+
+def count_rows(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    table: Literal["listings", "listing_versions", "events"] = "listings",
+    platforms: Sequence[str] = (),
+) -> pd.DataFrame:
+    """How many rows a table has for `platforms` (so a truncated download can say so)."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = "TRUE"
+    if platforms:
+        params["platforms"] = list(platforms)
+        where = "list_contains($platforms::VARCHAR[], x.platform_id)"
+    source = {
+        "listings": f"{t.listings} x",
+        "listing_versions": f"{t.listing_versions} v JOIN {t.listings} x USING (listing_key)",
+        "events": f"{t.events} x",
+    }[table]
+    return store.read_df(f"SELECT count(*) AS n_rows FROM {source} WHERE {where}", params)
+
+
+def snapshot_times(store: Store, snapshot_id: int | None = None, *, limit: int = 50) -> pd.DataFrame:
+    """The lake's latest snapshots (what a permalink can pin), newest first."""
+    params: dict[str, Any] = {"limit": limit, "upto": snapshot_id if snapshot_id is not None else 2**62}
+    return store.read_df(
+        f"""SELECT snapshot_id, {_utc('snapshot_time')} AS snapshot_time
+            FROM ducklake_snapshots('{LAKE}') WHERE snapshot_id <= $upto
+            ORDER BY snapshot_id DESC LIMIT $limit""",
+        params,
+    )
+

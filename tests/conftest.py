@@ -1,0 +1,76 @@
+"""Shared fixtures: real lakes on both catalogs, a real PostgreSQL server, the shared samples."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from collectors.config import Settings, load_settings
+from collectors.store import Store, get_store, reset_stores
+from tests import pgserver
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
+REAL_SAMPLES = SHARED_DIR / "real-samples"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.PgServer]:
+    reason = pgserver.why_unavailable()
+    if reason:
+        if os.environ.get("GIGWATCH_REQUIRE_POSTGRES"):
+            pytest.fail(f"GIGWATCH_REQUIRE_POSTGRES is set (CI) but {reason}")
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    server = pgserver.start_server()
+    yield server
+    server.stop("immediate")
+    shutil.rmtree(server.root, ignore_errors=True)
+
+
+def sqlite_settings(tmp_path: Path, lake: str = "gigwatch") -> Settings:
+    return load_settings(lake=lake, env={"GIGWATCH_DATA_DIR": str(tmp_path / "data")})
+
+
+def postgres_settings(tmp_path: Path, server: pgserver.PgServer, lake: str = "gigwatch") -> Settings:
+    dbname = server.create_database()
+    return load_settings(
+        lake=lake,
+        env={
+            "GIGWATCH_DATA_DIR": str(tmp_path / "data"),
+            "GIGWATCH_CATALOG": f"postgres:{server.conninfo(dbname)}",
+            "GIGWATCH_FILES_PATH": str(tmp_path / "pgfiles") + "/",
+        },
+    )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def catalog_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a fresh lake on each catalog: the same tests serve both."""
+    if request.param == "sqlite":
+        yield sqlite_settings(tmp_path)
+    else:
+        server = request.getfixturevalue("pg_server")
+        yield postgres_settings(tmp_path, server)
+    reset_stores()
+
+
+@pytest.fixture
+def any_store(catalog_settings: Settings) -> Store:
+    """A migrated store on each catalog."""
+    return get_store(catalog_settings)
+
+
+@pytest.fixture
+def lake_settings(tmp_path: Path) -> Iterator[Settings]:
+    """A fresh SQLite-catalog lake (for tests that need only one catalog)."""
+    yield sqlite_settings(tmp_path)
+    reset_stores()
+
+
+@pytest.fixture
+def store(lake_settings: Settings) -> Store:
+    return get_store(lake_settings)
