@@ -237,7 +237,11 @@ def export(
     """Export the public tables (CSV and Parquet, with the data dictionary); no personal data."""
     from collectors.export import export_public
 
-    for path in export_public(_store(lake), directory, snapshot_id=snapshot):
+    try:
+        paths = export_public(_store(lake), directory, snapshot_id=snapshot)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    for path in paths:
         typer.echo(str(path))
 
 

@@ -2,7 +2,9 @@
 
 `PoliteFetcher` owns what Scrapy keeps in its downloader middlewares: explicit timeouts, a
 User-Agent naming gigwatch and a contact URL, robots.txt (via protego, cached per origin), one
-request at a time per host with a minimum interval between requests, retries with exponential
+request at a time per host with a minimum quiet interval between the end of one request and the
+start of the next (the largest `min_interval_seconds` of the sources on that host, or robots.txt's
+Crawl-delay if larger), retries with exponential
 backoff and jitter on timeouts, connection errors, 429 and 5xx (honouring `Retry-After`), bounded
 redirects (each hop checked against robots.txt and paced like any request), a response size cap,
 conditional requests (`If-None-Match` / `If-Modified-Since` from the last kept response of a URL),
@@ -204,7 +206,6 @@ class _HostGate:
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     not_before: float = 0.0
-    last_started: float = 0.0
     crawl_delay: float = 0.0
 
 
@@ -282,6 +283,8 @@ class PoliteFetcher:
         self._robots: dict[str, _Robots] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._kept: dict[str, _Kept] = {}
+        self._kept_loaded: asyncio.Lock | None = None
+        self._kept_ready = False
         for source in sources:
             self.set_min_interval(source.url, source.min_interval_seconds)
 
@@ -368,7 +371,9 @@ class PoliteFetcher:
         """Fetch one URL politely; every response is kept and recorded (also on `session`)."""
         method = method.upper()
         kept = await self._kept_for(url) if method == "GET" else None
-        request_headers = dict(headers or {})
+        # Field values carry no surrounding whitespace on the wire (RFC 9110 5.5): an empty bearer
+        # token configured as "Bearer " is sent as "Bearer", as browsers do.
+        request_headers = {name: value.strip() for name, value in (headers or {}).items()}
         if kept is not None:
             if kept.etag:
                 request_headers["If-None-Match"] = kept.etag
@@ -442,24 +447,25 @@ class PoliteFetcher:
                 session.validators[fetched.url] = validators
 
     async def _kept_for(self, url: str) -> _Kept | None:
-        """The last kept response of `url` that carried validators (memory first, then the lake)."""
-        kept = self._kept.get(url)
-        if kept is not None:
-            return kept
-        rows = await asyncio.to_thread(
-            self.store.read_rows,
-            f"""SELECT content_sha256, etag, last_modified, content_type FROM {LAKE}.raw_responses
-                WHERE url = ? AND http_status IN (200, 304)
-                  AND (etag IS NOT NULL OR last_modified IS NOT NULL)
-                ORDER BY fetched_at DESC LIMIT 1""",
-            [url],
+        """The last kept response of `url` that carried validators (read from the lake once)."""
+        if self._kept_loaded is None:
+            self._kept_loaded = asyncio.Lock()
+        async with self._kept_loaded:
+            if not self._kept_ready:
+                for url_, kept in (await asyncio.to_thread(self._load_kept)).items():
+                    self._kept.setdefault(url_, kept)
+                self._kept_ready = True
+        return self._kept.get(url)
+
+    def _load_kept(self) -> dict[str, _Kept]:
+        # One query per fetcher rather than one per request: a source may fetch hundreds of pages.
+        rows = self.store.read_rows(
+            f"""SELECT url, content_sha256, etag, last_modified, content_type
+                FROM {LAKE}.raw_responses
+                WHERE http_status IN (200, 304) AND (etag IS NOT NULL OR last_modified IS NOT NULL)
+                QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1"""
         )
-        if not rows:
-            return None
-        sha, etag, last_modified, content_type = rows[0]
-        kept = _Kept(sha, etag, last_modified, content_type)
-        self._kept[url] = kept
-        return kept
+        return {url: _Kept(sha, etag, modified, ctype) for url, sha, etag, modified, ctype in rows}
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -467,8 +473,8 @@ class PoliteFetcher:
         """Send with retries, following redirects by hand (robots.txt checked at every hop)."""
         original_url = str(request.url)
         for _hop in range(self.policy.max_redirects + 1):
-            await self._check_robots(request.url, session)
-            raw = await self._send_with_retries(request)
+            await self._check_robots(request.url)
+            raw = await self._send_with_retries(request, session)
             if raw.status in REDIRECT_STATUSES and raw.next_request is not None:
                 log.debug("%s redirects to %s", raw.url, raw.next_request.url)
                 request = raw.next_request
@@ -478,7 +484,7 @@ class PoliteFetcher:
             f"more than {self.policy.max_redirects} redirects from {original_url}", url=original_url
         )
 
-    async def _send_with_retries(self, request: httpx.Request) -> _Raw:
+    async def _send_with_retries(self, request: httpx.Request, session: FetchSession | None) -> _Raw:
         policy = self.policy
         url = str(request.url)
         host = host_key(request.url)
@@ -493,6 +499,8 @@ class PoliteFetcher:
                     ) from exc
                 delay = policy.backoff(attempt)
                 log.info("timeout on %s (attempt %d); retrying in %.1fs", url, attempt, delay)
+            except (httpx.LocalProtocolError, httpx.UnsupportedProtocol) as exc:  # our request is wrong
+                raise FetchError(f"{type(exc).__name__} fetching {url}: {exc}", url=url) from exc
             except httpx.TransportError as exc:
                 if last:
                     raise FetchConnectError(
@@ -517,6 +525,7 @@ class PoliteFetcher:
                     )
                 if last:
                     return raw  # the caller keeps the body and raises HTTPStatusError
+                self._record(await self._keep(raw), None, session)  # what happened is kept
                 delay = retry_after if retry_after is not None else policy.backoff(attempt)
                 log.info("HTTP %d from %s (attempt %d); retrying in %.1fs", raw.status, url, attempt, delay)
             self._defer_host(host, delay)
@@ -530,7 +539,7 @@ class PoliteFetcher:
             wait = gate.not_before - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            started = gate.last_started = time.monotonic()
+            started = time.monotonic()
             self.fetch_log.append(LoggedRequest(host, started, request.method, str(request.url)))
             try:
                 response = await self.client.send(request, stream=True)
@@ -539,15 +548,17 @@ class PoliteFetcher:
                 finally:
                     await response.aclose()
             finally:
-                gate.not_before = max(gate.not_before, started + self.min_interval(host))
+                # The interval runs from the end of this exchange, so the host sees at least that
+                # much quiet between requests whatever the latency.
+                gate.not_before = max(gate.not_before, time.monotonic() + self.min_interval(host))
         return _Raw(str(response.url), response.status_code, response.headers, body, response.next_request)
 
     # -- robots.txt -----------------------------------------------------------------------------
 
-    async def _check_robots(self, url: httpx.URL, session: FetchSession | None) -> None:
+    async def _check_robots(self, url: httpx.URL) -> None:
         if url.path == "/robots.txt":
             return
-        robots = await self._robots_for(url, session)
+        robots = await self._robots_for(url)
         if robots.unreachable is not None:
             raise RobotsDisallowed(
                 f"robots.txt of {_origin(url)} could not be read ({robots.unreachable}): "
@@ -557,17 +568,17 @@ class PoliteFetcher:
         if not robots.allows(str(url)):
             raise RobotsDisallowed(f"robots.txt of {_origin(url)} disallows {url}", url=str(url))
 
-    async def _robots_for(self, url: httpx.URL, session: FetchSession | None) -> _Robots:
+    async def _robots_for(self, url: httpx.URL) -> _Robots:
         origin = _origin(url)
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:  # concurrent first requests to an origin fetch robots.txt once
             robots = self._robots.get(origin)
             if robots is None or robots.expires_at <= time.monotonic():
-                robots = await self._fetch_robots(url, session)
+                robots = await self._fetch_robots(url)
                 self._robots[origin] = robots
             return robots
 
-    async def _fetch_robots(self, url: httpx.URL, session: FetchSession | None) -> _Robots:
+    async def _fetch_robots(self, url: httpx.URL) -> _Robots:
         policy = self.policy
         robots_url = url.copy_with(path="/robots.txt", query=None, fragment=None)
         host = host_key(url)
@@ -591,7 +602,8 @@ class PoliteFetcher:
             return unreachable(type(exc).__name__)
         except httpx.TransportError as exc:
             return unreachable(f"{type(exc).__name__}: {exc}")
-        self._record(await self._keep(raw), None, session)
+        # robots.txt is not recorded with the run: its responses are what the source's parser reads
+        # (gigwatch reparse). A disallow shows in the failed run's error text instead.
         if raw.status >= 500 or raw.status == 429:
             return unreachable(f"HTTP {raw.status}")
         if raw.status >= 400:
@@ -606,7 +618,7 @@ class PoliteFetcher:
                 log.warning("Crawl-delay %ss of %s capped at %ss", delay, _origin(url), capped)
             gate = self._gate(host)
             gate.crawl_delay = capped
-            gate.not_before = max(gate.not_before, gate.last_started + capped)
+            gate.not_before = max(gate.not_before, time.monotonic() + capped)
         return _Robots(parser, False, None, now + policy.robots_ttl)
 
 

@@ -9,7 +9,7 @@ Conventions, so that every figure is honest and reproducible:
 
 * "Now" is never the wall clock: it is the start of the last successful collection run in the
   (possibly pinned) snapshot, so the same snapshot always gives the same numbers.
-* Times are compared and bucketed in UTC (`timezone('UTC', ...)`), weeks start on Monday.
+* Times are compared and bucketed in UTC (`_utc`), weeks start on Monday.
 * A listing's advertised hourly pay is the midpoint of its hourly USD range, or the one end that is
   published ("up to $40/h" counts as 40). Only time-based pay (hour/day/week/month/year) is hourly;
   per-task, per-item and per-minute pay stays in its own unit (`weekly_unit_pay`).
@@ -25,7 +25,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from collectors.reports import delays
+from collectors.reports.delays import MIN_GROUP_SIZE
 from collectors.store import LAKE, Store, TableRefs
+from collectors.store.reports import PUBLIC_COLUMNS, public_reports
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 MINIMUM_WAGES_CSV = REPO_DIR / "data" / "minimum_wages.csv"
@@ -50,9 +53,25 @@ PAY_MID = (
 )
 
 
+# The platform of a listing version without a join: listing keys are `platform|source|external_id`
+# (collectors.history.listing_key) and platform ids never contain "|".
+PLATFORM_OF_VERSION = "split_part(v.listing_key, '|', 1)"
+
+
 def _utc(column: str) -> str:
-    """A TIMESTAMPTZ as a naive UTC TIMESTAMP, so dates and weeks do not depend on the session zone."""
-    return f"timezone('UTC', {column})"
+    """A TIMESTAMPTZ as a naive UTC TIMESTAMP, so dates and weeks do not depend on the session zone.
+
+    Through epoch microseconds: plain arithmetic, several times faster than `timezone('UTC', ...)`,
+    which goes through the ICU calendar for every row.
+    """
+    return f"make_timestamp(epoch_us({column}))"
+
+
+def _aliased(ref: str, alias: str) -> str:
+    """A table reference with an alias. DuckDB wants the alias before `AT (VERSION => n)`, and
+    `TableRefs` renders the whole reference, so a pinned table is wrapped in a subquery instead
+    (projections and filters are pushed down into it)."""
+    return f"(SELECT * FROM {ref}) {alias}" if " AT " in ref else f"{ref} {alias}"
 
 
 def _as_of_sql(t: TableRefs) -> str:
@@ -81,13 +100,13 @@ def _version_filters(
     countries: Sequence[str] = (),
     remote: Remote = "any",
     alias: str = "v",
-    platform_alias: str = "l",
+    platform_expr: str = "l.platform_id",
 ) -> str:
     """WHERE fragments (joined with AND) for the filters every pay view shares; fills `params`."""
     clauses = ["TRUE"]
     if platforms:
         params["platforms"] = list(platforms)
-        clauses.append(f"list_contains($platforms::VARCHAR[], {platform_alias}.platform_id)")
+        clauses.append(f"list_contains($platforms::VARCHAR[], {platform_expr})")
     if categories:
         params["categories"] = list(categories)
         clauses.append(f"list_contains($categories::VARCHAR[], {alias}.category)")
@@ -181,13 +200,28 @@ def collection_status(store: Store, snapshot_id: int | None = None) -> pd.DataFr
     )
 
 
-def overview_pay(store: Store, snapshot_id: int | None = None, *, days_back: int = 90) -> pd.DataFrame:
+def overview_pay(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    days_back: int = 90,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    countries: Sequence[str] = (),
+    remote: Remote = "any",
+) -> pd.DataFrame:
     """Per platform: open listings and median advertised hourly USD now and `days_back` days earlier.
 
     "Now" is the platform's last successful complete collection; "before" is `days_back` days
     earlier, over the listings open at that moment, each at the pay its version then said.
+    Columns: platform_id, as_of, compared_at, first_ok_at, open_listings, median_hourly_usd_now,
+    n_hourly_now, median_hourly_usd_before, n_hourly_before, change_hourly_usd, change_pct.
     """
     t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"days_back": days_back}
+    where = _version_filters(
+        params, platforms=platforms, categories=categories, countries=countries, remote=remote
+    )
     return store.read_df(
         f"""WITH bounds AS ({_platform_bounds_sql(t)}),
             points AS (
@@ -202,10 +236,11 @@ def overview_pay(store: Store, snapshot_id: int | None = None, *, days_back: int
                        quantile_cont({HOURLY_MID}, 0.5)
                            FILTER (WHERE v.pay_unit IN {TIME_UNITS}) AS median_hourly_usd
                 FROM points p
-                JOIN {t.listings} l ON l.platform_id = p.platform_id
-                JOIN {t.listing_versions} v ON v.listing_key = l.listing_key
+                JOIN {_aliased(t.listings, 'l')} ON l.platform_id = p.platform_id
+                JOIN {_aliased(t.listing_versions, 'v')} ON v.listing_key = l.listing_key
                 WHERE {_utc('v.valid_from')} <= p.at
                   AND (v.valid_to IS NULL OR {_utc('v.valid_to')} > p.at)
+                  AND {where}
                 GROUP BY ALL
             )
             SELECT b.platform_id,
@@ -224,54 +259,75 @@ def overview_pay(store: Store, snapshot_id: int | None = None, *, days_back: int
             LEFT JOIN live n ON n.platform_id = b.platform_id AND n.at_label = 'now'
             LEFT JOIN live o ON o.platform_id = b.platform_id AND o.at_label = 'before'
                              AND b.first_ok_at <= b.last_ok_at - to_days($days_back)
+            WHERE {"list_contains($platforms::VARCHAR[], b.platform_id)" if platforms else "TRUE"}
             ORDER BY b.platform_id""",
-        {"days_back": days_back},
+        params,
     )
 
 
 # -- pay trends -----------------------------------------------------------------------------------
 
 
+WEEK_US = 7 * 86_400 * 1_000_000
+MONDAY_US = 4 * 86_400 * 1_000_000  # 1970-01-05, the first Monday after the epoch
+
+
+def _week_index(epoch_us: str) -> str:
+    """Monday-based week number of a UTC instant given in epoch microseconds (integer maths)."""
+    return f"(({epoch_us}) - {MONDAY_US}) // {WEEK_US}"
+
+
 def _weekly_quantiles_sql(t: TableRefs, value: str, currency: str, unit: str, where: str) -> str:
     """Weekly quartiles of `value` over the listings live at the end of each week.
 
-    A listing counts in a week if one of its versions was in force at the week's end (for the
-    running week: at the last collection), capped at its platform's last successful collection.
-    The join is a pure range join (no equality), which DuckDB runs as an IEJoin.
+    A version counts in week k if it was in force at the week's end (Monday 00:00 UTC after it;
+    for the running week: at the last collection), i.e. valid_from <= end < valid_to. Each
+    version's first and last such week is computed with integer maths and the versions are
+    unnested over their weeks, with no join against a week spine. Weeks outside the platform's
+    successful collections are dropped after aggregating.
     """
     return f"""
-        WITH bounds AS ({_platform_bounds_sql(t)}),
-        as_of AS (SELECT {_as_of_sql(t)} AS as_of),
+        WITH bounds AS (
+            SELECT platform_id, min(epoch_us(started_at)) AS first_ok_us,
+                   max(epoch_us(started_at)) AS last_ok_us
+            FROM {t.collector_runs}
+            WHERE status = 'ok' AND complete AND platform_id IS NOT NULL
+            GROUP BY platform_id
+        ),
+        grid AS (
+            SELECT max(epoch_us(started_at)) AS as_of_us FROM {t.collector_runs}
+            WHERE status = 'ok' AND platform_id IS NOT NULL
+        ),
         v AS (
-            SELECT l.platform_id, {value} AS value, {currency} AS currency, {unit} AS pay_unit,
-                   {_utc('v.valid_from')} AS vf,
-                   coalesce({_utc('v.valid_to')}, TIMESTAMP 'infinity') AS vt
-            FROM {t.listing_versions} v
-            JOIN {t.listings} l ON l.listing_key = v.listing_key
+            SELECT {PLATFORM_OF_VERSION} AS platform_id, {value} AS value, {currency} AS currency,
+                   {unit} AS pay_unit, epoch_us(v.valid_from) AS vf, epoch_us(v.valid_to) AS vt
+            FROM {_aliased(t.listing_versions, 'v')}
             WHERE {where}
         ),
-        weeks AS (
-            SELECT week_start::DATE AS week_start,
-                   least(week_start + INTERVAL 7 DAY, (SELECT as_of FROM as_of)) AS sample_at
-            FROM (SELECT unnest(generate_series(
-                    date_trunc('week', (SELECT min(first_ok_at) FROM bounds)),
-                    (SELECT as_of FROM as_of), INTERVAL 7 DAY)) AS week_start)
+        spans AS (
+            SELECT v.platform_id, v.currency, v.pay_unit, v.value,
+                   {_week_index('v.vf - 1')} AS k_first,
+                   CASE WHEN v.vt IS NULL OR v.vt > g.as_of_us THEN {_week_index('g.as_of_us')}
+                        ELSE {_week_index('v.vt - 1')} - 1 END AS k_last
+            FROM v, grid g WHERE v.vf <= g.as_of_us
         ),
         live AS (
-            SELECT w.week_start, w.sample_at, v.platform_id, v.currency, v.pay_unit, v.value
-            FROM weeks w JOIN v ON v.vf <= w.sample_at AND v.vt > w.sample_at
+            SELECT platform_id, currency, pay_unit, value, unnest(generate_series(k_first, k_last)) AS k
+            FROM spans WHERE k_last >= k_first
+        ),
+        weekly AS (
+            SELECT k, platform_id, currency, pay_unit, count(*) AS n_listings,
+                   quantile_cont(value, [0.25, 0.5, 0.75]) AS q
+            FROM live GROUP BY ALL
         )
-        SELECT live.week_start, live.platform_id, live.currency, live.pay_unit,
-               count(*) AS n_listings,
-               quantile_cont(value, 0.5) AS median,
-               quantile_cont(value, 0.25) AS p25,
-               quantile_cont(value, 0.75) AS p75,
-               max(live.sample_at) AS sampled_at
-        FROM live JOIN bounds b ON b.platform_id = live.platform_id
-        WHERE live.week_start >= date_trunc('week', b.first_ok_at)
-          AND live.week_start <= b.last_ok_at
-        GROUP BY ALL
-        ORDER BY live.platform_id, live.currency, live.pay_unit, live.week_start"""
+        SELECT make_timestamp(w.k * {WEEK_US} + {MONDAY_US})::DATE AS week_start,
+               w.platform_id, w.currency, w.pay_unit, w.n_listings,
+               w.q[2] AS median, w.q[1] AS p25, w.q[3] AS p75,
+               make_timestamp(least((w.k + 1) * {WEEK_US} + {MONDAY_US}, g.as_of_us)) AS sampled_at
+        FROM weekly w JOIN bounds b ON b.platform_id = w.platform_id, grid g
+        WHERE (w.k + 1) * {WEEK_US} + {MONDAY_US} > b.first_ok_us
+          AND w.k * {WEEK_US} + {MONDAY_US} <= b.last_ok_us
+        ORDER BY w.platform_id, w.currency, w.pay_unit, week_start"""
 
 
 def weekly_pay(
@@ -294,7 +350,8 @@ def weekly_pay(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _version_filters(
-        params, platforms=platforms, categories=categories, countries=countries, remote=remote
+        params, platforms=platforms, categories=categories, countries=countries, remote=remote,
+        platform_expr=PLATFORM_OF_VERSION,
     )
     if currency_mode == "original":
         where += " AND v.pay_unit = 'hour' AND v.pay_currency IS NOT NULL"
@@ -321,7 +378,8 @@ def weekly_unit_pay(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _version_filters(
-        params, platforms=platforms, categories=categories, countries=countries, remote=remote
+        params, platforms=platforms, categories=categories, countries=countries, remote=remote,
+        platform_expr=PLATFORM_OF_VERSION,
     )
     where += f" AND v.pay_unit IN {PIECE_UNITS} AND {PAY_MID} IS NOT NULL"
     sql = _weekly_quantiles_sql(t, PAY_MID, "coalesce(v.pay_currency, 'unknown')", "v.pay_unit", where)
@@ -341,7 +399,7 @@ def pay_units(
     return store.read_df(
         f"""SELECT l.platform_id, coalesce(v.pay_unit, 'not stated') AS pay_unit,
                    count(*) AS n_listings
-            FROM {t.listings} l JOIN {t.listing_versions} v ON v.listing_key = l.listing_key
+            FROM {_aliased(t.listings, 'l')} JOIN {_aliased(t.listing_versions, 'v')} ON v.listing_key = l.listing_key
             WHERE l.closed_at IS NULL AND v.valid_to IS NULL AND {where}
             GROUP BY ALL ORDER BY l.platform_id, n_listings DESC""",
         params,
@@ -351,18 +409,21 @@ def pay_units(
 def hourly_assumptions(
     store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = ()
 ) -> pd.DataFrame:
-    """The assumptions behind hourly USD figures, with how many listing versions rely on each."""
+    """How hourly USD figures were reached: per unit, currency and stated weekly hours, how many
+    listing versions were converted that way, with one example of the assumptions recorded."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _version_filters(params, platforms=platforms)
     return store.read_df(
-        f"""SELECT trim(assumption) AS assumption, count(*) AS n_versions
-            FROM (SELECT unnest(string_split(v.hourly_assumptions, ';')) AS assumption
-                  FROM {t.listing_versions} v JOIN {t.listings} l ON l.listing_key = v.listing_key
-                  WHERE v.hourly_assumptions IS NOT NULL AND v.hourly_assumptions <> ''
-                    AND {where})
-            WHERE trim(assumption) <> ''
-            GROUP BY ALL ORDER BY n_versions DESC, assumption""",
+        f"""SELECT v.pay_unit, v.pay_currency,
+                   CASE WHEN v.pay_unit = 'hour' THEN 'not needed'
+                        WHEN v.hours_per_week IS NULL THEN 'not stated (40 assumed)'
+                        ELSE v.hours_per_week::VARCHAR END AS hours_per_week,
+                   count(*) AS n_versions,
+                   min(v.hourly_assumptions) AS example_assumptions
+            FROM {_aliased(t.listing_versions, 'v')} JOIN {_aliased(t.listings, 'l')} ON l.listing_key = v.listing_key
+            WHERE (v.hourly_usd_min IS NOT NULL OR v.hourly_usd_max IS NOT NULL) AND {where}
+            GROUP BY ALL ORDER BY n_versions DESC""",
         params,
     )
 
@@ -447,7 +508,7 @@ def events(
         f"""SELECT e.event_date, e.platform_id, coalesce(p.name, e.platform_id, 'all platforms') AS platform,
                    e.kind, e.title, e.figure_before, e.figure_after, e.date_precision,
                    e.source_url, e.is_demo, e.event_id
-            FROM {t.events} e
+            FROM {_aliased(t.events, 'e')}
             LEFT JOIN (SELECT platform_id, any_value(name) AS name FROM {t.platforms}
                        GROUP BY platform_id) p USING (platform_id)
             WHERE {where} AND e.event_date >= $since
@@ -486,7 +547,7 @@ def pay_changes(
                        lag(v.pay_unit) OVER w AS before_unit,
                        lag({PAY_MID}) OVER w AS before_pay_mid,
                        lag({HOURLY_MID}) OVER w AS before_hourly_mid
-                FROM {t.listing_versions} v
+                FROM {_aliased(t.listing_versions, 'v')}
                 WHERE v.listing_key IN (SELECT listing_key FROM changed)
                 WINDOW w AS (PARTITION BY v.listing_key ORDER BY v.version_no)
             ),
@@ -508,7 +569,7 @@ def pay_changes(
                    CASE WHEN c.after_value < c.before_value THEN 'cut' ELSE 'rise' END AS direction,
                    l.closed_at IS NULL AS still_open,
                    l.listing_key, l.url
-            FROM c JOIN {t.listings} l ON l.listing_key = c.listing_key
+            FROM c JOIN {_aliased(t.listings, 'l')} ON l.listing_key = c.listing_key
             WHERE c.before_value IS NOT NULL AND c.after_value IS NOT NULL
               AND c.before_value > 0 AND c.after_value <> c.before_value
               AND {where} {cut}
@@ -549,7 +610,7 @@ def _open_per_day_sql(t: TableRefs, where: str) -> str:
         l AS (
             SELECT l.platform_id, {_utc('l.first_seen_at')}::DATE AS opened_on,
                    {_utc('l.closed_at')}::DATE AS closed_on
-            FROM {t.listings} l WHERE {where}
+            FROM {_aliased(t.listings, 'l')} WHERE {where}
         ),
         deltas AS (
             SELECT platform_id, opened_on AS day, count(*) AS delta FROM l GROUP BY ALL
@@ -561,6 +622,7 @@ def _open_per_day_sql(t: TableRefs, where: str) -> str:
             SELECT platform_id, unnest(generate_series(first_ok_at::DATE, last_ok_at::DATE,
                                                        INTERVAL 1 DAY))::DATE AS day
             FROM bounds
+            WHERE {"list_contains($platforms::VARCHAR[], platform_id)" if "$platforms" in where else "TRUE"}
         ),
         before_spine AS (
             SELECT d.platform_id, sum(d.delta) AS carried
@@ -604,7 +666,8 @@ def listing_flows_weekly(
     categories: Sequence[str] = (),
 ) -> pd.DataFrame:
     """New and closed listings per week and platform. Columns: week_start, platform_id,
-    new_listings, closed_listings, complete_week (the week is wholly inside the collection period)."""
+    new_listings, closed_listings, complete_week (the week is wholly inside the collection period).
+    Listings already open at a platform's first collection are not counted as new."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
@@ -612,11 +675,13 @@ def listing_flows_weekly(
         f"""WITH bounds AS ({_platform_bounds_sql(t)}),
             l AS (SELECT l.platform_id, {_utc('l.first_seen_at')} AS opened_at,
                          {_utc('l.closed_at')} AS closed_at
-                  FROM {t.listings} l WHERE {where}),
+                  FROM {_aliased(t.listings, 'l')} WHERE {where}),
             flows AS (
-                SELECT platform_id, date_trunc('week', opened_at)::DATE AS week_start,
+                -- Listings seen by the first collection were open before it: not counted as new.
+                SELECT l.platform_id, date_trunc('week', l.opened_at)::DATE AS week_start,
                        count(*) AS new_listings, 0 AS closed_listings
-                FROM l GROUP BY ALL
+                FROM l JOIN bounds b ON b.platform_id = l.platform_id AND l.opened_at > b.first_ok_at
+                GROUP BY ALL
                 UNION ALL
                 SELECT platform_id, date_trunc('week', closed_at)::DATE, 0, count(*)
                 FROM l WHERE closed_at IS NOT NULL GROUP BY ALL
@@ -677,6 +742,62 @@ def availability_index(
     )
 
 
+def availability_change(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    platforms: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    window_days: int = 91,
+) -> pd.DataFrame:
+    """Per platform: mean daily open listings and new listings in the last `window_days` up to
+    the platform's last collection, against the `window_days` before ("is there less work than
+    last quarter?"). Columns: platform_id, recent_from, recent_to, previous_from,
+    mean_open_recent, mean_open_previous, change_pct, new_recent, new_previous, days_recent,
+    days_previous."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"window_days": window_days}
+    where = _listing_filter(params, platforms, categories)
+    return store.read_df(
+        f"""WITH {_open_per_day_sql(t, where)},
+            w AS (
+                SELECT o.platform_id, o.day, o.open_listings,
+                       CASE WHEN o.day > b.last_ok_at::DATE - $window_days THEN 'recent'
+                            WHEN o.day > b.last_ok_at::DATE - 2 * $window_days THEN 'previous' END
+                           AS period,
+                       b.last_ok_at::DATE AS last_day
+                FROM open_per_day o JOIN bounds b USING (platform_id)
+            ),
+            new AS (
+                SELECT l.platform_id,
+                       count(*) FILTER (WHERE {_utc('l.first_seen_at')}::DATE > b.last_ok_at::DATE - $window_days)
+                           AS new_recent,
+                       count(*) FILTER (WHERE {_utc('l.first_seen_at')}::DATE <= b.last_ok_at::DATE - $window_days
+                                        AND {_utc('l.first_seen_at')}::DATE > b.last_ok_at::DATE - 2 * $window_days)
+                           AS new_previous
+                FROM {_aliased(t.listings, 'l')} JOIN bounds b USING (platform_id)
+                WHERE {where.format(versions=t.listing_versions)}
+                GROUP BY l.platform_id
+            )
+            SELECT w.platform_id,
+                   any_value(w.last_day) - $window_days + 1 AS recent_from,
+                   any_value(w.last_day) AS recent_to,
+                   any_value(w.last_day) - 2 * $window_days + 1 AS previous_from,
+                   avg(open_listings) FILTER (WHERE period = 'recent') AS mean_open_recent,
+                   avg(open_listings) FILTER (WHERE period = 'previous') AS mean_open_previous,
+                   100 * (mean_open_recent - mean_open_previous) / nullif(mean_open_previous, 0)
+                       AS change_pct,
+                   any_value(n.new_recent) AS new_recent,
+                   CASE WHEN count(*) FILTER (WHERE period = 'previous') = $window_days
+                        THEN any_value(n.new_previous) END AS new_previous,
+                   count(*) FILTER (WHERE period = 'recent') AS days_recent,
+                   count(*) FILTER (WHERE period = 'previous') AS days_previous
+            FROM w LEFT JOIN new n USING (platform_id)
+            GROUP BY w.platform_id ORDER BY w.platform_id""",
+        params,
+    )
+
+
 def listing_lifetimes(
     store: Store,
     snapshot_id: int | None = None,
@@ -689,7 +810,7 @@ def listing_lifetimes(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
-    lifetime = "epoch(l.closed_at - l.first_seen_at) / 86400.0"
+    lifetime = "(epoch(l.closed_at) - epoch(l.first_seen_at)) / 86400.0"  # interval maths is slow
     return store.read_df(
         f"""SELECT l.platform_id,
                    quantile_cont({lifetime}, 0.5) FILTER (WHERE l.closed_at IS NOT NULL)
@@ -700,7 +821,7 @@ def listing_lifetimes(
                        AS p75_lifetime_days,
                    count(*) FILTER (WHERE l.closed_at IS NOT NULL) AS n_closed,
                    count(*) FILTER (WHERE l.closed_at IS NULL) AS n_open
-            FROM {t.listings} l WHERE {where}
+            FROM {_aliased(t.listings, 'l')} WHERE {where}
             GROUP BY l.platform_id ORDER BY l.platform_id""",
         params,
     )
@@ -735,7 +856,7 @@ def forum_signals_weekly(
         f"""SELECT date_trunc('week', {_utc('f.created_at')})::DATE AS week_start,
                    coalesce(f.platform_id, 'unknown') AS platform_id,
                    trim(signal) AS signal, count(DISTINCT f.post_id) AS n_posts
-            FROM (SELECT f.*, unnest({signals}) AS signal FROM {t.forum_posts} f WHERE {where}) f
+            FROM (SELECT f.*, unnest({signals}) AS signal FROM {_aliased(t.forum_posts, 'f')} WHERE {where}) f
             WHERE trim(signal) <> ''
             GROUP BY ALL ORDER BY week_start, platform_id, signal""",
         params,
@@ -745,14 +866,56 @@ def forum_signals_weekly(
 # -- payment delays -------------------------------------------------------------------------------
 
 
-def payment_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
-    """Approved payment reports as published (dates rounded), from the reports store module."""
-    if not table_exists(store, "payment_reports"):
-        return pd.DataFrame()
-    from collectors.store.reports import public_reports
+MIN_REPORTS = MIN_GROUP_SIZE  # groups of fewer approved reports are suppressed
+DelayGrouping = Literal["platform", "month", "payment_method"]
 
-    frame = public_reports(store, snapshot_id=snapshot_id)
-    return frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
+
+def payment_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """Approved, consented payment reports as published (rounded dates, no free text), from
+    `collectors.store.reports.public_reports`; empty when the lake has no reports table."""
+    if not table_exists(store, "payment_reports"):
+        return pd.DataFrame(columns=PUBLIC_COLUMNS)
+    return public_reports(store, snapshot_id=snapshot_id)
+
+
+def _reports_for(store: Store, snapshot_id: int | None, platforms: Sequence[str]) -> pd.DataFrame:
+    frame = payment_reports(store, snapshot_id)
+    if platforms and not frame.empty:
+        frame = frame[frame["platform_id"].isin(list(platforms))]
+    return frame
+
+
+def delay_summary(
+    store: Store,
+    snapshot_id: int | None = None,
+    *,
+    by: DelayGrouping = "platform",
+    platforms: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Time-to-payment per platform (and month the pay was due, or payment method), from
+    approved reports, with Kaplan-Meier medians, intervals and shares unpaid after 30/60/90 days.
+
+    Groups of fewer than `MIN_REPORTS` come back with `suppressed=True`, no numbers and a note.
+    Columns: platform_id, [month | payment_method], and `delays.SUMMARY_COLUMNS`.
+    """
+    frame = _reports_for(store, snapshot_id, platforms)
+    if by == "month":
+        frame = frame.assign(month=pd.to_datetime(frame["expected_pay_month"]).dt.strftime("%Y-%m"))
+        frame = frame[frame["month"].notna()]
+        return delays.delay_summary(frame, ["platform_id", "month"])
+    if by == "payment_method":
+        frame = frame.assign(payment_method=frame["payment_method"].fillna("unknown"))
+        return delays.delay_summary(frame, ["platform_id", "payment_method"])
+    return delays.delay_summary(frame, "platform_id")
+
+
+def delay_curves(
+    store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Kaplan-Meier curves per platform (share still unpaid by days after the due date), long
+    format: platform_id, n_reports, days, at_risk, paid, censored, survival, ci_lower, ci_upper.
+    Platforms with fewer than `MIN_REPORTS` reports are left out (`delay_summary` says which)."""
+    return delays.km_curves(_reports_for(store, snapshot_id, platforms), by="platform_id")
 
 
 def report_counts(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
@@ -770,8 +933,9 @@ def report_counts(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
 
 
 def sources_health(store: Store, snapshot_id: int | None = None, *, window_days: int = 30) -> pd.DataFrame:
-    """Every source: its last run, status, items, last success, and failed / suspicious runs in the
-    `window_days` before the lake's "as of". Sources known only from their runs are included."""
+    """Every source: its last run, status, items, last success, its latest error (and when), and
+    failed / suspicious runs in the `window_days` before the lake's "as of". Sources known only
+    from their runs are included."""
     t = store.refs(snapshot_id)
     return store.read_df(
         f"""WITH as_of AS (SELECT coalesce({_as_of_sql(t)}, TIMESTAMP '1970-01-01') AS as_of),
@@ -783,6 +947,7 @@ def sources_health(store: Store, snapshot_id: int | None = None, *, window_days:
                        arg_max(status, started_at) AS last_status,
                        arg_max(items_count, started_at) AS last_items,
                        arg_max(error, started_at) AS last_error,
+                       max({_utc('started_at')}) FILTER (WHERE error IS NOT NULL) AS last_error_at,
                        max({_utc('started_at')}) FILTER (WHERE status = 'ok') AS last_ok_at,
                        count(*) AS runs_total,
                        count(*) FILTER (WHERE {_utc('started_at')} > (SELECT as_of FROM as_of)
@@ -807,7 +972,7 @@ def sources_health(store: Store, snapshot_id: int | None = None, *, window_days:
                    coalesce(s.kind, r.run_kind) AS kind,
                    s.url, s.enabled, s.interval_hours,
                    r.last_run_at, coalesce(r.last_status, 'never run') AS last_status,
-                   r.last_items, r.last_ok_at, r.last_error,
+                   r.last_items, r.last_ok_at, r.last_error, r.last_error_at,
                    coalesce(r.runs_total, 0) AS runs_total,
                    coalesce(r.runs_window, 0) AS runs_window,
                    coalesce(r.failed_window, 0) AS failed_window,
@@ -847,8 +1012,8 @@ def listing_raw_responses(
         f"""SELECT v.version_no, {_utc('v.valid_from')} AS valid_from, r.url,
                    {_utc('r.fetched_at')} AS fetched_at, r.http_status, r.content_type,
                    r.body_bytes, r.not_modified, r.content_sha256, r.run_id
-            FROM {t.listing_versions} v
-            JOIN {t.raw_responses} r ON r.run_id = v.run_id
+            FROM {_aliased(t.listing_versions, 'v')}
+            JOIN {_aliased(t.raw_responses, 'r')} ON r.run_id = v.run_id
             WHERE v.listing_key = $key
             ORDER BY v.version_no, r.fetched_at""",
         {"key": listing_key},
@@ -901,9 +1066,9 @@ def listings_table(
                    v.pay_unit, v.hourly_usd_min, v.hourly_usd_max, v.hourly_assumptions,
                    {_utc('l.first_seen_at')} AS first_seen_at, {_utc('l.closed_at')} AS closed_at,
                    v.version_no AS versions, l.url, l.source_name
-            FROM {t.listings} l
+            FROM {_aliased(t.listings, 'l')}
             JOIN latest USING (listing_key)
-            JOIN {t.listing_versions} v ON v.listing_key = latest.listing_key
+            JOIN {_aliased(t.listing_versions, 'v')} ON v.listing_key = latest.listing_key
                                        AND v.version_no = latest.version_no
             WHERE {" AND ".join(clauses)}
             ORDER BY l.first_seen_at DESC, l.listing_key
@@ -932,7 +1097,7 @@ def listing_versions_table(
                    {_utc('v.valid_to')} AS valid_to, v.title, v.category, v.location, v.country,
                    v.is_remote, v.pay_text, v.pay_min, v.pay_max, v.pay_currency, v.pay_unit,
                    v.hourly_usd_min, v.hourly_usd_max, v.hourly_assumptions, v.run_id
-            FROM {t.listing_versions} v JOIN {t.listings} l ON l.listing_key = v.listing_key
+            FROM {_aliased(t.listing_versions, 'v')} JOIN {_aliased(t.listings, 'l')} ON l.listing_key = v.listing_key
             WHERE {where}
             ORDER BY v.valid_from DESC, v.listing_key, v.version_no DESC
             LIMIT $limit""",
@@ -955,9 +1120,9 @@ def count_rows(
         params["platforms"] = list(platforms)
         where = "list_contains($platforms::VARCHAR[], x.platform_id)"
     source = {
-        "listings": f"{t.listings} x",
-        "listing_versions": f"{t.listing_versions} v JOIN {t.listings} x USING (listing_key)",
-        "events": f"{t.events} x",
+        "listings": f"{_aliased(t.listings, 'x')}",
+        "listing_versions": f"{_aliased(t.listing_versions, 'v')} JOIN {_aliased(t.listings, 'x')} USING (listing_key)",
+        "events": f"{_aliased(t.events, 'x')}",
     }[table]
     return store.read_df(f"SELECT count(*) AS n_rows FROM {source} WHERE {where}", params)
 

@@ -18,6 +18,7 @@ with `requests_by_host()`, or across servers with `request_times()`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -87,10 +88,11 @@ class LocalHTTPServer:
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
+        if self._thread is not None:  # shutdown() waits for serve_forever, so only if started
+            self._httpd.shutdown()
             self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.server_close()
 
     def __enter__(self) -> LocalHTTPServer:
         return self.start()
@@ -245,4 +247,60 @@ def robots(*disallowed: str, crawl_delay: float | None = None) -> Reply:
 def min_gap(times: list[float]) -> float:
     """The smallest gap between consecutive times (inf with fewer than two)."""
     ordered = sorted(times)
-    return min((b - a for a, b in zip(ordered, ordered[1:], strict=False)), default=float("inf"))
+    return min((b - a for a, b in itertools.pairwise(ordered)), default=float("inf"))
+
+
+# -- a tiny listing format for runner tests -------------------------------------------------------
+
+
+class JsonListKind:
+    """A test-only source format served by the local server, shaped like a source module.
+
+    `{"items": [{"id": "a", "title": "...", "pay_min": 20, "pay_max": 30}], "next": "/page2"}`:
+    items with hourly USD pay, and an optional `next` path to the following page.
+    """
+
+    KIND = "testjson"
+
+    @staticmethod
+    def parse(body: bytes, *, url: str | None = None, options: Any = None) -> list[Any]:
+        from collectors.pay import Pay
+        from collectors.records import ListingRecord, ParseError
+
+        try:
+            document = json.loads(body)
+        except ValueError as exc:
+            raise ParseError(f"testjson: not JSON ({exc})") from exc
+        if not isinstance(document, dict) or not isinstance(document.get("items"), list):
+            raise ParseError(f"testjson: expected an object with `items`, got keys {sorted(document) if isinstance(document, dict) else type(document).__name__}")
+        records = []
+        for item in document["items"]:
+            pay = Pay(item.get("pay_min"), item.get("pay_max"), "USD", "hour") if "pay_min" in item else None
+            records.append(ListingRecord(
+                external_id=str(item["id"]), title=item["title"], url=f"https://example.org/jobs/{item['id']}",
+                pay_text=None if pay is None else f"${pay.min}-{pay.max}/hr", pay=pay,
+            ))
+        return records
+
+    @staticmethod
+    async def collect(source: Any, fetcher: Any) -> Any:
+        from collectors.sources.base import CollectResult
+
+        records: list[Any] = []
+        responses: list[Any] = []
+        url: str | None = source.url
+        while url:
+            fetched = await fetcher.get(url)
+            responses.append(fetched)
+            records.extend(JsonListKind.parse(fetched.body, url=fetched.url))
+            following = json.loads(fetched.body).get("next")
+            url = urlsplit(source.url)._replace(path=following, query="").geturl() if following else None
+        return CollectResult(records=records, responses=responses)
+
+
+def items(*ids: str, pay: tuple[float, float] = (20, 30), next_path: str | None = None, **reply: Any) -> Reply:
+    """A `testjson` page with one item per id (`reply`: more Reply fields, e.g. etag)."""
+    return Reply.json({
+        "items": [{"id": i, "title": f"AI trainer {i}", "pay_min": pay[0], "pay_max": pay[1]} for i in ids],
+        "next": next_path,
+    }, **reply)

@@ -109,7 +109,7 @@ _IBAN = re.compile(
     r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?\b", re.IGNORECASE
 )
 # Card numbers: 13-19 digits, optionally grouped by spaces or dashes.
-_CARD = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){12,18}(?![\d])")
+_CARD = re.compile(r"(?<![\d.,+])\d(?:[ -]?\d){12,18}(?![\d])")
 _STRIPE_ID = re.compile(r"\b(?:acct|cus|ba|card|pm|src|po|tr|py)_[A-Za-z0-9]{8,}\b")
 _UUID = re.compile(
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE
@@ -186,23 +186,14 @@ _NAME_CUES = re.compile(
 # Capitalised words after a cue that are not names (platforms, months, days, common words).
 _NOT_NAMES = frozenset(
     w.lower()
-    for w in (
-        "Outlier Remotasks Scale Mercor Alignerr Appen CrowdGen Prolific Toloka Mindrift Turing "
-        "Invisible Surge DataAnnotation Data Annotation Handshake Telus TELUS OneForma Clickworker "
-        "Sama Labelbox Snorkel Micro1 MTurk Amazon Mechanical Turk PayPal Payoneer AirTM Stripe Wise "
-        "Deel Google Slack Discord Reddit Upwork Welocalize RWS Xylophone Pegasus Aether Valkyrie "
-        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-        "June July August September October November December I I'm Im The A An All Any Everyone "
-        "Team Support Guys Folks There This That It They We You Still No Not Yes Again Anyone "
-        "Everybody Nobody Please Sorry Hope Update Edit"
-    ).split()
+    for w in ["Outlier", "Remotasks", "Scale", "Mercor", "Alignerr", "Appen", "CrowdGen", "Prolific", "Toloka", "Mindrift", "Turing", "Invisible", "Surge", "DataAnnotation", "Data", "Annotation", "Handshake", "Telus", "TELUS", "OneForma", "Clickworker", "Sama", "Labelbox", "Snorkel", "Micro1", "MTurk", "Amazon", "Mechanical", "Turk", "PayPal", "Payoneer", "AirTM", "Stripe", "Wise", "Deel", "Google", "Slack", "Discord", "Reddit", "Upwork", "Welocalize", "RWS", "Xylophone", "Pegasus", "Aether", "Valkyrie", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "I", "I'm", "Im", "The", "A", "An", "All", "Any", "Everyone", "Team", "Support", "Guys", "Folks", "There", "This", "That", "It", "They", "We", "You", "Still", "No", "Not", "Yes", "Again", "Anyone", "Everybody", "Nobody", "Please", "Sorry", "Hope", "Update", "Edit"]
 )
 
 
 def _replace_names(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
         group = next(g for g in ("n1", "n2", "n3", "n4") if match.group(g))
-        start, end = match.span(group)
+        start, _end = match.span(group)
         name = match.group(group)
         words = name.split()
         if words[0].lower() in _NOT_NAMES:
@@ -310,4 +301,12 @@ def scrub(text: str | None, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     if len(text) > bound:
         # Cut at a space so no identifier is split into a piece the patterns no longer know.
         text = text[:bound].rsplit(None, 1)[0]
-    return cap_length(scrub_identifiers(clean_text(text)), max_chars)
+    text = clean_text(text)
+    # Replacing one identifier can expose another ("@00@00"); repeat to a fixed point, so that
+    # scrubbing scrubbed text changes nothing.
+    for _ in range(4):
+        scrubbed = scrub_identifiers(text)
+        if scrubbed == text:
+            break
+        text = scrubbed
+    return cap_length(text, max_chars)

@@ -11,7 +11,7 @@ from collectors.sources.base import CollectResult, Fetched, Fetcher
 Parser = Callable[..., list[ListingRecord]]
 
 
-def fetch_errors() -> tuple[type[BaseException], ...]:
+def fetch_errors() -> tuple[type[Exception], ...]:
     """The fetch layer's error types (imported late: collectors.fetch is optional at import)."""
     try:
         from collectors.fetch import FetchError
@@ -29,11 +29,11 @@ async def gather_pages(
     that fails to fetch or parse is recorded as a warning and makes the result incomplete, while
     the other pages are kept. When every page fails, the first error is raised: the run fails.
     """
-    tolerated = (ParseError, *fetch_errors())
+    tolerated: tuple[type[Exception], ...] = (ParseError, *fetch_errors())
     records: list[ListingRecord] = []
     responses: list[Fetched] = []
     warnings: list[str] = []
-    first_error: BaseException | None = None
+    first_error: Exception | None = None
     succeeded = 0
     for url in urls:
         try:

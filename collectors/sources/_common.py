@@ -16,7 +16,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from collectors.pay import Pay, parse_pay
+from collectors.pay import ISO_CODES, Pay, parse_pay
 from collectors.records import ParseError
 
 # ---------------------------------------------------------------------------------------------
@@ -166,6 +166,17 @@ def html_lines(markup: str | Tag) -> list[tuple[str, bool]]:
     return lines
 
 
+def canonical_url(page: BeautifulSoup) -> str | None:
+    """The page's `<link rel="canonical">`, else its `og:url`."""
+    link = page.find("link", rel="canonical")
+    if isinstance(link, Tag) and isinstance(link.get("href"), str):
+        return text_field(link.get("href"))
+    meta = page.find("meta", property="og:url")
+    if isinstance(meta, Tag) and isinstance(meta.get("content"), str):
+        return text_field(meta.get("content"))
+    return None
+
+
 def html_to_text(markup: str | None) -> str:
     """Visible text of an HTML fragment, one block per line."""
     if not markup:
@@ -198,8 +209,9 @@ def description_sha256(text: str | None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Finding the pay statement in a description
 
+_CODES = "|".join(sorted(ISO_CODES))
 _MONEY = re.compile(
-    r"(?:[$€£₹]\s?\d|\b(?:USD|EUR|GBP|CAD|AUD|INR)\s?[$€£]?\s?\d|\d\s?(?:USD|EUR|GBP|CAD|AUD)\b)"
+    rf"(?:[$€£₹₱₦¥₩₺₪฿₫₴₽]\s?\d|\b(?:{_CODES}|Rs\.?|KSh|Kshs)\s?[$€£]?\s?\d|\d\s?(?:{_CODES})\b)"
 )
 # A line that is only a label for the pay that follows it ("Payment", "Compensation:",
 # "5. Compensation & Contract Terms", "Pay Range (rate per hour)").
@@ -224,20 +236,30 @@ _PAY_PHRASE = re.compile(
 )
 # Money that is not the pay for the work. Under a pay heading only the first group is skipped
 # ("$210K - $250K + equity" is pay); in free text the second group is skipped as well.
+# A word only disqualifies an amount it stands next to (within _NEAR characters).
 _NOT_PAY_UNDER_HEADING = re.compile(
-    r"\b(?:referral|refer\b|stipend|allowance|reimburs|gym|meal|gift)", re.I
+    r"\b(?:referral|refer\s+a\b|stipend|allowance|reimburs|gym|meal|gift)", re.I
 )
 _NOT_PAY = re.compile(
-    r"\b(?:referral|refer\b|bonus|stipend|allowance|reimburs|gym|meal|401|equity|sign[- ]on|"
-    r"signing|relocation|insurance|revenue|funding|raised|valuation|customers?|gift)",
+    r"\b(?:referral|refer\s+a\b|bonus|stipend|allowance|reimburs|gym|meal|401|equity|sign[- ]on|"
+    r"signing|relocation|insurance|revenue|funding|raised|valuation|gift)",
     re.I,
 )
+_NEAR = 60
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def _money_is_all_excluded(text: str, excluded: re.Pattern[str]) -> bool:
+    """True when every amount in the text stands next to a word saying it is not pay."""
+    amounts = list(_MONEY.finditer(text))
+    return all(
+        excluded.search(text[max(0, m.start() - _NEAR) : m.end() + _NEAR]) for m in amounts
+    )
 
 
 def _try_pay(text: str, *, under_heading: bool) -> tuple[str, Pay] | None:
     excluded = _NOT_PAY_UNDER_HEADING if under_heading else _NOT_PAY
-    if not _MONEY.search(text) or excluded.search(text):
+    if not _MONEY.search(text) or _money_is_all_excluded(text, excluded):
         return None
     pay = parse_pay(text)
     if pay is None:
@@ -256,7 +278,8 @@ def find_pay_in_lines(lines: Sequence[tuple[str, bool]]) -> tuple[str, Pay] | No
     for index, (text, _heading) in enumerate(lines):
         if _PAY_LABEL.match(text):
             for following, heading in lines[index + 1 : index + 6]:
-                if heading or _PAY_LABEL.match(following):
+                # the next heading ends the section, unless it is the amount itself in bold
+                if (heading and not _MONEY.search(following)) or _PAY_LABEL.match(following):
                     break
                 for sentence in _sentences(following):
                     found = _try_pay(sentence, under_heading=True)

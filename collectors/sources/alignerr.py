@@ -8,6 +8,8 @@ jobType}` (inactive jobs skipped); it is still read.
 Pay is the published chip text `pay` ("$40-120/hr") through `collectors.pay.parse_pay`.
 Public page: `https://www.alignerr.com/jobs/<id>` (`applyUrl` is that path). The job page itself
 (`__NEXT_DATA__`, with numeric hourly bounds) is the `alignerr_page` kind.
+
+Options: `limit`, the page size `collect` asks for (default 120).
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bs4 import Tag
+
 from collectors.pay import format_pay, from_hourly_bounds
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
@@ -33,7 +35,7 @@ def parse(
 ) -> list[ListingRecord]:
     page = c.soup(body.decode("utf-8", "replace"))
     script = page.find("script", id="__NEXT_DATA__")
-    if script is None:
+    if not isinstance(script, Tag):
         raise ParseError(f"{KIND}: the page has no <script id=\"__NEXT_DATA__\">")
     try:
         data = json.loads(script.string or script.get_text() or "")

@@ -86,7 +86,7 @@ def _address_country(holder: Mapping[str, Any]) -> str | None:
 
 def _pay(job: Mapping[str, Any]) -> tuple[str | None, Pay | None]:
     compensation = job.get("compensation")
-    if compensation is not None and not isinstance(compensation, Mapping):
+    if compensation is not None and not isinstance(compensation, dict):
         raise ParseError(f"{KIND}: compensation is {c.keys_seen(compensation)}")
     pay = from_ashby_compensation(compensation)
     if pay is not None and isinstance(compensation, Mapping):

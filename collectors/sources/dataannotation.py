@@ -12,7 +12,7 @@ read from a rail row labelled Pay / Compensation / Rate, else from the first sho
 an hourly amount, through `collectors.pay.parse_pay`; None when the page states none.
 A page without a title or a slug raises ParseError.
 
-`collect` fetches every page listed in `options.pages` (or `url`); a page that fails (the
+`collect` fetches every page listed in the `pages` option (or `url`); a page that fails (the
 `/bilingual` page has answered 404) is a warning and makes the result incomplete.
 """
 
@@ -63,7 +63,7 @@ def parse(
             url=f"{SITE}/job-board/{slug}",
             location=location,
             is_remote=c.mentions_remote(location),
-            employment_type=None,
+            employment_type=rails.get("type"),
             pay_text=pay_text if pay is not None else None,
             pay=pay,
             description_sha256=c.description_sha256(description),
@@ -76,14 +76,7 @@ def _slug(page: BeautifulSoup, url: str | None) -> str:
         value = c.text_field(tag.get("data-wf-item-slug"))
         if value:
             return value
-    candidates = [url]
-    link = page.find("link", rel="canonical")
-    if link is not None:
-        candidates.append(c.text_field(link.get("href")))
-    meta = page.find("meta", property="og:url")
-    if meta is not None:
-        candidates.append(c.text_field(meta.get("content")))
-    for candidate in candidates:
+    for candidate in (url, c.canonical_url(page)):
         if candidate:
             match = _SLUG_PATH.search(urlsplit(candidate).path)
             if match:

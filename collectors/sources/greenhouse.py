@@ -27,7 +27,7 @@ Options (data/sources.toml `[source.options]`):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,7 +42,7 @@ KIND = "greenhouse"
 
 _BOARD_IN_URL = re.compile(r"/boards/([^/?#]+)")
 _AMOUNT = re.compile(r"^\s*([$€£])?\s*([\d,]+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
-_SYMBOL_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
+_SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP"}  # a bare "$" names no currency: left to parse_pay
 
 
 def parse(
@@ -89,6 +89,22 @@ def _jobs_in(document: Any) -> Iterator[Mapping[str, Any]]:
         f"{KIND}: expected a board list {{jobs, meta}}, a job {{id, title, ...}} or a department "
         f"{{id, name, jobs, children}}; got {c.keys_seen(document)}"
     )
+
+
+def reparse_responses(
+    responses: Sequence[tuple[str, bytes]], options: Mapping[str, Any]
+) -> list[ListingRecord]:
+    """A run's kept responses to records (used by `collectors.reparse`): department trees, when
+    the source filters by department, give the job ids kept from the board response."""
+    trees = [(u, b) for u, b in responses if "/departments/" in urlsplit(u).path]
+    boards = [(u, b) for u, b in responses if "/departments/" not in urlsplit(u).path]
+    board_options = dict(options)
+    if options.get("department_ids") and trees:
+        board_options["job_ids"] = [i for _, body in trees for i in department_job_ids(body)]
+    records: list[ListingRecord] = []
+    for url, body in boards or trees:
+        records.extend(parse(body, url=url, options=board_options))
+    return records
 
 
 def _board_from_url(url: str | None) -> str | None:
@@ -179,12 +195,12 @@ def _from_input_ranges(ranges: list[Any]) -> tuple[str, Pay] | None:
         if not isinstance(zone, Mapping):
             raise ParseError(f"{KIND}: pay_input_ranges holds {c.keys_seen(zone)}")
         low, high = zone.get("min_cents"), zone.get("max_cents")
-        currency = c.text_field(zone.get("currency_type")) or "USD"
+        currency = c.text_field(zone.get("currency_type"))  # documented as always present
         title = str(zone.get("title") or "")
         blurb = c.html_to_text(str(zone.get("blurb") or ""))
         pay = from_greenhouse_range(low, high, currency, title=title, blurb=blurb)
         if pay is not None:
-            text = f"{_cents(low)}–{_cents(high)} {currency}"
+            text = f"{_cents(low)}–{_cents(high)} {currency or ''}".strip()
             pays.append((f"{title.strip()} {text}".strip(), pay))
     return _combine(pays)
 
@@ -259,15 +275,18 @@ def _from_pay_block(block: Tag) -> tuple[str, Pay] | None:
         values = [float(m.group(2).replace(",", "")) for m in amounts if m]
         currency = next((m.group(3) for m in amounts if m and m.group(3)), None)
         symbol = next((m.group(1) for m in amounts if m and m.group(1)), None)
-        currency = currency or _SYMBOL_CURRENCY.get(symbol or "", None) or "USD"
-        low_cents = round(values[0] * 100)
-        high_cents = round(values[-1] * 100)
-        pay = from_greenhouse_range(low_cents, high_cents, currency, title=title, blurb=blurb)
+        currency = currency or _SYMBOL_CURRENCY.get(symbol or "")
+        if currency:
+            low_cents = round(values[0] * 100)
+            high_cents = round(values[-1] * 100)
+            pay = from_greenhouse_range(low_cents, high_cents, currency, title=title, blurb=blurb)
     if pay is None:
         pay = parse_pay(f"{range_text} {title}")
     if pay is None:
         return None
-    return (f"{title}: {range_text}" if title else range_text), pay
+    # Short titles name the period ("Pay Range (rate per hour)"); long ones are boilerplate.
+    label = title.rstrip(":").strip()
+    return (f"{label}: {range_text}" if label and len(label) <= 60 else range_text), pay
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:

@@ -20,6 +20,10 @@ inferred, not documented by Framer.
 
 Pay: "Up to $X/hr" rendered from payMax, through `collectors.pay.parse_pay`.
 The id is the slug; the URL is the opportunities page (no per-role page is known for 2026).
+
+Options: `fields` (field ids by name: slug, title, description, pay_max), `page_url` (the URL
+given to records; `collect` sets it to the source URL), `collection_hint` (default "Opport"),
+`max_modules` (default 40).
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ from __future__ import annotations
 import json
 import re
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from collectors.pay import parse_pay
 from collectors.records import ListingRecord, ParseError
@@ -176,6 +180,18 @@ def _record(raw: Mapping[str, Any], page_url: str) -> ListingRecord:
         pay=pay,
         description_sha256=c.description_sha256(raw.get("description")),
     )
+
+
+def reparse_responses(
+    responses: Sequence[tuple[str, bytes]], options: Mapping[str, Any]
+) -> list[ListingRecord]:
+    """A run's kept responses (page, modules, CMS chunk) to records: only the `.framercms` chunk
+    holds the list (used by `collectors.reparse`)."""
+    chunks = [(u, b) for u, b in responses if urlsplit(u).path.endswith(".framercms")]
+    if not chunks:
+        raise ParseError(f"{KIND}: none of the {len(responses)} kept responses is a .framercms chunk")
+    url, body = chunks[-1]
+    return parse(body, url=url, options=options)
 
 
 def cms_chunk_urls(module_source: str, module_url: str) -> list[str]:

@@ -11,10 +11,13 @@ as published ("USD 35–45 per HOURLY"), so the raw unit stays visible.
 
 The record's id is `identifier.value` (Mercor: the listingId), else the posting's `url`, else the
 page's canonical URL. A page with no JobPosting raises ParseError naming the `@type`s it did have.
+
+Options: `pages`, several page URLs to collect as one source (default: the source `url`).
 """
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -47,11 +50,7 @@ def parse(
                 blocks.append(json.loads(script.string or script.get_text() or ""))
             except json.JSONDecodeError:
                 invalid += 1
-        link = page.find("link", rel="canonical")
-        meta = page.find("meta", property="og:url")
-        canonical = (
-            c.text_field(link.get("href")) if link is not None else None
-        ) or (c.text_field(meta.get("content")) if meta is not None else None)
+        canonical = c.canonical_url(page)
     postings: list[Mapping[str, Any]] = []
     types_seen: list[str] = []
     for block in blocks:
@@ -87,8 +86,9 @@ def _types(node: Mapping[str, Any]) -> list[str]:
 
 
 def _record(posting: Mapping[str, Any], page_url: str | None, *, single: bool) -> ListingRecord:
-    title = c.text_field(posting.get("title")) or c.text_field(posting.get("name"))
-    if title is None:
+    raw_title = c.text_field(posting.get("title")) or c.text_field(posting.get("name"))
+    title = " ".join(html.unescape(raw_title).split()) if raw_title else None  # "R&amp;D" seen
+    if not title:
         raise ParseError(f"{KIND}: a JobPosting has no title")
     own_url = c.text_field(posting.get("url"))
     url = own_url or (page_url if single else None)
@@ -101,7 +101,7 @@ def _record(posting: Mapping[str, Any], page_url: str | None, *, single: bool) -
     salary = posting.get("baseSalary") or posting.get("estimatedSalary")
     if isinstance(salary, list):
         salary = salary[0] if salary else None
-    if salary is not None and not isinstance(salary, Mapping):
+    if salary is not None and not isinstance(salary, dict):
         raise ParseError(f"{KIND}: baseSalary is {c.keys_seen(salary)}")
     pay = from_jsonld_salary(salary)
     location = _location(posting)
@@ -202,7 +202,7 @@ def _num(value: Any) -> str:
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
-    """GET the page (or each page in `options.pages`) and read its JobPosting markup.
+    """GET the page (or each page in the `pages` option) and read its JobPosting markup.
 
     With several pages, a page that fails to fetch or has no JobPosting is a warning and makes the
     result incomplete; the others are still kept. A single page's failure propagates.

@@ -4,7 +4,8 @@ Used by Appen (`appen`), Welocalize (`weloglobal`), RWS TrainAI (`rws`). The lis
 of postings; a single posting (`.../postings/<site>/<id>`) is an object; `&group=team` gives an
 array of `{title, postings}` groups. All three are read.
 
-Pay, in order: `salaryRange` (through `collectors.pay.from_lever_salary_range`), the free-text
+Pay, in order: `salaryRange` (through `collectors.pay.from_lever_salary_range`; `pay_text` is its
+rendering, since `salaryDescriptionPlain` is often a note such as "depends on location"), the free-text
 `salaryDescriptionPlain`, then a pay heading or pay sentence in the posting's text (`lists` such as
 "Compensation", `descriptionPlain`, `additionalPlain`). Otherwise None.
 """
@@ -97,10 +98,10 @@ def _description_text(posting: Mapping[str, Any]) -> str:
 def _pay(posting: Mapping[str, Any]) -> tuple[str | None, Pay | None]:
     salary_range = posting.get("salaryRange")
     description = c.text_field(posting.get("salaryDescriptionPlain"))
-    if isinstance(salary_range, Mapping):
+    if isinstance(salary_range, dict):
         pay = from_lever_salary_range(salary_range)
         if pay is not None:
-            return description or format_pay(pay), pay
+            return format_pay(pay), pay
     if description:
         pay = parse_pay(description)
         if pay is not None:

@@ -9,7 +9,7 @@ per task. `hoursPerWeek` is kept. Listings with `deletedAt` set, or a `status` o
 "active", are skipped: they are not open. `postedAt` is naive and read as UTC.
 
 Public page: `https://work.mercor.com/jobs/<listingId>` (Mercor redirects it to the slugged URL).
-Clients send `Authorization: Bearer` with an empty token; `options.headers` carries that.
+Clients send `Authorization: Bearer` with an empty token; the `headers` option carries that.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ No real response has been saved (MANIFEST "Gaps"); the shape is from sources.md 
 scraper code (growthaudit/humansourcer `scrape-micro1.mjs`). `status: false` or a missing `data`
 raises ParseError. Pay: `ideal_hourly_rate` through `collectors.pay.from_hourly_bounds` (USD).
 Public page: `https://jobs.micro1.ai/post/<job_id>`.
+
+Options: `body`, merged over the default body; `limit`, the page size (default 100).
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ DEFAULT_BODY: dict[str, Any] = {"action": "get_all_jobs", "filters": {"type": ["
 
 
 def _data(document: Any) -> tuple[list[Mapping[str, Any]], int | None]:
+    if isinstance(document, Mapping) and document.get("status") is False:
+        raise ParseError(f"{KIND}: the API answered status false: {document.get('message')!r}")
     if not isinstance(document, Mapping) or "data" not in document:
         raise ParseError(f"{KIND}: expected {{status, data, total}}, got {c.keys_seen(document)}")
-    if document.get("status") is False:
-        raise ParseError(f"{KIND}: the API answered status false: {document.get('message')!r}")
     jobs = c.require_objects(c.require_list(document, "data", KIND), KIND, "data")
     total = document.get("total")
     return jobs, total if isinstance(total, int) and not isinstance(total, bool) else None

@@ -11,17 +11,19 @@ ids raises ParseError: its records come from the detail responses, which `collec
 
 Pay: the "Payment" / "Compensation" section or a pay sentence in `content` ("Currently, pay rates
 for core project work ... average USD $15 per hour"), through `collectors.pay.parse_pay`; else
-`maxHourlyRateUsd` when present, as "up to $X/hr". Public page:
+`maxHourlyRateUsd` when present, as "up to" that many USD an hour. Public page:
 `https://app.outlier.ai/en/expert/opportunities/<id>`.
+
+Options: `body`, the JSON body of the list POST (default `{}`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from collectors.pay import Pay, parse_pay
+from collectors.pay import Pay, from_hourly_bounds
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
 from collectors.sources._collect import dedupe, fetch_errors
@@ -84,7 +86,7 @@ def _record(job: Mapping[str, Any]) -> ListingRecord:
         pay_text=pay_text,
         pay=pay,
         description_sha256=c.description_sha256(c.html_to_text(content_html)),
-        posted_at=c.parse_datetime(job.get("first_published") or job.get("updated_at")),
+        posted_at=c.parse_datetime(job.get("first_published")),
     )
 
 
@@ -93,12 +95,28 @@ def _pay(job: Mapping[str, Any], content_html: str) -> tuple[str | None, Pay | N
     if found:
         return found
     ceiling = c.number(job.get("maxHourlyRateUsd"))
-    if ceiling:
-        text = f"Up to ${ceiling:g}/hr"
-        pay = parse_pay(text)
-        if pay is not None:
-            return text, pay
+    pay = from_hourly_bounds(None, ceiling, "USD") if ceiling else None
+    if pay is not None:
+        return f"Up to ${ceiling:g}/hr (maxHourlyRateUsd)", pay
     return None, None
+
+
+def reparse_responses(
+    responses: Sequence[tuple[str, bytes]], options: Mapping[str, Any]
+) -> list[ListingRecord]:
+    """A run's kept responses (the id list and the details) to records: the id-only list is
+    skipped, every detail is parsed (used by `collectors.reparse`)."""
+    records: list[ListingRecord] = []
+    for url, body in responses:
+        document = c.load_json(body, KIND)
+        if isinstance(document, Mapping) and "jobs" in document and "title" not in document:
+            jobs = document.get("jobs")
+            if isinstance(jobs, list) and all(
+                isinstance(job, Mapping) and "title" not in job for job in jobs
+            ):
+                continue  # the id-only list
+        records.extend(parse(body, url=url, options=options))
+    return dedupe(records)
 
 
 def _detail_url(list_url: str, job_id: str) -> str:
@@ -118,7 +136,7 @@ async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     responses: list[Fetched] = [listing]
     records: list[ListingRecord] = []
     warnings: list[str] = []
-    tolerated = (ParseError, *fetch_errors())
+    tolerated: tuple[type[Exception], ...] = (ParseError, *fetch_errors())
     for job_id in list_job_ids(listing.body):
         detail_url = _detail_url(source.url, job_id)
         try:

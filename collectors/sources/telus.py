@@ -9,6 +9,8 @@ No real response has been saved (MANIFEST "Gaps"); the shape is from sources.md 
 scraper code. Missing `data` or `pagination.pages` raises ParseError naming the keys seen.
 Pay: `compensation` through `collectors.pay.from_telus_compensation` (per-unit pay stays per
 unit). Public page: `https://www.telusinternational.ai/cmp/public/jobs/available/<id>`.
+
+Options: `body`, merged over the default body (`page` is set by `collect`).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def _record(post: Mapping[str, Any]) -> ListingRecord:
     if title is None:
         raise ParseError(f"{KIND}: job post {post_id} has no title")
     compensation = post.get("compensation")
-    if compensation is not None and not isinstance(compensation, Mapping):
+    if compensation is not None and not isinstance(compensation, dict):
         raise ParseError(f"{KIND}: compensation of {post_id} is {c.keys_seen(compensation)}")
     pay = from_telus_compensation(compensation)
     job_type = c.text_field(post.get("job_type"))
@@ -72,7 +74,7 @@ def _record(post: Mapping[str, Any]) -> ListingRecord:
         url=PUBLIC_URL.format(job_id=post_id),
         location="Remote" if job_type and job_type.lower() == "remote" else None,
         is_remote=True if job_type and job_type.lower() == "remote" else None,
-        employment_type=job_type,
+        employment_type=None,  # `job_type` says where ("remote"), not the kind of contract
         department=c.text_field(post.get("job_domain")),
         pay_text=_render(compensation, pay),
         pay=pay,

@@ -11,6 +11,8 @@ items have `id` and `title`. Anything else raises ParseError naming the keys it 
 real response tells us the real shape instead of being read as "no listings". No pay field is
 documented: pay is read only from a pay section or sentence in `description`.
 Public page: `https://work.turing.com/jobs/<jobCode or id>`.
+
+Options: `body`, merged over the default body (`pageNumber` is set by `collect`).
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ Public page: `https://apply.workable.com/<account>/j/<shortcode>/`. The account 
 Pay: Workable has no pay field in these responses; pay comes only from a pay section or pay
 sentence in `description` (e.g. "Base Salary Range: $210K - $250K"). List items carry no
 description, so their pay is None.
+
+Options: `account` (for public URLs); `body`, the first POST's body (default `{}`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
-from collectors.sources.base import CollectResult, Fetcher, Fetched, SourceConfig
+from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
 
 KIND = "workable"
 MAX_PAGES = 100

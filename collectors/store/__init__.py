@@ -126,6 +126,7 @@ class Store:
         if s.catalog_kind == "sqlite":
             _load_extensions(con, ["sqlite", "ducklake"])
             Path(s.catalog_target).parent.mkdir(parents=True, exist_ok=True)
+            _use_wal(Path(s.catalog_target))
             if "://" not in s.files_path:
                 Path(s.files_path).mkdir(parents=True, exist_ok=True)
             attach = f"ducklake:sqlite:{s.catalog_target}"
@@ -184,17 +185,51 @@ class Store:
         cur = self.cursor()
 
         def attempt() -> T:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                result = fn(cur)
-                cur.execute("COMMIT")
-                return result
-            except BaseException:
-                with contextlib.suppress(duckdb.Error):
-                    cur.execute("ROLLBACK")
-                raise
+            with self._write_lock(what):
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    result = fn(cur)
+                    cur.execute("COMMIT")
+                    return result
+                except BaseException:
+                    with contextlib.suppress(duckdb.Error):
+                        cur.execute("ROLLBACK")
+                    raise
 
         return self._retry(attempt, what=what)
+
+    write_lock_seconds = 900.0
+
+    @contextlib.contextmanager
+    def _write_lock(self, what: str) -> Iterator[None]:
+        """Writers to a SQLite catalog take turns (a file lock beside the catalog).
+
+        DuckLake keeps its SQLite transaction open for the whole write, and SQLite lets only the
+        oldest open transaction commit: two long writes (a bulk import, a reparse, a collector run)
+        would make each other's commits fail again and again, each retry redoing all its work, until
+        one gave up. Queued on a lock, they run one after the other. PostgreSQL needs no such lock.
+        """
+        if self.settings.catalog_kind != "sqlite":
+            yield
+            return
+        lock_path = Path(self.settings.catalog_target).with_name(".write.lock")
+        with open(lock_path, "a") as handle:
+            deadline = time.monotonic() + self.write_lock_seconds
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreBusyError(
+                            f"could not {what}: another gigwatch process kept writing to "
+                            f"{self.settings.catalog_target} for {self.write_lock_seconds:.0f} s"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -339,6 +374,24 @@ class Store:
         finally:
             cur.unregister(name)
         return len(frame)
+
+
+def _use_wal(catalog: Path) -> None:
+    """Put a SQLite catalog in WAL mode, so dashboard reads never block a commit nor wait for one.
+
+    Best effort: the mode is a property of the file, set once; if another process has the file
+    open right now, the next process to start sets it.
+    """
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(catalog, timeout=5)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        log.debug("could not switch %s to WAL mode: %s", catalog, exc)
 
 
 def _sql_str(value: str) -> str:

@@ -80,16 +80,12 @@ def last_ok_run(store: Store, source_name: str) -> tuple[datetime, int] | None:
 
 def _load_state(cur: duckdb.DuckDBPyConnection, source_name: str) -> list[ListingState]:
     rows = cur.execute(
-        f"""SELECT l.listing_key, v.content_sha256, coalesce(m.max_version, 0), l.closed_at IS NOT NULL
+        f"""SELECT l.listing_key, v.content_sha256, coalesce(v.version_no, 0), l.closed_at IS NOT NULL
             FROM {LAKE}.listings l
-            LEFT JOIN (SELECT listing_key, max(version_no) AS max_version
-                       FROM {LAKE}.listing_versions
-                       WHERE listing_key IN (SELECT listing_key FROM {LAKE}.listings WHERE source_name = ?)
-                       GROUP BY listing_key) m USING (listing_key)
-            LEFT JOIN {LAKE}.listing_versions v
-              ON v.listing_key = l.listing_key AND v.version_no = m.max_version
-            WHERE l.source_name = ?""",
-        [source_name, source_name],
+            LEFT JOIN {LAKE}.listing_versions v ON v.listing_key = l.listing_key
+            WHERE l.source_name = ?
+            QUALIFY row_number() OVER (PARTITION BY l.listing_key ORDER BY v.version_no DESC) = 1""",
+        [source_name],
     ).fetchall()
     return [ListingState(key, sha, int(n), bool(closed)) for key, sha, n, closed in rows]
 
@@ -111,10 +107,35 @@ def save_listing_runs(
     Live collection passes one run; the demo and benchmark generators pass many days at once.
     Only runs with status "ok" and complete=True may close listings.
     """
+    return _save(store, platform_id=platform_id, source_name=source_name, runs=runs, rebuild=False)
+
+
+def rebuild_source_history(
+    store: Store, *, platform_id: str, source_name: str, runs: Sequence[ListingRun]
+) -> SaveSummary:
+    """Replace a source's listings and versions with the history `runs` imply (`gigwatch reparse`).
+
+    The runs and raw responses already recorded are left as they are.
+    """
+    return _save(store, platform_id=platform_id, source_name=source_name, runs=runs, rebuild=True)
+
+
+def _save(
+    store: Store, *, platform_id: str, source_name: str, runs: Sequence[ListingRun], rebuild: bool
+) -> SaveSummary:
     runs = sorted(runs, key=lambda r: r.run.started_at)
 
     def txn(cur: duckdb.DuckDBPyConnection) -> SaveSummary:
-        history = SourceHistory(platform_id, source_name, _load_state(cur, source_name), _last_ok_at(cur, source_name))
+        if rebuild:
+            cur.execute(
+                f"""DELETE FROM {LAKE}.listing_versions WHERE listing_key IN
+                    (SELECT listing_key FROM {LAKE}.listings WHERE source_name = ?)""",
+                [source_name],
+            )
+            cur.execute(f"DELETE FROM {LAKE}.listings WHERE source_name = ?", [source_name])
+            history = SourceHistory(platform_id, source_name, [], None)
+        else:
+            history = SourceHistory(platform_id, source_name, _load_state(cur, source_name), _last_ok_at(cur, source_name))
         raw_rows: list[dict[str, object]] = []
         for item in runs:
             run = item.run
@@ -140,8 +161,9 @@ def save_listing_runs(
                     "run_id": run.run_id,
                 })
         changes = history.changes
-        store.insert_df(cur, "collector_runs", pd.DataFrame([r.run.row() for r in runs], columns=RUN_COLUMNS))
-        store.insert_df(cur, "raw_responses", pd.DataFrame(raw_rows))
+        if not rebuild:
+            store.insert_df(cur, "collector_runs", pd.DataFrame([r.run.row() for r in runs], columns=RUN_COLUMNS))
+            store.insert_df(cur, "raw_responses", pd.DataFrame(raw_rows))
         # Updates first: they must touch only rows that existed before this transaction.
         if changes.end_versions:
             _update_from(cur, "listing_versions", "valid_to",

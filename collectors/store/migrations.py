@@ -137,4 +137,98 @@ MIGRATIONS: list[Migration] = [
             )""",
         ),
     ),
+    Migration(
+        "0002_reports_and_forums",
+        (
+            # Payment reports: one row per report; updated in place (DuckLake snapshots keep the
+            # history). Written only by collectors/store/reports.py.
+            f"""CREATE TABLE {L}.payment_reports (
+                report_id VARCHAR NOT NULL,
+                receipt_hash VARCHAR,              -- sha256 of the receipt code (self-reports only)
+                submitted_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL,
+                confirmed_at TIMESTAMPTZ NOT NULL, -- last time the reporter confirmed the status
+                source_kind VARCHAR NOT NULL,      -- self_report | union_import | forum_import | news_import | legal_filing
+                source_name VARCHAR,               -- 'form' or the import's name (e.g. a union)
+                source_url VARCHAR,
+                source_ref VARCHAR,                -- 'reddit:<post id>' or a hash of the importer's row id
+                platform_id VARCHAR NOT NULL,
+                platform_other VARCHAR,
+                intermediary VARCHAR,
+                project_code VARCHAR,
+                work_type VARCHAR,
+                rate_min DOUBLE,
+                rate_max DOUBLE,
+                rate_unit VARCHAR,                 -- hour | task | item | media_minute
+                amount_expected DECIMAL(18, 2),
+                amount_received DECIMAL(18, 2),
+                currency VARCHAR,                  -- ISO 4217
+                currency_from_context BOOLEAN NOT NULL,
+                amount_expected_usd DOUBLE,
+                usd_per_unit DOUBLE,               -- the monthly rate used (data/fx_rates.csv)
+                work_period_start DATE,
+                work_period_end DATE,
+                expected_pay_date DATE,
+                expected_pay_date_basis VARCHAR,   -- user | invoice | derived_from_policy
+                policy_version VARCHAR,            -- schedule revision when derived
+                paid_date DATE,
+                status VARCHAR NOT NULL,
+                days_late INTEGER,                 -- derived, never typed
+                paid_in_full BOOLEAN NOT NULL,     -- the event in time-to-payment curves
+                followup_days INTEGER,             -- time-to-payment duration (event or censored)
+                grace_days INTEGER,
+                processor_hold BOOLEAN NOT NULL,
+                payment_method VARCHAR,
+                causes VARCHAR[],
+                support_contacted BOOLEAN,
+                support_response VARCHAR,
+                days_to_first_response INTEGER,
+                account_status VARCHAR,
+                country VARCHAR,                   -- ISO 3166-1 alpha-2, never finer
+                evidence_types VARCHAR[],          -- flags only; no files
+                narrative_scrubbed VARCHAR,        -- scrubbed before storage; never shown publicly
+                consent_publish_aggregate BOOLEAN NOT NULL,
+                fingerprint VARCHAR NOT NULL,      -- platform, project, period, amount, currency, country
+                content_hash VARCHAR NOT NULL,
+                duplicate_of VARCHAR,              -- report_id kept when merged
+                event_id VARCHAR,                  -- report_events.event_id (mass incident)
+                moderation_status VARCHAR NOT NULL, -- pending | approved | rejected | merged
+                moderated_at TIMESTAMPTZ,
+                moderation_note VARCHAR,
+                review_reasons VARCHAR[],          -- why it is held (soft validation failures)
+                is_demo BOOLEAN NOT NULL,
+                run_id VARCHAR NOT NULL            -- the form submission or import run that wrote it
+            )""",
+            f"""CREATE TABLE {L}.report_events (
+                event_id VARCHAR NOT NULL,         -- slug, e.g. 'remotasks-kenya-2024-03'
+                title VARCHAR NOT NULL,
+                platform_id VARCHAR,
+                event_date DATE,
+                kind VARCHAR NOT NULL,             -- country_exit | processor_migration | deactivation_wave | project_cancelled | other
+                source_url VARCHAR,
+                created_at TIMESTAMPTZ NOT NULL,
+                is_demo BOOLEAN NOT NULL
+            )""",
+            f"""CREATE TABLE {L}.submission_log (
+                client_hash VARCHAR NOT NULL,      -- salted hash of the client address, never the address
+                action VARCHAR NOT NULL,           -- submit | update
+                submitted_at TIMESTAMPTZ NOT NULL
+            )""",
+            f"""CREATE TABLE {L}.forum_posts (
+                post_id VARCHAR NOT NULL,          -- reddit base36 id (mirrors share it)
+                subreddit VARCHAR NOT NULL,
+                platform_id VARCHAR,
+                created_at TIMESTAMPTZ NOT NULL,
+                url VARCHAR NOT NULL,
+                title_excerpt_scrubbed VARCHAR NOT NULL,
+                signals VARCHAR[] NOT NULL,        -- late_payment | missing_payment | pay_cut | empty_queue
+                amount DOUBLE,
+                currency VARCHAR,
+                days_stated INTEGER,
+                first_seen_at TIMESTAMPTZ NOT NULL,
+                is_demo BOOLEAN NOT NULL,
+                run_id VARCHAR NOT NULL            -- no author column: usernames are never stored
+            )""",
+        ),
+    ),
 ]

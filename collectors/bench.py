@@ -1,0 +1,1359 @@
+"""Benchmarks: how gigwatch performs on years of history (`make bench`, `gigwatch bench --json`).
+
+`generate_store` builds a large synthetic lake through the real ingest path (`save_listing_runs`,
+many days of one source per call, and the bulk report import), and `run_bench` measures on it:
+
+* ingest: scraped records and written rows per second through `save_listing_runs`;
+* every public function of `dashboard.queries`: p50/p95 latency as the app runs it, and the very
+  same SQL on a bare DuckDB connection attached to the same lake (app / bare);
+* the main aggregates computed the way many dashboards do, by loading the rows into pandas
+  (pandas / gigwatch);
+* the peak memory (VmHWM) of a real `streamlit run` process while a headless browser opens every
+  page;
+* storage bytes per daily scrape when 2% of listings change, against 0% (history grows with
+  changes, not scrapes);
+* one collection cycle over 30 sources served by local HTTP servers with politeness limits, against
+  the slowest host;
+* pay strings parsed per second.
+
+Everything generated is synthetic: platforms are "Bench Platform NN (synthetic)", and the lake lives
+in `data/bench/` (gitignored), never in the real or the demo lake. A generated lake is reused while
+the parameters it was made with (kept in `data/bench/bench_params.json` and in `lake_meta`) match.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import inspect
+import json
+import logging
+import math
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from collectors.config import Settings, load_settings
+from collectors.pay import Pay, PayUnit
+from collectors.records import ListingRecord
+from collectors.sources.base import Fetched
+
+log = logging.getLogger(__name__)
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = REPO_DIR / "data" / "bench"
+PARAMS_FILE = "bench_params.json"
+GENERATOR_VERSION = 1  # bump when the generator changes what it makes, so old lakes are rebuilt
+END_DATE = date(2026, 10, 31)  # fixed, so two generations with the same parameters are identical
+QUERY_P95_TARGET_MS = 200.0
+DASHBOARD_PEAK_TARGET_BYTES = int(1.5 * 1024**3)
+
+# -- the synthetic platforms --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Role:
+    title: str
+    department: str
+    unit: PayUnit | None  # None: the listing states no pay
+    currency: str
+    low: float
+    high: float
+    location: str
+    country: str | None
+    employment_type: str = "contract"
+
+
+ROLES: tuple[_Role, ...] = (
+    _Role("AI Trainer – Generalist", "Generalist", "hour", "USD", 15, 25, "Remote", None),
+    _Role("Response Rater (English)", "Generalist", "hour", "USD", 14, 22, "Remote", "US"),
+    _Role("Python Engineer – AI Training", "Coding", "hour", "USD", 40, 110, "Remote", None),
+    _Role("Medical Expert – Radiology Reviewer", "Medicine", "hour", "USD", 80, 150, "Remote", "US"),
+    _Role("Legal Expert (JD) – Contract Review", "Law", "hour", "USD", 60, 130, "Remote", None),
+    _Role("Mathematics PhD Evaluator", "Math", "hour", "USD", 50, 90, "Remote", None),
+    _Role("Voice Actor (British accent)", "Audio", "hour", "GBP", 20, 35, "United Kingdom", "GB"),
+    _Role("German Language Evaluator", "Languages", "hour", "EUR", 18, 30, "Germany", "DE"),
+    _Role("Hindi Language Annotator", "Languages", "hour", "INR", 350, 600, "India", "IN"),
+    _Role("Image Tagging Tasks", "Generalist", "task", "USD", 0.05, 0.15, "Remote", None),
+    _Role("Audio Transcriber", "Audio", "minute", "USD", 0.3, 0.7, "Remote", None),
+    _Role("Machine Learning Engineer", "Engineering", "year", "USD", 150_000, 250_000,
+          "San Francisco, CA", "US", "full_time"),
+    _Role("Annotation Team Lead", "Operations", "month", "USD", 3_000, 6_000, "Remote", None),
+    _Role("Community Moderator", "Operations", None, "USD", 0, 0, "Remote", None),
+)
+_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹"}
+_UNIT_WORDS = {"hour": "per hour", "task": "per task", "minute": "per audio minute",
+               "year": "per year", "month": "per month"}
+_PAGE_SIZE = 500  # listings per fetched page, for the synthetic raw-response rows
+_BODY = bytes(48_000)  # stands in for a page's body: only its length is recorded
+
+
+def _money(value: float, currency: str) -> str:
+    symbol = _SYMBOLS.get(currency, currency + " ")
+    if value >= 1000:
+        return f"{symbol}{value:,.0f}"
+    return f"{symbol}{value:,.2f}".replace(".00", "")
+
+
+def _round_rate(value: float, role: _Role) -> float:
+    if role.high < 1:
+        return round(value, 3)
+    if role.high < 1000:
+        return round(value * 2) / 2
+    return round(value, -2)
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceSpec:
+    """What to simulate for one source; everything derives from `seed`."""
+
+    index: int
+    platform_id: str
+    source_name: str
+    days: int
+    start: date
+    open_target: int  # listings open on day 0
+    arrivals_per_day: float  # new listings a day (as many close)
+    change_probability: float  # chance a day that an open listing changes
+    failed_rate: float
+    suspicious_rate: float
+    seed: int
+    pay_trend: float  # relative change of the platform's rates over the period
+
+
+@dataclass(slots=True)
+class _Live:
+    external_id: str
+    role: _Role
+    pay_min: float
+    pay_max: float
+    edit: int
+    record: ListingRecord
+
+
+class _SourceSim:
+    """Daily snapshots of one synthetic source: listings open, change, close and arrive."""
+
+    def __init__(self, spec: _SourceSpec) -> None:
+        self.spec = spec
+        self.rng = random.Random(spec.seed)
+        self.roles = [ROLES[(spec.index + i * 3) % len(ROLES)] for i in range(5)]
+        self.open: list[_Live] = []
+        self.next_id = 0
+        self.listings_made = 0
+        self.changes_made = 0
+        for _ in range(spec.open_target):
+            self.open.append(self._new(0))
+
+    def _factor(self, day: int) -> float:
+        return 1.0 + self.spec.pay_trend * day / max(1, self.spec.days - 1)
+
+    def _record(self, item: _Live) -> ListingRecord:
+        role = item.role
+        pay: Pay | None = None
+        pay_text: str | None = None
+        if role.unit is not None:
+            pay = Pay(min=item.pay_min, max=item.pay_max, currency=role.currency, unit=role.unit)
+            low, high = _money(item.pay_min, role.currency), _money(item.pay_max, role.currency)
+            span = low if math.isclose(item.pay_min, item.pay_max) else f"{low} - {high}"
+            pay_text = f"{span} {_UNIT_WORDS[role.unit]}"
+        digest = hashlib.sha256(f"{self.spec.source_name}/{item.external_id}/{item.edit}".encode()).hexdigest()
+        return ListingRecord(
+            external_id=item.external_id,
+            title=role.title,
+            url=f"https://bench.invalid/{self.spec.source_name}/jobs/{item.external_id}",
+            location=role.location,
+            is_remote=role.location == "Remote",
+            country=role.country,
+            employment_type=role.employment_type,
+            department=role.department,
+            pay_text=pay_text,
+            pay=pay,
+            description_sha256=digest,
+        )
+
+    def _pay(self, role: _Role, day: int) -> tuple[float, float]:
+        factor = self._factor(day) * self.rng.uniform(0.9, 1.1)
+        low = _round_rate(role.low * factor, role)
+        high = max(low, _round_rate(role.high * factor * self.rng.uniform(0.85, 1.0), role))
+        return low, high
+
+    def _new(self, day: int) -> _Live:
+        role = self.rng.choice(self.roles)
+        low, high = self._pay(role, day)
+        self.next_id += 1
+        self.listings_made += 1
+        item = _Live(f"{self.spec.index:02d}-{self.next_id:07d}", role, low, high, 0,
+                     ListingRecord(external_id="", title=""))
+        item.record = self._record(item)
+        return item
+
+    def _change(self, item: _Live, day: int) -> None:
+        self.changes_made += 1
+        if item.role.unit is not None and self.rng.random() < 0.7:
+            item.pay_min, item.pay_max = self._pay(item.role, day)
+        else:
+            item.edit += 1
+        item.record = self._record(item)
+
+    def day(self, day: int) -> tuple[list[ListingRecord], int]:
+        """Advance to `day` (arrivals, closures, changes); returns its snapshot and page count."""
+        rng = self.rng
+        if day > 0:
+            arrivals = _stochastic_round(self.spec.arrivals_per_day, rng)
+            for _ in range(min(arrivals, len(self.open) - 1)):
+                gone = rng.randrange(len(self.open))
+                self.open[gone] = self.open[-1]
+                self.open.pop()
+            for _ in range(arrivals):
+                self.open.append(self._new(day))
+            changes = _stochastic_round(self.spec.change_probability * len(self.open), rng)
+            for index in rng.sample(range(len(self.open)), min(changes, len(self.open))):
+                self._change(self.open[index], day)
+        records = [item.record for item in self.open]
+        return records, max(1, math.ceil(len(records) / _PAGE_SIZE))
+
+
+def _stochastic_round(value: float, rng: random.Random) -> int:
+    whole = int(value)
+    return whole + (1 if rng.random() < value - whole else 0)
+
+
+def _runs_for_days(sim: _SourceSim, days: range) -> list[Any]:
+    from collectors.store.listings import ListingRun, RunRecord
+
+    spec = sim.spec
+    runs: list[ListingRun] = []
+    for day in days:
+        records, pages = sim.day(day)
+        started = datetime.combine(spec.start + timedelta(days=day), dtime(6, spec.index % 60), tzinfo=UTC)
+        run_id = f"bench-{spec.source_name}-{day:04d}"
+        roll = sim.rng.random()
+        shas = [f"{sim.rng.getrandbits(256):064x}" for _ in range(pages)]
+        if roll < spec.failed_rate:
+            run = RunRecord(run_id, spec.source_name, spec.platform_id, started, started + timedelta(seconds=3),
+                            "failed", False, 0, "HTTPStatusError: HTTP 503 (synthetic benchmark failure)")
+            responses = [Fetched(f"https://bench.invalid/{spec.source_name}/jobs?page=1", 503,
+                                 "text/html", b"", shas[0], started)]
+            runs.append(ListingRun(run=run, records=None, responses=responses))
+            continue
+        status = "ok"
+        if roll < spec.failed_rate + spec.suspicious_rate:
+            records = records[: len(records) // 3]
+            status = "suspicious"
+        responses = [
+            Fetched(f"https://bench.invalid/{spec.source_name}/jobs?page={page + 1}", 200,
+                    "application/json", _BODY, shas[page], started + timedelta(seconds=2 * page))
+            for page in range(pages)
+        ]
+        run = RunRecord(run_id, spec.source_name, spec.platform_id, started,
+                        started + timedelta(seconds=2 * pages + 1), status, True, len(records))  # type: ignore[arg-type]
+        runs.append(ListingRun(run=run, records=records, responses=responses))
+    return runs
+
+
+@dataclass(slots=True)
+class _IngestStats:
+    calls: int = 0
+    runs: int = 0
+    records: int = 0  # listing records in the scrapes (what a collector hands over)
+    rows_written: int = 0  # rows inserted into lake tables
+    new_listings: int = 0
+    new_versions: int = 0
+    save_seconds: float = 0.0
+
+    def add(self, other: _IngestStats) -> None:
+        for name in ("calls", "runs", "records", "rows_written", "new_listings", "new_versions", "save_seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _ingest_source(settings: Settings, spec: _SourceSpec, batch_days: int) -> _IngestStats:
+    """Simulate one source and save it `batch_days` days per call (runs in a worker process)."""
+    from collectors.store import get_store
+    from collectors.store.listings import save_listing_runs
+
+    store = get_store(settings)
+    sim = _SourceSim(spec)
+    stats = _IngestStats()
+    for first in range(0, spec.days, batch_days):
+        runs = _runs_for_days(sim, range(first, min(spec.days, first + batch_days)))
+        started = time.perf_counter()
+        summary = save_listing_runs(store, platform_id=spec.platform_id, source_name=spec.source_name, runs=runs)
+        stats.save_seconds += time.perf_counter() - started
+        stats.calls += 1
+        stats.runs += summary.runs
+        stats.records += sum(len(r.records) for r in runs if r.records is not None)
+        stats.rows_written += summary.runs + sum(len(r.responses) for r in runs) + summary.new_listings + summary.new_versions
+        stats.new_listings += summary.new_listings
+        stats.new_versions += summary.new_versions
+    return stats
+
+
+def _source_specs(
+    *, sources: int, days: int, listings: int, versions: int, change_rate: float, seed: int,
+    platforms: int | None = None,
+) -> list[_SourceSpec]:
+    """Split the targets over sources of unequal size (a few big boards, many small ones).
+
+    With `open` listings open at any time and `change_rate` of them changing a day, `days` of
+    scrapes make `open * change_rate * days` new versions on top of one per listing, so `open`
+    follows from the targets; when that exceeds what the listing target allows, listings change
+    more often instead.
+    """
+    changes = max(0, versions - listings)
+    open_total = changes / max(1e-9, days * change_rate) if change_rate > 0 else listings * 0.4
+    open_total = min(open_total, listings * 0.8)
+    probability = changes / max(1.0, open_total * days) if changes else 0.0
+    arrivals_total = max(0.0, (listings - open_total) / max(1, days - 1))
+    weights = [1.0 / (1.0 + 0.12 * i) for i in range(sources)]
+    scale = 1.0 / sum(weights)
+    n_platforms = platforms or max(1, min(12, sources // 3))
+    start = END_DATE - timedelta(days=days - 1)
+    master = random.Random(seed)
+    specs = []
+    for i, weight in enumerate(weights):
+        platform_index = i % n_platforms
+        specs.append(_SourceSpec(
+            index=i,
+            platform_id=f"bench_p{platform_index + 1:02d}",
+            source_name=f"bench-p{platform_index + 1:02d}-s{i + 1:02d}",
+            days=days,
+            start=start,
+            open_target=max(1, round(open_total * weight * scale)),
+            arrivals_per_day=arrivals_total * weight * scale,
+            change_probability=probability,
+            failed_rate=0.005,
+            suspicious_rate=0.002,
+            seed=master.getrandbits(32),
+            pay_trend=[-0.3, -0.15, 0.0, 0.08, -0.05][platform_index % 5],
+        ))
+    return specs
+
+
+def bench_platforms(n: int) -> list[dict[str, str | None]]:
+    return [
+        {"platform_id": f"bench_p{i + 1:02d}", "name": f"Bench Platform {i + 1:02d} (synthetic)",
+         "parent_company": "Synthetic benchmark data", "website": None}
+        for i in range(n)
+    ]
+
+
+def bench_settings(data_dir: Path | None = None) -> Settings:
+    """Settings for the benchmark lake: `data/bench/gigwatch/` unless `data_dir` says otherwise."""
+    return load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(data_dir or BENCH_DIR)})
+
+
+def _run_ingest(
+    settings: Settings, specs: Sequence[_SourceSpec], *, batch_days: int, workers: int
+) -> tuple[_IngestStats, float]:
+    """Ingest every source (sources in parallel worker processes); returns stats and wall time."""
+    total = _IngestStats()
+    started = time.perf_counter()
+    if workers <= 1:
+        for spec in specs:
+            total.add(_ingest_source(settings, spec, batch_days))
+    else:
+        # Biggest sources first, so the workers finish together.
+        ordered = sorted(specs, key=lambda s: -s.open_target)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_ingest_source, settings, spec, batch_days) for spec in ordered]
+            for future in futures:
+                total.add(future.result())
+    return total, time.perf_counter() - started
+
+
+def generate_store(
+    settings: Settings,
+    *,
+    sources: int = 30,
+    days: int = 1095,
+    listings: int = 100_000,
+    versions: int = 1_000_000,
+    reports: int = 200_000,
+    change_rate: float = 0.02,
+    seed: int = 20261031,
+    batch_days: int = 365,
+    workers: int | None = None,
+) -> dict[str, Any]:
+    """Fill an empty lake with synthetic history through the real ingest path; returns what it made.
+
+    `sources` sources (over `sources // 3` platforms, at most 12) are scraped once a day for `days`
+    days; about `listings` listings appear and `versions` versions are recorded (each change of
+    an open listing is one version); `reports` payment reports go through the bulk import.
+    Listings change with probability `change_rate` a day (more when the targets need it).
+    """
+    from collectors.store import get_store
+    from collectors.store.maintenance import file_stats, maintain
+    from collectors.store.reference import load_reference_data, set_meta
+
+    params = _params(sources=sources, days=days, listings=listings, versions=versions, reports=reports,
+                     change_rate=change_rate, seed=seed, batch_days=batch_days)
+    store = get_store(settings)
+    specs = _source_specs(sources=sources, days=days, listings=listings, versions=versions,
+                          change_rate=change_rate, seed=seed)
+    n_platforms = len({s.platform_id for s in specs})
+    load_reference_data(store, demo_platforms=bench_platforms(n_platforms))  # type: ignore[arg-type]
+    # SQLite catalogs take one writer at a time (see Store._write_lock), so more workers only
+    # help on PostgreSQL.
+    workers = workers or (1 if settings.catalog_kind == "sqlite" else min(2, os.cpu_count() or 1))
+    stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=workers)
+    report_stats = _generate_reports(store, specs, reports, seed)
+    files_before = file_stats(store)
+    for _line in maintain(store):
+        pass
+    files_after = file_stats(store)
+    made = {
+        **params,
+        "platforms": n_platforms,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "listings_made": stats.new_listings,
+        "versions_made": stats.new_versions,
+        "runs_made": stats.runs,
+        "scraped_records": stats.records,
+        "rows_written": stats.rows_written,
+        "open_listings_per_day": sum(s.open_target for s in specs),
+        "change_probability": specs[0].change_probability if specs else 0.0,
+        "save_calls": stats.calls,
+        "ingest_workers": workers,
+        "ingest_wall_seconds": round(wall, 2),
+        "ingest_records_per_second": round(stats.records / wall) if wall else None,
+        "ingest_rows_per_second": round(stats.rows_written / wall) if wall else None,
+        **report_stats,
+        "data_files_before_maintain": files_before[0],
+        "data_files_after_maintain": files_after[0],
+        "lake_bytes": _dir_bytes(settings.lake_dir),
+    }
+    set_meta(store, {"bench": "true", "bench_params": json.dumps(params, sort_keys=True)})
+    return made
+
+
+def _params(**values: Any) -> dict[str, Any]:
+    return {"generator_version": GENERATOR_VERSION, **values}
+
+
+# -- payment reports ------------------------------------------------------------------------------
+
+
+def _generate_reports(store: Any, specs: Sequence[_SourceSpec], count: int, seed: int) -> dict[str, Any]:
+    """`count` synthetic payment reports through the bulk import (when the reports module exists)."""
+    if count <= 0:
+        return {"reports_made": 0}
+    try:
+        from collectors.store import reports as report_store
+    except ImportError:
+        return {"reports_made": 0, "reports_skipped": "collectors.store.reports is not available"}
+    importer = getattr(report_store, "import_reports", None)
+    if importer is None:
+        return {"reports_made": 0, "reports_skipped": "collectors.store.reports has no import_reports"}
+    rows = _report_rows(specs, count, seed)
+    started = time.perf_counter()
+    result = importer(store, rows, **_report_import_kwargs(importer))
+    seconds = time.perf_counter() - started
+    made = _count_imported(result, len(rows))
+    return {"reports_made": made, "reports_import_seconds": round(seconds, 2),
+            "reports_per_second": round(made / seconds) if seconds else None}
+
+
+def _report_import_kwargs(importer: Callable[..., Any]) -> dict[str, Any]:
+    accepted = inspect.signature(importer).parameters
+    kwargs: dict[str, Any] = {}
+    if "source" in accepted:
+        kwargs["source"] = "benchmark (synthetic)"
+    if "approve" in accepted:
+        kwargs["approve"] = True
+    return kwargs
+
+
+def _count_imported(result: Any, default: int) -> int:
+    for name in ("imported", "inserted", "accepted", "n_imported"):
+        value = getattr(result, name, None)
+        if value is None and isinstance(result, dict):
+            value = result.get(name)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, list | tuple):
+            return len(value)
+    return default
+
+
+def _report_rows(specs: Sequence[_SourceSpec], count: int, seed: int) -> list[dict[str, Any]]:
+    """Synthetic reports: work periods over the generated span, most paid after some days."""
+    rng = random.Random(seed + 1)
+    platforms = sorted({s.platform_id for s in specs})
+    start = specs[0].start if specs else END_DATE - timedelta(days=365)
+    span = max(1, (END_DATE - start).days - 30)
+    methods = ["PayPal", "bank transfer", "Payoneer", "AirTM", "gift card"]
+    statuses = ["paid", "paid", "paid", "paid", "partially_paid", "unpaid"]
+    rows = []
+    for i in range(count):
+        platform_id = platforms[i % len(platforms)]
+        work_end = start + timedelta(days=rng.randrange(span))
+        work_start = work_end - timedelta(days=rng.randrange(0, 14))
+        status = rng.choice(statuses)
+        delay = int(rng.expovariate(1 / (6 + 4 * (i % 7))))
+        paid_on = work_end + timedelta(days=delay) if status != "unpaid" else None
+        amount_due = round(rng.uniform(20, 900), 2)
+        rows.append({
+            "platform_id": platform_id,
+            "work_start": work_start.isoformat(),
+            "work_end": work_end.isoformat(),
+            "invoice_date": work_end.isoformat(),
+            "paid_date": paid_on.isoformat() if paid_on and paid_on <= END_DATE else "",
+            "status": status if (paid_on is None or paid_on <= END_DATE) else "unpaid",
+            "amount_due": amount_due,
+            "amount_paid": amount_due if status == "paid" else round(amount_due * 0.5, 2) if status == "partially_paid" else 0,
+            "currency": "USD",
+            "payment_method": methods[i % len(methods)],
+            "country": rng.choice(["US", "GB", "IN", "PH", "KE", "NG", "DE"]),
+            "comment": "",
+            "external_id": f"bench-report-{i:07d}",
+        })
+    return rows
+
+
+# -- reuse --------------------------------------------------------------------------------------
+
+
+def ensure_store(settings: Settings, params: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The benchmark lake for `params`: reused when it was made with them, else rebuilt.
+
+    Returns (what the generator made, whether it was reused).
+    """
+    from collectors.store import reset_stores
+
+    params_path = settings.data_dir / PARAMS_FILE
+    wanted = _params(**params)
+    if params_path.exists() and settings.lake_dir.exists():
+        with contextlib.suppress(ValueError, OSError):
+            made = json.loads(params_path.read_text())
+            if {k: made.get(k) for k in wanted} == wanted and _lake_has_params(settings, wanted):
+                return made, True
+    reset_stores()
+    if settings.catalog_kind == "sqlite":
+        shutil.rmtree(settings.lake_dir, ignore_errors=True)
+    params_path.unlink(missing_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    made = generate_store(settings, **params)
+    params_path.write_text(json.dumps(made, indent=2, sort_keys=True))
+    return made, False
+
+
+def _lake_has_params(settings: Settings, wanted: dict[str, Any]) -> bool:
+    from collectors.store import get_store
+
+    try:
+        meta = get_store(settings).meta()
+    except (duckdb.Error, OSError):
+        return False
+    return meta.get("bench_params") == json.dumps(wanted, sort_keys=True)
+
+
+# -- ingest throughput ----------------------------------------------------------------------------
+
+
+def measure_ingest(work_dir: Path, *, sources: int, days: int, listings: int, versions: int,
+                   batch_days: int) -> dict[str, Any]:
+    """Bulk ingest into a fresh lake in one process: records in and rows written per second."""
+    from collectors.store import get_store, reset_stores
+
+    settings = bench_settings(work_dir / "ingest")
+    get_store(settings)
+    specs = _source_specs(sources=sources, days=days, listings=listings, versions=versions,
+                          change_rate=0.02, seed=11)
+    stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=1)
+    reset_stores()
+    shutil.rmtree(work_dir / "ingest", ignore_errors=True)
+    return {
+        "sources": sources,
+        "days": days,
+        "days_per_call": batch_days,
+        "calls": stats.calls,
+        "scraped_records": stats.records,
+        "rows_written": stats.rows_written,
+        "new_versions": stats.new_versions,
+        "seconds_in_save": round(stats.save_seconds, 2),
+        "records_per_second": round(stats.records / stats.save_seconds),
+        "rows_written_per_second": round(stats.rows_written / stats.save_seconds),
+    }
+
+
+# -- storage growth -------------------------------------------------------------------------------
+
+
+def _dir_bytes(path: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += (Path(root) / name).stat().st_size
+    return total
+
+
+def measure_storage(work_dir: Path, *, sources: int, open_per_source: int, scrapes: int,
+                    change_rate: float) -> dict[str, Any]:
+    """Bytes a lake grows by per daily scrape (every source once, one transaction each, as live
+    collection saves them), with `change_rate` of the open listings changing each day."""
+    from collectors.store import get_store, reset_stores
+    from collectors.store.listings import save_listing_runs
+
+    settings = bench_settings(work_dir / f"storage-{change_rate:g}")
+    store = get_store(settings)
+    sims = [
+        _SourceSim(_SourceSpec(
+            index=i, platform_id=f"bench_p{i + 1:02d}", source_name=f"bench-store-s{i + 1:02d}",
+            days=scrapes + 1, start=END_DATE - timedelta(days=scrapes), open_target=open_per_source,
+            arrivals_per_day=0.0, change_probability=change_rate, failed_rate=0.0,
+            suspicious_rate=0.0, seed=100 + i, pay_trend=-0.1,
+        ))
+        for i in range(sources)
+    ]
+    for sim in sims:
+        save_listing_runs(store, platform_id=sim.spec.platform_id, source_name=sim.spec.source_name,
+                          runs=_runs_for_days(sim, range(0, 1)))
+    before = _dir_bytes(settings.lake_dir)
+    versions = 0
+    for day in range(1, scrapes + 1):
+        for sim in sims:
+            summary = save_listing_runs(store, platform_id=sim.spec.platform_id,
+                                        source_name=sim.spec.source_name, runs=_runs_for_days(sim, range(day, day + 1)))
+            versions += summary.new_versions
+    after = _dir_bytes(settings.lake_dir)
+    reset_stores()
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    return {
+        "change_rate": change_rate,
+        "sources": sources,
+        "open_listings": sources * open_per_source,
+        "scrapes": scrapes,
+        "new_versions": versions,
+        "bytes_added": after - before,
+        "bytes_per_scrape": round((after - before) / scrapes),
+    }
+
+
+# -- query latency ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Call:
+    kind: str  # "df" or "rows"
+    sql: str
+    params: Any
+
+
+@contextlib.contextmanager
+def _capture(store: Any) -> Iterator[list[_Call]]:
+    """Record the SQL a query function sends through `Store.read_df` / `read_rows`."""
+    calls: list[_Call] = []
+    original_df, original_rows = store.read_df, store.read_rows
+
+    def read_df(sql: str, params: Any = None) -> pd.DataFrame:
+        calls.append(_Call("df", sql, params))
+        return original_df(sql, params)
+
+    def read_rows(sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        calls.append(_Call("rows", sql, params))
+        return original_rows(sql, params)
+
+    setattr(store, "read_df", read_df)  # noqa: B010 - shadowing a method on this one instance
+    setattr(store, "read_rows", read_rows)  # noqa: B010
+    try:
+        yield calls
+    finally:
+        del store.read_df
+        del store.read_rows
+
+
+def bare_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A plain DuckDB connection with the lake attached exactly as the app attaches it."""
+    from collectors.store import LAKE, _load_extensions
+
+    con = duckdb.connect()
+    files = settings.files_path.replace("'", "''")
+    if settings.catalog_kind == "sqlite":
+        _load_extensions(con, ["sqlite", "ducklake"])
+        attach = f"ducklake:sqlite:{settings.catalog_target}"
+        options = f"DATA_PATH '{files}'"
+    else:
+        _load_extensions(con, ["postgres", "ducklake"])
+        attach = f"ducklake:postgres:{settings.catalog_target}"
+        options = f"DATA_PATH '{files}', METADATA_SCHEMA '{settings.lake}'"
+    con.execute(f"ATTACH '{attach.replace(chr(39), chr(39) * 2)}' AS {LAKE} ({options})")
+    con.execute(f"USE {LAKE}")
+    return con
+
+
+def _replay(con: duckdb.DuckDBPyConnection, calls: Sequence[_Call]) -> None:
+    for call in calls:
+        result = con.execute(call.sql, call.params)
+        if call.kind == "df":
+            result.df()
+        else:
+            result.fetchall()
+
+
+def query_cases(store: Any) -> list[tuple[str, Callable[[], Any]]]:
+    """Every public query function of `dashboard.queries`, with defaults, plus filtered variants
+    of the main ones (one platform), as a page calls them."""
+    from dashboard import queries
+
+    sample = _sample_keys(store)
+    cases: list[tuple[str, Callable[[], Any]]] = []
+    for name, function in inspect.getmembers(queries, inspect.isfunction):
+        if name.startswith("_") or function.__module__ != queries.__name__:
+            continue
+        parameters = list(inspect.signature(function).parameters.values())
+        if len(parameters) < 2 or parameters[0].name != "store" or parameters[1].name != "snapshot_id":
+            continue
+        kwargs = {k: v for k, v in sample.items() if k in inspect.signature(function).parameters}
+        cases.append((name, _bind(function, store, kwargs)))
+        if "platforms" in inspect.signature(function).parameters and name in (
+            "weekly_pay", "open_listings_daily", "availability_index", "listings_table", "pay_changes",
+        ) and sample.get("platform"):
+            cases.append((f"{name}[1 platform]", _bind(function, store, {**kwargs, "platforms": [sample["platform"]]})))
+    return cases
+
+
+def _bind(function: Callable[..., Any], store: Any, kwargs: dict[str, Any]) -> Callable[[], Any]:
+    return lambda: function(store, None, **kwargs)
+
+
+def _sample_keys(store: Any) -> dict[str, Any]:
+    from collectors.store import LAKE
+
+    sample: dict[str, Any] = {}
+    row = store.read_rows(
+        f"SELECT listing_key FROM {LAKE}.listing_versions WHERE version_no > 2 ORDER BY listing_key LIMIT 1"
+    )
+    if row:
+        sample["listing_key"] = row[0][0]
+    row = store.read_rows(f"SELECT content_sha256 FROM {LAKE}.raw_responses ORDER BY content_sha256 LIMIT 1")
+    if row:
+        sample["content_sha256"] = row[0][0]
+    row = store.read_rows(
+        f"SELECT platform_id FROM {LAKE}.listings GROUP BY platform_id ORDER BY count(*) DESC LIMIT 1"
+    )
+    if row:
+        sample["platform"] = row[0][0]
+    return sample
+
+
+def _percentile(samples: Sequence[float], q: float) -> float:
+    ordered = sorted(samples)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def measure_queries(store: Any, settings: Settings, *, repeats: int) -> dict[str, dict[str, Any]]:
+    """p50/p95 of each dashboard query as the app runs it and as bare DuckDB runs the same SQL."""
+    bare = bare_connection(settings)
+    figures: dict[str, dict[str, Any]] = {}
+    for name, call in query_cases(store):
+        app_ms: list[float] = []
+        bare_ms: list[float] = []
+        rows = 0
+        error = None
+        try:
+            with _capture(store) as calls:
+                result = call()  # warm-up, and the SQL to replay
+            rows = len(result) if hasattr(result, "__len__") else 0
+            captured = list(calls)
+            _replay(bare, captured)  # warm-up
+            for _ in range(repeats):
+                started = time.perf_counter()
+                call()
+                app_ms.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                _replay(bare, captured)
+                bare_ms.append((time.perf_counter() - started) * 1000)
+        except Exception as exc:  # a broken query is a finding, not a reason to stop measuring
+            error = f"{type(exc).__name__}: {exc}"[:300]
+        entry: dict[str, Any] = {"rows": rows, "sql_statements": len(captured) if not error else None}
+        if app_ms:
+            entry.update({
+                "app_p50_ms": round(_percentile(app_ms, 0.5), 2),
+                "app_p95_ms": round(_percentile(app_ms, 0.95), 2),
+                "bare_p50_ms": round(_percentile(bare_ms, 0.5), 2),
+                "bare_p95_ms": round(_percentile(bare_ms, 0.95), 2),
+            })
+            entry["app_over_bare_p50"] = round(entry["app_p50_ms"] / max(entry["bare_p50_ms"], 1e-3), 3)
+        if error:
+            entry["error"] = error
+        figures[name] = entry
+    bare.close()
+    return figures
+
+
+# -- the same aggregates in pandas ------------------------------------------------------------------
+
+_TIME_UNITS = ("hour", "day", "week", "month", "year")
+
+
+def _naive_utc(series: pd.Series) -> pd.Series:
+    if getattr(series.dt, "tz", None) is not None:
+        return series.dt.tz_convert("UTC").dt.tz_localize(None)
+    return series
+
+
+def _load_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> dict[str, pd.DataFrame]:
+    """`SELECT *` of whole tables into pandas, as a dashboard that aggregates in pandas does."""
+    return {table: con.execute(f"SELECT * FROM lake.{table}").df() for table in tables}
+
+
+def _bounds(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.Timestamp]:
+    started = _naive_utc(runs["started_at"])
+    ok = (runs["status"] == "ok") & runs["platform_id"].notna()
+    complete = ok & runs["complete"].astype(bool)
+    bounds = runs.assign(started=started)[complete].groupby("platform_id")["started"].agg(["min", "max"])
+    return bounds, started[ok].max()
+
+
+def pandas_weekly_median_pay(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`queries.weekly_pay()` the pandas way: load versions, listings and runs, then filter per week."""
+    t = _load_tables(con, "listing_versions", "listings", "collector_runs")
+    v = t["listing_versions"].merge(t["listings"][["listing_key", "platform_id"]], on="listing_key")
+    v = v[v["pay_unit"].isin(_TIME_UNITS)]
+    low, high = v["hourly_usd_min"], v["hourly_usd_max"]
+    v = v.assign(value=((low + high) / 2).fillna(low).fillna(high))
+    v = v[v["value"].notna()]
+    vf = _naive_utc(v["valid_from"])
+    vt = _naive_utc(v["valid_to"]).fillna(pd.Timestamp.max)
+    bounds, as_of = _bounds(t["collector_runs"])
+    first = bounds["min"].min()
+    weeks = pd.date_range(first.normalize() - pd.Timedelta(days=first.weekday()), as_of, freq="7D")
+    frames = []
+    for week in weeks:
+        sample_at = min(week + pd.Timedelta(days=7), as_of)
+        live = v[(vf <= sample_at) & (vt > sample_at)]
+        grouped = live.groupby("platform_id")["value"]
+        frame = grouped.quantile([0.25, 0.5, 0.75]).unstack()
+        frame["n_listings"] = grouped.size()
+        frame["week_start"] = week
+        frames.append(frame.reset_index())
+    out = pd.concat(frames, ignore_index=True)
+    out = out.merge(bounds, left_on="platform_id", right_index=True)
+    first_week = out["min"].dt.normalize() - pd.to_timedelta(out["min"].dt.weekday, unit="D")
+    return out[(out["week_start"] >= first_week) & (out["week_start"] <= out["max"])]
+
+
+def pandas_open_listings_daily(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`queries.open_listings_daily()` the pandas way: load listings and runs, count per day."""
+    t = _load_tables(con, "listings", "collector_runs")
+    listings = t["listings"]
+    opened = _naive_utc(listings["first_seen_at"]).dt.normalize()
+    closed = _naive_utc(listings["closed_at"]).dt.normalize()
+    bounds, _ = _bounds(t["collector_runs"])
+    frames = []
+    for platform_id, (first, last) in bounds.iterrows():
+        mine = listings["platform_id"] == platform_id
+        days = pd.date_range(first.normalize(), last.normalize(), freq="D")
+        opens = opened[mine].value_counts().reindex(days, fill_value=0)
+        closes = closed[mine].dropna().value_counts().reindex(days, fill_value=0)
+        carried = int((opened[mine] < days[0]).sum() - (closed[mine] < days[0]).sum())
+        frames.append(pd.DataFrame({"day": days, "platform_id": platform_id,
+                                    "open_listings": carried + (opens - closes).cumsum().to_numpy()}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def pandas_listing_lifetimes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`queries.listing_lifetimes()` the pandas way."""
+    listings = _load_tables(con, "listings")["listings"]
+    lifetime = (listings["closed_at"] - listings["first_seen_at"]).dt.total_seconds() / 86400
+    frame = listings.assign(lifetime=lifetime)
+    closed = frame[frame["closed_at"].notna()].groupby("platform_id")["lifetime"]
+    out = closed.quantile([0.25, 0.5, 0.75]).unstack()
+    out["n_closed"] = closed.size()
+    out["n_open"] = frame[frame["closed_at"].isna()].groupby("platform_id").size()
+    return out.reset_index()
+
+
+def pandas_km_inputs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Kaplan-Meier inputs (days to payment, paid or censored) the pandas way: load every report."""
+    reports = _load_tables(con, "payment_reports")["payment_reports"]
+    columns = set(reports.columns)
+    start = next((c for c in ("work_end", "invoice_date", "due_date", "expected_on") if c in columns), None)
+    end = next((c for c in ("paid_date", "paid_on", "paid_at") if c in columns), None)
+    if start is None or end is None:
+        raise LookupError(f"payment_reports has no recognisable dates: {sorted(columns)}")
+    approved = reports
+    if "moderation_status" in columns:
+        approved = reports[reports["moderation_status"] == "approved"]
+    began = pd.to_datetime(approved[start])
+    paid = pd.to_datetime(approved[end])
+    as_of = paid.max()
+    duration = ((paid.fillna(as_of) - began).dt.days).clip(lower=0)
+    return pd.DataFrame({"platform_id": approved["platform_id"], "duration_days": duration,
+                         "paid": paid.notna()})
+
+
+PANDAS_CASES: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection], pd.DataFrame], str]] = {
+    "weekly_median_pay": (pandas_weekly_median_pay, "weekly_pay"),
+    "open_listings_per_day": (pandas_open_listings_daily, "open_listings_daily"),
+    "listing_lifetimes": (pandas_listing_lifetimes, "listing_lifetimes"),
+    "km_inputs": (pandas_km_inputs, "km_inputs"),
+}
+
+
+def measure_pandas(store: Any, settings: Settings, app_figures: dict[str, dict[str, Any]],
+                   *, repeats: int) -> dict[str, dict[str, Any]]:
+    """The main aggregates computed by loading rows into pandas, against gigwatch's p50."""
+    from dashboard import queries
+
+    con = bare_connection(settings)
+    out: dict[str, dict[str, Any]] = {}
+    for label, (function, query_name) in PANDAS_CASES.items():
+        app = app_figures.get(query_name, {})
+        if not hasattr(queries, query_name) or "app_p50_ms" not in app:
+            out[label] = {"skipped": f"dashboard.queries.{query_name} is not available"}
+            continue
+        timings: list[float] = []
+        rows = 0
+        try:
+            for _ in range(repeats):
+                started = time.perf_counter()
+                frame = function(con)
+                timings.append((time.perf_counter() - started) * 1000)
+                rows = len(frame)
+        except Exception as exc:
+            out[label] = {"skipped": f"{type(exc).__name__}: {exc}"[:300]}
+            continue
+        pandas_ms = statistics.median(timings)
+        out[label] = {
+            "query": query_name,
+            "pandas_ms": round(pandas_ms, 1),
+            "gigwatch_p50_ms": app["app_p50_ms"],
+            "pandas_over_gigwatch": round(pandas_ms / max(app["app_p50_ms"], 1e-3), 1),
+            "pandas_rows": rows,
+            "gigwatch_rows": app.get("rows"),
+        }
+    con.close()
+    return out
+
+
+# -- dashboard memory ------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _proc_status_bytes(pid: int, field_name: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def dashboard_pages() -> list[str]:
+    """URL paths of the dashboard's pages (one per file in dashboard/app_pages/)."""
+    return sorted(p.stem for p in (REPO_DIR / "dashboard" / "app_pages").glob("*.py") if not p.stem.startswith("_"))
+
+
+def find_chromium() -> str | None:
+    for candidate in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def measure_dashboard(settings: Settings, *, page_timeout: float = 180.0) -> dict[str, Any]:
+    """Serve the dashboard on the lake, open every page in headless Chromium, read the server's
+    peak resident memory (VmHWM)."""
+    chromium = find_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"skipped": "playwright is not installed"}
+    if chromium is None:
+        return {"skipped": "no chromium on PATH (apt-get install chromium)"}
+    port = _free_port()
+    env = {**os.environ, "GIGWATCH_DATA_DIR": str(settings.data_dir), "GIGWATCH_LAKE": settings.lake,
+           "GIGWATCH_CATALOG": settings.catalog, "GIGWATCH_FILES_PATH": settings.files_path}
+    log_file = tempfile.NamedTemporaryFile(prefix="gigwatch-bench-dashboard-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "dashboard" / "streamlit_app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        env=env, cwd=REPO_DIR, stdout=log_file, stderr=subprocess.STDOUT,
+    )
+    pages = dashboard_pages()
+    page_seconds: dict[str, float] = {}
+    page_errors: dict[str, str] = {}
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60, process=process)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for path in pages:
+                started = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/{path}", wait_until="domcontentloaded")
+                _wait_streamlit_idle(page, timeout=page_timeout)
+                page_seconds[path] = round(time.perf_counter() - started, 2)
+                errors = page.locator('[data-testid="stException"]')
+                if errors.count():
+                    page_errors[path] = errors.first.inner_text()[:200]
+            browser.close()
+        peak = _proc_status_bytes(process.pid, "VmHWM")
+        current = _proc_status_bytes(process.pid, "VmRSS")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log_file.close()
+    return {
+        "peak_rss_bytes": peak,
+        "peak_rss_mb": round(peak / 1024**2, 1) if peak else None,
+        "rss_after_pages_mb": round(current / 1024**2, 1) if current else None,
+        "pages_loaded": len(page_seconds),
+        "page_seconds": page_seconds,
+        "page_errors": page_errors,
+        "server_log": log_file.name,
+    }
+
+
+def _wait_http(url: str, *, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before answering {url}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+        time.sleep(0.3)
+
+
+def _wait_streamlit_idle(page: Any, *, timeout: float) -> None:
+    """Until the app has rendered and its "Running..." indicator stayed off for a second."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        ready = page.locator('[data-testid="stMain"], [data-testid="stAppViewContainer"]').count() > 0
+        if ready and not running:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 1.0:
+                return
+        else:
+            quiet_since = None
+        time.sleep(0.2)
+    raise TimeoutError(f"page {page.url} still running after {timeout:.0f} s")
+
+
+# -- one collection cycle over 30 local hosts --------------------------------------------------------
+
+
+def measure_cycle(work_dir: Path, *, hosts: int, pages_max: int, interval_max: float) -> dict[str, Any]:
+    """One collection cycle over `hosts` local HTTP servers (Workable-format boards of 1 to
+    `pages_max` pages, minimum intervals up to `interval_max` s), against the slowest host."""
+    try:
+        from collectors.runner import run_cycle
+    except ImportError:
+        return {"skipped": "collectors.runner is not available"}
+    from collectors.sources.base import SourceConfig
+    from collectors.store import get_store, reset_stores
+    from tests.httpserver import LocalHTTPServer, Reply
+
+    settings = bench_settings(work_dir / "cycle")
+    store = get_store(settings)
+    servers: list[LocalHTTPServer] = []
+    sources: list[SourceConfig] = []
+    planned: dict[str, float] = {}
+    try:
+        for i in range(hosts):
+            server = LocalHTTPServer().start()
+            servers.append(server)
+            pages = 1 + i % pages_max
+            interval = round(interval_max * (1 + i % 5) / 5, 3)
+            path = f"/api/v3/accounts/bench{i:02d}/jobs"
+            replies = [
+                Reply.json({
+                    "results": [_workable_job(i, page * 50 + j) for j in range(50)],
+                    "nextPage": f"p{page + 1}" if page + 1 < pages else None,
+                })
+                for page in range(pages)
+            ]
+            server.script(path, *replies)
+            sources.append(SourceConfig(
+                name=f"bench-cycle-{i:02d}", platform=f"bench_p{i % 10 + 1:02d}", kind="workable",
+                url=server.url(path), min_interval_seconds=interval, options={"account": f"bench{i:02d}"},
+            ))
+            planned[server.host] = interval * pages  # robots.txt plus `pages` requests, `interval` apart
+        started = time.perf_counter()
+        outcome = _call_run_cycle(run_cycle, sources, store, settings)
+        wall = time.perf_counter() - started
+        spans = {}
+        for server in servers:
+            times = sorted(r.at for r in server.requests)
+            spans[server.host] = times[-1] - times[0] if len(times) > 1 else 0.0
+        slowest = max(spans.values()) if spans else 0.0
+    finally:
+        for server in servers:
+            server.stop()
+        reset_stores()
+        shutil.rmtree(work_dir / "cycle", ignore_errors=True)
+    return {
+        "sources": hosts,
+        "requests": sum(len(s.requests) for s in servers),
+        "wall_seconds": round(wall, 2),
+        "slowest_host_seconds": round(slowest, 2),
+        "slowest_host_politeness_floor_seconds": round(max(planned.values()), 2),
+        "wall_over_slowest_host": round(wall / slowest, 2) if slowest else None,
+        "runs_ok": _count_ok(outcome),
+    }
+
+
+def _workable_job(host: int, n: int) -> dict[str, Any]:
+    return {
+        "shortcode": f"B{host:02d}{n:05d}",
+        "title": ROLES[n % len(ROLES)].title,
+        "remote": True,
+        "location": {"country": "United States", "countryCode": "US", "city": "", "region": ""},
+        "department": [ROLES[n % len(ROLES)].department],
+        "type": "contract",
+        "published": "2026-10-01T00:00:00.000Z",
+    }
+
+
+def _call_run_cycle(run_cycle: Callable[..., Any], sources: list[Any], store: Any, settings: Settings) -> Any:
+    import asyncio
+
+    parameters = inspect.signature(run_cycle).parameters
+    kwargs: dict[str, Any] = {}
+    if "settings" in parameters:
+        kwargs["settings"] = settings
+    result = run_cycle(sources, store, **kwargs)
+    if inspect.iscoroutine(result):
+        result = asyncio.run(result)
+    return result
+
+
+def _count_ok(outcome: Any) -> int | None:
+    items = outcome if isinstance(outcome, list | tuple) else getattr(outcome, "runs", None)
+    if not isinstance(items, list | tuple):
+        return None
+    count = 0
+    for item in items:
+        run = getattr(item, "run", item)
+        if getattr(run, "status", None) == "ok":
+            count += 1
+    return count
+
+
+# -- pay parsing -----------------------------------------------------------------------------------
+
+
+def measure_pay_parsing(seconds: float) -> dict[str, Any]:
+    try:
+        from collectors.pay_bench import benchmark_parse_pay
+    except ImportError:
+        return {"skipped": "collectors.pay_bench is not available"}
+    return dict(benchmark_parse_pay(seconds))
+
+
+# -- the machine -------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = None
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = round(int(line.split()[1]) / 1024**2, 1)
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gib": memory,
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "os": platform.platform(),
+    }
+
+
+# -- everything ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BenchSize:
+    """How big each part of the benchmark is."""
+
+    store: dict[str, Any]
+    ingest: dict[str, Any]
+    storage: dict[str, Any]
+    query_repeats: int
+    pandas_repeats: int
+    cycle: dict[str, Any]
+    pay_seconds: float
+    data_dir: Path | None = None  # None: data/bench/
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+FULL = BenchSize(
+    store={"sources": 30, "days": 1095, "listings": 100_000, "versions": 1_000_000, "reports": 200_000,
+           "change_rate": 0.02},
+    ingest={"sources": 4, "days": 365, "listings": 12_000, "versions": 60_000, "batch_days": 92},
+    storage={"sources": 5, "open_per_source": 2_000, "scrapes": 20},
+    query_repeats=20,
+    pandas_repeats=3,
+    cycle={"hosts": 30, "pages_max": 4, "interval_max": 1.0},
+    pay_seconds=3.0,
+)
+QUICK = BenchSize(
+    store={"sources": 4, "days": 60, "listings": 600, "versions": 1_500, "reports": 500, "change_rate": 0.02},
+    ingest={"sources": 2, "days": 30, "listings": 300, "versions": 600, "batch_days": 10},
+    storage={"sources": 2, "open_per_source": 200, "scrapes": 3},
+    query_repeats=2,
+    pandas_repeats=1,
+    cycle={"hosts": 30, "pages_max": 2, "interval_max": 0.2},
+    pay_seconds=0.3,
+)
+
+
+def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: bool = True) -> dict[str, Any]:
+    """Measure every figure; `quick` makes a tiny version (under a minute) to check it all works."""
+    from collectors.store import get_store, reset_stores
+
+    size = QUICK if quick else FULL
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def timed(label: str, fn: Callable[[], Any]) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            timings[label] = round(time.perf_counter() - t0, 1)
+            log.info("bench: %s took %.1f s", label, timings[label])
+
+    base = data_dir or (Path(tempfile.mkdtemp(prefix="gigwatch-bench-")) if quick else BENCH_DIR)
+    settings = bench_settings(base)
+    figures: dict[str, Any] = {
+        "command": "gigwatch bench --json" + (" --quick" if quick else ""),
+        "quick": quick,
+        "date": datetime.now(UTC).date().isoformat(),
+        "machine": machine(),
+    }
+    made, reused = timed("store", lambda: ensure_store(settings, dict(size.store)))
+    figures["store"] = {**made, "reused": reused, "path": str(settings.lake_dir)}
+    store = get_store(settings)
+    work = Path(tempfile.mkdtemp(prefix="gigwatch-bench-work-"))
+    try:
+        figures["ingest"] = timed("ingest", lambda: measure_ingest(work, **size.ingest))
+        queries = timed("queries", lambda: measure_queries(store, settings, repeats=size.query_repeats))
+        figures["queries"] = queries
+        figures["queries_summary"] = _query_summary(queries)
+        figures["pandas"] = timed("pandas", lambda: measure_pandas(store, settings, queries, repeats=size.pandas_repeats))
+        reset_stores()  # the dashboard process opens the lake itself
+        figures["dashboard"] = (
+            timed("dashboard", lambda: measure_dashboard(settings)) if dashboard else {"skipped": "not asked"}
+        )
+        storage_2 = timed("storage_2pct", lambda: measure_storage(work, change_rate=0.02, **size.storage))
+        storage_0 = timed("storage_0pct", lambda: measure_storage(work, change_rate=0.0, **size.storage))
+        figures["storage"] = {
+            "bytes_per_scrape_2pct_change": storage_2["bytes_per_scrape"],
+            "bytes_per_scrape_no_change": storage_0["bytes_per_scrape"],
+            "bytes_per_new_version": round(
+                (storage_2["bytes_added"] - storage_0["bytes_added"]) / max(1, storage_2["new_versions"])
+            ),
+            "with_changes": storage_2,
+            "without_changes": storage_0,
+        }
+        figures["cycle"] = timed("cycle", lambda: measure_cycle(work, **size.cycle))
+        figures["pay_parsing"] = timed("pay_parsing", lambda: measure_pay_parsing(size.pay_seconds))
+    finally:
+        reset_stores()
+        shutil.rmtree(work, ignore_errors=True)
+        if quick and data_dir is None:
+            shutil.rmtree(base, ignore_errors=True)
+    figures["targets"] = _targets(figures)
+    figures["seconds"] = {**timings, "total": round(time.perf_counter() - started, 1)}
+    return figures
+
+
+def _query_summary(queries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    timed = {name: q for name, q in queries.items() if "app_p95_ms" in q}
+    if not timed:
+        return {"queries": 0}
+    worst = max(timed, key=lambda n: timed[n]["app_p95_ms"])
+    ratios = [q["app_over_bare_p50"] for q in timed.values() if q["bare_p50_ms"] >= 1.0]
+    return {
+        "queries": len(timed),
+        "failed": sorted(n for n, q in queries.items() if "error" in q),
+        "max_app_p95_ms": timed[worst]["app_p95_ms"],
+        "slowest_query": worst,
+        "over_200ms_p95": sorted(n for n, q in timed.items() if q["app_p95_ms"] > QUERY_P95_TARGET_MS),
+        "median_app_over_bare": round(statistics.median(ratios), 3) if ratios else None,
+        "max_app_over_bare": round(max(ratios), 3) if ratios else None,
+    }
+
+
+def _targets(figures: dict[str, Any]) -> dict[str, Any]:
+    summary = figures.get("queries_summary", {})
+    dashboard = figures.get("dashboard", {})
+    pandas_ratios = [v["pandas_over_gigwatch"] for v in figures.get("pandas", {}).values() if "pandas_over_gigwatch" in v]
+    peak = dashboard.get("peak_rss_bytes")
+    return {
+        "every_query_p95_under_200ms": bool(summary.get("queries")) and not summary.get("over_200ms_p95")
+        and not summary.get("failed"),
+        "app_over_bare_at_most_1_3": summary.get("max_app_over_bare") is not None
+        and summary["max_app_over_bare"] <= 1.3,
+        "pandas_over_gigwatch_at_least_10": bool(pandas_ratios) and min(pandas_ratios) >= 10,
+        "dashboard_peak_under_1_5GB": peak is not None and peak < DASHBOARD_PEAK_TARGET_BYTES,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--no-dashboard", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    print(json.dumps(run_bench(quick=args.quick, dashboard=not args.no_dashboard), indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Re-derive listing history from the kept raw responses, after a parser fix.
+
+Every run's responses are parsed again with today's parser, in run order, and the source's
+listings and versions are rebuilt in one transaction. The runs themselves (collector_runs) and the
+raw responses stay as recorded: they are what happened. Running it twice gives the same history.
+
+A format module may define `reparse_responses(responses, options) -> list[ListingRecord]` when its
+records span several responses (a list plus detail pages); otherwise each kept response is parsed
+on its own with `parse` and the records are joined (later pages win on a repeated id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from collectors.records import ListingRecord, ParseError
+from collectors.sources import get_kind, load_sources
+from collectors.sources.base import SourceConfig
+from collectors.store import LAKE, Store
+from collectors.store.listings import ListingRun, RunRecord, rebuild_source_history
+
+
+def records_from_responses(
+    source: SourceConfig, responses: Sequence[tuple[str, bytes]]
+) -> list[ListingRecord]:
+    """What a run's kept responses yield with the current parser (raises ParseError)."""
+    module = get_kind(source.kind)
+    custom = getattr(module, "reparse_responses", None)
+    if custom is not None:
+        return list(custom(responses, source.options))
+    by_id: dict[str, ListingRecord] = {}
+    for url, body in responses:
+        for record in module.parse(body, url=url, options=source.options):
+            by_id[record.external_id] = record
+    return list(by_id.values())
+
+
+def _runs_of(store: Store, source_name: str) -> list[dict[str, Any]]:
+    frame = store.read_df(
+        f"""SELECT run_id, source_name, platform_id, started_at, finished_at, status, complete,
+                   items_count, error
+            FROM {LAKE}.collector_runs WHERE source_name = ? AND run_kind = 'listings'
+            ORDER BY started_at, run_id""",
+        [source_name],
+    )
+    return list(frame.to_dict("records"))
+
+
+def _responses_of(store: Store, source_name: str) -> Mapping[str, list[tuple[str, str]]]:
+    rows = store.read_rows(
+        f"""SELECT r.run_id, r.url, r.content_sha256 FROM {LAKE}.raw_responses r
+            JOIN {LAKE}.collector_runs c USING (run_id)
+            WHERE c.source_name = ? AND r.http_status IN (200, 304)
+            ORDER BY r.fetched_at""",
+        [source_name],
+    )
+    by_run: dict[str, list[tuple[str, str]]] = {}
+    for run_id, url, sha in rows:
+        by_run.setdefault(run_id, []).append((url, sha))
+    return by_run
+
+
+def reparse(store: Store, *, source: str | None = None) -> Iterator[str]:
+    configured = {s.name: s for s in load_sources()}
+    if source is not None and source not in configured:
+        raise KeyError(f"unknown source {source!r}; known: {', '.join(sorted(configured))}")
+    names = [source] if source else sorted(
+        {row[0] for row in store.read_rows(
+            f"SELECT DISTINCT source_name FROM {LAKE}.collector_runs WHERE run_kind = 'listings'"
+        )} & set(configured)
+    )
+    for name in names:
+        config = configured[name]
+        responses = _responses_of(store, name)
+        runs: list[ListingRun] = []
+        unparseable = 0
+        for row in _runs_of(store, name):
+            run = RunRecord(**{k: row[k] for k in (
+                "run_id", "source_name", "platform_id", "started_at", "finished_at", "status",
+                "complete", "items_count", "error")})
+            kept = responses.get(run.run_id, [])
+            records: list[ListingRecord] | None = None
+            if run.status != "failed" and kept:
+                try:
+                    records = records_from_responses(config, [(url, store.get_raw_body(sha)) for url, sha in kept])
+                except ParseError:
+                    unparseable += 1
+            runs.append(ListingRun(run=run, records=records))
+        summary = rebuild_source_history(store, platform_id=config.platform, source_name=name, runs=runs)
+        yield (
+            f"{name}: {summary.runs} run(s) re-parsed, {summary.new_listings} listing(s), "
+            f"{summary.new_versions} version(s), {summary.closed} closure(s)"
+            + (f"; {unparseable} run(s) still do not parse" if unparseable else "")
+        )

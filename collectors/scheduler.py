@@ -1,0 +1,502 @@
+"""The scheduler: every enabled source collected on its own interval, by one scheduler per lake.
+
+APScheduler 3 (`BlockingScheduler`, UTC, in-memory job store): one job per enabled source with an
+`IntervalTrigger(hours=interval_hours, jitter=...)`, `max_instances=1` (a slow run is never
+overlapped by the next), `coalesce=True` (runs missed while busy or asleep collapse into one) and
+a `misfire_grace_time`; the first runs start a few seconds after start-up. Each job runs one
+`run_source` and never raises into the scheduler: a failure is a recorded failed run.
+
+Jobs run on one asyncio loop in a background thread sharing one long-lived `PoliteFetcher`, so
+per-host limits and robots.txt hold across sources collected at the same time.
+
+Only one scheduler may run per lake (jobs are not persisted, so two schedulers would collect
+everything twice). `LeaderLock` enforces it:
+
+* SQLite catalog: an exclusive non-blocking `flock` on `<lake_dir>/scheduler.lock`; a second
+  `gigwatch schedule` exits with a message naming the holder's pid.
+* PostgreSQL catalog: a session-level `pg_try_advisory_lock` held on a dedicated connection (with
+  TCP keepalives, so the server notices a dead leader). A standby (`--standby`) polls every few
+  seconds and takes over when the leader's connection drops; a leader that loses its connection
+  stops scheduling at once (and goes back to standby if it was started as one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError, Future
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from collectors.config import Settings
+from collectors.fetch import FetchPolicy, PoliteFetcher
+from collectors.runner import configured_sources, run_source
+from collectors.sources.base import SourceConfig
+from collectors.store import Store, advisory_key, get_store
+from collectors.store.listings import RunRecord
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CollectorLoop",
+    "LeaderLock",
+    "SchedulerLockedError",
+    "add_source_jobs",
+    "build_scheduler",
+    "make_job",
+    "run_scheduler",
+]
+
+POLL_SECONDS = 5.0  # a standby's polling interval, and how often a leader checks its lock
+START_DELAY_SECONDS = 5.0  # the first run of the first source, after start-up
+START_SPREAD_SECONDS = 30.0  # first runs of the other sources are spread over this
+MAX_JITTER_SECONDS = 900.0
+
+
+class SchedulerLockedError(RuntimeError):
+    """Another scheduler already leads this lake."""
+
+
+# -- the leader lock ----------------------------------------------------------------------------
+
+
+class LeaderLock:
+    """One scheduler per lake: a file lock (SQLite catalog) or a PostgreSQL advisory lock.
+
+        with LeaderLock(settings):     # raises SchedulerLockedError, naming the holder
+            ...
+
+    or `try_acquire()` / `wait_for_leadership()` / `is_held()` / `release()` by hand.
+    """
+
+    def __init__(self, settings: Settings, *, poll_seconds: float = POLL_SECONDS) -> None:
+        self.settings = settings
+        self.poll_seconds = poll_seconds
+        self.identity = f"pid {os.getpid()} on {socket.gethostname()}"
+        self._fd: int | None = None
+        self._pg: Any = None  # psycopg.Connection while held
+
+    @property
+    def path(self) -> Path:
+        return self.settings.lake_dir / "scheduler.lock"
+
+    @property
+    def key(self) -> int:
+        return advisory_key(f"gigwatch-scheduler-{self.settings.lake}")
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None or self._pg is not None
+
+    # -- acquiring ----------------------------------------------------------------------------
+
+    def try_acquire(self) -> bool:
+        """Take the lock if nobody holds it; never blocks."""
+        if self.held:
+            return True
+        if self.settings.catalog_kind == "sqlite":
+            return self._try_file()
+        return self._try_postgres()
+
+    def acquire(self) -> None:
+        """Take the lock or raise SchedulerLockedError with a message naming the holder."""
+        if not self.try_acquire():
+            raise SchedulerLockedError(self.locked_message())
+
+    def wait_for_leadership(self, stop: threading.Event | None = None) -> bool:
+        """Poll until the lock is ours (True) or `stop` is set (False)."""
+        stop = stop or threading.Event()
+        announced = False
+        while not stop.is_set():
+            if self.try_acquire():
+                return True
+            if not announced:
+                log.info("standby: %s; polling every %.0f s", self.holder(), self.poll_seconds)
+                announced = True
+            stop.wait(self.poll_seconds)
+        return False
+
+    def _try_file(self) -> bool:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {socket.gethostname()} {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}\n".encode())
+        os.fsync(fd)
+        self._fd = fd
+        return True
+
+    def _try_postgres(self) -> bool:
+        import psycopg
+
+        con = psycopg.connect(
+            self.settings.catalog_target,
+            autocommit=True,
+            application_name=f"gigwatch-scheduler {self.identity}"[:63],
+            connect_timeout=10,
+            keepalives=1,
+            keepalives_idle=10,
+            keepalives_interval=5,
+            keepalives_count=3,
+        )
+        try:
+            # The server drops a vanished leader's session (and so its lock) within about 25 s.
+            for setting, value in (
+                ("tcp_keepalives_idle", "10"), ("tcp_keepalives_interval", "5"),
+                ("tcp_keepalives_count", "3"), ("idle_session_timeout", "0"),
+                ("statement_timeout", "30s"),
+            ):
+                with contextlib.suppress(psycopg.Error):
+                    con.execute(f"SET {setting} = '{value}'")
+            row = con.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+        except BaseException:
+            con.close()
+            raise
+        if not row or not row[0]:
+            con.close()
+            return False
+        self._pg = con
+        return True
+
+    # -- who holds it -------------------------------------------------------------------------
+
+    def holder(self) -> str:
+        """Who holds the lock, as far as can be told (for messages)."""
+        if self.settings.catalog_kind == "sqlite":
+            try:
+                fields = self.path.read_text().split()
+            except OSError:
+                fields = []
+            if len(fields) >= 2:
+                since = f" since {fields[2]}" if len(fields) > 2 else ""
+                return f"another gigwatch scheduler (pid {fields[0]} on {fields[1]}{since}) holds {self.path}"
+            return f"another gigwatch scheduler holds {self.path}"
+        return self._postgres_holder()
+
+    def _postgres_holder(self) -> str:
+        import psycopg
+
+        key = self.key & 0xFFFFFFFFFFFFFFFF
+        try:
+            with psycopg.connect(self.settings.catalog_target, autocommit=True, connect_timeout=10) as con:
+                row = con.execute(
+                    """SELECT a.application_name, a.pid, a.client_addr::text, a.backend_start
+                       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                         AND l.classid::bigint = %s AND l.objid::bigint = %s
+                         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
+                    (key >> 32, key & 0xFFFFFFFF),
+                ).fetchone()
+        except psycopg.Error as exc:
+            return f"another gigwatch scheduler holds the PostgreSQL advisory lock (could not ask who: {exc})"
+        if row is None:
+            return "another gigwatch scheduler held the PostgreSQL advisory lock a moment ago"
+        name, backend, client, since = row
+        who = name.removeprefix("gigwatch-scheduler ") if name else "an unnamed client"
+        return (
+            f"another gigwatch scheduler ({who}; PostgreSQL backend {backend} from {client or 'a local socket'}"
+            f" since {since:%Y-%m-%d %H:%M:%S %Z}) holds the lake's advisory lock"
+        )
+
+    def locked_message(self) -> str:
+        hint = (
+            "Stop it first (only one scheduler may run per lake)."
+            if self.settings.catalog_kind == "sqlite"
+            else "Stop it first, or start this one with --standby to take over when it stops."
+        )
+        return f"gigwatch schedule: not starting for lake {self.settings.lake!r}: {self.holder()}. {hint}"
+
+    # -- keeping and releasing ----------------------------------------------------------------
+
+    def is_held(self) -> bool:
+        """Whether the lock is still ours (a PostgreSQL leader loses it with its connection)."""
+        if self._fd is not None:
+            return True
+        if self._pg is None:
+            return False
+        try:
+            row = self._pg.execute(
+                """SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+                   AND pid = pg_backend_pid() AND objsubid = 1
+                   AND classid::bigint = %s AND objid::bigint = %s""",
+                ((self.key & 0xFFFFFFFFFFFFFFFF) >> 32, self.key & 0xFFFFFFFF),
+            ).fetchone()
+        except Exception as exc:
+            log.error("the scheduler's lock connection failed: %s", exc)
+            self._drop_pg()
+            return False
+        return bool(row and row[0])
+
+    def release(self) -> None:
+        if self._fd is not None:
+            import fcntl
+
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+        if self._pg is not None:
+            with contextlib.suppress(Exception):
+                self._pg.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+            self._drop_pg()
+
+    def _drop_pg(self) -> None:
+        with contextlib.suppress(Exception):
+            self._pg.close()
+        self._pg = None
+
+    def __enter__(self) -> LeaderLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+
+# -- running jobs on one event loop -------------------------------------------------------------
+
+
+class CollectorLoop:
+    """An asyncio loop in a background thread with one long-lived fetcher; `run(source)` blocks."""
+
+    def __init__(self, store: Store, *, policy: FetchPolicy | None = None, sources: Sequence[SourceConfig] = ()) -> None:
+        self.store = store
+        self.loop = asyncio.new_event_loop()
+        self.fetcher = PoliteFetcher(
+            store.settings, store, policy=policy, sources=sources, keep_responses=False, fetch_log_size=10_000
+        )
+        self._thread = threading.Thread(target=self._serve, name="gigwatch-collector-loop", daemon=True)
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def start(self) -> CollectorLoop:
+        self._thread.start()
+        return self
+
+    def run(self, source: SourceConfig) -> RunRecord:
+        future: Future[RunRecord] = asyncio.run_coroutine_threadsafe(
+            run_source(source, self.store, fetcher=self.fetcher), self.loop
+        )
+        return future.result()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Interrupt runs in flight (each records itself as failed), close the fetcher, stop."""
+        if not self._thread.is_alive():
+            return
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop).result(timeout)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self.loop.close()
+
+    async def _shutdown(self) -> None:
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.fetcher.aclose()
+
+    def __enter__(self) -> CollectorLoop:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# -- jobs ---------------------------------------------------------------------------------------
+
+
+def make_job(source: SourceConfig, run_one: Callable[[SourceConfig], RunRecord]) -> Callable[[], None]:
+    """The job for one source: one run, never raising into the scheduler."""
+
+    def job() -> None:
+        try:
+            record = run_one(source)
+        except CancelledError:
+            log.warning("%s: the run was interrupted by shutdown", source.name)
+            return
+        except Exception:
+            log.exception("%s: the run failed and could not be recorded", source.name)
+            return
+        log.info("%s: %s, %d items", source.name, record.status, record.items_count)
+
+    job.__name__ = f"collect_{source.name}"
+    return job
+
+
+def jitter_seconds(interval_hours: float) -> int:
+    """Spread runs a little (5 % of the interval, at most 15 min) so hosts are not hit on the hour."""
+    return int(min(interval_hours * 3600 * 0.05, MAX_JITTER_SECONDS))
+
+
+def misfire_grace_seconds(interval_hours: float) -> int:
+    """A run missed by up to half an interval (at most an hour) still runs, late."""
+    return int(max(60.0, min(interval_hours * 3600 / 2, 3600.0)))
+
+
+def add_source_jobs(
+    scheduler: BaseScheduler,
+    sources: Sequence[SourceConfig],
+    run_one: Callable[[SourceConfig], RunRecord],
+    *,
+    start_delay: float = START_DELAY_SECONDS,
+    start_spread: float = START_SPREAD_SECONDS,
+    now: datetime | None = None,
+) -> list[str]:
+    """One interval job per enabled source; first runs soon after start. Returns the job ids."""
+    enabled = [s for s in sources if s.enabled]
+    now = now or datetime.now(UTC)
+    ids = []
+    for index, source in enumerate(enabled):
+        first = now + timedelta(seconds=start_delay + start_spread * index / max(1, len(enabled)))
+        scheduler.add_job(
+            make_job(source, run_one),
+            trigger=IntervalTrigger(hours=source.interval_hours, jitter=jitter_seconds(source.interval_hours), timezone=UTC),
+            id=source.name,
+            name=f"collect {source.name}",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=misfire_grace_seconds(source.interval_hours),
+            next_run_time=first,
+            replace_existing=True,
+        )
+        ids.append(source.name)
+    return ids
+
+
+def build_scheduler(
+    sources: Sequence[SourceConfig],
+    run_one: Callable[[SourceConfig], RunRecord],
+    *,
+    scheduler_class: type[BaseScheduler] = BlockingScheduler,
+    start_delay: float = START_DELAY_SECONDS,
+    start_spread: float = START_SPREAD_SECONDS,
+) -> BaseScheduler:
+    """A UTC scheduler, memory job store, one job per enabled source (not started)."""
+    workers = max(4, min(64, len(sources)))
+    scheduler = scheduler_class(timezone=UTC, executors={"default": ThreadPoolExecutor(workers)})
+    add_source_jobs(scheduler, sources, run_one, start_delay=start_delay, start_spread=start_spread)
+    return scheduler
+
+
+# -- the entry point ----------------------------------------------------------------------------
+
+
+def run_scheduler(
+    settings: Settings,
+    *,
+    standby: bool = True,
+    sources: Sequence[SourceConfig] | None = None,
+    policy: FetchPolicy | None = None,
+    stop: threading.Event | None = None,
+    poll_seconds: float = POLL_SECONDS,
+    start_delay: float = START_DELAY_SECONDS,
+) -> int:
+    """`gigwatch schedule`: lead the lake's collection until stopped; returns an exit status.
+
+    When another scheduler leads: exits with status 1 and a message naming it, or (PostgreSQL
+    catalog with `standby`) waits and takes over when it stops. `stop` ends it (tests, signals).
+    """
+    stop = stop or threading.Event()
+    sources = list(configured_sources() if sources is None else sources)
+    lock = LeaderLock(settings, poll_seconds=poll_seconds)
+    can_stand_by = standby and settings.catalog_kind == "postgres"
+    restore = _stop_on_signals(stop)
+    try:
+        while not stop.is_set():
+            if not lock.try_acquire():
+                if not can_stand_by:
+                    print(lock.locked_message(), file=sys.stderr)
+                    return 1
+                if not lock.wait_for_leadership(stop):
+                    return 0
+            log.info("leading collection for lake %r (%s)", settings.lake, lock.identity)
+            try:
+                lost = _lead(settings, lock, sources, policy, stop, poll_seconds, start_delay)
+            finally:
+                lock.release()
+            if not lost:
+                return 0
+            if not can_stand_by:
+                log.error("lost the scheduler lock; stopping")
+                return 1
+            log.warning("lost the scheduler lock; back to standby")
+        return 0
+    finally:
+        restore()
+
+
+def _lead(
+    settings: Settings,
+    lock: LeaderLock,
+    sources: Sequence[SourceConfig],
+    policy: FetchPolicy | None,
+    stop: threading.Event,
+    poll_seconds: float,
+    start_delay: float,
+) -> bool:
+    """Schedule until `stop` (False) or until the lock is lost (True)."""
+    store = get_store(settings)
+    lost = threading.Event()
+    enabled = [s for s in sources if s.enabled]
+    with CollectorLoop(store, policy=policy, sources=enabled) as loop:
+        scheduler = build_scheduler(enabled, loop.run, start_delay=start_delay)
+
+        def watchdog() -> None:
+            if stop.is_set():
+                scheduler.shutdown(wait=False)
+            elif not lock.is_held():
+                lost.set()
+                scheduler.shutdown(wait=False)
+
+        scheduler.add_job(
+            watchdog, IntervalTrigger(seconds=max(0.2, min(poll_seconds, 5.0)), timezone=UTC),
+            id="_watchdog", max_instances=1, coalesce=True,
+        )
+        log.info("%d source jobs scheduled", len(enabled))
+        scheduler.start()  # blocks until the watchdog shuts it down
+    return lost.is_set()
+
+
+def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:
+    """SIGTERM/SIGINT set `stop` (main thread only); returns how to restore the old handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        log.info("signal %d: stopping the scheduler", signum)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def restore() -> None:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+    return restore

@@ -1,0 +1,105 @@
+"""Work availability: open listings per day, new and closed per week, an index against a baseline,
+listing lifetimes, and forum signals of empty queues."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from collectors.categories import CATEGORY_LABELS
+from dashboard import charts, common, queries
+
+st.title("Work availability")
+st.markdown(
+    "How much work platforms advertise: listings open each day, listings opened and closed each "
+    "week, and an index against each platform's first four complete weeks of collection "
+    "(100 = that baseline), as labour-market trackers do. A listing counts as closed only once a "
+    "complete, successful collection no longer finds it."
+)
+
+names = common.platform_names()
+options = common.query(queries.filter_options)
+categories = options.loc[options["kind"] == "category", "value"].tolist()
+with st.container(border=True):
+    left, right = st.columns(2)
+    with left:
+        platforms = common.platform_filter()
+    with right:
+        chosen_categories = common.param_multiselect(
+            "Role category", categories, key="category", format_func=lambda c: CATEGORY_LABELS.get(c, c),
+            help="A listing's category is the one its first version was given.",
+        )
+filters = {"platforms": tuple(platforms), "categories": tuple(chosen_categories)}
+status = common.lake_status()
+as_of = status.get("as_of")
+
+daily = common.query(queries.open_listings_daily, **filters)
+if daily.empty:
+    common.empty_state("No listings to count.", "Clear the filters. " + ("" if status.get("n_listings") else common.NO_DATA_TODO))
+    common.permalink_box()
+    st.stop()
+
+st.subheader("Less work than last quarter?", anchor=False)
+change = common.query(queries.availability_change, window_days=91, **filters)
+if not change.empty:
+    common.frame_table(pd.DataFrame({
+        "platform": [names.get(p, p) for p in change["platform_id"]],
+        "mean open listings, last 91 days": change["mean_open_recent"].round(1),
+        "previous 91 days": change["mean_open_previous"].round(1),
+        "change (%)": change["change_pct"].round(1),
+        "new listings, last 91 days": change["new_recent"],
+        "previous 91 days ": change["new_previous"],
+        "up to": change["recent_to"].map(common.fmt_date),
+    }))
+    st.caption(
+        "Means of the daily count of open listings, over the 91 days up to each platform's last "
+        "successful collection and the 91 days before. Blank: collection began less than 182 days before."
+    )
+
+st.plotly_chart(charts.open_listings_figure(daily, names=names), key="open_chart")
+latest = daily.sort_values("day").groupby("platform_id").tail(1)
+common.caption(int(latest["open_listings"].sum()), "listings open on the last collected day", as_of=as_of,
+               extra=f"{len(daily):,} platform-days")
+
+flows = common.query(queries.listing_flows_weekly, **filters)
+st.plotly_chart(charts.flows_figure(flows, names=names), key="flows_chart")
+common.caption(int(flows["new_listings"].sum()), "listings first seen", as_of=as_of,
+               extra=f"{int(flows['closed_listings'].sum()):,} closed; the first and last weeks may be partial")
+
+index = common.query(queries.availability_index, **filters)
+st.plotly_chart(charts.index_figure(index, names=names), key="index_chart")
+if index.empty:
+    st.caption("An index needs four complete weeks (7 collected days each) per platform.")
+else:
+    baselines = index.groupby("platform_id").first().reset_index()
+    st.caption(" · ".join(
+        f"{names.get(r.platform_id, r.platform_id)}: baseline {common.fmt_date(r.baseline_from)} to "
+        f"{common.fmt_date(r.baseline_to)} = {r.baseline_mean:,.1f} open listings"
+        for r in baselines.itertuples()
+    ) + f" · {len(index):,} complete weeks · as of {common.fmt_time(as_of)}")
+
+lifetimes = common.query(queries.listing_lifetimes, **filters)
+st.plotly_chart(charts.lifetime_figure(lifetimes, names=names), key="lifetime_chart")
+common.caption(int(lifetimes["n_closed"].sum()), "closed listings", as_of=as_of,
+               extra=f"{int(lifetimes['n_open'].sum()):,} still open are not counted, so long-lived "
+                     "listings are under-represented")
+
+st.subheader("Forum signals of empty queues", anchor=False)
+signals = common.query(queries.forum_signals_weekly, platforms=tuple(platforms))
+if signals.empty:
+    common.empty_state(
+        "No forum signals.",
+        "Forum posts are collected by the forum collector (public subreddits); none are in this "
+        "lake yet, or none carry a signal for these platforms.",
+    )
+else:
+    kinds = sorted(signals["signal"].unique())
+    default = next((k for k in kinds if "queue" in k or "no_work" in k), kinds[0])
+    signal = common.param_choice("Signal", kinds, key="signal", default=default,
+                                 format_func=lambda k: k.replace("_", " "))
+    st.plotly_chart(charts.forum_signals_figure(signals, names=names, signal=signal), key="signals_chart")
+    chosen = signals[signals["signal"] == signal]
+    common.caption(int(chosen["n_posts"].sum()), "forum posts", as_of=as_of,
+                   extra="posts are signals, not measurements: they count people talking, not work")
+
+common.permalink_box()

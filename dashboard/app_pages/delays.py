@@ -1,0 +1,123 @@
+"""Payment delays: Kaplan-Meier time-to-payment curves, median days late with intervals, and
+shares still unpaid after 30/60/90 days, by platform, month and payment method."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, common, queries
+
+st.title("Payment delays")
+st.markdown(
+    "How long workers wait to be paid after the date pay was due, from **approved** payment "
+    "reports. Reports still waiting are not dropped (that would make delays look shorter): the "
+    "Kaplan-Meier method counts them as *censored*, i.e. unpaid for at least as long as they have "
+    f"been watched. Groups of fewer than {queries.MIN_REPORTS} reports are suppressed, and the "
+    "page says which."
+)
+
+names = common.platform_names()
+platforms = common.platform_filter()
+status = common.lake_status()
+reports = common.query(queries.payment_reports)
+if platforms and not reports.empty:
+    reports = reports[reports["platform_id"].isin(platforms)]
+if reports.empty:
+    common.empty_state(
+        "No approved payment reports yet.",
+        "Workers can report a late or missing payment on the **Report a payment** page; unions can "
+        "import theirs with `gigwatch reports import`. Reports appear here once a moderator approves them.",
+    )
+    common.permalink_box()
+    st.stop()
+
+as_of_note = f"approved reports in snapshot {status.get('snapshot_id')} ({common.fmt_time(status.get('snapshot_time'))})"
+summary = common.query(queries.delay_summary, by="platform", platforms=tuple(platforms))
+shown = summary[~summary["suppressed"].astype(bool)]
+suppressed = summary[summary["suppressed"].astype(bool)]
+
+st.subheader("How long until paid", anchor=False)
+curves = common.query(queries.delay_curves, platforms=tuple(platforms))
+st.plotly_chart(charts.km_figure(curves, names=names), key="km_chart")
+common.caption(
+    int(shown["n_reports"].sum()) if not shown.empty else 0, "approved reports in the curves",
+    extra=f"{int(shown['n_waiting'].sum()) if not shown.empty else 0} still waiting (censored) · {as_of_note}",
+)
+
+left, right = st.columns([3, 2])
+with right:
+    st.plotly_chart(charts.median_delay_figure(shown, names=names), key="median_chart")
+with left:
+    if shown.empty:
+        st.info(f"No platform has {queries.MIN_REPORTS} or more approved reports yet.")
+    else:
+        common.frame_table(pd.DataFrame({
+            "platform": [names.get(p, p) for p in shown["platform_id"]],
+            "n reports": shown["n_reports"],
+            "independent": shown["n_independent"],
+            "paid": shown["n_paid"],
+            "waiting": shown["n_waiting"],
+            "median days late": shown["median_days_late"],
+            "95% interval": [
+                f"{common.fmt_number(lo)}–{common.fmt_number(hi) if not common.is_missing(hi) else 'open'}"
+                for lo, hi in zip(shown["median_ci_low"], shown["median_ci_high"], strict=True)
+            ],
+            "unpaid after 30 d": shown["unpaid_after_30d"].map(common.fmt_share),
+            "60 d": shown["unpaid_after_60d"].map(common.fmt_share),
+            "90 d": shown["unpaid_after_90d"].map(common.fmt_share),
+            "note": shown["note"],
+        }))
+        st.caption(
+            "“Independent” counts one mass incident (many reports of one event) once. “Unpaid after N "
+            "days” is blank where no report was followed that long. The interval is the 95% "
+            "confidence interval of the median (exponential Greenwood)."
+        )
+
+if not suppressed.empty:
+    st.warning(
+        "Suppressed: " + ", ".join(names.get(p, p) for p in suppressed["platform_id"])
+        + f" — fewer than {queries.MIN_REPORTS} approved reports each. Their numbers are not shown: "
+        "with so few reports a median would be false precision, and could point at the reporters.",
+        icon=":material/lock:",
+    )
+
+st.subheader("By month and by payment method", anchor=False)
+grouping = common.param_choice(
+    "Group by", ["month", "payment_method"], key="by", default="month", widget="radio",
+    format_func={"month": "Month pay was due", "payment_method": "Payment method"}.get,
+)
+grouped = common.query(queries.delay_summary, by=grouping, platforms=tuple(platforms))
+if grouping == "month":
+    days = int(common.param_choice("Still unpaid after", ["30", "60", "90"], key="days", default="30",
+                                   widget="radio", format_func=lambda d: f"{d} days"))
+    st.plotly_chart(charts.unpaid_share_figure(grouped, names=names, days=days), key="month_chart")
+visible = grouped[~grouped["suppressed"].astype(bool)]
+hidden = grouped[grouped["suppressed"].astype(bool)]
+key_column = "month" if grouping == "month" else "payment_method"
+if not visible.empty:
+    common.frame_table(pd.DataFrame({
+        "platform": [names.get(p, p) for p in visible["platform_id"]],
+        key_column.replace("_", " "): visible[key_column],
+        "n reports": visible["n_reports"],
+        "median days late": visible["median_days_late"],
+        "unpaid after 30 d": visible["unpaid_after_30d"].map(common.fmt_share),
+        "60 d": visible["unpaid_after_60d"].map(common.fmt_share),
+        "90 d": visible["unpaid_after_90d"].map(common.fmt_share),
+    }))
+common.caption(int(visible["n_reports"].sum()) if not visible.empty else 0, "approved reports shown",
+               extra=f"{len(hidden)} groups suppressed (fewer than {queries.MIN_REPORTS} reports each) · {as_of_note}")
+if not hidden.empty:
+    with st.expander(f"Which groups are suppressed ({len(hidden)})"):
+        common.frame_table(pd.DataFrame({
+            "platform": [names.get(p, p) for p in hidden["platform_id"]],
+            key_column.replace("_", " "): hidden[key_column],
+            "why": hidden["note"],
+        }))
+
+st.caption(
+    "Days late run from the expected pay date (stated by the worker, or derived from the platform's "
+    "published schedule) to payment in full. Reports are claims by workers, checked by moderators, "
+    "not verified facts. See Methodology."
+)
+common.permalink_box()

@@ -1,0 +1,84 @@
+"""Sources and health: every source's last run, status, items, failures and suspicious runs, and
+the kept raw responses behind a listing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from collectors.store import StoreError
+from dashboard import common, queries
+
+RAW_PREVIEW_CHARS = 20_000
+
+st.title("Sources and health")
+st.markdown(
+    "Every source gigwatch collects, how its last run went, and how many runs failed or looked "
+    "suspicious (far fewer items than the last good run) in the 30 days before the last collection. "
+    "Failed and suspicious runs close no listing, so a broken source leaves a gap, not a fall."
+)
+status = common.lake_status()
+names = common.platform_names()
+
+health = common.query(queries.sources_health, window_days=30)
+if health.empty:
+    common.empty_state("No sources have run yet.", common.NO_DATA_TODO)
+else:
+    health = health.assign(platform=[names.get(p, p) for p in health["platform_id"]])
+    failing = health[health["last_status"] != "ok"]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Sources", f"{len(health):,}")
+    c2.metric("Last run not ok", f"{len(failing):,}")
+    c3.metric("Failed or suspicious runs (30 days)",
+              f"{int(health['failed_window'].sum() + health['suspicious_window'].sum()):,}")
+    common.frame_table(
+        health[["source_name", "platform", "kind", "last_status", "last_run_at", "last_items", "last_ok_at",
+                "runs_window", "failed_window", "suspicious_window", "last_error", "url"]],
+        column_config={
+            "runs_window": st.column_config.NumberColumn("runs (30 d)"),
+            "failed_window": st.column_config.NumberColumn("failed (30 d)"),
+            "suspicious_window": st.column_config.NumberColumn("suspicious (30 d)"),
+            "url": st.column_config.LinkColumn("endpoint"),
+        },
+    )
+    common.caption(int(health["runs_total"].sum()), "runs recorded", as_of=status.get("as_of"))
+
+st.subheader("Failed and suspicious runs", anchor=False)
+problems = common.query(queries.problem_runs, limit=200)
+if problems.empty:
+    st.success("No failed or suspicious runs recorded.")
+else:
+    common.frame_table(problems)
+    common.caption(len(problems), "runs (newest first, at most 200)")
+
+st.subheader("Raw responses behind a listing", anchor=False)
+st.markdown(
+    "Every response is kept compressed, by hash, so any number can be traced to what the platform "
+    "published and when. Paste a listing key (from Explore) to see the responses of the runs that "
+    "recorded each of its versions."
+)
+listing_key = common.param_text("Listing key", key="listing", help="platform|source|external id")
+if listing_key:
+    responses = common.query(queries.listing_raw_responses, listing_key=listing_key)
+    if responses.empty:
+        st.info(
+            "No kept responses for this listing key. Check the key (Explore → Listings), or note that "
+            "generated demo data and imports keep no raw responses."
+        )
+    else:
+        common.frame_table(responses)
+        common.caption(len(responses), "kept responses")
+        sha = common.param_choice("Show a response", responses["content_sha256"].unique().tolist(), key="raw",
+                                  default=str(responses["content_sha256"].iloc[0]))
+        try:
+            body = common.store().get_raw_body(sha)
+        except StoreError as exc:
+            st.warning(f"{exc}: the file may have been removed by maintenance.")
+        else:
+            text = body.decode("utf-8", errors="replace")
+            shown = text[:RAW_PREVIEW_CHARS]
+            st.code(shown, language=None, wrap_lines=True)  # shown as inert text, never rendered
+            if len(text) > RAW_PREVIEW_CHARS:
+                st.caption(f"Showing the first {RAW_PREVIEW_CHARS:,} of {len(text):,} characters.")
+            st.download_button("Download this response", body, file_name=f"{sha}.raw", key="raw_download")
+
+common.permalink_box()

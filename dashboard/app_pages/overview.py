@@ -1,0 +1,88 @@
+"""Overview: one card per platform with pay, open listings and payment delays, each with its n."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import common, queries
+
+st.title("Overview")
+st.markdown(
+    "One card per platform: the median **advertised** hourly pay of its open listings and how it "
+    "moved, how many listings are open, and how long workers report waiting to be paid. "
+    "Every figure shows the count it rests on (n) and when the platform was last collected."
+)
+
+days = int(common.param_choice(
+    "Compare pay with", ["30", "90", "180", "365"], key="compare", default="90",
+    format_func=lambda d: f"{d} days earlier", widget="radio",
+))
+pay = common.query(queries.overview_pay, days_back=days)
+delays = common.query(queries.delay_summary, by="platform")
+names = common.platform_names()
+platform_ids = sorted(set(pay["platform_id"]) | set(delays.get("platform_id", pd.Series(dtype=str))),
+                      key=lambda p: names.get(p, p).lower())
+
+if not platform_ids:
+    common.empty_state("No platforms yet.", common.NO_DATA_TODO)
+    st.stop()
+
+
+def _row(frame: pd.DataFrame, platform_id: str) -> dict[str, Any]:
+    rows = frame[frame["platform_id"] == platform_id] if not frame.empty else frame
+    return rows.iloc[0].to_dict() if not rows.empty else {}
+
+
+def card(platform_id: str) -> None:
+    p, d = _row(pay, platform_id), _row(delays, platform_id)
+    with st.container(border=True):
+        st.subheader(names.get(platform_id, platform_id), anchor=False)
+        now, before = p.get("median_hourly_usd_now"), p.get("median_hourly_usd_before")
+        delta = None
+        if not common.is_missing(now) and not common.is_missing(before):
+            delta = f"{now - before:+,.2f} USD/h ({p['change_pct']:+.0f}%) vs {days} days earlier"
+        st.metric("Median advertised pay", common.fmt_usd(now), delta=delta)
+        if common.is_missing(before):
+            note = f"no comparison: collection began less than {days} days before" if p else ""
+        else:
+            note = f"{days} days earlier: {common.fmt_usd(before)}, n = {common.fmt_number(p.get('n_hourly_before'))}"
+        common.caption(p.get("n_hourly_now", 0), "listings with hourly pay", extra=note)
+        st.metric("Open listings now", common.fmt_number(p.get("open_listings")))
+        left, right = st.columns(2)
+        suppressed = bool(d.get("suppressed", True))
+        with left:
+            median = d.get("median_days_late")
+            shown = "—" if suppressed else ("not reached" if common.is_missing(median) else f"{common.fmt_number(median)} days")
+            st.metric("Median days late", shown)
+        with right:
+            st.metric("Unpaid after 30 days", "—" if suppressed else common.fmt_share(d.get("unpaid_after_30d")))
+        if not d:
+            st.caption("No approved payment reports for this platform yet.")
+        elif suppressed:
+            st.caption(
+                f"Payment figures suppressed: fewer than {queries.MIN_REPORTS} approved reports, too few "
+                "to publish without false precision or risk to reporters."
+            )
+        else:
+            note = d.get("note") or ""
+            common.caption(d.get("n_reports"), "approved payment reports",
+                           extra=f"{common.fmt_number(d.get('n_waiting'))} still waiting" + (f" · {note}" if note else ""))
+        st.caption(f"Last successful collection: {common.fmt_time(p.get('as_of'))}")
+
+
+columns_per_row = 3
+for start in range(0, len(platform_ids), columns_per_row):
+    columns = st.columns(columns_per_row)
+    for column, platform_id in zip(columns, platform_ids[start : start + columns_per_row], strict=False):
+        with column:
+            card(platform_id)
+
+st.caption(
+    "Pay is what listings advertise, converted to US dollars per hour where the pay is time-based "
+    "(see Methodology); per-task pay is on the Pay trends page, apart. A change in the median can "
+    "come from a different mix of roles: filter by role category on Pay trends to check."
+)
+common.permalink_box()

@@ -1,0 +1,187 @@
+"""Pay trends: weekly median advertised hourly pay per platform, with its spread, minimum wages,
+sourced events, per-unit pay apart, and the pay changes seen on live listings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from collectors.categories import CATEGORY_LABELS
+from dashboard import charts, common, queries
+
+st.title("Pay trends")
+st.markdown(
+    "Weekly median of the **advertised** hourly pay of the listings open at the end of each week; "
+    "the shaded band is the middle half of listings (25th to 75th percentile). Pay per task, item "
+    "or minute of audio cannot be turned into hourly pay and is shown apart, below."
+)
+
+names = common.platform_names()
+options = common.query(queries.filter_options)
+categories = options.loc[options["kind"] == "category", "value"].tolist()
+countries = options.loc[options["kind"] == "country", "value"].tolist()
+PERIODS = {"all": "All", "365": "Last 12 months", "180": "Last 6 months", "90": "Last 3 months"}
+
+with st.container(border=True):
+    top = st.columns([3, 2, 2])
+    with top[0]:
+        platforms = common.platform_filter()
+    with top[1]:
+        chosen_categories = common.param_multiselect(
+            "Role category", categories, key="category",
+            format_func=lambda c: CATEGORY_LABELS.get(c, c),
+        )
+    with top[2]:
+        chosen_countries = common.param_multiselect("Country", countries, key="country")
+    bottom = st.columns([2, 2, 2])
+    with bottom[0]:
+        remote = common.param_choice(
+            "Where", ["any", "remote", "onsite"], key="remote", default="any", widget="radio",
+            format_func={"any": "Any", "remote": "Remote only", "onsite": "On-site only"}.get,
+        )
+    with bottom[1]:
+        currency_mode = common.param_choice(
+            "Currency", ["usd", "original"], key="currency", default="usd", widget="radio",
+            format_func={"usd": "USD equivalent", "original": "As listed"}.get,
+            help="USD equivalent converts every time-based rate to US dollars per hour. "
+                 "'As listed' keeps only listings that state an hourly rate, in their own currency.",
+        )
+    with bottom[2]:
+        period = common.param_choice("Period", list(PERIODS), key="period", default="all",
+                                     format_func=PERIODS.get)
+    layout = common.param_choice(
+        "Chart", ["apart", "together"], key="layout", default="apart", widget="radio",
+        format_func={"apart": "One panel per platform", "together": "All platforms on one axis"}.get,
+    )
+
+filters = {
+    "platforms": tuple(platforms), "categories": tuple(chosen_categories),
+    "countries": tuple(chosen_countries), "remote": remote,
+}
+weekly = common.query(queries.weekly_pay, currency_mode=currency_mode, **filters)
+status = common.lake_status()
+as_of = status.get("as_of")
+since = None
+if period != "all" and not common.is_missing(as_of):
+    since = (pd.Timestamp(as_of) - pd.Timedelta(days=int(period))).normalize() - pd.Timedelta(days=6)
+
+
+def in_period(frame: pd.DataFrame) -> pd.DataFrame:
+    if since is None or frame.empty:
+        return frame
+    return frame[pd.to_datetime(frame["week_start"]) >= since]
+
+
+weekly = in_period(weekly)
+
+st.subheader("Advertised hourly pay", anchor=False)
+if weekly.empty:
+    common.empty_state(
+        "No hourly pay matches these filters.",
+        "Widen the filters (clear a country or category), or switch Currency to 'USD equivalent'. "
+        + ("" if status.get("n_listings") else common.NO_DATA_TODO),
+    )
+else:
+    wage_countries = sorted({"US", "GB"} | set(chosen_countries))
+    wages = common.query(queries.minimum_wages, countries=tuple(wage_countries))
+    if currency_mode == "usd":
+        wages = wages.assign(hourly_value=wages["hourly_usd"])
+    else:
+        wages = wages[wages["currency"].isin(set(weekly["currency"]))].assign(hourly_value=wages["hourly_amount"])
+    event_rows = common.query(queries.events, platforms=tuple(sorted(set(weekly["platform_id"]))))
+    event_rows = event_rows[event_rows["platform_id"].isin(set(weekly["platform_id"]))]
+    st.plotly_chart(
+        charts.pay_trend_figure(weekly, names=names, currency_mode=currency_mode, min_wages=wages,
+                                events=event_rows, per_platform=layout == "apart"),
+        key="pay_chart",
+    )
+    per_week = weekly.groupby("week_start")["n_listings"].sum()
+    common.caption(
+        int(per_week.iloc[-1]), "listings in the latest week", as_of=as_of,
+        extra=f"{common.fmt_number(per_week.min())}–{common.fmt_number(per_week.max())} a week; "
+              "hover a line for each week's n",
+    )
+    if not wages.empty:
+        st.caption(
+            "Grey step lines: minimum wages in force (US federal and UK always; others for the countries "
+            "chosen). Non-hourly minimums are divided by 8 h a day, 40 h a week or 173.3 h a month; "
+            "currencies are converted at the month each rate took effect. Sources: Methodology and the "
+            "table below."
+        )
+
+    days_back = 365 if period == "all" else int(period)
+    change = common.query(queries.overview_pay, days_back=days_back, **filters)
+    change = change[change["platform_id"].isin(set(weekly["platform_id"]))]
+    if not change.empty and currency_mode == "usd":
+        st.markdown(f"**Change over {days_back} days** (median hourly USD of the listings open at each date)")
+        table = pd.DataFrame({
+            "platform": [names.get(p, p) for p in change["platform_id"]],
+            "median now (USD/h)": change["median_hourly_usd_now"].round(2),
+            "n now": change["n_hourly_now"],
+            f"median {days_back} days earlier (USD/h)": change["median_hourly_usd_before"].round(2),
+            "n earlier": change["n_hourly_before"],
+            "change (%)": change["change_pct"].round(1),
+            "as of": change["as_of"].map(common.fmt_time),
+        })
+        common.frame_table(table)
+
+with st.expander("Events on the chart (dated and sourced)"):
+    event_table = common.query(queries.events, platforms=tuple(platforms))
+    if event_table.empty:
+        st.write("No events recorded for these platforms.")
+    else:
+        common.frame_table(
+            event_table[["event_date", "platform", "kind", "title", "figure_before", "figure_after", "source_url"]],
+            column_config={"source_url": st.column_config.LinkColumn("source")},
+        )
+        st.caption(
+            "Kinds: adv = advertised, avg = platform-reported average, rep = reported by press or workers, "
+            "pol = policy, law = lawsuit, event = incident. Different kinds are never joined into one series."
+        )
+
+with st.expander("Minimum wages used"):
+    all_wages = common.query(queries.minimum_wages)
+    common.frame_table(
+        all_wages[["jurisdiction", "effective_from", "amount", "currency", "unit", "hourly_amount",
+                   "hourly_usd", "hourly_basis", "source_url"]],
+        column_config={"source_url": st.column_config.LinkColumn("source")},
+    )
+
+with st.expander("Assumptions behind the hourly figures"):
+    assumptions = common.query(queries.hourly_assumptions, platforms=tuple(platforms))
+    if assumptions.empty:
+        st.write("No converted figures yet.")
+    else:
+        common.frame_table(assumptions)
+        st.caption("n_versions: how many listing versions each assumption was applied to.")
+
+st.subheader("Per-unit pay (task, item, minute of media)", anchor=False)
+unit_weekly = in_period(common.query(queries.weekly_unit_pay, **filters))
+if unit_weekly.empty:
+    st.info("No per-unit pay matches these filters.")
+else:
+    st.plotly_chart(charts.unit_pay_figure(unit_weekly, names=names, per_platform=layout == "apart"),
+                    key="unit_chart")
+    latest = unit_weekly.groupby(["platform_id", "currency", "pay_unit"]).tail(1)
+    common.caption(int(latest["n_listings"].sum()), "per-unit listings in the latest week", as_of=as_of,
+                   extra="never converted to hourly: the time a unit takes is not published")
+
+st.subheader("Pay changes on live listings", anchor=False)
+only_cuts = common.param_toggle("Cuts only", key="cuts", help="A cut is a listing whose pay fell between two versions.")
+changes = common.query(queries.pay_changes, platforms=tuple(platforms), only_cuts=only_cuts)
+if changes.empty:
+    st.info("No listing has changed its advertised pay" + (" downwards." if only_cuts else "."))
+else:
+    shown = changes.assign(platform=[names.get(p, p) for p in changes["platform_id"]])
+    common.frame_table(
+        shown[["changed_at", "platform", "title", "pay_before", "pay_after", "change_pct", "direction",
+               "compared_in", "still_open", "url"]],
+        column_config={
+            "change_pct": st.column_config.NumberColumn("change (%)", format="%.1f"),
+            "url": st.column_config.LinkColumn("listing"),
+        },
+    )
+    cuts = int((changes["direction"] == "cut").sum())
+    common.caption(len(changes), "pay changes", as_of=as_of, extra=f"{cuts} cuts")
+
+common.permalink_box()

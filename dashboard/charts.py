@@ -1,0 +1,426 @@
+"""Chart functions: a DataFrame in, a plotly Figure out. No Streamlit and no SQL here.
+
+Every chart puts the count behind each point in its hover text, keeps its legend below the plot
+(readable on a phone), and says in the axis title what unit it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+PALETTE = qualitative.Safe + qualitative.Vivid
+HEIGHT = 430
+MIN_WAGE_COLOR = "#6b6b6b"
+EVENT_COLOR = "#b23a48"
+DASHES = ("solid", "dot", "dash", "dashdot")
+
+
+def platform_colors(platform_ids: Iterable[str]) -> dict[str, str]:
+    """A stable colour per platform (sorted ids take the palette in turn)."""
+    return {pid: PALETTE[i % len(PALETTE)] for i, pid in enumerate(sorted(set(platform_ids)))}
+
+
+def _rgba(color: str, alpha: float) -> str:
+    """`#rrggbb` or `rgb(r, g, b)` as an rgba() string with `alpha`."""
+    color = color.strip()
+    if color.startswith("#") and len(color) == 7:
+        r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    elif color.startswith("rgb"):
+        r, g, b = (int(float(x)) for x in color[color.index("(") + 1 : color.index(")")].split(",")[:3])
+    else:
+        return color
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _layout(fig: go.Figure, *, title: str, y_title: str, x_title: str = "", height: int = HEIGHT) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 56, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "xanchor": "left", "x": 0},
+        hovermode="closest",
+        yaxis_title=y_title,
+        xaxis_title=x_title,
+    )
+    return fig
+
+
+def empty_figure(message: str, *, title: str = "") -> go.Figure:
+    """A blank chart that says why it is blank."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title=title, y_title="", height=240)
+
+
+def _name(names: Mapping[str, str], platform_id: str) -> str:
+    """A platform's display name, escaped: plotly renders a subset of HTML in names and labels."""
+    return _escape(names.get(platform_id, platform_id))
+
+
+def quantile_band_figure(
+    weekly: pd.DataFrame,
+    *,
+    names: Mapping[str, str],
+    title: str,
+    y_title: str,
+    series_label: str = "{platform}",
+    min_wages: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    per_platform: bool = False,
+) -> go.Figure:
+    """Weekly medians with an interquartile band, one series per platform (and currency/unit).
+
+    `weekly`: week_start, platform_id, median, p25, p75, n_listings, and optionally currency and
+    pay_unit (used in `series_label`, e.g. "{platform} · {currency} per {pay_unit}").
+    `min_wages`: jurisdiction, effective_from, hourly_value (step lines, in force from each date).
+    `events`: event_date, title, platform, platform_id, source_url (markers with hover text; with
+    `per_platform`, each panel shows its platform's events and those naming no platform).
+    `per_platform`: one panel per platform, each with its own y axis, so that a $15 series is
+    not flattened by a $90 one.
+    """
+    if weekly.empty:
+        return empty_figure("No listings match these filters.", title=title)
+    frame = weekly.copy()
+    for column in ("currency", "pay_unit"):
+        if column not in frame:
+            frame[column] = ""
+    frame["week_start"] = pd.to_datetime(frame["week_start"])
+    colors = platform_colors(frame["platform_id"])
+    platform_ids = sorted(frame["platform_id"].unique(), key=lambda p: _name(names, p).lower())
+    panels = len(platform_ids) if per_platform else 1
+    if panels > 1:
+        fig = make_subplots(
+            rows=panels, cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.5 / panels),
+            subplot_titles=[_name(names, p) for p in platform_ids],
+        )
+    else:
+        fig = go.Figure()
+    x_min, x_max = frame["week_start"].min(), frame["week_start"].max()
+    keys = ["platform_id", "currency", "pay_unit"]
+    seen_per_platform: dict[str, int] = {}
+    for (platform_id, currency, unit), series in frame.groupby(keys, sort=True):
+        row = platform_ids.index(platform_id) + 1 if panels > 1 else None
+        # Several series of one platform (currencies, units) share its colour and differ in dash.
+        dash = DASHES[seen_per_platform.get(platform_id, 0) % len(DASHES)]
+        seen_per_platform[platform_id] = seen_per_platform.get(platform_id, 0) + 1
+        series = series.sort_values("week_start")
+        label = series_label.format(platform=_name(names, platform_id), currency=_escape(currency), pay_unit=_escape(unit))
+        color = colors[platform_id]
+        group = f"{platform_id}|{currency}|{unit}"
+        where = {"row": row, "col": 1} if row else {}
+        fig.add_trace(go.Scatter(
+            x=series["week_start"], y=series["p75"], mode="lines", line={"width": 0},
+            legendgroup=group, showlegend=False, hoverinfo="skip", name=f"{label} 75th percentile",
+        ), **where)
+        fig.add_trace(go.Scatter(
+            x=series["week_start"], y=series["p25"], mode="lines", line={"width": 0},
+            fill="tonexty", fillcolor=_rgba(color, 0.16), legendgroup=group, showlegend=False,
+            hoverinfo="skip", name=f"{label} interquartile range",
+        ), **where)
+        fig.add_trace(go.Scatter(
+            x=series["week_start"], y=series["median"], mode="lines", name=label,
+            legendgroup=group,
+            line={"color": color, "width": 2.5, "dash": dash},
+            customdata=series[["p25", "p75", "n_listings"]].to_numpy(),
+            hovertemplate=(
+                f"<b>{label}</b><br>week of %{{x|%Y-%m-%d}}<br>median %{{y:,.2f}}"
+                "<br>middle half %{customdata[0]:,.2f} – %{customdata[1]:,.2f}"
+                "<br>n = %{customdata[2]:,} listings<extra></extra>"
+            ),
+        ), **where)
+    for index in range(panels):
+        row = index + 1 if panels > 1 else None
+        mine = frame if row is None else frame[frame["platform_id"] == platform_ids[index]]
+        if min_wages is not None and not min_wages.empty:
+            _add_minimum_wages(fig, min_wages, x_min, x_max, row=row, legend=index == 0)
+        if events is not None and not events.empty:
+            shown = events
+            if row is not None and "platform_id" in events:
+                shown = events[events["platform_id"].isna() | (events["platform_id"] == platform_ids[index])]
+            top = float(pd.concat([mine["p75"], mine["median"]]).max())
+            _add_events(fig, shown, x_min, x_max, y=top * 1.06 if top > 0 else 1.0, row=row, legend=index == 0)
+    height = HEIGHT if panels == 1 else 120 + 230 * panels
+    fig = _layout(fig, title=title, y_title="" if panels > 1 else y_title, height=height)
+    if panels > 1:
+        fig.update_yaxes(rangemode="tozero", title_text=y_title, title_font_size=11)
+    return fig
+
+
+def _escape(text: str) -> str:
+    """Plotly renders a subset of HTML in hover text and titles: keep data inert."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _add_minimum_wages(
+    fig: go.Figure, min_wages: pd.DataFrame, x_min: pd.Timestamp, x_max: pd.Timestamp,
+    *, row: int | None = None, legend: bool = True,
+) -> None:
+    wages = min_wages.dropna(subset=["hourly_value"]).copy()
+    wages["effective_from"] = pd.to_datetime(wages["effective_from"])
+    where = {"row": row, "col": 1} if row else {}
+    for dash, (jurisdiction, rows) in zip(
+        ["dash", "dot", "longdash", "dashdot", "longdashdot"] * 10, wages.groupby("jurisdiction", sort=True), strict=False
+    ):
+        rows = rows.sort_values("effective_from")
+        in_force = rows[rows["effective_from"] <= x_min].tail(1)
+        later = rows[(rows["effective_from"] > x_min) & (rows["effective_from"] <= x_max)]
+        steps = pd.concat([in_force.assign(effective_from=x_min), later])
+        if steps.empty:
+            continue
+        xs = [*steps["effective_from"], x_max]
+        ys = [*steps["hourly_value"], steps["hourly_value"].iloc[-1]]
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", line={"shape": "hv", "color": MIN_WAGE_COLOR, "width": 1.3, "dash": dash},
+            name=f"Minimum wage: {_escape(jurisdiction)}", legendgroup=f"wage|{jurisdiction}", showlegend=legend,
+            hovertemplate=f"{_escape(jurisdiction)}<br>%{{y:,.2f}} per hour from %{{x|%Y-%m-%d}}<extra></extra>",
+        ), **where)
+
+
+def _add_events(
+    fig: go.Figure, events: pd.DataFrame, x_min: pd.Timestamp, x_max: pd.Timestamp, *, y: float,
+    row: int | None = None, legend: bool = True,
+) -> None:
+    shown = events.copy()
+    shown["event_date"] = pd.to_datetime(shown["event_date"])
+    shown = shown[(shown["event_date"] >= x_min) & (shown["event_date"] <= x_max)]
+    if shown.empty:
+        return
+    where = {"row": row, "col": 1} if row else {}
+    for when in shown["event_date"].unique():
+        fig.add_vline(x=pd.Timestamp(when), line={"color": EVENT_COLOR, "width": 1, "dash": "dot"}, opacity=0.6, **where)
+    hover = [
+        f"<b>{d:%Y-%m-%d}</b> · {_escape(p)}<br>{_escape(t)}<br>source: {_escape(u)}"
+        for d, p, t, u in zip(shown["event_date"], shown["platform"], shown["title"], shown["source_url"], strict=True)
+    ]
+    fig.add_trace(go.Scatter(
+        x=shown["event_date"], y=[y] * len(shown), mode="markers", name="Platform events (sourced)",
+        marker={"symbol": "diamond", "size": 11, "color": EVENT_COLOR}, legendgroup="events", showlegend=legend,
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+    ), **where)
+
+
+def pay_trend_figure(
+    weekly: pd.DataFrame,
+    *,
+    names: Mapping[str, str],
+    currency_mode: str = "usd",
+    min_wages: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    per_platform: bool = False,
+) -> go.Figure:
+    """Weekly median advertised hourly pay per platform, with the middle half of listings shaded."""
+    if currency_mode == "original":
+        return quantile_band_figure(
+            weekly, names=names, title="Advertised hourly pay, in the currency listed",
+            y_title="per hour, own currency", series_label="{platform} · {currency}",
+            min_wages=min_wages, events=events, per_platform=per_platform,
+        )
+    return quantile_band_figure(
+        weekly, names=names, title="Median advertised hourly pay (USD equivalent)",
+        y_title="USD per hour", min_wages=min_wages, events=events, per_platform=per_platform,
+    )
+
+
+def unit_pay_figure(weekly: pd.DataFrame, *, names: Mapping[str, str], per_platform: bool = False) -> go.Figure:
+    """Per-task, per-item and per-minute pay, each in its own unit and currency (never hourly)."""
+    return quantile_band_figure(
+        weekly, names=names, title="Per-unit pay (not convertible to hourly)",
+        y_title="pay per unit, own currency", series_label="{platform} · {currency} per {pay_unit}",
+        per_platform=per_platform,
+    )
+
+
+def open_listings_figure(daily: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
+    """Open listings at the end of each day, per platform."""
+    title = "Open listings per day"
+    if daily.empty:
+        return empty_figure("No listings match these filters.", title=title)
+    frame = daily.assign(day=pd.to_datetime(daily["day"]))
+    colors = platform_colors(frame["platform_id"])
+    fig = go.Figure()
+    for platform_id, series in frame.groupby("platform_id", sort=True):
+        fig.add_trace(go.Scatter(
+            x=series["day"], y=series["open_listings"], mode="lines", name=_name(names, platform_id),
+            line={"color": colors[platform_id], "width": 2},
+            hovertemplate=f"{_name(names, platform_id)}<br>%{{x|%Y-%m-%d}}: %{{y:,}} open listings<extra></extra>",
+        ))
+    return _layout(fig, title=title, y_title="open listings")
+
+
+def flows_figure(flows: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
+    """New listings (up) and closed listings (down) per week, per platform."""
+    title = "New and closed listings per week"
+    if flows.empty:
+        return empty_figure("No listings match these filters.", title=title)
+    frame = flows.assign(week_start=pd.to_datetime(flows["week_start"]))
+    colors = platform_colors(frame["platform_id"])
+    fig = go.Figure()
+    for platform_id, series in frame.groupby("platform_id", sort=True):
+        name = _name(names, platform_id)
+        fig.add_trace(go.Bar(
+            x=series["week_start"], y=series["new_listings"], name=f"{name}: new",
+            marker_color=colors[platform_id], legendgroup=platform_id,
+            hovertemplate=f"{name}<br>week of %{{x|%Y-%m-%d}}: %{{y:,}} new<extra></extra>",
+        ))
+        fig.add_trace(go.Bar(
+            x=series["week_start"], y=-series["closed_listings"], name=f"{name}: closed",
+            marker_color=_rgba(colors[platform_id], 0.45), legendgroup=platform_id,
+            customdata=series["closed_listings"],
+            hovertemplate=f"{name}<br>week of %{{x|%Y-%m-%d}}: %{{customdata:,}} closed<extra></extra>",
+        ))
+    fig.update_layout(barmode="relative", bargap=0.1)
+    return _layout(fig, title=title, y_title="listings (closed shown below zero)")
+
+
+def index_figure(index: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
+    """Weekly open listings as an index, 100 = each platform's first four complete weeks."""
+    title = "Open listings index (100 = first four complete weeks)"
+    if index.empty:
+        return empty_figure("Not enough complete weeks yet to set a baseline.", title=title)
+    frame = index.assign(week_start=pd.to_datetime(index["week_start"]))
+    colors = platform_colors(frame["platform_id"])
+    fig = go.Figure()
+    for platform_id, series in frame.groupby("platform_id", sort=True):
+        name = _name(names, platform_id)
+        fig.add_trace(go.Scatter(
+            x=series["week_start"], y=series["index_value"], mode="lines", name=name,
+            line={"color": colors[platform_id], "width": 2},
+            customdata=series[["mean_open_listings"]].to_numpy(),
+            hovertemplate=(f"{name}<br>week of %{{x|%Y-%m-%d}}: index %{{y:.0f}}"
+                           "<br>mean open listings %{customdata[0]:,.1f}<extra></extra>"),
+        ))
+    fig.add_hline(y=100, line={"color": MIN_WAGE_COLOR, "dash": "dash", "width": 1})
+    return _layout(fig, title=title, y_title="index (baseline = 100)")
+
+
+def lifetime_figure(lifetimes: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
+    """Median days a listing stays up (closed listings), with the middle half as error bars."""
+    title = "Median listing lifetime (closed listings)"
+    frame = lifetimes.dropna(subset=["median_lifetime_days"]) if not lifetimes.empty else lifetimes
+    if frame.empty:
+        return empty_figure("No listing has closed yet.", title=title)
+    frame = frame.assign(name=[_name(names, p) for p in frame["platform_id"]]).sort_values("name")
+    colors = platform_colors(frame["platform_id"])
+    fig = go.Figure(go.Bar(
+        x=frame["median_lifetime_days"], y=frame["name"], orientation="h",
+        marker_color=[colors[p] for p in frame["platform_id"]],
+        error_x={"type": "data", "symmetric": False,
+                 "array": frame["p75_lifetime_days"] - frame["median_lifetime_days"],
+                 "arrayminus": frame["median_lifetime_days"] - frame["p25_lifetime_days"]},
+        customdata=frame[["n_closed", "p25_lifetime_days", "p75_lifetime_days"]].to_numpy(),
+        hovertemplate=("%{y}<br>median %{x:.1f} days (middle half %{customdata[1]:.1f}–%{customdata[2]:.1f})"
+                       "<br>n = %{customdata[0]:,} closed listings<extra></extra>"),
+    ))
+    return _layout(fig, title=title, y_title="", x_title="days from first seen to closed",
+                   height=max(240, 70 * len(frame) + 110))
+
+
+def forum_signals_figure(signals: pd.DataFrame, *, names: Mapping[str, str], signal: str) -> go.Figure:
+    """Forum posts per week that carry `signal`, stacked by platform."""
+    title = f"Forum posts signalling “{signal.replace('_', ' ')}” per week"
+    frame = signals[signals["signal"] == signal] if not signals.empty else signals
+    if frame.empty:
+        return empty_figure("No forum posts carry this signal.", title=title)
+    frame = frame.assign(week_start=pd.to_datetime(frame["week_start"]))
+    colors = platform_colors(frame["platform_id"])
+    fig = go.Figure()
+    for platform_id, series in frame.groupby("platform_id", sort=True):
+        name = _name(names, platform_id)
+        fig.add_trace(go.Bar(
+            x=series["week_start"], y=series["n_posts"], name=name,
+            marker_color=colors.get(platform_id, MIN_WAGE_COLOR),
+            hovertemplate=f"{name}<br>week of %{{x|%Y-%m-%d}}: %{{y:,}} posts<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack")
+    return _layout(fig, title=title, y_title="posts")
+
+
+def km_figure(curves: pd.DataFrame, *, names: Mapping[str, str], marks: Iterable[int] = (30, 60, 90)) -> go.Figure:
+    """Kaplan-Meier curves: share of reports still unpaid, by days since the expected pay date.
+
+    `curves` (as `collectors.reports.delays.km_curves` returns them): platform_id, days, survival,
+    ci_lower, ci_upper, at_risk.
+    """
+    title = "Still unpaid, by days after the expected pay date (Kaplan-Meier)"
+    if curves.empty:
+        return empty_figure("No group has enough reports to draw a curve.", title=title)
+    colors = platform_colors(curves["platform_id"])
+    fig = go.Figure()
+    for platform_id, series in curves.groupby("platform_id", sort=True):
+        series = series.sort_values("days")
+        name = _name(names, platform_id)
+        color = colors[platform_id]
+        if {"ci_lower", "ci_upper"} <= set(series.columns) and series["ci_lower"].notna().any():
+            fig.add_trace(go.Scatter(x=series["days"], y=series["ci_upper"], mode="lines", line={"width": 0, "shape": "hv"},
+                                     legendgroup=platform_id, showlegend=False, hoverinfo="skip"))
+            fig.add_trace(go.Scatter(x=series["days"], y=series["ci_lower"], mode="lines", line={"width": 0, "shape": "hv"},
+                                     fill="tonexty", fillcolor=_rgba(color, 0.14), legendgroup=platform_id,
+                                     showlegend=False, hoverinfo="skip"))
+        at_risk = series["at_risk"] if "at_risk" in series else pd.Series([None] * len(series), index=series.index)
+        fig.add_trace(go.Scatter(
+            x=series["days"], y=series["survival"], mode="lines", name=name, legendgroup=platform_id,
+            line={"shape": "hv", "color": color, "width": 2.5}, customdata=at_risk.to_numpy(),
+            hovertemplate=f"{name}<br>day %{{x}}: %{{y:.0%}} still unpaid<br>at risk: %{{customdata}}<extra></extra>",
+        ))
+    for mark in marks:
+        fig.add_vline(x=mark, line={"color": MIN_WAGE_COLOR, "dash": "dot", "width": 1})
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    return _layout(fig, title=title, y_title="share of reports still unpaid", x_title="days after the expected pay date")
+
+
+def median_delay_figure(summary: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
+    """Median days late per group with its confidence interval (suppressed groups left out).
+
+    `summary` (as `delays.delay_summary` returns it): platform_id, median_days_late,
+    median_ci_low, median_ci_high, n_reports; suppressed rows have no median and are left out.
+    """
+    title = "Median days late (95% interval)"
+    frame = summary.dropna(subset=["median_days_late"]) if not summary.empty else summary
+    if frame.empty:
+        return empty_figure("No group has enough reports (5 or more) to show a median.", title=title)
+    frame = frame.assign(name=[_name(names, p) for p in frame["platform_id"]]).sort_values("name")
+    colors = platform_colors(frame["platform_id"])
+    frame = frame.astype({"median_days_late": float, "median_ci_low": float, "median_ci_high": float})
+    high = (frame["median_ci_high"] - frame["median_days_late"]).fillna(0)
+    low = (frame["median_days_late"] - frame["median_ci_low"]).fillna(0)
+    fig = go.Figure(go.Scatter(
+        x=frame["median_days_late"], y=frame["name"], mode="markers",
+        marker={"size": 13, "color": [colors[p] for p in frame["platform_id"]]},
+        error_x={"type": "data", "symmetric": False, "array": high, "arrayminus": low},
+        customdata=frame[["n_reports", "median_ci_low", "median_ci_high"]].to_numpy(),
+        hovertemplate=("%{y}<br>median %{x:.0f} days late<br>95% interval %{customdata[1]:.0f}–%{customdata[2]:.0f}"
+                       "<br>n = %{customdata[0]} reports<extra></extra>"),
+    ))
+    return _layout(fig, title=title, y_title="", x_title="days late (median)", height=max(240, 70 * len(frame) + 110))
+
+
+def unpaid_share_figure(by_month: pd.DataFrame, *, names: Mapping[str, str], days: int) -> go.Figure:
+    """Share of reports still unpaid `days` after the expected date, by month of expected pay.
+
+    `by_month` (`delays.delay_summary` by platform and month): month, platform_id, n_reports and
+    `unpaid_after_{days}d` (empty for suppressed groups and where follow-up is too short).
+    """
+    title = f"Share still unpaid after {days} days, by month the pay was due"
+    column = f"unpaid_after_{days}d"
+    frame = by_month.dropna(subset=[column]) if not by_month.empty else by_month
+    if frame.empty:
+        return empty_figure("No month has enough reports (5 or more) to show a share.", title=title)
+    frame = frame.assign(month=pd.to_datetime(frame["month"]), share=frame[column].astype(float))
+    colors = platform_colors(frame["platform_id"])
+    fig = go.Figure()
+    for platform_id, series in frame.groupby("platform_id", sort=True):
+        name = _name(names, platform_id)
+        fig.add_trace(go.Scatter(
+            x=series["month"], y=series["share"], mode="lines+markers", name=name,
+            line={"color": colors[platform_id]}, customdata=series["n_reports"],
+            hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{y:.0%}} unpaid<br>n = %{{customdata}} reports<extra></extra>",
+        ))
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return _layout(fig, title=title, y_title=f"still unpaid after {days} days")

@@ -1,0 +1,359 @@
+"""What every page shares: the cached store, cached queries, the snapshot a view reads, widgets
+whose state lives in the URL, the demo banner, and the "n / as of" captions.
+
+Pages call `query(queries.some_function, **filters)`; the result is cached per store, snapshot and
+filters for `QUERY_TTL_SECONDS`. Every view reads one DuckLake snapshot: the one pinned by
+`?snapshot=` (a permalink) or the lake's current one, so a page never mixes two states of the data
+and a permalink reproduces exactly what was shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from collectors.config import ConfigError, Settings, load_settings
+from collectors.store import Store, get_store
+from dashboard import queries
+
+QUERY_TTL_SECONDS = 300  # how long a query result is reused for the same snapshot and filters
+SNAPSHOT_TTL_SECONDS = 30  # how soon a new collection becomes visible on an unpinned page
+SNAPSHOT_PARAM = "snapshot"
+RESERVED_PARAMS = frozenset({SNAPSHOT_PARAM})
+
+T = TypeVar("T")
+
+
+# -- the store and cached queries -----------------------------------------------------------------
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        st.error(f"gigwatch is misconfigured: {exc}")
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def _store_key(s: Settings) -> tuple[str, str, str]:
+    return (s.catalog, s.files_path, s.lake)
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(key: tuple[str, str, str], _settings: Settings) -> Store:
+    return get_store(_settings)
+
+
+def store() -> Store:
+    """This process's store for the configured lake (one connection per process)."""
+    s = settings()
+    return _store_for(_store_key(s), s)
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL_SECONDS, show_spinner=False)
+def _current_snapshot(key: tuple[str, str, str]) -> int:
+    return store().snapshot_id()
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def _snapshot_exists(key: tuple[str, str, str], snapshot_id: int) -> bool:
+    return store().snapshot_exists(snapshot_id)
+
+
+def pinned_snapshot() -> int | None:
+    """The snapshot named by `?snapshot=`, if it is a valid one of this lake."""
+    raw = st.query_params.get(SNAPSHOT_PARAM)
+    if raw is None or raw == "":
+        return None
+    try:
+        wanted = int(raw)
+    except ValueError:
+        return None
+    return wanted if _snapshot_exists(_store_key(settings()), wanted) else None
+
+
+def snapshot() -> int:
+    """The snapshot this view reads: the pinned one, else the lake's current one."""
+    pinned = pinned_snapshot()
+    return pinned if pinned is not None else _current_snapshot(_store_key(settings()))
+
+
+@st.cache_data(ttl=QUERY_TTL_SECONDS, show_spinner=False, max_entries=1000)
+def _cached_query(
+    name: str, key: tuple[str, str, str], snapshot_id: int, kwargs: tuple[tuple[str, Any], ...]
+) -> pd.DataFrame:
+    function: Callable[..., pd.DataFrame] = getattr(queries, name)
+    return function(store(), snapshot_id, **dict(kwargs))
+
+
+def query(function: Callable[..., pd.DataFrame], **kwargs: Any) -> pd.DataFrame:
+    """Run a `dashboard.queries` function on this view's snapshot, cached with a TTL.
+
+    Keyword arguments must be hashable (pass tuples, not lists).
+    """
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+    return _cached_query(function.__name__, _store_key(settings()), snapshot(), frozen).copy()
+
+
+def platform_names() -> dict[str, str]:
+    frame = query(queries.platforms)
+    return dict(zip(frame["platform_id"], frame["name"], strict=True))
+
+
+def lake_status() -> dict[str, Any]:
+    frame = query(queries.lake_status)
+    return frame.iloc[0].to_dict() if not frame.empty else {}
+
+
+# -- formatting -----------------------------------------------------------------------------------
+
+
+def is_missing(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_time(value: Any) -> str:
+    """A UTC timestamp as `2026-05-04 06:00 UTC` (or "never")."""
+    if is_missing(value):
+        return "never"
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return f"{stamp:%Y-%m-%d %H:%M} UTC"
+
+
+def fmt_date(value: Any) -> str:
+    if is_missing(value):
+        return "—"
+    return f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def fmt_usd(value: Any, *, per: str = "/h") -> str:
+    if is_missing(value):
+        return "—"
+    return f"${float(value):,.2f}{per}"
+
+
+def fmt_number(value: Any, digits: int = 0) -> str:
+    if is_missing(value):
+        return "—"
+    number = float(value)
+    if math.isinf(number):
+        return "∞"
+    return f"{number:,.{digits}f}"
+
+
+def fmt_share(value: Any) -> str:
+    if is_missing(value):
+        return "—"
+    return f"{100 * float(value):.0f}%"
+
+
+def caption(n: Any, what: str, *, as_of: Any = None, extra: str = "") -> None:
+    """The line beside every figure: how many rows it rests on, and when the data is from."""
+    parts = [f"n = {fmt_number(n)} {what}"]
+    if as_of is not None:
+        parts.append(f"as of {fmt_time(as_of)}")
+    if extra:
+        parts.append(extra)
+    st.caption(" · ".join(parts))
+
+
+def empty_state(what: str, todo: str) -> None:
+    """Explain an empty view and say what to do next."""
+    st.info(f"**{what}** {todo}")
+
+
+NO_DATA_TODO = (
+    "Nothing has been collected into this lake yet. To look around with fictional data, run "
+    "`make demo` (or `gigwatch demo --serve`); to collect real listings, run `gigwatch collect`, "
+    "or `gigwatch serve` to collect on a schedule."
+)
+
+
+def frame_table(frame: pd.DataFrame, **kwargs: Any) -> None:
+    """Show a table; user-supplied text is rendered as plain cells (never as HTML)."""
+    st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+
+
+# -- widgets whose state lives in the URL -----------------------------------------------------------
+
+
+def _set_param(key: str, value: str | list[str] | None, default: str | list[str] | None) -> None:
+    if value is None or value == default or value == [] or value == "":
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    if st.query_params.get_all(key) != (value if isinstance(value, list) else [value]):
+        st.query_params[key] = value
+
+
+def param_multiselect(
+    label: str,
+    options: Sequence[str],
+    *,
+    key: str,
+    default: Sequence[str] = (),
+    format_func: Callable[[str], str] = str,
+    help: str | None = None,
+    placeholder: str = "All",
+) -> list[str]:
+    """A multiselect initialised from `?key=a&key=b` and written back to the URL on change."""
+    options = list(options)
+    if key not in st.session_state:
+        wanted = st.query_params.get_all(key)
+        initial = [o for o in wanted if o in options] if wanted else list(default)
+        st.session_state[key] = [o for o in initial if o in options]
+    else:
+        st.session_state[key] = [o for o in st.session_state[key] if o in options]
+    value: list[str] = st.multiselect(
+        label, options, key=key, format_func=format_func, help=help, placeholder=placeholder
+    )
+    _set_param(key, value, list(default))
+    return value
+
+
+def param_choice(
+    label: str,
+    options: Sequence[str],
+    *,
+    key: str,
+    default: str,
+    format_func: Callable[[str], str] = str,
+    help: str | None = None,
+    widget: str = "selectbox",
+    horizontal: bool = True,
+) -> str:
+    """A selectbox or radio initialised from `?key=value` and written back to the URL."""
+    options = list(options)
+    if default not in options and options:
+        default = options[0]
+    if key not in st.session_state or st.session_state[key] not in options:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    if widget == "radio":
+        value = st.radio(label, options, key=key, format_func=format_func, help=help, horizontal=horizontal)
+    else:
+        value = st.selectbox(label, options, key=key, format_func=format_func, help=help)
+    _set_param(key, value, default)
+    return str(value)
+
+
+def param_text(label: str, *, key: str, default: str = "", help: str | None = None, max_chars: int = 200) -> str:
+    """A text input initialised from `?key=...` and written back to the URL."""
+    if key not in st.session_state:
+        st.session_state[key] = (st.query_params.get(key) or default)[:max_chars]
+    value = st.text_input(label, key=key, help=help, max_chars=max_chars)
+    _set_param(key, value, default)
+    return str(value)
+
+
+def param_toggle(label: str, *, key: str, default: bool = False, help: str | None = None) -> bool:
+    """A toggle initialised from `?key=1` / `?key=0` and written back to the URL."""
+    if key not in st.session_state:
+        raw = st.query_params.get(key)
+        st.session_state[key] = default if raw is None else raw in ("1", "true", "yes")
+    value = bool(st.toggle(label, key=key, help=help))
+    _set_param(key, "1" if value else "0", "1" if default else "0")
+    return value
+
+
+def platform_filter(*, key: str = "platform", label: str = "Platforms") -> list[str]:
+    names = platform_names()
+    return param_multiselect(
+        label, sorted(names, key=lambda p: names[p].lower()), key=key,
+        format_func=lambda p: names.get(p, p),
+    )
+
+
+# -- the frame around every page ----------------------------------------------------------------------
+
+
+def permalink_query(snapshot_id: int) -> str:
+    """This view's query string with its filters and the snapshot it read."""
+    pairs: list[tuple[str, str]] = []
+    for key in st.query_params:
+        if key in RESERVED_PARAMS:
+            continue
+        pairs.extend((key, value) for value in st.query_params.get_all(key))
+    pairs.append((SNAPSHOT_PARAM, str(snapshot_id)))
+    return urlencode(pairs)
+
+
+def permalink(snapshot_id: int) -> str:
+    base = st.context.url or ""
+    return f"{base}?{permalink_query(snapshot_id)}"
+
+
+def page_frame() -> None:
+    """Run before every page: demo banner, the snapshot notice, and the data's "as of"."""
+    try:
+        current = store()
+    except Exception as exc:  # a broken lake must say so on every page, not crash
+        st.error(f"The data store could not be opened: {exc}")
+        st.stop()
+        return
+    if current.is_demo:
+        st.warning(
+            "**Demo data.** This dashboard is serving the demo lake: the platforms (“Demo …”), "
+            "listings, payment reports and events are fictional, generated to show what the "
+            "dashboard does. Do not cite these numbers.",
+            icon=":material/warning:",
+        )
+    raw = st.query_params.get(SNAPSHOT_PARAM)
+    pinned = pinned_snapshot()
+    if raw not in (None, "") and pinned is None:
+        st.error(
+            f"This link asks for snapshot {raw!r}, which this lake does not have (it may have "
+            "been expired by maintenance). Showing the latest data instead."
+        )
+    status = lake_status()
+    snap = snapshot()
+    if pinned is not None:
+        st.info(
+            f"Pinned view: the numbers below are exactly those of DuckLake snapshot {pinned} "
+            f"(taken {fmt_time(status.get('snapshot_time'))}), whatever was collected since. "
+            "Remove `snapshot=` from the address to see the latest data.",
+            icon=":material/push_pin:",
+        )
+    with st.sidebar:
+        st.caption(
+            f"Data as of **{fmt_time(status.get('as_of'))}** (last successful collection) · "
+            f"snapshot {snap} · {fmt_number(status.get('n_listings'))} listings"
+        )
+
+
+def permalink_box() -> None:
+    """A permalink of this view (filters + snapshot), for citing; shown at the foot of a page."""
+    snap = snapshot()
+    with st.expander("Cite or share this view", icon=":material/link:"):
+        st.markdown(
+            "This link stores the filters and the data snapshot: opened later, it shows exactly "
+            "these numbers, even after new collections."
+        )
+        st.code(permalink(snap), language=None)
+        status = lake_status()
+        st.caption(
+            f"Cite as: gigwatch, snapshot {snap}, data as of {fmt_time(status.get('as_of'))}, "
+            f"retrieved {date.today():%Y-%m-%d}."
+        )
+
+
+def as_of_line(value: Any) -> str:
+    return f"as of {fmt_time(value)}"
+
+
+def today_utc() -> datetime:
+    return datetime.now().astimezone()

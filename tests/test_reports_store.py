@@ -1,0 +1,476 @@
+"""Storing payment reports on a real lake: submissions and receipts, updates, rate limits,
+imports and their account, hostile input, moderation, the public view, concurrency."""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from collectors.config import Settings
+from collectors.reports.importer import ImportFormatError, read_rows, run_import_cli
+from collectors.reports.schema import PaymentReport, validate
+from collectors.store import LAKE, Store, get_store, reset_stores
+from collectors.store.reports import (
+    SUBMISSIONS_PER_HOUR,
+    RateLimited,
+    ReceiptNotFound,
+    ReportError,
+    ReportRejected,
+    approve,
+    client_hash,
+    create_event,
+    import_reports,
+    list_events,
+    merge_duplicates,
+    moderation_queue,
+    normalise_receipt,
+    public_delay_summary,
+    public_reports,
+    reject,
+    submit_report,
+    tag_event,
+    update_report,
+    withdraw_report,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
+NOW = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
+
+
+def raw_report(**changes: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "platform": "mercor",
+        "status": "unpaid_pending",
+        "work_period_start": "2025-07-07",
+        "work_period_end": "2025-07-13",
+        "amount_expected": "350",
+        "currency": "USD",
+        "payment_method": "stripe",
+        "country": "KE",
+        "narrative": "My lead Sarah Jones said wait. Mail me: kamau@gmail.com",
+        "consent_publish_aggregate": True,
+    }
+    raw.update(changes)
+    return raw
+
+
+def valid(raw: dict[str, Any], now: datetime = NOW) -> PaymentReport:
+    result = validate(raw, now=now)
+    assert result.report is not None, result.errors
+    return result.report
+
+
+def rows(store: Store, where: str = "TRUE", params: list[Any] | None = None) -> list[dict[str, Any]]:
+    result = store.cursor().execute(f"SELECT * FROM {LAKE}.payment_reports WHERE {where}", params or [])
+    names = [d[0] for d in result.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+# -- submitting and receipts ------------------------------------------------------------------------
+
+
+def test_submit_stores_once_with_a_hashed_receipt_and_no_address(any_store: Store) -> None:
+    store = any_store
+    client = client_hash("203.0.113.7", store)
+    receipt = submit_report(store, valid(raw_report()), client_hash=client, now=NOW)
+    assert len(normalise_receipt(receipt.code)) == 20
+    stored = rows(store)
+    assert len(stored) == 1
+    row = stored[0]
+    assert row["report_id"] == receipt.report_id and row["moderation_status"] == "pending"
+    assert row["receipt_hash"] != receipt.code and normalise_receipt(receipt.code) not in row["receipt_hash"]
+    assert row["narrative_scrubbed"] == "My lead [name] said wait. Mail me: [email]"
+    assert row["days_late"] == (NOW.date() - date(2025, 7, 23)).days
+    assert row["expected_pay_date_basis"] == "derived_from_policy" and row["policy_version"] == "mercor-r1"
+    # Neither the address nor the code is anywhere in the lake: every text column of every table.
+    for table in ("payment_reports", "submission_log", "collector_runs", "report_events"):
+        columns = [r[0] for r in store.read_rows(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = ? "
+            "AND data_type LIKE 'VARCHAR%'", [LAKE, table])]
+        for column in columns:
+            hits = store.read_value(
+                f"SELECT count(*) FROM {LAKE}.{table} WHERE CAST({column} AS VARCHAR) LIKE '%203.0.113.7%' "
+                f"OR upper(replace(CAST({column} AS VARCHAR), '-', '')) LIKE ?",
+                [f"%{normalise_receipt(receipt.code)}%"],
+            )
+            assert hits == 0, (table, column)
+    assert client != "203.0.113.7" and len(client) == 32
+    assert store.read_value(f"SELECT client_hash FROM {LAKE}.submission_log") == client
+
+
+def test_no_address_or_code_in_any_file_of_the_lake(store: Store, lake_settings: Settings) -> None:
+    receipt = submit_report(store, valid(raw_report()), client_hash=client_hash("198.51.100.23", store), now=NOW)
+    for path in lake_settings.data_dir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"198.51.100.23" not in data, path
+            assert receipt.code.encode() not in data and normalise_receipt(receipt.code).encode() not in data, path
+
+
+def test_client_hash_is_salted_per_lake_and_the_salt_file_is_private(store: Store, lake_settings: Settings) -> None:
+    salt = lake_settings.lake_dir / "secrets" / "client_hash_salt"
+    first = client_hash("192.0.2.1", store)
+    assert salt.stat().st_mode & 0o077 == 0
+    assert client_hash("192.0.2.1", store) == first != client_hash("192.0.2.2", store)
+    import hashlib
+
+    assert first not in (hashlib.sha256(b"192.0.2.1").hexdigest()[:32], hashlib.md5(b"192.0.2.1").hexdigest())
+
+
+def test_rate_limit_per_client_per_hour(store: Store) -> None:
+    report = valid(raw_report())
+    for _ in range(SUBMISSIONS_PER_HOUR):
+        submit_report(store, report, client_hash="client-a", now=NOW)
+    with pytest.raises(RateLimited, match="at most 5 an hour"):
+        submit_report(store, report, client_hash="client-a", now=NOW + timedelta(minutes=10))
+    submit_report(store, report, client_hash="client-b", now=NOW)  # others are not limited
+    submit_report(store, report, client_hash="client-a", now=NOW + timedelta(hours=1, minutes=1))
+    assert len(rows(store)) == SUBMISSIONS_PER_HOUR + 2
+
+
+def test_a_second_identical_report_is_stored_but_held_as_a_possible_duplicate(store: Store) -> None:
+    first = submit_report(store, valid(raw_report()), client_hash="c1", now=NOW)
+    second = submit_report(store, valid(raw_report(amount_expected="352", work_period_end="2025-07-14")),
+                           client_hash="c2", now=NOW)
+    assert not first.held_for_review
+    assert second.held_for_review and second.review_reasons == (f"possible duplicate of report {first.report_id[:8]}",)
+
+
+# -- updating with the receipt code ----------------------------------------------------------------
+
+
+def test_update_closes_a_waiting_report_and_recomputes_days_late(any_store: Store) -> None:
+    store = any_store
+    receipt = submit_report(store, valid(raw_report()), client_hash="c", now=NOW)
+    approve(store, [receipt.report_id])
+    later = NOW + timedelta(days=10)
+    code = receipt.code.lower().replace("-", " ")  # typed by hand
+    result = update_report(store, code, {"status": "paid_late", "paid_date": "2025-09-05"}, later, client_hash="c")
+    assert result.status == "paid_late" and result.days_late == (date(2025, 9, 5) - date(2025, 7, 23)).days
+    assert result.moderation_status == "approved"  # only payment facts changed
+    row = rows(store)[0]
+    assert row["paid_in_full"] and row["followup_days"] == result.days_late
+    assert row["submitted_at"] == NOW and row["confirmed_at"] == later
+    # A waiting report confirmed again later is censored later.
+    other = submit_report(store, valid(raw_report(amount_expected="100")), client_hash="c", now=NOW)
+    update_report(store, other.code, {"account_status": "deactivated"}, later, client_hash="c")
+    again = rows(store, "report_id = ?", [other.report_id])[0]
+    assert again["followup_days"] == (later.date() - date(2025, 7, 23)).days
+
+
+def test_update_refuses_wrong_codes_other_fields_and_invalid_results(store: Store) -> None:
+    receipt = submit_report(store, valid(raw_report()), client_hash="c", now=NOW)
+    with pytest.raises(ReceiptNotFound):
+        update_report(store, "AAAA-BBBB-CCCC-DDDD-EEEE", {"status": "paid_late"}, NOW, client_hash="c")
+    with pytest.raises(ReportRejected, match="platform: cannot be changed"):
+        update_report(store, receipt.code, {"platform": "outlier"}, NOW, client_hash="c")
+    with pytest.raises(ReportRejected, match=r"paid_date: .* before the work began"):
+        update_report(store, receipt.code, {"status": "paid_late", "paid_date": "2025-07-01"}, NOW, client_hash="c")
+    assert rows(store)[0]["status"] == "unpaid_pending"
+
+
+def test_changing_the_narrative_sends_an_approved_report_back_to_moderation(store: Store) -> None:
+    receipt = submit_report(store, valid(raw_report()), client_hash="c", now=NOW)
+    approve(store, [receipt.report_id])
+    result = update_report(store, receipt.code, {"narrative": "Now call me on +254 712 345 678"}, NOW, client_hash="c")
+    assert result.moderation_status == "pending"
+    assert rows(store)[0]["narrative_scrubbed"] == "Now call me on [phone]"
+
+
+def test_guessing_codes_is_rate_limited(store: Store) -> None:
+    for i in range(20):
+        with pytest.raises(ReceiptNotFound):
+            update_report(store, f"WRONG-{i:04d}", {"status": "paid_late"}, NOW, client_hash="guesser")
+    with pytest.raises(RateLimited):
+        update_report(store, "WRONG-9999", {"status": "paid_late"}, NOW, client_hash="guesser")
+
+
+def test_withdraw_erases_text_and_leaves_every_figure(store: Store) -> None:
+    receipt = submit_report(store, valid(raw_report(project_code="aether")), client_hash="c", now=NOW)
+    approve(store, [receipt.report_id])
+    withdraw_report(store, receipt.code, client_hash="c", now=NOW)
+    row = rows(store)[0]
+    assert row["moderation_status"] == "withdrawn" and row["narrative_scrubbed"] is None and row["project_code"] is None
+    assert public_reports(store).empty
+    with pytest.raises(ReceiptNotFound):
+        update_report(store, receipt.code, {"status": "paid_late", "paid_date": "2025-08-01"}, NOW, client_hash="c")
+
+
+# -- moderation and the public view ----------------------------------------------------------------
+
+
+def _submit(store: Store, n: int, **changes: Any) -> list[str]:
+    ids = []
+    for i in range(n):
+        raw = raw_report(amount_expected=str(100 + 37 * i), work_period_end=f"2025-07-{10 + i:02d}", **changes)
+        ids.append(submit_report(store, valid(raw), client_hash=f"c{i}-{changes}", now=NOW).report_id)
+    return ids
+
+
+def test_public_view_has_approved_consented_reports_only_without_text_and_with_rounded_dates(any_store: Store) -> None:
+    store = any_store
+    approved = _submit(store, 3)
+    pending = _submit(store, 2, country="PH")
+    rejected = _submit(store, 1, country="US")
+    no_consent = _submit(store, 1, consent_publish_aggregate=False)
+    before = store.snapshot_id()
+    approve(store, approved + no_consent)
+    reject(store, rejected, reason="spam <b>")
+    public = public_reports(store)
+    assert len(public) == 3
+    assert set(public["country"]) == {"KE"}
+    for forbidden in ("narrative_scrubbed", "report_id", "receipt_hash", "source_url", "fingerprint",
+                      "submitted_at", "paid_date", "work_period_start", "review_reasons"):
+        assert forbidden not in public.columns
+    assert all(d.weekday() == 0 for d in public["work_period_end_week"])  # Mondays
+    assert all(d.day == 1 for d in public["expected_pay_month"]) and all(d.day == 1 for d in public["submitted_month"])
+    assert all(v == round(v, -1) or v < 100 for v in public["amount_expected_usd"])  # two significant figures
+    # Time travel: the snapshot before approval has nothing public.
+    assert public_reports(store, snapshot_id=before).empty
+    assert len(pending) == 2
+
+
+def test_project_names_are_published_only_with_five_independent_reports(store: Store) -> None:
+    approve(store, _submit(store, 4, project_code="Pegasus Aether"))
+    assert public_reports(store)["project_code"].isna().all()
+    approve(store, _submit(store, 1, project_code="Pegasus Aether", country="PH"))
+    assert set(public_reports(store)["project_code"]) == {"pegasus_aether"}
+
+
+def test_one_event_does_not_make_a_project_public(store: Store) -> None:
+    ids = _submit(store, 6, project_code="valkyrie")
+    event = create_event(store, title="Valkyrie cancelled", kind="project_cancelled", platform_id="mercor",
+                         event_date=date(2025, 7, 20), now=NOW)
+    assert tag_event(store, ids, event) == 6
+    approve(store, ids)
+    assert public_reports(store)["project_code"].isna().all()
+    assert list_events(store).iloc[0]["n_reports"] == 6
+    with pytest.raises(ReportError, match="already exists"):
+        create_event(store, title="Valkyrie cancelled", kind="project_cancelled", platform_id="mercor",
+                     event_date=date(2025, 7, 20), now=NOW)
+    with pytest.raises(ReportError, match="no event"):
+        tag_event(store, ids, "nope")
+
+
+def test_merge_keeps_one_and_the_others_stop_counting(store: Store) -> None:
+    keep, dup1, dup2 = _submit(store, 3)
+    assert merge_duplicates(store, keep, [dup1, dup2, keep]) == 2
+    approve(store, [keep])
+    merged = rows(store, "moderation_status = 'merged'")
+    assert {r["report_id"] for r in merged} == {dup1, dup2} and {r["duplicate_of"] for r in merged} == {keep}
+    assert len(public_reports(store)) == 1
+    with pytest.raises(ReportError):
+        merge_duplicates(store, dup1, [keep])
+
+
+def test_queue_shows_flagged_reports_first(store: Store) -> None:
+    plain = _submit(store, 1)
+    big = submit_report(store, valid(raw_report(amount_expected="45000")), client_hash="x", now=NOW)
+    queue = moderation_queue(store)
+    assert list(queue["report_id"])[:1] == [big.report_id]
+    assert plain[0] in set(queue["report_id"])
+    with pytest.raises(ReportError, match="do not exist"):
+        approve(store, ["no-such-report"])
+
+
+def test_public_summary_suppresses_small_groups(store: Store) -> None:
+    approve(store, _submit(store, 4))
+    summary = public_delay_summary(store)
+    assert bool(summary["suppressed"].iloc[0]) and summary["n_reports"].isna().all()
+    approve(store, _submit(store, 2, country="PH"))
+    summary = public_delay_summary(store)
+    assert not bool(summary["suppressed"].iloc[0]) and summary["n_reports"].iloc[0] == 6
+
+
+# -- imports ---------------------------------------------------------------------------------------
+
+
+def test_import_account_row_by_row(store: Store) -> None:
+    parsed = read_rows(FIXTURES / "union_export.csv")
+    account = import_reports(store, parsed.rows, source_name="Test Union", labels=parsed.labels, now=NOW)
+    outcome = {r.label: r.outcome for r in account.rows}
+    assert outcome == {
+        "line 2": "stored", "line 3": "stored", "line 4": "stored", "line 5": "rejected",
+        "line 6": "held", "line 7": "held", "line 8": "rejected", "line 9": "rejected",
+        "line 10": "duplicate", "line 11": "held", "line 12": "held",
+    }
+    messages = {r.label: r.messages for r in account.rows}
+    assert messages["line 5"] == ("paid_date: 2025-07-01 is before the work began (2025-07-07)",)
+    assert messages["line 8"][0].startswith("currency: 'XYZ' is not an ISO 4217 currency code")
+    assert messages["line 9"][0].startswith("status: required")
+    assert messages["line 6"] == ("very long delay: 533 days late",)
+    assert messages["line 7"] == ("very large amount: about 45,000 USD",)
+    assert messages["line 11"][0].startswith("possible duplicate of report")
+    stored = rows(store)
+    assert len(stored) == 7 and {r["run_id"] for r in stored} == {account.run_id}
+    assert {r["source_kind"] for r in stored} == {"union_import"}
+    assert all(r["moderation_status"] == "pending" for r in stored)
+    # Nothing of a rejected row is stored.
+    assert not rows(store, "currency = 'XYZ' OR platform_id = 'prolific' OR platform_id = 'alignerr'")
+    run = store.read_rows(f"SELECT run_kind, items_count, status FROM {LAKE}.collector_runs")
+    assert run == [("import", 7, "ok")]
+    # The same export again, as JSON: every row is a duplicate or rejected; nothing new is stored.
+    parsed = read_rows(FIXTURES / "union_export.json")
+    again = import_reports(store, parsed.rows, source_name="Test Union", labels=parsed.labels, now=NOW)
+    assert again.count("stored") == again.count("held") == 0 and again.count("duplicate") == 8
+    assert len(rows(store)) == 7
+
+
+def test_cli_prints_the_account_and_exit_codes(lake_settings: Settings) -> None:
+    out = io.StringIO()
+    code = run_import_cli(FIXTURES / "union_export.csv", lake_settings, source_name="Union", out=out)
+    text = out.getvalue()
+    assert code == 1  # some rows rejected
+    assert "line 5: REJECTED, nothing stored:" in text
+    assert "    - paid_date: 2025-07-01 is before the work began (2025-07-07)" in text
+    assert "line 10: duplicate, not stored again:" in text
+    assert "line 6: stored, held for review as report" in text
+    assert "11 row(s): 3 stored, 4 held for review, 1 duplicate, 3 rejected." in text
+    out = io.StringIO()
+    assert run_import_cli(FIXTURES / "union_export.json", lake_settings, source_name="Union", dry_run=True, out=out) == 1
+    assert "DRY RUN" in out.getvalue()
+
+
+def write_csv(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "export.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+HEADER = "platform,status,work_period_start,work_period_end,amount_expected,currency,platform_other,project_code,narrative,consent_publish_aggregate\n"
+
+
+def test_hostile_import_rows_are_rejected_clearly_or_stored_safely(store: Store, lake_settings: Settings, tmp_path: Path) -> None:
+    megabyte = "A" * 1_048_576
+    lines = [
+        'other,unpaid_pending,2025-07-01,2025-07-07,100,USD,<script>alert(1)</script>,,"<img src=x onerror=alert(1)>",yes',
+        "mercor,unpaid_pending,2025-07-01,2025-07-07,101,USD,,\"'; DELETE FROM lake.payment_reports; --\",\"Robert'); DROP TABLE lake.payment_reports;--\",yes",
+        f"mercor,unpaid_pending,2025-07-01,2025-07-07,102,USD,,,{megabyte},yes",
+        "mercor,unpaid_pending,2025-07-01,2025-07-07,103,USD,,,\"right\u202eto\u202cleft \u0000null \u0007bell \u200bzero-width \u0085nel\",yes",
+        "mercor,unpaid_pending,2025-07-01,2025-07-07,104,USD,,,too,many,cells,here",
+    ]
+    path = write_csv(tmp_path, HEADER + "\n".join(lines) + "\n")
+    out = io.StringIO()
+    assert run_import_cli(path, lake_settings, out=out) == 1
+    text = out.getvalue()
+    assert "line 4: REJECTED" in text and "narrative: 1,048,576 characters; at most 2,000 are accepted" in text
+    assert "line 6: REJECTED" in text and "quote cells that contain commas" in text
+    assert len(text) < 5000  # the megabyte is not echoed back
+    stored = {r["amount_expected"]: r for r in rows(store)}
+    assert set(stored) == {100, 101, 103}  # the table survived the SQL fragments
+    assert stored[100]["platform_other"] == "<script>alert(1)</script>"  # a value, shown inert by the pages
+    assert stored[100]["narrative_scrubbed"] == "<img src=x onerror=alert(1)>"
+    assert stored[101]["project_code"] == "delete_from_lake_payment_reports"
+    assert stored[101]["narrative_scrubbed"] == "Robert'); DROP TABLE lake.payment_reports;--"
+    assert stored[103]["narrative_scrubbed"] == "righttoleft null bell zero-width\nnel"
+
+
+def test_latin1_csv_is_refused_and_nothing_is_stored(store: Store, lake_settings: Settings, tmp_path: Path) -> None:
+    path = write_csv(tmp_path, HEADER + "other,unpaid_pending,2025-07-01,2025-07-07,100,USD,Caf\u00e9 Tasks,,d\u00e9j\u00e0,yes\n",
+                     encoding="latin-1")
+    out = io.StringIO()
+    assert run_import_cli(path, lake_settings, out=out) == 2
+    assert "not UTF-8 (byte 0xE9 on line 2" in out.getvalue() and "Nothing was stored" in out.getvalue()
+    assert rows(store) == []
+    # UTF-8 with a BOM (Excel's "CSV UTF-8") is fine.
+    bom = write_csv(tmp_path, "\ufeff" + HEADER + "other,unpaid_pending,2025-07-01,2025-07-07,100,USD,Caf\u00e9,,,yes\n",
+                    name="bom.csv")
+    assert run_import_cli(bom, lake_settings, out=io.StringIO()) == 0
+    assert rows(store)[0]["platform_other"] == "Caf\u00e9"
+
+
+def test_utf16_and_malformed_files_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ImportFormatError, match="UTF-16"):
+        read_rows(write_csv(tmp_path, HEADER, encoding="utf-16"))
+    with pytest.raises(ImportFormatError, match="array of objects"):
+        read_rows(write_csv(tmp_path, '{"platform": "mercor"}', name="x.json"))
+    with pytest.raises(ImportFormatError, match="not valid JSON"):
+        read_rows(write_csv(tmp_path, "[{", name="y.json"))
+    with pytest.raises(ImportFormatError, match="'platform' and 'status'"):
+        read_rows(write_csv(tmp_path, "a,b\n1,2\n"))
+
+
+def test_json_with_junk_items_and_lone_surrogates(store: Store, tmp_path: Path) -> None:
+    items = [raw_report(narrative="bad \ud800 surrogate"), "not an object", 42, raw_report(amount_expected=float("nan"))]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    parsed = read_rows(path)
+    account = import_reports(store, parsed.rows, source_name="u", labels=parsed.labels, now=NOW)
+    assert [r.outcome for r in account.rows] == ["stored", "rejected", "rejected", "rejected"]
+    assert rows(store)[0]["narrative_scrubbed"] == "bad surrogate"
+    assert "not a finite number" in account.rows[3].messages[0]
+
+
+# -- property: nothing invalid is stored, nothing valid is refused ---------------------------------
+
+ROW_VALUES = {
+    "platform": st.sampled_from(["mercor", "outlier", "alignerr", "other", "nope", "", None, "<script>"]),
+    "status": st.sampled_from(["unpaid_pending", "paid_late", "never_paid", "maybe", None]),
+    "work_period_end": st.sampled_from(["2025-07-13", "2025-08-30", "2026-01-01", "13/07/2025", None]),
+    "paid_date": st.sampled_from([None, "2025-07-01", "2025-08-15", "2027-01-01"]),
+    "amount_expected": st.sampled_from([None, "350", "-3", "1e999", "150000", "45000", "abc"]),
+    "currency": st.sampled_from(["USD", "KES", "XYZ", None]),
+    "narrative": st.sampled_from([None, "", "ok", "x" * 2500, "email a@b.co", "\u202e\u0000"]),
+    "consent_publish_aggregate": st.sampled_from([True, False, "yes", "perhaps", None]),
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries(ROW_VALUES), min_size=1, max_size=6))
+def test_property_import_stores_exactly_the_valid_rows(store: Store, batch: list[dict[str, Any]]) -> None:
+    before = len(rows(store))
+    account = import_reports(store, batch, source_name=f"prop-{time.monotonic_ns()}", now=NOW)
+    new = rows(store, "run_id = ?", [account.run_id])
+    stored_ids = {r.report_id for r in account.rows if r.outcome in ("stored", "held")}
+    assert {r["report_id"] for r in new} == stored_ids
+    assert len(rows(store)) == before + len(stored_ids)
+    for raw, row in zip(batch, account.rows, strict=True):
+        result = validate(raw, now=NOW, source_kind="union_import")
+        if result.errors:
+            assert row.outcome == "rejected" and row.report_id is None
+        else:
+            assert row.outcome in ("stored", "held", "duplicate")
+
+
+# -- concurrency ------------------------------------------------------------------------------------
+
+
+def _submit_from_process(settings: Settings, worker: int, count: int, start_at: float) -> list[str]:
+    store = get_store(settings)
+    reports = [
+        validate(raw_report(amount_expected=str(1000 + worker * 100 + i), narrative=f"worker {worker} report {i}"),
+                 now=datetime.now(UTC)).report
+        for i in range(count)
+    ]
+    while time.time() < start_at:
+        time.sleep(0.005)
+    ids = []
+    for i, report in enumerate(reports):
+        assert report is not None
+        ids.append(submit_report(store, report, client_hash=f"w{worker}-{i}").report_id)
+    reset_stores()
+    return ids
+
+
+@pytest.mark.slow
+def test_fifty_reports_from_two_processes_are_all_stored_once(catalog_settings: Settings) -> None:
+    store = get_store(catalog_settings)  # migrated before the workers start
+    context = multiprocessing.get_context("spawn")
+    start_at = time.time() + 4.0
+    with context.Pool(2) as pool:
+        results = pool.starmap(_submit_from_process, [(catalog_settings, w, 25, start_at) for w in (1, 2)])
+    returned = [i for ids in results for i in ids]
+    assert len(returned) == 50 and len(set(returned)) == 50
+    stored = store.read_rows(f"SELECT report_id, count(*) FROM {LAKE}.payment_reports GROUP BY report_id")
+    assert len(stored) == 50 and all(n == 1 for _, n in stored)
+    assert {r for r, _ in stored} == set(returned)
+    assert store.read_value(f"SELECT count(*) FROM {LAKE}.submission_log") == 50
