@@ -415,6 +415,9 @@ def generate_store(
     # help on PostgreSQL.
     workers = workers or (1 if settings.catalog_kind == "sqlite" else min(2, os.cpu_count() or 1))
     stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=workers)
+    # Synthetic data is flagged like the demo's: the dashboard shows its banner, and the report
+    # import accepts the synthetic platforms (and marks the reports as demo rows).
+    set_meta(store, {"demo": "true", "bench": "true"})
     report_stats = _generate_reports(store, specs, reports, seed)
     files_before = file_stats(store)
     for _line in maintain(store):
@@ -441,7 +444,7 @@ def generate_store(
         "data_files_after_maintain": files_after[0],
         "lake_bytes": _dir_bytes(settings.lake_dir),
     }
-    set_meta(store, {"bench": "true", "bench_params": json.dumps(params, sort_keys=True)})
+    set_meta(store, {"bench_params": json.dumps(params, sort_keys=True)})
     return made
 
 
@@ -451,80 +454,93 @@ def _params(**values: Any) -> dict[str, Any]:
 
 # -- payment reports ------------------------------------------------------------------------------
 
+REPORT_SOURCE = "Synthetic benchmark union"
+_REPORT_CHUNK_DAYS = 30  # one import per platform and month of work, as a union's monthly export
+
 
 def _generate_reports(store: Any, specs: Sequence[_SourceSpec], count: int, seed: int) -> dict[str, Any]:
-    """`count` synthetic payment reports through the bulk import (when the reports module exists)."""
+    """`count` synthetic payment reports through the bulk import, then approved by a moderator.
+
+    Imported per platform and month (a union's monthly export): the import's duplicate check
+    compares each row with the stored reports of nearby dates, so one import of everything would
+    compare every row with every other.
+    """
     if count <= 0:
         return {"reports_made": 0}
     try:
-        from collectors.store import reports as report_store
+        from collectors.store.reports import approve, import_reports
     except ImportError:
         return {"reports_made": 0, "reports_skipped": "collectors.store.reports is not available"}
-    importer = getattr(report_store, "import_reports", None)
-    if importer is None:
-        return {"reports_made": 0, "reports_skipped": "collectors.store.reports has no import_reports"}
     rows = _report_rows(specs, count, seed)
+    chunks: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for row in rows:
+        window = (date.fromisoformat(row["work_period_end"]) - date(2000, 1, 1)).days // _REPORT_CHUNK_DAYS
+        chunks.setdefault((row["platform"], window), []).append(row)
+    now = datetime.combine(END_DATE + timedelta(days=1), dtime(12, 0), tzinfo=UTC)
     started = time.perf_counter()
-    result = importer(store, rows, **_report_import_kwargs(importer))
-    seconds = time.perf_counter() - started
-    made = _count_imported(result, len(rows))
-    return {"reports_made": made, "reports_import_seconds": round(seconds, 2),
-            "reports_per_second": round(made / seconds) if seconds else None}
-
-
-def _report_import_kwargs(importer: Callable[..., Any]) -> dict[str, Any]:
-    accepted = inspect.signature(importer).parameters
-    kwargs: dict[str, Any] = {}
-    if "source" in accepted:
-        kwargs["source"] = "benchmark (synthetic)"
-    if "approve" in accepted:
-        kwargs["approve"] = True
-    return kwargs
-
-
-def _count_imported(result: Any, default: int) -> int:
-    for name in ("imported", "inserted", "accepted", "n_imported"):
-        value = getattr(result, name, None)
-        if value is None and isinstance(result, dict):
-            value = result.get(name)
-        if isinstance(value, int):
-            return value
-        if isinstance(value, list | tuple):
-            return len(value)
-    return default
+    stored: list[str] = []
+    outcomes: dict[str, int] = {}
+    for key in sorted(chunks):
+        account = import_reports(store, chunks[key], source_name=REPORT_SOURCE, now=now)
+        for row in account.rows:
+            outcomes[row.outcome] = outcomes.get(row.outcome, 0) + 1
+            if row.report_id and row.outcome in ("stored", "held"):
+                stored.append(row.report_id)
+    import_seconds = time.perf_counter() - started
+    for first in range(0, len(stored), 50_000):
+        approve(store, stored[first : first + 50_000], note="synthetic benchmark data", now=now)
+    return {
+        "reports_made": len(stored),
+        "report_outcomes": outcomes,
+        "report_imports": len(chunks),
+        "reports_import_seconds": round(import_seconds, 1),
+        "reports_per_second": round(len(stored) / import_seconds) if import_seconds else None,
+    }
 
 
 def _report_rows(specs: Sequence[_SourceSpec], count: int, seed: int) -> list[dict[str, Any]]:
-    """Synthetic reports: work periods over the generated span, most paid after some days."""
+    """Synthetic reports over the generated span: most paid, some late, some still waiting."""
     rng = random.Random(seed + 1)
     platforms = sorted({s.platform_id for s in specs})
     start = specs[0].start if specs else END_DATE - timedelta(days=365)
-    span = max(1, (END_DATE - start).days - 30)
-    methods = ["PayPal", "bank transfer", "Payoneer", "AirTM", "gift card"]
-    statuses = ["paid", "paid", "paid", "paid", "partially_paid", "unpaid"]
+    span = max(1, (END_DATE - start).days - 40)
+    methods = ["paypal", "payoneer", "stripe", "wise", "airtm", "deel"]
+    countries = ["US", "GB", "IN", "PH", "KE", "NG", "DE", "BR"]
     rows = []
     for i in range(count):
         platform_id = platforms[i % len(platforms)]
         work_end = start + timedelta(days=rng.randrange(span))
-        work_start = work_end - timedelta(days=rng.randrange(0, 14))
-        status = rng.choice(statuses)
-        delay = int(rng.expovariate(1 / (6 + 4 * (i % 7))))
-        paid_on = work_end + timedelta(days=delay) if status != "unpaid" else None
-        amount_due = round(rng.uniform(20, 900), 2)
+        expected = work_end + timedelta(days=7)
+        delay = int(rng.expovariate(1 / (4 + 3 * (i % len(platforms)))))
+        roll = rng.random()
+        amount = round(rng.uniform(20, 900), 2)
+        paid: date | None = expected + timedelta(days=delay)
+        received = amount
+        if roll < 0.08:
+            status, paid, received = "unpaid_pending", None, 0.0
+        elif roll < 0.11:
+            status, paid, received = "never_paid", None, 0.0
+        elif roll < 0.16:
+            status, received = "partially_paid", round(amount * 0.5, 2)
+        else:
+            status = "paid_on_time" if delay == 0 else "paid_late"
+        if paid is not None and paid > END_DATE:
+            status, paid, received = "unpaid_pending", None, 0.0
         rows.append({
-            "platform_id": platform_id,
-            "work_start": work_start.isoformat(),
-            "work_end": work_end.isoformat(),
-            "invoice_date": work_end.isoformat(),
-            "paid_date": paid_on.isoformat() if paid_on and paid_on <= END_DATE else "",
-            "status": status if (paid_on is None or paid_on <= END_DATE) else "unpaid",
-            "amount_due": amount_due,
-            "amount_paid": amount_due if status == "paid" else round(amount_due * 0.5, 2) if status == "partially_paid" else 0,
+            "external_id": f"bench-report-{i:07d}",
+            "platform": platform_id,
+            "work_type": "hourly",
+            "status": status,
+            "work_period_start": (work_end - timedelta(days=6)).isoformat(),
+            "work_period_end": work_end.isoformat(),
+            "expected_pay_date": expected.isoformat(),
+            "paid_date": paid.isoformat() if paid else None,
+            "amount_expected": f"{amount:.2f}",
+            "amount_received": f"{received:.2f}",
             "currency": "USD",
             "payment_method": methods[i % len(methods)],
-            "country": rng.choice(["US", "GB", "IN", "PH", "KE", "NG", "DE"]),
-            "comment": "",
-            "external_id": f"bench-report-{i:07d}",
+            "country": countries[rng.randrange(len(countries))],
+            "consent_publish_aggregate": "yes",
         })
     return rows
 
@@ -1277,10 +1293,10 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
     }
     made, reused = timed("store", lambda: ensure_store(settings, dict(size.store)))
     figures["store"] = {**made, "reused": reused, "path": str(settings.lake_dir)}
-    store = get_store(settings)
     work = Path(tempfile.mkdtemp(prefix="gigwatch-bench-work-"))
     try:
         figures["ingest"] = timed("ingest", lambda: measure_ingest(work, **size.ingest))
+        store = get_store(settings)  # (measure_ingest closed every store of this process)
         queries = timed("queries", lambda: measure_queries(store, settings, repeats=size.query_repeats))
         figures["queries"] = queries
         figures["queries_summary"] = _query_summary(queries)

@@ -9,9 +9,13 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from collectors.config import Settings
+    from collectors.store import Store
 
 app = typer.Typer(
     help="gigwatch: monitor advertised pay, work availability and payment delays on AI-training platforms.",
@@ -28,7 +32,7 @@ LakeOption = Annotated[
 DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
 
 
-def _settings(lake: str | None = None):  # type: ignore[no-untyped-def]
+def _settings(lake: str | None = None) -> Settings:
     from collectors.config import ConfigError, load_settings
 
     try:
@@ -37,7 +41,7 @@ def _settings(lake: str | None = None):  # type: ignore[no-untyped-def]
         raise typer.BadParameter(str(exc)) from exc
 
 
-def _store(lake: str | None = None):  # type: ignore[no-untyped-def]
+def _store(lake: str | None = None) -> Store:
     from collectors.store import get_store
 
     return get_store(_settings(lake))

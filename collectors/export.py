@@ -32,13 +32,17 @@ PUBLIC_TABLES: dict[str, str] = {
 def _public_frames(store: Store, snapshot_id: int | None) -> Iterator[tuple[str, Callable[[], pd.DataFrame]]]:
     refs = store.refs(snapshot_id)
     for name, sql in PUBLIC_TABLES.items():
-        yield name, lambda sql=sql: store.read_df(sql.format(t=refs))
+
+        def frame(statement: str = sql) -> pd.DataFrame:
+            return store.read_df(statement.format(t=refs))
+
+        yield name, frame
     try:
-        from collectors.store.reports import public_forum_signals, public_reports
+        from collectors.store.reports import forum_signals, public_reports
     except ImportError:  # the reports tables arrive with migration 0002
         return
     yield "payment_reports_public", lambda: public_reports(store, snapshot_id=snapshot_id)
-    yield "forum_signals", lambda: public_forum_signals(store, snapshot_id=snapshot_id)
+    yield "forum_signals", lambda: forum_signals(store, snapshot_id=snapshot_id)
 
 
 def export_public(store: Store, directory: Path, *, snapshot_id: int | None = None) -> list[Path]:

@@ -44,7 +44,7 @@ def _runs_of(store: Store, source_name: str) -> list[dict[str, Any]]:
             ORDER BY started_at, run_id""",
         [source_name],
     )
-    return list(frame.to_dict("records"))
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _responses_of(store: Store, source_name: str) -> Mapping[str, list[tuple[str, str]]]:

@@ -21,9 +21,12 @@ another kind registers its own with `register_collector`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import threading
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import ModuleType
@@ -176,6 +179,24 @@ def judge(items_count: int, last_ok: tuple[datetime, int] | None) -> tuple[RunSt
     return "ok", None
 
 
+_saver: ThreadPoolExecutor | None = None
+_saver_lock = threading.Lock()
+
+
+async def _saving(save: SaveFn, *args: Any) -> None:
+    """Run a save on the process's one saving thread.
+
+    Writes to a lake take turns anyway (a file lock on SQLite, conflict retries on PostgreSQL); on
+    the shared thread pool, saves queued behind that lock would hold up the fetches' own small
+    store calls (keeping raw bodies) and slow every host down.
+    """
+    global _saver
+    with _saver_lock:
+        if _saver is None:
+            _saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gigwatch-save")
+    await asyncio.get_running_loop().run_in_executor(_saver, functools.partial(save, *args))
+
+
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
@@ -246,7 +267,7 @@ async def run_source(
         run_kind=collector.run_kind,
     )
     try:
-        await asyncio.to_thread(collector.save, store, source, run, items if status != "failed" else None, session)
+        await _saving(collector.save, store, source, run, items if status != "failed" else None, session)
     except Exception as exc:
         log.exception("%s: could not record run %s (%s)", source.name, run_id, status)
         failed = replace(
@@ -258,7 +279,7 @@ async def run_source(
             + (f", {error}" if error else ""),
         )
         try:
-            await asyncio.to_thread(collector.save, store, source, failed, None, session)
+            await _saving(collector.save, store, source, failed, None, session)
         except Exception:
             log.exception("%s: could not record run %s as failed either", source.name, run_id)
             raise exc from None

@@ -229,9 +229,11 @@ def test_collect_end_to_end(store: Store, hosts: dict[str, LocalHTTPServer]) -> 
     windows: list[tuple[str, dict[str, int], dict[str, int]]] = []  # per step: requests before/after
     steps: dict[str, dict[str, RunRecord]] = {}
 
-    def step(name: str, bodies: dict[str, bytes], replies: dict[str, Reply], statuses: dict[str, str]) -> dict[str, RunRecord]:
+    def step(
+        name: str, bodies: dict[str, bytes], replies: dict[str, Reply | tuple[Reply, ...]], statuses: dict[str, str]
+    ) -> dict[str, RunRecord]:
         for key, reply in replies.items():
-            servers[key].script(paths[key], *([reply] if not isinstance(reply, tuple) else reply))
+            servers[key].script(paths[key], *(reply if isinstance(reply, tuple) else (reply,)))
         before = {k: len(s.requests) for k, s in servers.items()}
         records = asyncio.run(run_cycle(list(sources.values()), store, policy=POLICY))
         windows.append((name, before, {k: len(s.requests) for k, s in servers.items()}))
@@ -289,8 +291,8 @@ def test_collect_end_to_end(store: Store, hosts: dict[str, LocalHTTPServer]) -> 
                 {"gh": Reply(status=500, body=b"Internal Server Error"), "lv": json_reply(lv), "mc": json_reply(mc, etag=True)},
                 {"gh": "failed", "lv": "ok", "mc": "ok"})
     assert runs["gh"].error == f"HTTPStatusError: HTTP 500 from {gh_server.url(GH_PATH)}"
-    _name, before, after = windows[-1]
-    in_step = [r for r in gh_server.requests[before["gh"]:after["gh"]] if r.path == GH_PATH]
+    _name, counts_before, counts_after = windows[-1]
+    in_step = [r for r in gh_server.requests[counts_before["gh"]:counts_after["gh"]] if r.path == GH_PATH]
     assert [r.reply_status for r in in_step] == [500] * POLICY.max_attempts
     assert expected.open_ids("acme-greenhouse") == {str(j["id"]) for j in GH_JOBS} - {GH_REMOVED}
 
@@ -350,9 +352,9 @@ def test_collect_end_to_end(store: Store, hosts: dict[str, LocalHTTPServer]) -> 
     assert gone.last_seen_at == steps["10 robots"]["gh"].started_at
 
     # -- at the end: politeness per host, raw responses, conditional requests -----------------
-    for name, before, after in windows:
+    for name, counts_before, counts_after in windows:
         for key, server in servers.items():
-            times = [r.at for r in server.requests[before[key]:after[key]]]
+            times = [r.at for r in server.requests[counts_before[key]:counts_after[key]]]
             assert min_gap(times) >= INTERVAL, f"step {name}: {key} requests closer than {INTERVAL}s"
     for server in servers.values():
         hosts_seen = {r.host for r in server.requests}
@@ -370,7 +372,7 @@ def test_collect_end_to_end(store: Store, hosts: dict[str, LocalHTTPServer]) -> 
     kept = {row[3] for row in mc_raw if row[1] == 200}
     assert {row[3] for row in not_modified} <= kept  # every 304 points at a kept 200 body
     for _url, _status, _nm, sha, _run_status in raw:
-        assert store.get_raw_body(sha)  # every recorded response is kept
+        assert hashlib.sha256(store.get_raw_body(sha)).hexdigest() == sha  # every response is kept
     # the failed runs recorded what they fetched: the 500s and the truncated body
     statuses_in_failed = {(row[1], row[4]) for row in raw if row[0] == gh_server.url(GH_PATH)}
     assert (500, "failed") in statuses_in_failed and (200, "failed") in statuses_in_failed

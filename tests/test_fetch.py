@@ -16,6 +16,7 @@ from collectors.config import Settings
 from collectors.fetch import (
     BoardGone,
     FetchConnectError,
+    FetchError,
     FetchPolicy,
     FetchTimeout,
     HTTPStatusError,
@@ -381,6 +382,21 @@ def test_post_sends_json_and_no_validators(settings: Settings, store: Store, ser
     assert [json.loads(p.body) for p in posts] == [{"page": 1}, {"page": 1}]
     assert all(p.method == "POST" and "if-none-match" not in p.headers for p in posts)
     assert posts[0].headers["content-type"] == "application/json"
+
+
+def test_header_values_are_trimmed_and_bad_requests_not_retried(settings: Settings, store: Store, server: LocalHTTPServer) -> None:
+    server.script("/api", Reply.json({}))
+
+    async def go() -> None:
+        async with fetcher(settings, store) as f:
+            # Mercor's empty bearer token, configured as "Bearer ", is sent as a legal header
+            await f.get(server.url("/api"), headers={"Authorization": "Bearer "})
+            with pytest.raises(FetchError, match="UnsupportedProtocol"):
+                await f.get("ftp://127.0.0.1/x")
+
+    asyncio.run(go())
+    [request] = server.requests_to("/api")
+    assert request.headers["authorization"] == "Bearer"
 
 
 def test_size_cap_declared_and_streamed(settings: Settings, store: Store, server: LocalHTTPServer) -> None:

@@ -241,7 +241,12 @@ def test_postgres_leader_lock_and_takeover(pg_settings: Settings, pg_server: pgs
     assert f"pid {os.getpid()}" in str(info.value) and "--standby" in str(info.value)
 
     took_over = threading.Event()
-    waiter = threading.Thread(target=lambda: standby.wait_for_leadership() and took_over.set())
+
+    def stand_by() -> None:
+        if standby.wait_for_leadership():
+            took_over.set()
+
+    waiter = threading.Thread(target=stand_by)
     waiter.start()
     time.sleep(0.5)
     assert not took_over.is_set()

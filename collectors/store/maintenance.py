@@ -36,7 +36,11 @@ def maintain(store: Store, *, expire_older_than_days: int | None = None) -> Iter
             ("delete files no snapshot needs", f"CALL ducklake_cleanup_old_files('{LAKE}', cleanup_all => true)"),
         ]
     for label, sql in steps:
-        store._retry(lambda sql=sql: cur.execute(sql).fetchall(), what=label)
+
+        def run_step(statement: str = sql) -> None:
+            cur.execute(statement).fetchall()
+
+        store._retry(run_step, what=label)
         yield f"done: {label}"
     after = file_stats(store)
     yield f"after: {after[0]} data file(s), {after[1]:,} bytes"

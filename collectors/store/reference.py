@@ -25,7 +25,7 @@ def read_csv_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load_reference_data(store: Store, *, demo_platforms: list[dict[str, str]] | None = None) -> str:
+def load_reference_data(store: Store, *, demo_platforms: list[dict[str, str | None]] | None = None) -> str:
     """Replace the shipped reference rows (not demo rows) with the CSVs' current content."""
     run_id = f"ref-{uuid.uuid4().hex[:12]}"
     now = datetime.now(UTC)

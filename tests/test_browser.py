@@ -1,0 +1,287 @@
+"""The dashboard in a real browser: Debian's Chromium, driven by Playwright, against a real
+`gigwatch dashboard` server on loopback serving a demo lake built in a temporary directory.
+
+Every page loads with no error and draws its charts (plotly's SVG); a report sent through the form
+reaches the moderation queue; a permalink opened in a fresh browser shows the same numbers even
+after a new collection. Screenshots of every page (desktop and phone widths) are written to
+`test-artifacts/screenshots/` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from collectors.config import Settings, load_settings
+from collectors.store import get_store, reset_stores
+from collectors.store.listings import ListingRun, RunRecord, save_listing_runs
+from tests.dashboard_lake import build_small_lake
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ADMIN_PASSWORD = "browser-test-password"
+# URL path -> plotly charts the page draws on demo data. The overview is the app's root.
+PAGES = {"": 0, "pay_trends": 2, "availability": 4, "delays": 2, "explore": 0, "health": 0,
+         "methodology": 0, "report": 0, "admin": 0}
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def _why_unavailable() -> str | None:
+    if not CHROMIUM.exists():
+        return "Debian's Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright Python package is not installed (uv sync)"
+    return None
+
+
+if reason := _why_unavailable():
+    pytest.skip(reason, allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _build_lake(settings: Settings) -> None:
+    if importlib.util.find_spec("collectors.demo_reports") is not None:
+        from collectors.demo import build_demo
+
+        build_demo(settings, days=240)
+    else:  # until the demo's reports land, the small test lake stands in for it
+        build_small_lake(settings)
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    settings = load_settings(lake="demo", env={"GIGWATCH_DATA_DIR": str(tmp_path_factory.mktemp("browser-demo"))})
+    _build_lake(settings)
+    reset_stores()  # the server opens the lake itself; the tests reopen it when they write
+    yield settings
+    reset_stores()
+
+
+@pytest.fixture(scope="module")
+def server(lake: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("browser-server") / "dashboard.log"
+    env = {
+        **os.environ, "GIGWATCH_DATA_DIR": str(lake.data_dir), "GIGWATCH_LAKE": "demo",
+        "GIGWATCH_ADMIN_PASSWORD": ADMIN_PASSWORD,
+    }
+    env.pop("GIGWATCH_ADMIN_PASSWORD_HASH", None)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "collectors.cli", "dashboard", "--lake", "demo", "--port", str(port),
+             "--address", "127.0.0.1"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the dashboard exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            if time.monotonic() > deadline:
+                pytest.fail(f"the dashboard did not start in time:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)  # the CLI and the streamlit process it started
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {SCREENSHOTS}")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def settle(page: Page, *, charts: int = 0, timeout_ms: int = 180_000) -> None:
+    """Wait until the script has run and `charts` plotly charts have drawn their SVG."""
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=timeout_ms)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    if charts:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=charts,
+            timeout=timeout_ms,
+        )
+    page.wait_for_timeout(800)  # let late elements paint
+
+
+def screenshot(page: Page, name: str, viewport: dict[str, int]) -> Path:
+    """The whole page, not just the window: Streamlit scrolls inside its main block."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0 }"
+    )
+    page.set_viewport_size({"width": viewport["width"], "height": min(max(viewport["height"], int(height) + 40), 16_000)})
+    page.wait_for_timeout(600)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    page.set_viewport_size(viewport)
+    return path
+
+
+def problems(page: Page) -> list[str]:
+    found = [f"exception: {text[:300]}" for text in page.locator('[data-testid="stException"]').all_inner_texts()]
+    body = page.inner_text("body")
+    found += [f"text: {word}" for word in ("Traceback", "Error:", "Page not found") if word in body]
+    return found
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=[p or "overview" for p in PAGES])
+def test_every_page_loads_draws_its_charts_and_is_captured(server: str, browser: Browser, path: str) -> None:
+    name = path or "overview"
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+        page = context.new_page()
+        page.goto(f"{server}/{path}")
+        settle(page, charts=PAGES[path])
+        assert not problems(page), problems(page)
+        assert "Demo data" in page.inner_text("body")
+        assert page.locator(".js-plotly-plot .main-svg").count() >= PAGES[path]
+        shot = screenshot(page, f"{name}-{label}", viewport)
+        assert shot.stat().st_size > 10_000
+        if label == "phone":
+            # Readable on a phone: nothing wider than the screen.
+            overflow = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+            assert overflow <= viewport["width"] + 2
+        context.close()
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _date(page: Page, label: str, value: date) -> None:
+    field = page.locator('[data-testid="stDateInput"]').filter(has_text=label).first.locator("input")
+    field.click()
+    field.fill(value.strftime("%Y/%m/%d"))
+    field.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def _waiting_in_queue(page: Page, server: str) -> int:
+    page.goto(f"{server}/admin")
+    settle(page)
+    password = page.locator('input[type="password"]')
+    if password.count():
+        password.fill(ADMIN_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+        settle(page)
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Waiting for a decision")
+    return int(metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
+
+
+def test_a_report_sent_through_the_form_reaches_the_moderation_queue(server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    page = context.new_page()
+    waiting = _waiting_in_queue(page, server)
+
+    page.goto(f"{server}/report")
+    settle(page)
+    today = datetime.now(UTC).date()
+    _choose(page, "Which platform owes you?", "Mercor")
+    _choose(page, "Where things stand", "Still waiting")
+    _date(page, "Work started", today - timedelta(days=40))
+    _date(page, "Work ended", today - timedelta(days=34))
+    page.get_by_role("button", name="Send my report").click()
+    page.wait_for_selector("text=Thank you. Your report was saved.", timeout=60_000)
+    receipt = page.locator('[data-testid="stCode"]').first.inner_text()
+    assert len(receipt.replace("-", "").strip()) >= 16
+    screenshot(page, "report-submitted", DESKTOP)
+
+    assert _waiting_in_queue(page, server) == waiting + 1
+    screenshot(page, "admin-queue", DESKTOP)
+    context.close()
+
+
+def _metrics(page: Page) -> list[str]:
+    return page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+
+
+def _close_all_listings_of_one_platform(settings: Settings) -> str:
+    """A new, complete collection that finds nothing: every open listing of one platform closes."""
+    store = get_store(settings)
+    platform_id, source_name, last = store.read_rows(
+        "SELECT platform_id, source_name, max(started_at) FROM lake.collector_runs "
+        "WHERE status = 'ok' AND platform_id IS NOT NULL GROUP BY ALL ORDER BY 1 LIMIT 1"
+    )[0]
+    started = last + timedelta(days=1)
+    run = RunRecord(run_id="browser-test-empty-run", source_name=source_name, platform_id=platform_id,
+                    started_at=started, finished_at=started + timedelta(seconds=3), status="ok",
+                    complete=True, items_count=0)
+    save_listing_runs(store, platform_id=platform_id, source_name=source_name, runs=[ListingRun(run=run, records=[])])
+    return str(platform_id)
+
+
+def test_a_permalink_in_a_fresh_browser_shows_the_same_numbers(server: str, browser: Browser, lake: Settings) -> None:
+    first = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    page = first.new_page()
+    page.goto(f"{server}/?compare=30")
+    settle(page)
+    numbers = _metrics(page)
+    assert numbers and any(value not in ("—", "") for value in numbers)
+    page.get_by_text("Cite or share this view").click()
+    permalink = page.locator('[data-testid="stExpander"] [data-testid="stCode"]').last.inner_text().strip()
+    assert permalink.startswith(server) and "snapshot=" in permalink and "compare=30" in permalink
+    first.close()
+
+    # New data arrives after the article was written...
+    from dashboard import queries
+
+    snapshot = int(permalink.rsplit("snapshot=", 1)[1].split("&")[0])
+    closed_platform = _close_all_listings_of_one_platform(lake)
+    store = get_store(lake)
+    latest = queries.overview_pay(store).set_index("platform_id")
+    pinned = queries.overview_pay(store, snapshot).set_index("platform_id")
+    assert latest.loc[closed_platform, "open_listings"] == 0 < pinned.loc[closed_platform, "open_listings"]
+
+    # ...and the permalink still shows exactly what was cited.
+    fresh = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    page = fresh.new_page()
+    page.goto(permalink)
+    settle(page)
+    assert _metrics(page) == numbers
+    assert f"snapshot {snapshot}" in page.inner_text("body")
+    screenshot(page, "permalink-pinned", DESKTOP)
+    fresh.close()
