@@ -49,12 +49,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from collectors.config import Settings, load_settings
 from collectors.pay import Pay, PayUnit
 from collectors.records import ListingRecord
 from collectors.sources.base import Fetched
+from collectors.store.listings import ListingRun, RunRecord
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +124,8 @@ def _round_rate(value: float, role: _Role) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class _SourceSpec:
-    """What to simulate for one source; everything derives from `seed`."""
+class SourceSpec:
+    """What to simulate for one source; everything it does derives from `seed`."""
 
     index: int
     platform_id: str
@@ -149,10 +151,14 @@ class _Live:
     record: ListingRecord
 
 
-class _SourceSim:
-    """Daily snapshots of one synthetic source: listings open, change, close and arrive."""
+class SimulatedSource:
+    """Daily snapshots of one synthetic source: listings open, change, close and arrive.
 
-    def __init__(self, spec: _SourceSpec) -> None:
+    Deterministic: the same spec gives the same runs, so a test can replay what a killed process
+    was writing. `runs(days)` must be called with consecutive day ranges from day 0.
+    """
+
+    def __init__(self, spec: SourceSpec) -> None:
         self.spec = spec
         self.rng = random.Random(spec.seed)
         self.roles = [ROLES[(spec.index + i * 3) % len(ROLES)] for i in range(5)]
@@ -162,6 +168,31 @@ class _SourceSim:
         self.changes_made = 0
         for _ in range(spec.open_target):
             self.open.append(self._new(0))
+
+    @classmethod
+    def make(
+        cls, index: int, *, open_listings: int, change_rate: float = 0.02, arrivals_per_day: float = 0.0,
+        days: int = 365, seed: int = 0, failed_rate: float = 0.0, suspicious_rate: float = 0.0,
+    ) -> SimulatedSource:
+        """A source `bench-sNN` of platform `bench_pNN` (tests use it to make realistic runs)."""
+        return cls(SourceSpec(
+            index=index, platform_id=f"bench_p{index + 1:02d}", source_name=f"bench-s{index + 1:02d}",
+            days=days, start=END_DATE - timedelta(days=days - 1), open_target=open_listings,
+            arrivals_per_day=arrivals_per_day, change_probability=change_rate, failed_rate=failed_rate,
+            suspicious_rate=suspicious_rate, seed=seed * 1000 + index, pay_trend=-0.1,
+        ))
+
+    @property
+    def platform_id(self) -> str:
+        return self.spec.platform_id
+
+    @property
+    def source_name(self) -> str:
+        return self.spec.source_name
+
+    def runs(self, days: range) -> list[ListingRun]:
+        """The runs of `days` (one a day), advancing the simulation."""
+        return _runs_for_days(self, days)
 
     def _factor(self, day: int) -> float:
         return 1.0 + self.spec.pay_trend * day / max(1, self.spec.days - 1)
@@ -237,9 +268,7 @@ def _stochastic_round(value: float, rng: random.Random) -> int:
     return whole + (1 if rng.random() < value - whole else 0)
 
 
-def _runs_for_days(sim: _SourceSim, days: range) -> list[Any]:
-    from collectors.store.listings import ListingRun, RunRecord
-
+def _runs_for_days(sim: SimulatedSource, days: range) -> list[ListingRun]:
     spec = sim.spec
     runs: list[ListingRun] = []
     for day in days:
@@ -285,13 +314,13 @@ class _IngestStats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _ingest_source(settings: Settings, spec: _SourceSpec, batch_days: int) -> _IngestStats:
+def _ingest_source(settings: Settings, spec: SourceSpec, batch_days: int) -> _IngestStats:
     """Simulate one source and save it `batch_days` days per call (runs in a worker process)."""
     from collectors.store import get_store
     from collectors.store.listings import save_listing_runs
 
     store = get_store(settings)
-    sim = _SourceSim(spec)
+    sim = SimulatedSource(spec)
     stats = _IngestStats()
     for first in range(0, spec.days, batch_days):
         runs = _runs_for_days(sim, range(first, min(spec.days, first + batch_days)))
@@ -310,7 +339,7 @@ def _ingest_source(settings: Settings, spec: _SourceSpec, batch_days: int) -> _I
 def _source_specs(
     *, sources: int, days: int, listings: int, versions: int, change_rate: float, seed: int,
     platforms: int | None = None,
-) -> list[_SourceSpec]:
+) -> list[SourceSpec]:
     """Split the targets over sources of unequal size (a few big boards, many small ones).
 
     With `open` listings open at any time and `change_rate` of them changing a day, `days` of
@@ -331,7 +360,7 @@ def _source_specs(
     specs = []
     for i, weight in enumerate(weights):
         platform_index = i % n_platforms
-        specs.append(_SourceSpec(
+        specs.append(SourceSpec(
             index=i,
             platform_id=f"bench_p{platform_index + 1:02d}",
             source_name=f"bench-p{platform_index + 1:02d}-s{i + 1:02d}",
@@ -362,7 +391,7 @@ def bench_settings(data_dir: Path | None = None) -> Settings:
 
 
 def _run_ingest(
-    settings: Settings, specs: Sequence[_SourceSpec], *, batch_days: int, workers: int
+    settings: Settings, specs: Sequence[SourceSpec], *, batch_days: int, workers: int
 ) -> tuple[_IngestStats, float]:
     """Ingest every source (sources in parallel worker processes); returns stats and wall time."""
     total = _IngestStats()
@@ -410,7 +439,7 @@ def generate_store(
     specs = _source_specs(sources=sources, days=days, listings=listings, versions=versions,
                           change_rate=change_rate, seed=seed)
     n_platforms = len({s.platform_id for s in specs})
-    load_reference_data(store, demo_platforms=bench_platforms(n_platforms))  # type: ignore[arg-type]
+    load_reference_data(store, demo_platforms=bench_platforms(n_platforms))
     # SQLite catalogs take one writer at a time (see Store._write_lock), so more workers only
     # help on PostgreSQL.
     workers = workers or (1 if settings.catalog_kind == "sqlite" else min(2, os.cpu_count() or 1))
@@ -442,7 +471,7 @@ def generate_store(
         **report_stats,
         "data_files_before_maintain": files_before[0],
         "data_files_after_maintain": files_after[0],
-        "lake_bytes": _dir_bytes(settings.lake_dir),
+        "lake_bytes": lake_bytes(settings),
     }
     set_meta(store, {"bench_params": json.dumps(params, sort_keys=True)})
     return made
@@ -458,7 +487,7 @@ REPORT_SOURCE = "Synthetic benchmark union"
 _REPORT_CHUNK_DAYS = 30  # one import per platform and month of work, as a union's monthly export
 
 
-def _generate_reports(store: Any, specs: Sequence[_SourceSpec], count: int, seed: int) -> dict[str, Any]:
+def _generate_reports(store: Any, specs: Sequence[SourceSpec], count: int, seed: int) -> dict[str, Any]:
     """`count` synthetic payment reports through the bulk import, then approved by a moderator.
 
     Imported per platform and month (a union's monthly export): the import's duplicate check
@@ -482,10 +511,10 @@ def _generate_reports(store: Any, specs: Sequence[_SourceSpec], count: int, seed
     outcomes: dict[str, int] = {}
     for key in sorted(chunks):
         account = import_reports(store, chunks[key], source_name=REPORT_SOURCE, now=now)
-        for row in account.rows:
-            outcomes[row.outcome] = outcomes.get(row.outcome, 0) + 1
-            if row.report_id and row.outcome in ("stored", "held"):
-                stored.append(row.report_id)
+        for result in account.rows:
+            outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+            if result.report_id and result.outcome in ("stored", "held"):
+                stored.append(result.report_id)
     import_seconds = time.perf_counter() - started
     for first in range(0, len(stored), 50_000):
         approve(store, stored[first : first + 50_000], note="synthetic benchmark data", now=now)
@@ -498,7 +527,7 @@ def _generate_reports(store: Any, specs: Sequence[_SourceSpec], count: int, seed
     }
 
 
-def _report_rows(specs: Sequence[_SourceSpec], count: int, seed: int) -> list[dict[str, Any]]:
+def _report_rows(specs: Sequence[SourceSpec], count: int, seed: int) -> list[dict[str, Any]]:
     """Synthetic reports over the generated span: most paid, some late, some still waiting."""
     rng = random.Random(seed + 1)
     platforms = sorted({s.platform_id for s in specs})
@@ -594,7 +623,7 @@ def measure_ingest(work_dir: Path, *, sources: int, days: int, listings: int, ve
     get_store(settings)
     specs = _source_specs(sources=sources, days=days, listings=listings, versions=versions,
                           change_rate=0.02, seed=11)
-    stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=1)
+    stats, _wall = _run_ingest(settings, specs, batch_days=batch_days, workers=1)
     reset_stores()
     shutil.rmtree(work_dir / "ingest", ignore_errors=True)
     return {
@@ -623,6 +652,24 @@ def _dir_bytes(path: Path) -> int:
     return total
 
 
+def lake_bytes(settings: Settings) -> int:
+    """Bytes the lake holds: its data files, plus the pages of a SQLite catalog in use (not the
+    file's size, which grows in steps and keeps free pages and a write-ahead log)."""
+    import sqlite3
+
+    total = _dir_bytes(Path(settings.files_path)) + _dir_bytes(settings.raw_dir)
+    if settings.catalog_kind == "sqlite":
+        con = sqlite3.connect(f"file:{settings.catalog_target}?mode=ro", uri=True)
+        try:
+            pages = con.execute("PRAGMA page_count").fetchone()[0]
+            free = con.execute("PRAGMA freelist_count").fetchone()[0]
+            size = con.execute("PRAGMA page_size").fetchone()[0]
+        finally:
+            con.close()
+        total += (pages - free) * size
+    return total
+
+
 def measure_storage(work_dir: Path, *, sources: int, open_per_source: int, scrapes: int,
                     change_rate: float) -> dict[str, Any]:
     """Bytes a lake grows by per daily scrape (every source once, one transaction each, as live
@@ -633,7 +680,7 @@ def measure_storage(work_dir: Path, *, sources: int, open_per_source: int, scrap
     settings = bench_settings(work_dir / f"storage-{change_rate:g}")
     store = get_store(settings)
     sims = [
-        _SourceSim(_SourceSpec(
+        SimulatedSource(SourceSpec(
             index=i, platform_id=f"bench_p{i + 1:02d}", source_name=f"bench-store-s{i + 1:02d}",
             days=scrapes + 1, start=END_DATE - timedelta(days=scrapes), open_target=open_per_source,
             arrivals_per_day=0.0, change_probability=change_rate, failed_rate=0.0,
@@ -644,14 +691,14 @@ def measure_storage(work_dir: Path, *, sources: int, open_per_source: int, scrap
     for sim in sims:
         save_listing_runs(store, platform_id=sim.spec.platform_id, source_name=sim.spec.source_name,
                           runs=_runs_for_days(sim, range(0, 1)))
-    before = _dir_bytes(settings.lake_dir)
+    before = lake_bytes(settings)
     versions = 0
     for day in range(1, scrapes + 1):
         for sim in sims:
             summary = save_listing_runs(store, platform_id=sim.spec.platform_id,
                                         source_name=sim.spec.source_name, runs=_runs_for_days(sim, range(day, day + 1)))
             versions += summary.new_versions
-    after = _dir_bytes(settings.lake_dir)
+    after = lake_bytes(settings)
     reset_stores()
     shutil.rmtree(settings.data_dir, ignore_errors=True)
     return {
@@ -825,6 +872,7 @@ def measure_queries(store: Any, settings: Settings, *, repeats: int) -> dict[str
 # -- the same aggregates in pandas ------------------------------------------------------------------
 
 _TIME_UNITS = ("hour", "day", "week", "month", "year")
+_QUARTILES = np.array([0.25, 0.5, 0.75])
 
 
 def _naive_utc(series: pd.Series) -> pd.Series:
@@ -864,7 +912,7 @@ def pandas_weekly_median_pay(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         sample_at = min(week + pd.Timedelta(days=7), as_of)
         live = v[(vf <= sample_at) & (vt > sample_at)]
         grouped = live.groupby("platform_id")["value"]
-        frame = grouped.quantile([0.25, 0.5, 0.75]).unstack()
+        frame = grouped.quantile(_QUARTILES).unstack()
         frame["n_listings"] = grouped.size()
         frame["week_start"] = week
         frames.append(frame.reset_index())
@@ -899,7 +947,7 @@ def pandas_listing_lifetimes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     lifetime = (listings["closed_at"] - listings["first_seen_at"]).dt.total_seconds() / 86400
     frame = listings.assign(lifetime=lifetime)
     closed = frame[frame["closed_at"].notna()].groupby("platform_id")["lifetime"]
-    out = closed.quantile([0.25, 0.5, 0.75]).unstack()
+    out = closed.quantile(_QUARTILES).unstack()
     out["n_closed"] = closed.size()
     out["n_open"] = frame[frame["closed_at"].isna()].groupby("platform_id").size()
     return out.reset_index()

@@ -143,9 +143,13 @@ def collect(
     lake: LakeOption = None,
 ) -> None:
     """Run one collection cycle now and print how each run went."""
+    from collectors.runner import UnknownSourceError
     from collectors.runner import collect as run_collect
 
-    runs = run_collect(source or None, _settings(lake))
+    try:
+        runs = run_collect(source or None, _settings(lake))
+    except UnknownSourceError as exc:
+        raise _fail(str(exc)) from exc
     failed = 0
     for run in runs:
         line = f"{run.source_name:32} {run.status:10} items={run.items_count:5}"
@@ -259,6 +263,17 @@ def maintain(
 
     for line in run_maintain(_store(lake), expire_older_than_days=expire_older_than_days):
         typer.echo(line)
+
+
+@app.command("fx-update")
+def fx_update(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ECB eurofxref-hist.csv or .zip.")],
+) -> None:
+    """Recompute the shipped monthly FX table (data/fx_rates.csv) from ECB's reference-rate history."""
+    from collectors.fx import FX_CSV_PATH, update_from_ecb
+
+    rows = update_from_ecb(file, FX_CSV_PATH, origin=f"file {file.name} read {date.today().isoformat()}")
+    typer.echo(f"wrote {len(rows)} rows to {FX_CSV_PATH}; run `gigwatch init` to load them into the lake")
 
 
 @app.command()

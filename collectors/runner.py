@@ -41,6 +41,7 @@ from collectors.store.listings import (
     RunRecord,
     RunStatus,
     last_ok_run,
+    recent_runs,
     save_listing_runs,
 )
 
@@ -166,12 +167,30 @@ def new_run_id(started_at: datetime) -> str:
     return f"{started_at:%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
 
 
-def judge(items_count: int, last_ok: tuple[datetime, int] | None) -> tuple[RunStatus, str | None]:
-    """`suspicious` (with why) when a run yields under half the items of the last good run."""
+SHRINK_CONFIRMATIONS = 2  # earlier suspicious runs that must agree before a smaller board is believed
+
+
+def judge(
+    items_count: int,
+    last_ok: tuple[datetime, int] | None,
+    recent: Sequence[tuple[str, bool, int]] = (),
+) -> tuple[RunStatus, str | None]:
+    """`suspicious` (with why) when a run yields under half the items of the last good run.
+
+    A board that really shrank would otherwise stay suspicious for ever and never close anything:
+    when the previous `SHRINK_CONFIRMATIONS` runs (`recent`, newest first) were complete,
+    suspicious, and within 25% of this run's non-zero count, the smaller board is accepted.
+    """
     if last_ok is None:
         return "ok", None
     last_at, last_count = last_ok
     if last_count > 0 and (items_count == 0 or items_count < last_count / 2):
+        earlier = list(recent[:SHRINK_CONFIRMATIONS])
+        if items_count > 0 and len(earlier) == SHRINK_CONFIRMATIONS and all(
+            status == "suspicious" and complete and abs(count - items_count) <= 0.25 * items_count
+            for status, complete, count in earlier
+        ):
+            return "ok", None
         return "suspicious", (
             f"suspicious: {items_count} items, under half of the {last_count} of the last good run "
             f"({last_at:%Y-%m-%d %H:%M} UTC); nothing closed"
@@ -249,11 +268,12 @@ async def run_source(
         if collector.judge_volume:
             try:
                 last = await asyncio.to_thread(last_ok_run, store, source.name)
+                recent = await asyncio.to_thread(recent_runs, store, source.name, SHRINK_CONFIRMATIONS)
             except Exception as exc:  # the run is still recorded; it just cannot close anything
                 log.exception("%s: could not read the last good run", source.name)
                 status, error = "suspicious", f"suspicious: could not read the last good run ({_describe(exc)})"
             else:
-                status, error = judge(items_count, last)
+                status, error = judge(items_count, last, recent)
     run = RunRecord(
         run_id=run_id,
         source_name=source.name,

@@ -6,7 +6,7 @@ Every chart puts the count behind each point in its hover text, keeps its legend
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -59,6 +59,11 @@ def empty_figure(message: str, *, title: str = "") -> go.Figure:
     return _layout(fig, title=title, y_title="", height=240)
 
 
+def _by_platform(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
+    for key, part in frame.groupby("platform_id", sort=True):
+        yield str(key), part
+
+
 def _name(names: Mapping[str, str], platform_id: str) -> str:
     """A platform's display name, escaped: plotly renders a subset of HTML in names and labels."""
     return _escape(names.get(platform_id, platform_id))
@@ -105,7 +110,8 @@ def quantile_band_figure(
     x_min, x_max = frame["week_start"].min(), frame["week_start"].max()
     keys = ["platform_id", "currency", "pay_unit"]
     seen_per_platform: dict[str, int] = {}
-    for (platform_id, currency, unit), series in frame.groupby(keys, sort=True):
+    for group_key, series in frame.groupby(keys, sort=True):
+        platform_id, currency, unit = (str(part) for part in group_key)
         row = platform_ids.index(platform_id) + 1 if panels > 1 else None
         # Several series of one platform (currencies, units) share its colour and differ in dash.
         dash = DASHES[seen_per_platform.get(platform_id, 0) % len(DASHES)]
@@ -153,7 +159,7 @@ def quantile_band_figure(
     return fig
 
 
-def _escape(text: str) -> str:
+def _escape(text: object) -> str:
     """Plotly renders a subset of HTML in hover text and titles: keep data inert."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -245,7 +251,7 @@ def open_listings_figure(daily: pd.DataFrame, *, names: Mapping[str, str]) -> go
     frame = daily.assign(day=pd.to_datetime(daily["day"]))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
-    for platform_id, series in frame.groupby("platform_id", sort=True):
+    for platform_id, series in _by_platform(frame):
         fig.add_trace(go.Scatter(
             x=series["day"], y=series["open_listings"], mode="lines", name=_name(names, platform_id),
             line={"color": colors[platform_id], "width": 2},
@@ -262,7 +268,7 @@ def flows_figure(flows: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
     frame = flows.assign(week_start=pd.to_datetime(flows["week_start"]))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
-    for platform_id, series in frame.groupby("platform_id", sort=True):
+    for platform_id, series in _by_platform(frame):
         name = _name(names, platform_id)
         fig.add_trace(go.Bar(
             x=series["week_start"], y=series["new_listings"], name=f"{name}: new",
@@ -287,7 +293,7 @@ def index_figure(index: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
     frame = index.assign(week_start=pd.to_datetime(index["week_start"]))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
-    for platform_id, series in frame.groupby("platform_id", sort=True):
+    for platform_id, series in _by_platform(frame):
         name = _name(names, platform_id)
         fig.add_trace(go.Scatter(
             x=series["week_start"], y=series["index_value"], mode="lines", name=name,
@@ -331,7 +337,7 @@ def forum_signals_figure(signals: pd.DataFrame, *, names: Mapping[str, str], sig
     frame = frame.assign(week_start=pd.to_datetime(frame["week_start"]))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
-    for platform_id, series in frame.groupby("platform_id", sort=True):
+    for platform_id, series in _by_platform(frame):
         name = _name(names, platform_id)
         fig.add_trace(go.Bar(
             x=series["week_start"], y=series["n_posts"], name=name,
@@ -353,7 +359,7 @@ def km_figure(curves: pd.DataFrame, *, names: Mapping[str, str], marks: Iterable
         return empty_figure("No group has enough reports to draw a curve.", title=title)
     colors = platform_colors(curves["platform_id"])
     fig = go.Figure()
-    for platform_id, series in curves.groupby("platform_id", sort=True):
+    for platform_id, series in _by_platform(curves):
         series = series.sort_values("days")
         name = _name(names, platform_id)
         color = colors[platform_id]
@@ -415,7 +421,7 @@ def unpaid_share_figure(by_month: pd.DataFrame, *, names: Mapping[str, str], day
     frame = frame.assign(month=pd.to_datetime(frame["month"]), share=frame[column].astype(float))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
-    for platform_id, series in frame.groupby("platform_id", sort=True):
+    for platform_id, series in _by_platform(frame):
         name = _name(names, platform_id)
         fig.add_trace(go.Scatter(
             x=series["month"], y=series["share"], mode="lines+markers", name=name,

@@ -109,7 +109,7 @@ def platform_names() -> dict[str, str]:
 
 def lake_status() -> dict[str, Any]:
     frame = query(queries.lake_status)
-    return frame.iloc[0].to_dict() if not frame.empty else {}
+    return {str(k): v for k, v in frame.iloc[0].items()} if not frame.empty else {}
 
 
 # -- formatting -----------------------------------------------------------------------------------
@@ -188,6 +188,18 @@ def frame_table(frame: pd.DataFrame, **kwargs: Any) -> None:
     st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 
+def markdown_with_tables(markdown: str) -> None:
+    """Repository-written markdown (never user data), with its tables as scrollable grids so that
+    wide tables fit a phone."""
+    from dashboard import readme
+
+    for block in readme.blocks(markdown):
+        if isinstance(block, str):
+            st.markdown(block)
+        else:
+            frame_table(block)
+
+
 # -- widgets whose state lives in the URL -----------------------------------------------------------
 
 
@@ -206,7 +218,7 @@ def param_multiselect(
     *,
     key: str,
     default: Sequence[str] = (),
-    format_func: Callable[[str], str] = str,
+    format_func: Callable[[str], Any] = str,
     help: str | None = None,
     placeholder: str = "All",
 ) -> list[str]:
@@ -231,7 +243,7 @@ def param_choice(
     *,
     key: str,
     default: str,
-    format_func: Callable[[str], str] = str,
+    format_func: Callable[[str], Any] = str,
     help: str | None = None,
     widget: str = "selectbox",
     horizontal: bool = True,

@@ -19,7 +19,7 @@ Conventions, so that every figure is honest and reproducible:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 

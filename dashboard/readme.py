@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 DATA_README = Path(__file__).resolve().parent.parent / "data" / "README.md"
 DICTIONARY_SECTION = "Data dictionary"
 
@@ -60,9 +62,48 @@ def escape_table_code(markdown: str) -> str:
     lines = []
     for line in markdown.splitlines():
         if line.lstrip().startswith("|"):
-            line = _CODE_SPAN.sub(lambda m: m.group(0).replace("|", "\\|"), line)
+            line = _CODE_SPAN.sub(lambda m: re.sub(r"(?<!\\)\|", r"\\|", m.group(0)), line)
         lines.append(line)
     return "\n".join(lines)
+
+
+def _cells(line: str) -> list[str]:
+    # Split on "|" not escaped as "\|", then unescape.
+    parts = re.split(r"(?<!\\)\|", line.strip().strip("|"))
+    return [part.strip().replace("\\|", "|") for part in parts]
+
+
+def blocks(markdown: str) -> list[str | pd.DataFrame]:
+    """Markdown split into prose and tables: each table as a DataFrame (cells keep their inline
+    markdown as text), so a page can show tables in a scrollable grid that fits a phone."""
+    out: list[str | pd.DataFrame] = []
+    prose: list[str] = []
+    lines = escape_table_code(markdown).splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        is_table = (
+            line.lstrip().startswith("|") and index + 1 < len(lines)
+            and re.fullmatch(r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*", lines[index + 1]) is not None
+        )
+        if not is_table:
+            prose.append(line)
+            index += 1
+            continue
+        if "\n".join(prose).strip():
+            out.append("\n".join(prose).strip())
+        prose = []
+        header = _cells(line)
+        rows = []
+        index += 2
+        while index < len(lines) and lines[index].lstrip().startswith("|"):
+            cells = _cells(lines[index])
+            rows.append((cells + [""] * len(header))[: len(header)])
+            index += 1
+        out.append(pd.DataFrame(rows, columns=header).replace(r"`([^`]*)`", r"\1", regex=True))
+    if "\n".join(prose).strip():
+        out.append("\n".join(prose).strip())
+    return out
 
 
 def table_dictionary(text: str, table: str) -> str | None:

@@ -74,3 +74,13 @@ def lake_settings(tmp_path: Path) -> Iterator[Settings]:
 @pytest.fixture
 def store(lake_settings: Settings) -> Store:
     return get_store(lake_settings)
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A demo lake built once per test session (about half a minute), through the real ingest path."""
+    from collectors.demo import build_demo
+
+    settings = sqlite_settings(tmp_path_factory.mktemp("demo"), lake="demo")
+    build_demo(settings)
+    return settings

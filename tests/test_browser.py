@@ -105,10 +105,9 @@ def server(lake: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         while True:
             if process.poll() is not None:
                 pytest.fail(f"the dashboard exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
             if time.monotonic() > deadline:
                 pytest.fail(f"the dashboard did not start in time:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.5)
@@ -186,14 +185,15 @@ def test_every_page_loads_draws_its_charts_and_is_captured(server: str, browser:
 
 
 def _choose(page: Page, label: str, option: str) -> None:
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    box.click()
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.locator("input")
+    box.scroll_into_view_if_needed()
+    box.fill(option)  # typing filters the options
     page.get_by_role("option", name=option, exact=True).click()
 
 
 def _date(page: Page, label: str, value: date) -> None:
     field = page.locator('[data-testid="stDateInput"]').filter(has_text=label).first.locator("input")
-    field.click()
+    field.scroll_into_view_if_needed()
     field.fill(value.strftime("%Y/%m/%d"))
     field.press("Enter")
     page.keyboard.press("Escape")

@@ -216,7 +216,7 @@ def test_every_query_runs_on_an_empty_lake(empty_store: queries.Store) -> None:
         function = getattr(queries, name)
         if name.startswith("_") or not callable(function) or getattr(function, "__module__", "") != queries.__name__:
             continue
-        parameters = list(getattr(function, "__code__").co_varnames[:2])
+        parameters = list(function.__code__.co_varnames[:2])
         if parameters != ["store", "snapshot_id"]:
             continue
         frame = function(empty_store)

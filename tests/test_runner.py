@@ -90,6 +90,19 @@ def test_judge() -> None:
     assert judge(0, (at, 1))[0] == "suspicious"
 
 
+def test_judge_believes_a_shrunken_board_after_consistent_confirmations() -> None:
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    agreeing = [("suspicious", True, 40), ("suspicious", True, 38)]
+    assert judge(40, (at, 100), agreeing) == ("ok", None)
+    assert judge(40, (at, 100), agreeing[:1])[0] == "suspicious"  # one confirmation is not enough
+    assert judge(40, (at, 100), [("suspicious", True, 40), ("failed", False, 0)])[0] == "suspicious"
+    assert judge(40, (at, 100), [("suspicious", True, 40), ("suspicious", True, 12)])[0] == "suspicious"
+    assert judge(40, (at, 100), [("suspicious", False, 40), ("suspicious", True, 40)])[0] == "suspicious"
+    assert judge(0, (at, 100), [("suspicious", True, 0), ("suspicious", True, 0)])[0] == "suspicious"
+
+
 def test_ok_run_is_recorded_with_listings_and_raw_responses(store: Store, server: LocalHTTPServer) -> None:
     server.script("/jobs", items("a", "b", next_path="/jobs2"))
     server.script("/jobs2", Reply.json({"items": [{"id": "c", "title": "Rater c"}], "next": None}, etag='"p2"'))
@@ -349,3 +362,23 @@ def test_a_run_never_raises_on_collect_errors(store: Store, server: LocalHTTPSer
     # BaseExceptions other than Exception (KeyboardInterrupt, cancellation) are not swallowed
     with pytest.raises(Boom):
         run(source(server), store, collectors={"testjson": Collector("listings", cancelled, TESTJSON["testjson"].save)})
+
+
+def test_an_interrupted_run_is_recorded_as_failed(store: Store, server: LocalHTTPServer) -> None:
+    async def slow(src: SourceConfig, fetcher: Fetcher, st: Store) -> Collected:
+        await asyncio.sleep(30)
+        raise AssertionError("not reached")
+
+    collectors = {"testjson": replace(TESTJSON["testjson"], collect=slow)}
+
+    async def go() -> None:
+        task = asyncio.create_task(run_source(source(server), store, policy=FAST, collectors=collectors))
+        await asyncio.sleep(0.3)
+        task.cancel()  # what stopping the scheduler does to runs in flight
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(go())
+    [(_name, status, complete, count, error, _kind)] = runs(store)
+    assert (status, complete, count) == ("failed", False, 0)
+    assert error == "CancelledError: the run was interrupted (gigwatch was stopping)"

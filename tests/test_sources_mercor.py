@@ -83,8 +83,8 @@ def test_collect_sends_the_configured_headers() -> None:
     fetcher = FakeFetcher(gets={url: fixture("mercor", "listings_explore_page.json")})
     source = SourceConfig(
         name="mercor-api", platform="mercor", kind="mercor", url=url,
-        options={"headers": {"Authorization": "Bearer "}},
+        options={"headers": {"Authorization": "Bearer"}},
     )
     result = asyncio.run(mercor.collect(source, fetcher))
-    assert fetcher.requests == [("GET", url, {"Authorization": "Bearer "})]
+    assert fetcher.requests == [("GET", url, {"Authorization": "Bearer"})]
     assert len(result.records) == 7 and result.complete

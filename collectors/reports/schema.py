@@ -255,6 +255,7 @@ class PaymentReport:
     paid_date: date | None = None
     days_late: int | None = None  # derived; None when no expected date is known
     followup_days: int | None = None  # time-to-payment duration: to payment, or to confirmation
+    # (None when no expected date is known, or when it was not yet due at the last confirmation)
     grace_days: int | None = None
     processor_hold: bool = False
     payment_method: str | None = None
@@ -819,10 +820,11 @@ def validate(
         else:
             if status in PAID_IN_FULL_STATUSES:
                 followup = days_late
-            else:
-                followup = max(0, (confirmed_day - expected).days)
-                if followup > MAX_DAYS_LATE:
-                    followup = MAX_DAYS_LATE
+            elif confirmed_day >= expected:
+                followup = min((confirmed_day - expected).days, MAX_DAYS_LATE)
+            # else: not yet due when last confirmed. Such a report says nothing about lateness
+            # and stays out of time-to-payment curves (followup None), rather than counting
+            # as "at risk of being paid on time" on day 0.
             if days_late > LONG_DELAY_DAYS:
                 p.review.append(f"very long delay: {days_late} days late")
             if status == "paid_on_time" and days_late > grace:

@@ -54,11 +54,33 @@ _RETRYABLE = (
     "duplicate key value violates unique constraint",
     "failed to commit",
     "catalog write-write conflict",
+    # A PostgreSQL catalog restarting: nothing was sent, so trying again cannot apply a write twice.
+    "unable to connect to postgres",
+    "the database system is starting up",
+    "the database system is shutting down",
 )
 
 
 class StoreError(RuntimeError):
     """Storage failed in a way the caller should report (not retry)."""
+
+
+# Substrings of errors that mean the disk or the directory cannot take writes (or opens).
+_NO_SPACE = ("no space left", "disk is full", "database or disk is full", "disk quota exceeded")
+_NOT_WRITABLE = ("read-only file system", "readonly database", "unable to open database file",
+                 "permission denied")
+
+
+def storage_problem(exc: BaseException, settings: Settings) -> str | None:
+    """A plain statement of a full disk or an unwritable data directory, naming it; else None."""
+    message = str(exc).lower()
+    where = settings.lake_dir if settings.catalog_kind == "sqlite" else settings.files_path
+    if any(fragment in message for fragment in _NO_SPACE):
+        return f"the disk holding {where} is full ({exc}). Nothing was written; free some space and try again."
+    if any(fragment in message for fragment in _NOT_WRITABLE):
+        return (f"{where} is read-only or not writable by this user ({exc}). "
+                "Nothing was written; make it writable and try again.")
+    return None
 
 
 class StoreBusyError(StoreError):
@@ -166,8 +188,16 @@ class Store:
                 return fn()
             except (duckdb.Error, OSError) as exc:
                 if not is_retryable(exc):
+                    problem = storage_problem(exc, self.settings)
+                    if problem:
+                        raise StoreError(f"could not {what}: {problem}") from exc
                     raise
                 if attempt == self.write_attempts or time.monotonic() > deadline:
+                    if "unable to connect" in str(exc).lower() or "database system is" in str(exc).lower():
+                        raise StoreBusyError(
+                            f"could not {what}: the catalog could not be reached for {attempt} attempts "
+                            f"({exc}). Is the PostgreSQL server running?"
+                        ) from exc
                     raise StoreBusyError(
                         f"could not {what}: the catalog stayed busy after {attempt} attempts "
                         f"({exc}). Another gigwatch process may be holding it; try again."

@@ -78,6 +78,16 @@ def last_ok_run(store: Store, source_name: str) -> tuple[datetime, int] | None:
     return (rows[0][0], int(rows[0][1])) if rows else None
 
 
+def recent_runs(store: Store, source_name: str, limit: int = 5) -> list[tuple[str, bool, int]]:
+    """(status, complete, items_count) of the source's latest runs, newest first."""
+    rows = store.read_rows(
+        f"""SELECT status, complete, items_count FROM {LAKE}.collector_runs
+            WHERE source_name = ? ORDER BY started_at DESC LIMIT ?""",
+        [source_name, limit],
+    )
+    return [(str(status), bool(complete), int(count)) for status, complete, count in rows]
+
+
 def _load_state(cur: duckdb.DuckDBPyConnection, source_name: str) -> list[ListingState]:
     rows = cur.execute(
         f"""SELECT l.listing_key, v.content_sha256, coalesce(v.version_no, 0), l.closed_at IS NOT NULL

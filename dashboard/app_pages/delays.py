@@ -17,6 +17,13 @@ st.markdown(
     "page says which."
 )
 
+
+
+def median_text(days: object) -> str:
+    """Median days late, or why there is none (more than half still unpaid)."""
+    return "not reached" if common.is_missing(days) else common.fmt_number(days)
+
+
 names = common.platform_names()
 platforms = common.platform_filter()
 status = common.lake_status()
@@ -58,7 +65,7 @@ with left:
             "independent": shown["n_independent"],
             "paid": shown["n_paid"],
             "waiting": shown["n_waiting"],
-            "median days late": shown["median_days_late"],
+            "median days late": shown["median_days_late"].map(median_text),
             "95% interval": [
                 f"{common.fmt_number(lo)}–{common.fmt_number(hi) if not common.is_missing(hi) else 'open'}"
                 for lo, hi in zip(shown["median_ci_low"], shown["median_ci_high"], strict=True)
@@ -100,7 +107,7 @@ if not visible.empty:
         "platform": [names.get(p, p) for p in visible["platform_id"]],
         key_column.replace("_", " "): visible[key_column],
         "n reports": visible["n_reports"],
-        "median days late": visible["median_days_late"],
+        "median days late": visible["median_days_late"].map(median_text),
         "unpaid after 30 d": visible["unpaid_after_30d"].map(common.fmt_share),
         "60 d": visible["unpaid_after_60d"].map(common.fmt_share),
         "90 d": visible["unpaid_after_90d"].map(common.fmt_share),

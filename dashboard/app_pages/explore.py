@@ -132,6 +132,6 @@ else:
 
 st.subheader("Data dictionary", anchor=False)
 entry = readme.table_dictionary(readme.read_readme(), dataset)
-st.markdown(entry or AGGREGATE_COLUMNS.get(dataset, "See the Methodology page."))
+common.markdown_with_tables(entry or AGGREGATE_COLUMNS.get(dataset, "See the Methodology page."))
 
 common.permalink_box()

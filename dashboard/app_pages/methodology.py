@@ -26,13 +26,13 @@ for section in sections:
         st.header(section.title, anchor="data-dictionary")
         lead, tables = readme.split_sections(section.body, level=3)
         if lead:
-            st.markdown(lead)
+            common.markdown_with_tables(lead)
         for table in tables:
             with st.expander(f"Table `{table.title}`"):
-                st.markdown(readme.escape_table_code(table.body))
+                common.markdown_with_tables(table.body)
         continue
     st.header(section.title, anchor=False)
-    st.markdown(readme.escape_table_code(section.body))
+    common.markdown_with_tables(section.body)
 
 st.download_button(
     "Download the methodology and data dictionary (README.md)", text.encode("utf-8"),

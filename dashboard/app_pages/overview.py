@@ -23,8 +23,10 @@ days = int(common.param_choice(
 pay = common.query(queries.overview_pay, days_back=days)
 delays = common.query(queries.delay_summary, by="platform")
 names = common.platform_names()
-platform_ids = sorted(set(pay["platform_id"]) | set(delays.get("platform_id", pd.Series(dtype=str))),
-                      key=lambda p: names.get(p, p).lower())
+platform_ids: list[str] = sorted(
+    {str(p) for p in pay["platform_id"]} | {str(p) for p in delays.get("platform_id", pd.Series(dtype=str))},
+    key=lambda p: str(names.get(p, p)).lower(),
+)
 
 if not platform_ids:
     common.empty_state("No platforms yet.", common.NO_DATA_TODO)
@@ -33,7 +35,7 @@ if not platform_ids:
 
 def _row(frame: pd.DataFrame, platform_id: str) -> dict[str, Any]:
     rows = frame[frame["platform_id"] == platform_id] if not frame.empty else frame
-    return rows.iloc[0].to_dict() if not rows.empty else {}
+    return {str(k): v for k, v in rows.iloc[0].items()} if not rows.empty else {}
 
 
 def card(platform_id: str) -> None:
@@ -42,8 +44,8 @@ def card(platform_id: str) -> None:
         st.subheader(names.get(platform_id, platform_id), anchor=False)
         now, before = p.get("median_hourly_usd_now"), p.get("median_hourly_usd_before")
         delta = None
-        if not common.is_missing(now) and not common.is_missing(before):
-            delta = f"{now - before:+,.2f} USD/h ({p['change_pct']:+.0f}%) vs {days} days earlier"
+        if now is not None and before is not None and not common.is_missing(now) and not common.is_missing(before):
+            delta = f"{float(now) - float(before):+,.2f} USD/h ({p['change_pct']:+.0f}%) vs {days} days earlier"
         st.metric("Median advertised pay", common.fmt_usd(now), delta=delta)
         if common.is_missing(before):
             note = f"no comparison: collection began less than {days} days before" if p else ""

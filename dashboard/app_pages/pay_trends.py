@@ -62,7 +62,7 @@ weekly = common.query(queries.weekly_pay, currency_mode=currency_mode, **filters
 status = common.lake_status()
 as_of = status.get("as_of")
 since = None
-if period != "all" and not common.is_missing(as_of):
+if period != "all" and as_of is not None and not common.is_missing(as_of):
     since = (pd.Timestamp(as_of) - pd.Timedelta(days=int(period))).normalize() - pd.Timedelta(days=6)
 
 

@@ -158,7 +158,7 @@ with st.form("report_form"):
              "this text is never published.")
     consent = st.checkbox("Count my report in public totals (numbers only, never my words)", value=True,
                           key="rf_consent")
-    send = st.form_submit_button("Send my report", type="primary", use_container_width=True)
+    send = st.form_submit_button("Send my report", type="primary", width="stretch")
 
 if send:
     raw: dict[str, Any] = {
@@ -209,7 +209,7 @@ with st.form("update_form"):
                                    key="uf_received")
     new_account = st.selectbox("Your account now", list(ACCOUNT_STATUSES), index=None,
                                format_func=_label(ACCOUNT_STATUSES), placeholder="Unchanged", key="uf_account")
-    update = st.form_submit_button("Update my report", use_container_width=True)
+    update = st.form_submit_button("Update my report", width="stretch")
 
 if update:
     changes: dict[str, Any] = {}
