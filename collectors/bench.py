@@ -41,7 +41,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from multiprocessing import get_context
@@ -605,10 +605,10 @@ def _lake_has_params(settings: Settings, wanted: dict[str, Any]) -> bool:
     from collectors.store import get_store
 
     try:
-        meta = get_store(settings).meta()
-    except (duckdb.Error, OSError):
+        stored = json.loads(get_store(settings).meta().get("bench_params") or "{}")
+    except (duckdb.Error, OSError, ValueError):
         return False
-    return meta.get("bench_params") == json.dumps(wanted, sort_keys=True)
+    return isinstance(stored, dict) and {k: stored.get(k) for k in wanted} == wanted
 
 
 # -- ingest throughput ----------------------------------------------------------------------------
@@ -903,10 +903,11 @@ def pandas_weekly_median_pay(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     v = v.assign(value=((low + high) / 2).fillna(low).fillna(high))
     v = v[v["value"].notna()]
     vf = _naive_utc(v["valid_from"])
-    vt = _naive_utc(v["valid_to"]).fillna(pd.Timestamp.max)
+    vt = _naive_utc(v["valid_to"])
+    vt = vt.fillna(pd.Timestamp("9999-12-31").as_unit(vt.dt.unit))
     bounds, as_of = _bounds(t["collector_runs"])
     first = bounds["min"].min()
-    weeks = pd.date_range(first.normalize() - pd.Timedelta(days=first.weekday()), as_of, freq="7D")
+    weeks = pd.date_range(first.normalize() - pd.Timedelta(days=first.dayofweek), as_of, freq="7D")
     frames = []
     for week in weeks:
         sample_at = min(week + pd.Timedelta(days=7), as_of)
@@ -918,7 +919,7 @@ def pandas_weekly_median_pay(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         frames.append(frame.reset_index())
     out = pd.concat(frames, ignore_index=True)
     out = out.merge(bounds, left_on="platform_id", right_index=True)
-    first_week = out["min"].dt.normalize() - pd.to_timedelta(out["min"].dt.weekday, unit="D")
+    first_week = out["min"].dt.normalize() - pd.to_timedelta(out["min"].dt.dayofweek, unit="D")
     return out[(out["week_start"] >= first_week) & (out["week_start"] <= out["max"])]
 
 
@@ -953,30 +954,21 @@ def pandas_listing_lifetimes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return out.reset_index()
 
 
-def pandas_km_inputs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Kaplan-Meier inputs (days to payment, paid or censored) the pandas way: load every report."""
+def pandas_km_curves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`queries.delay_curves()` the pandas way: load every payment report, filter, then the same
+    Kaplan-Meier code (gigwatch itself computes the curves in pandas, from approved rows only)."""
+    from collectors.reports.delays import km_curves
+
     reports = _load_tables(con, "payment_reports")["payment_reports"]
-    columns = set(reports.columns)
-    start = next((c for c in ("work_end", "invoice_date", "due_date", "expected_on") if c in columns), None)
-    end = next((c for c in ("paid_date", "paid_on", "paid_at") if c in columns), None)
-    if start is None or end is None:
-        raise LookupError(f"payment_reports has no recognisable dates: {sorted(columns)}")
-    approved = reports
-    if "moderation_status" in columns:
-        approved = reports[reports["moderation_status"] == "approved"]
-    began = pd.to_datetime(approved[start])
-    paid = pd.to_datetime(approved[end])
-    as_of = paid.max()
-    duration = ((paid.fillna(as_of) - began).dt.days).clip(lower=0)
-    return pd.DataFrame({"platform_id": approved["platform_id"], "duration_days": duration,
-                         "paid": paid.notna()})
+    public = reports[(reports["moderation_status"] == "approved") & reports["consent_publish_aggregate"].astype(bool)]
+    return km_curves(public, by="platform_id")
 
 
 PANDAS_CASES: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection], pd.DataFrame], str]] = {
     "weekly_median_pay": (pandas_weekly_median_pay, "weekly_pay"),
     "open_listings_per_day": (pandas_open_listings_daily, "open_listings_daily"),
     "listing_lifetimes": (pandas_listing_lifetimes, "listing_lifetimes"),
-    "km_inputs": (pandas_km_inputs, "km_inputs"),
+    "km_curves": (pandas_km_curves, "delay_curves"),
 }
 
 
@@ -1048,7 +1040,8 @@ def find_chromium() -> str | None:
     return None
 
 
-def measure_dashboard(settings: Settings, *, page_timeout: float = 180.0) -> dict[str, Any]:
+def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
+                      page_timeout: float = 180.0) -> dict[str, Any]:
     """Serve the dashboard on the lake, open every page in headless Chromium, read the server's
     peak resident memory (VmHWM)."""
     chromium = find_chromium()
@@ -1068,7 +1061,7 @@ def measure_dashboard(settings: Settings, *, page_timeout: float = 180.0) -> dic
          "--browser.gatherUsageStats", "false"],
         env=env, cwd=REPO_DIR, stdout=log_file, stderr=subprocess.STDOUT,
     )
-    pages = dashboard_pages()
+    pages = list(pages) if pages is not None else dashboard_pages()
     page_seconds: dict[str, float] = {}
     page_errors: dict[str, str] = {}
     try:
@@ -1290,8 +1283,41 @@ class BenchSize:
     pandas_repeats: int
     cycle: dict[str, Any]
     pay_seconds: float
-    data_dir: Path | None = None  # None: data/bench/
-    extra: dict[str, Any] = field(default_factory=dict)
+    dashboard_pages: tuple[str, ...] | None = None  # None: every page
+
+
+# The figures `make bench` must print (dotted paths into run_bench's result), besides every
+# query's app_p50_ms / app_p95_ms / bare_p50_ms / bare_p95_ms.
+HEADLINE_FIGURES = (
+    "ingest.records_per_second",
+    "ingest.rows_written_per_second",
+    "queries_summary.max_app_p95_ms",
+    "queries_summary.median_app_over_bare",
+    "queries_summary.max_app_over_bare",
+    "pandas.weekly_median_pay.pandas_over_gigwatch",
+    "pandas.open_listings_per_day.pandas_over_gigwatch",
+    "pandas.listing_lifetimes.pandas_over_gigwatch",
+    "pandas.km_curves.pandas_over_gigwatch",
+    "dashboard.peak_rss_mb",
+    "storage.bytes_per_scrape_2pct_change",
+    "storage.bytes_per_scrape_no_change",
+    "storage.bytes_per_new_version",
+    "cycle.wall_seconds",
+    "cycle.slowest_host_seconds",
+    "cycle.wall_over_slowest_host",
+    "pay_parsing.pay_strings_per_second",
+)
+QUERY_FIGURES = ("app_p50_ms", "app_p95_ms", "bare_p50_ms", "bare_p95_ms")
+
+
+def figure(figures: dict[str, Any], path: str) -> Any:
+    """The value at a dotted `path` of run_bench's result (None when absent)."""
+    value: Any = figures
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
 
 
 FULL = BenchSize(
@@ -1305,13 +1331,14 @@ FULL = BenchSize(
     pay_seconds=3.0,
 )
 QUICK = BenchSize(
-    store={"sources": 4, "days": 60, "listings": 600, "versions": 1_500, "reports": 500, "change_rate": 0.02},
-    ingest={"sources": 2, "days": 30, "listings": 300, "versions": 600, "batch_days": 10},
-    storage={"sources": 2, "open_per_source": 200, "scrapes": 3},
-    query_repeats=2,
+    store={"sources": 3, "days": 40, "listings": 300, "versions": 600, "reports": 200, "change_rate": 0.02},
+    ingest={"sources": 1, "days": 20, "listings": 100, "versions": 200, "batch_days": 10},
+    storage={"sources": 1, "open_per_source": 200, "scrapes": 2},
+    query_repeats=1,
     pandas_repeats=1,
-    cycle={"hosts": 30, "pages_max": 2, "interval_max": 0.2},
-    pay_seconds=0.3,
+    cycle={"hosts": 4, "pages_max": 2, "interval_max": 0.2},
+    pay_seconds=0.2,
+    dashboard_pages=("overview",),
 )
 
 
@@ -1351,7 +1378,8 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
         figures["pandas"] = timed("pandas", lambda: measure_pandas(store, settings, queries, repeats=size.pandas_repeats))
         reset_stores()  # the dashboard process opens the lake itself
         figures["dashboard"] = (
-            timed("dashboard", lambda: measure_dashboard(settings)) if dashboard else {"skipped": "not asked"}
+            timed("dashboard", lambda: measure_dashboard(settings, pages=size.dashboard_pages))
+            if dashboard else {"skipped": "not asked"}
         )
         storage_2 = timed("storage_2pct", lambda: measure_storage(work, change_rate=0.02, **size.storage))
         storage_0 = timed("storage_0pct", lambda: measure_storage(work, change_rate=0.0, **size.storage))

@@ -167,6 +167,7 @@ def _round_rate(value: float, role: _Role) -> float:
 
 def _simulate(spec: _PlatformSpec, start: date, days: int, rng: random.Random) -> list[ListingRun]:
     """Day-by-day snapshots of one platform, as its collector would have seen them."""
+    latest_run_at = datetime.now(UTC) - timedelta(minutes=5)
     open_listings: list[_Listing] = []
     counter = 0
     runs: list[ListingRun] = []
@@ -200,7 +201,8 @@ def _simulate(spec: _PlatformSpec, start: date, days: int, rng: random.Random) -
                 delta = rng.choice([-0.1, -0.05, 0.05])
                 item.pay_min = _round_rate(item.pay_min * (1 + delta), item.role)
                 item.pay_max = max(item.pay_min, _round_rate(item.pay_max * (1 + delta), item.role))
-        started = datetime.combine(start + timedelta(days=day), time(6, 0), tzinfo=UTC)
+        # Daily at 06:00 UTC; today's run, when built before 06:00, just before the build.
+        started = min(datetime.combine(start + timedelta(days=day), time(6, 0), tzinfo=UTC), latest_run_at)
         source_name = f"{spec.platform_id}-board"
         run_id = f"demo-{spec.platform_id}-{day:04d}"
         if day in failed_days:

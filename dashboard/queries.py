@@ -18,17 +18,18 @@ Conventions, so that every figure is honest and reproducible:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
 import pandas as pd
 
 from collectors.reports import delays
 from collectors.reports.delays import MIN_GROUP_SIZE
 from collectors.store import LAKE, Store, TableRefs
-from collectors.store.reports import PUBLIC_COLUMNS, public_reports
+from collectors.store.reports import PUBLIC_COLUMNS, forum_signals, public_reports
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 MINIMUM_WAGES_CSV = REPO_DIR / "data" / "minimum_wages.csv"
@@ -120,14 +121,13 @@ def _version_filters(
     return " AND ".join(clauses)
 
 
-def table_exists(store: Store, table: str) -> bool:
-    """Whether the lake has `table` now (tables added by later migrations may be missing)."""
-    return bool(
-        store.read_value(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
-            [LAKE, table],
-        )
-    )
+def _unless_missing(read: Callable[[], pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    """`read()`, or an empty frame when its table does not exist in the snapshot read (tables
+    added by later migrations are missing from older snapshots a permalink may pin)."""
+    try:
+        return read()
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=list(columns))
 
 
 # -- the lake and its snapshots ---------------------------------------------------------------------
@@ -154,9 +154,9 @@ def platforms(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
     """Platforms that have listings or collection runs, with their names (demo ones flagged)."""
     t = store.refs(snapshot_id)
     return store.read_df(
+        # Every listing was written by a run of its platform, so the runs name them all.
         f"""WITH seen AS (
-                SELECT DISTINCT platform_id FROM {t.listings}
-                UNION SELECT DISTINCT platform_id FROM {t.collector_runs} WHERE platform_id IS NOT NULL
+                SELECT DISTINCT platform_id FROM {t.collector_runs} WHERE platform_id IS NOT NULL
             )
             SELECT s.platform_id, coalesce(p.name, s.platform_id) AS name,
                    coalesce(p.is_demo, FALSE) AS is_demo
@@ -220,7 +220,8 @@ def overview_pay(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {"days_back": days_back}
     where = _version_filters(
-        params, platforms=platforms, categories=categories, countries=countries, remote=remote
+        params, platforms=platforms, categories=categories, countries=countries, remote=remote,
+        platform_expr=PLATFORM_OF_VERSION,
     )
     return store.read_df(
         f"""WITH bounds AS ({_platform_bounds_sql(t)}),
@@ -235,9 +236,8 @@ def overview_pay(
                        count({HOURLY_MID}) FILTER (WHERE v.pay_unit IN {TIME_UNITS}) AS n_hourly,
                        quantile_cont({HOURLY_MID}, 0.5)
                            FILTER (WHERE v.pay_unit IN {TIME_UNITS}) AS median_hourly_usd
-                FROM points p
-                JOIN {_aliased(t.listings, 'l')} ON l.platform_id = p.platform_id
-                JOIN {_aliased(t.listing_versions, 'v')} ON v.listing_key = l.listing_key
+                FROM {_aliased(t.listing_versions, 'v')}
+                JOIN points p ON p.platform_id = {PLATFORM_OF_VERSION}
                 WHERE {_utc('v.valid_from')} <= p.at
                   AND (v.valid_to IS NULL OR {_utc('v.valid_to')} > p.at)
                   AND {where}
@@ -395,13 +395,14 @@ def pay_units(
     """How the current versions of open listings state their pay: per platform and unit, a count."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
-    where = _version_filters(params, platforms=platforms)
+    where = _version_filters(params, platforms=platforms, platform_expr=PLATFORM_OF_VERSION)
     return store.read_df(
-        f"""SELECT l.platform_id, coalesce(v.pay_unit, 'not stated') AS pay_unit,
+        # A version in force has no end: an open listing's current version (closing ends it).
+        f"""SELECT {PLATFORM_OF_VERSION} AS platform_id, coalesce(v.pay_unit, 'not stated') AS pay_unit,
                    count(*) AS n_listings
-            FROM {_aliased(t.listings, 'l')} JOIN {_aliased(t.listing_versions, 'v')} ON v.listing_key = l.listing_key
-            WHERE l.closed_at IS NULL AND v.valid_to IS NULL AND {where}
-            GROUP BY ALL ORDER BY l.platform_id, n_listings DESC""",
+            FROM {_aliased(t.listing_versions, 'v')}
+            WHERE v.valid_to IS NULL AND {where}
+            GROUP BY ALL ORDER BY platform_id, n_listings DESC""",
         params,
     )
 
@@ -413,7 +414,7 @@ def hourly_assumptions(
     listing versions were converted that way, with one example of the assumptions recorded."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
-    where = _version_filters(params, platforms=platforms)
+    where = _version_filters(params, platforms=platforms, platform_expr=PLATFORM_OF_VERSION)
     return store.read_df(
         f"""SELECT v.pay_unit, v.pay_currency,
                    CASE WHEN v.pay_unit = 'hour' THEN 'not needed'
@@ -421,7 +422,7 @@ def hourly_assumptions(
                         ELSE v.hours_per_week::VARCHAR END AS hours_per_week,
                    count(*) AS n_versions,
                    min(v.hourly_assumptions) AS example_assumptions
-            FROM {_aliased(t.listing_versions, 'v')} JOIN {_aliased(t.listings, 'l')} ON l.listing_key = v.listing_key
+            FROM {_aliased(t.listing_versions, 'v')}
             WHERE (v.hourly_usd_min IS NOT NULL OR v.hourly_usd_max IS NOT NULL) AND {where}
             GROUP BY ALL ORDER BY n_versions DESC""",
         params,
@@ -524,41 +525,52 @@ def pay_changes(
     platforms: Sequence[str] = (),
     only_cuts: bool = False,
     limit: int = 500,
+    scan_versions: int = 10_000,
 ) -> pd.DataFrame:
-    """Changes of advertised pay between consecutive versions of the same listing.
+    """Changes of advertised pay between consecutive versions of the same listing, newest first.
 
     A change is compared in the listing's own currency and unit when both versions use the same
     ones, otherwise in hourly USD. A cut is a fall of the midpoint. `still_open` says whether the
-    listing is open in this snapshot. Newest first, at most `limit` rows.
+    listing is open in this snapshot. At most `limit` rows, found among the newest
+    `scan_versions` edits of listings (each compared with the version before it), so the table
+    stays fast on years of history; every version is in Explore → Listing versions.
     """
     t = store.refs(snapshot_id)
-    params: dict[str, Any] = {"limit": limit}
-    where = _version_filters(params, platforms=platforms)
+    params: dict[str, Any] = {"limit": limit, "scan": scan_versions}
+    where = _version_filters(params, platforms=platforms, platform_expr=PLATFORM_OF_VERSION)
     cut = "AND after_value < before_value" if only_cuts else ""
+    columns = (
+        "v.listing_key, v.version_no, v.valid_from, v.title, v.pay_text, v.pay_currency, v.pay_unit, "
+        f"{PAY_MID} AS pay_mid, {HOURLY_MID} AS hourly_mid"
+    )
     return store.read_df(
-        f"""WITH changed AS (
-                SELECT DISTINCT listing_key FROM {t.listing_versions} WHERE version_no > 1
+        f"""WITH since AS (
+                -- The time of the scan_versions-th newest edit: every edit at or after it is read,
+                -- ties included, so the same snapshot always gives the same rows.
+                SELECT min(valid_from) AS valid_from FROM (
+                    SELECT v.valid_from FROM {_aliased(t.listing_versions, 'v')}
+                    WHERE v.version_no > 1 AND {where}
+                    ORDER BY v.valid_from DESC LIMIT $scan)
             ),
-            v AS (
-                SELECT v.listing_key, v.version_no, v.valid_from, v.title, v.pay_text,
-                       v.pay_currency, v.pay_unit, {PAY_MID} AS pay_mid, {HOURLY_MID} AS hourly_mid,
-                       lag(v.pay_text) OVER w AS before_text,
-                       lag(v.pay_currency) OVER w AS before_currency,
-                       lag(v.pay_unit) OVER w AS before_unit,
-                       lag({PAY_MID}) OVER w AS before_pay_mid,
-                       lag({HOURLY_MID}) OVER w AS before_hourly_mid
-                FROM {_aliased(t.listing_versions, 'v')}
-                WHERE v.listing_key IN (SELECT listing_key FROM changed)
-                WINDOW w AS (PARTITION BY v.listing_key ORDER BY v.version_no)
+            keys AS MATERIALIZED (
+                SELECT v.listing_key, v.version_no FROM {_aliased(t.listing_versions, 'v')}
+                WHERE v.version_no > 1 AND {where} AND v.valid_from >= (SELECT valid_from FROM since)
+            ),
+            pairs AS (
+                SELECT {columns} FROM {_aliased(t.listing_versions, 'v')}
+                SEMI JOIN (SELECT listing_key, version_no FROM keys
+                           UNION ALL SELECT listing_key, version_no - 1 FROM keys) k
+                  ON k.listing_key = v.listing_key AND k.version_no = v.version_no
             ),
             c AS (
-                SELECT v.*,
-                       (v.pay_currency IS NOT DISTINCT FROM v.before_currency
-                        AND v.pay_unit IS NOT DISTINCT FROM v.before_unit) AS same_terms,
-                       CASE WHEN same_terms THEN v.before_pay_mid ELSE v.before_hourly_mid END
-                           AS before_value,
-                       CASE WHEN same_terms THEN v.pay_mid ELSE v.hourly_mid END AS after_value
-                FROM v WHERE v.version_no > 1
+                SELECT a.*, b.pay_text AS before_text,
+                       (a.pay_currency IS NOT DISTINCT FROM b.pay_currency
+                        AND a.pay_unit IS NOT DISTINCT FROM b.pay_unit) AS same_terms,
+                       CASE WHEN same_terms THEN b.pay_mid ELSE b.hourly_mid END AS before_value,
+                       CASE WHEN same_terms THEN a.pay_mid ELSE a.hourly_mid END AS after_value
+                FROM pairs a JOIN pairs b
+                  ON b.listing_key = a.listing_key AND b.version_no = a.version_no - 1
+                WHERE a.version_no > 1 AND a.valid_from >= (SELECT valid_from FROM since)
             )
             SELECT {_utc('c.valid_from')} AS changed_at, l.platform_id, c.title,
                    c.before_text AS pay_before, c.pay_text AS pay_after,
@@ -571,8 +583,7 @@ def pay_changes(
                    l.listing_key, l.url
             FROM c JOIN {_aliased(t.listings, 'l')} ON l.listing_key = c.listing_key
             WHERE c.before_value IS NOT NULL AND c.after_value IS NOT NULL
-              AND c.before_value > 0 AND c.after_value <> c.before_value
-              AND {where} {cut}
+              AND c.before_value > 0 AND c.after_value <> c.before_value {cut}
             ORDER BY changed_at DESC, l.listing_key
             LIMIT $limit""",
         params,
@@ -837,29 +848,33 @@ def forum_signals_weekly(
 
     Columns: week_start, platform_id, signal, n_posts. Empty when forum posts are not collected.
     """
-    columns = ["week_start", "platform_id", "signal", "n_posts"]
-    if not table_exists(store, "forum_posts"):
-        return pd.DataFrame(columns=columns)
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = "TRUE"
     if platforms:
         params["platforms"] = list(platforms)
         where = "list_contains($platforms::VARCHAR[], f.platform_id)"
-    kind = store.read_value(
-        "SELECT data_type FROM duckdb_columns() WHERE database_name = ? AND table_name = 'forum_posts' "
-        "AND column_name = 'signals'",
-        [LAKE],
+    return _unless_missing(
+        lambda: store.read_df(
+            f"""SELECT date_trunc('week', {_utc('f.created_at')})::DATE AS week_start,
+                       coalesce(f.platform_id, 'unknown') AS platform_id,
+                       trim(signal) AS signal, count(DISTINCT f.post_id) AS n_posts
+                FROM (SELECT f.post_id, f.platform_id, f.created_at, unnest(f.signals) AS signal
+                      FROM {_aliased(t.forum_posts, 'f')} WHERE {where}) f
+                WHERE trim(signal) <> ''
+                GROUP BY ALL ORDER BY week_start, platform_id, signal""",
+            params,
+        ),
+        ["week_start", "platform_id", "signal", "n_posts"],
     )
-    signals = "f.signals" if kind and str(kind).endswith("[]") else "string_split(f.signals, ',')"
-    return store.read_df(
-        f"""SELECT date_trunc('week', {_utc('f.created_at')})::DATE AS week_start,
-                   coalesce(f.platform_id, 'unknown') AS platform_id,
-                   trim(signal) AS signal, count(DISTINCT f.post_id) AS n_posts
-            FROM (SELECT f.*, unnest({signals}) AS signal FROM {_aliased(t.forum_posts, 'f')} WHERE {where}) f
-            WHERE trim(signal) <> ''
-            GROUP BY ALL ORDER BY week_start, platform_id, signal""",
-        params,
+
+
+def forum_posts(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """Forum posts that carry a signal, as published (links to public posts, scrubbed title
+    excerpts, no usernames), from `collectors.store.reports.forum_signals`; newest first."""
+    return _unless_missing(
+        lambda: forum_signals(store, snapshot_id=snapshot_id),
+        ["post_id", "subreddit", "platform_id", "created_at", "url", "signals"],
     )
 
 
@@ -873,9 +888,7 @@ DelayGrouping = Literal["platform", "month", "payment_method"]
 def payment_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
     """Approved, consented payment reports as published (rounded dates, no free text), from
     `collectors.store.reports.public_reports`; empty when the lake has no reports table."""
-    if not table_exists(store, "payment_reports"):
-        return pd.DataFrame(columns=PUBLIC_COLUMNS)
-    return public_reports(store, snapshot_id=snapshot_id)
+    return _unless_missing(lambda: public_reports(store, snapshot_id=snapshot_id), PUBLIC_COLUMNS)
 
 
 def _reports_for(store: Store, snapshot_id: int | None, platforms: Sequence[str]) -> pd.DataFrame:
@@ -920,12 +933,13 @@ def delay_curves(
 
 def report_counts(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
     """Per platform and moderation status: how many payment reports (the public sees approved ones)."""
-    if not table_exists(store, "payment_reports"):
-        return pd.DataFrame(columns=["platform_id", "moderation_status", "n_reports"])
     t = store.refs(snapshot_id)
-    return store.read_df(
-        f"""SELECT platform_id, moderation_status, count(*) AS n_reports
-            FROM {t.payment_reports} GROUP BY ALL ORDER BY platform_id, moderation_status"""
+    return _unless_missing(
+        lambda: store.read_df(
+            f"""SELECT platform_id, moderation_status, count(*) AS n_reports
+                FROM {t.payment_reports} GROUP BY ALL ORDER BY platform_id, moderation_status"""
+        ),
+        ["platform_id", "moderation_status", "n_reports"],
     )
 
 
@@ -938,27 +952,32 @@ def sources_health(store: Store, snapshot_id: int | None = None, *, window_days:
     from their runs are included."""
     t = store.refs(snapshot_id)
     return store.read_df(
-        f"""WITH as_of AS (SELECT coalesce({_as_of_sql(t)}, TIMESTAMP '1970-01-01') AS as_of),
+        f"""WITH runs AS MATERIALIZED (
+                SELECT source_name, platform_id, run_kind, epoch_us(started_at) AS started_us, status,
+                       items_count, error
+                FROM {t.collector_runs}
+            ),
+            window_start AS (
+                SELECT coalesce(max(started_us) FILTER (WHERE status = 'ok' AND platform_id IS NOT NULL), 0)
+                       - $window_days::BIGINT * 86400000000 AS since_us
+                FROM runs
+            ),
             r AS (
                 SELECT source_name,
-                       arg_max(platform_id, started_at) AS platform_id,
-                       arg_max(run_kind, started_at) AS run_kind,
-                       max({_utc('started_at')}) AS last_run_at,
-                       arg_max(status, started_at) AS last_status,
-                       arg_max(items_count, started_at) AS last_items,
-                       arg_max(error, started_at) AS last_error,
-                       max({_utc('started_at')}) FILTER (WHERE error IS NOT NULL) AS last_error_at,
-                       max({_utc('started_at')}) FILTER (WHERE status = 'ok') AS last_ok_at,
+                       arg_max(platform_id, started_us) AS platform_id,
+                       arg_max(run_kind, started_us) AS run_kind,
+                       make_timestamp(max(started_us)) AS last_run_at,
+                       arg_max(status, started_us) AS last_status,
+                       arg_max(items_count, started_us) AS last_items,
+                       arg_max(error, started_us) AS last_error,
+                       make_timestamp(max(started_us) FILTER (WHERE error IS NOT NULL)) AS last_error_at,
+                       make_timestamp(max(started_us) FILTER (WHERE status = 'ok')) AS last_ok_at,
                        count(*) AS runs_total,
-                       count(*) FILTER (WHERE {_utc('started_at')} > (SELECT as_of FROM as_of)
-                                        - to_days($window_days)) AS runs_window,
-                       count(*) FILTER (WHERE status = 'failed' AND {_utc('started_at')} >
-                                        (SELECT as_of FROM as_of) - to_days($window_days))
-                           AS failed_window,
-                       count(*) FILTER (WHERE status = 'suspicious' AND {_utc('started_at')} >
-                                        (SELECT as_of FROM as_of) - to_days($window_days))
+                       count(*) FILTER (WHERE started_us > w.since_us) AS runs_window,
+                       count(*) FILTER (WHERE status = 'failed' AND started_us > w.since_us) AS failed_window,
+                       count(*) FILTER (WHERE status = 'suspicious' AND started_us > w.since_us)
                            AS suspicious_window
-                FROM {t.collector_runs} GROUP BY source_name
+                FROM runs, window_start w GROUP BY source_name
             ),
             s AS (
                 SELECT source_name, arg_max(platform_id, updated_at) AS platform_id,
@@ -1045,32 +1064,49 @@ def listings_table(
     search: str = "",
     limit: int = 5000,
 ) -> pd.DataFrame:
-    """Listings with their latest version's title, category, place and pay; newest first."""
+    """Listings with their latest version's title, category, place and pay; newest first.
+
+    Without filters on the version (category, title), the newest `limit` listings are picked
+    first and only their versions are read; with them, every listing's latest version is.
+    """
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {"limit": limit}
-    clauses = [_version_filters(params, platforms=platforms, categories=categories)]
+    listing_clauses = ["TRUE"]
+    if platforms:
+        params["platforms"] = list(platforms)
+        listing_clauses.append("list_contains($platforms::VARCHAR[], l.platform_id)")
     if status == "open":
-        clauses.append("l.closed_at IS NULL")
+        listing_clauses.append("l.closed_at IS NULL")
     elif status == "closed":
-        clauses.append("l.closed_at IS NOT NULL")
+        listing_clauses.append("l.closed_at IS NOT NULL")
+    version_clauses = ["TRUE"]
+    if categories:
+        params["categories"] = list(categories)
+        version_clauses.append("list_contains($categories::VARCHAR[], v.category)")
     if search.strip():
         params["search"] = f"%{search.strip()}%"
-        clauses.append("v.title ILIKE $search")
+        version_clauses.append("v.title ILIKE $search")
+    version_filtered = len(version_clauses) > 1
+    candidates = (
+        f"SELECT * FROM {_aliased(t.listings, 'l')} WHERE {' AND '.join(listing_clauses)}"
+        if version_filtered else
+        f"""SELECT * FROM {_aliased(t.listings, 'l')} WHERE {' AND '.join(listing_clauses)}
+            ORDER BY l.first_seen_at DESC, l.listing_key LIMIT $limit"""
+    )
     return store.read_df(
-        f"""WITH latest AS (
-                SELECT listing_key, max(version_no) AS version_no
-                FROM {t.listing_versions} GROUP BY listing_key
+        f"""WITH l AS ({candidates}),
+            v AS (
+                SELECT v.* FROM {_aliased(t.listing_versions, 'v')}
+                WHERE v.listing_key IN (SELECT listing_key FROM l)
+                QUALIFY row_number() OVER (PARTITION BY v.listing_key ORDER BY v.version_no DESC) = 1
             )
             SELECT l.listing_key, l.platform_id, v.title, v.category, v.location, v.country,
                    v.is_remote, v.employment_type, v.pay_text, v.pay_min, v.pay_max, v.pay_currency,
                    v.pay_unit, v.hourly_usd_min, v.hourly_usd_max, v.hourly_assumptions,
                    {_utc('l.first_seen_at')} AS first_seen_at, {_utc('l.closed_at')} AS closed_at,
                    v.version_no AS versions, l.url, l.source_name
-            FROM {_aliased(t.listings, 'l')}
-            JOIN latest USING (listing_key)
-            JOIN {_aliased(t.listing_versions, 'v')} ON v.listing_key = latest.listing_key
-                                       AND v.version_no = latest.version_no
-            WHERE {" AND ".join(clauses)}
+            FROM l JOIN v ON v.listing_key = l.listing_key
+            WHERE {" AND ".join(version_clauses)}
             ORDER BY l.first_seen_at DESC, l.listing_key
             LIMIT $limit""",
         params,
@@ -1088,16 +1124,16 @@ def listing_versions_table(
     """Listing versions (one row per change), newest first."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {"limit": limit}
-    where = _version_filters(params, platforms=platforms)
+    where = _version_filters(params, platforms=platforms, platform_expr=PLATFORM_OF_VERSION)
     if listing_key:
         params["key"] = listing_key
         where += " AND v.listing_key = $key"
     return store.read_df(
-        f"""SELECT v.listing_key, l.platform_id, v.version_no, {_utc('v.valid_from')} AS valid_from,
+        f"""SELECT v.listing_key, {PLATFORM_OF_VERSION} AS platform_id, v.version_no, {_utc('v.valid_from')} AS valid_from,
                    {_utc('v.valid_to')} AS valid_to, v.title, v.category, v.location, v.country,
                    v.is_remote, v.pay_text, v.pay_min, v.pay_max, v.pay_currency, v.pay_unit,
                    v.hourly_usd_min, v.hourly_usd_max, v.hourly_assumptions, v.run_id
-            FROM {_aliased(t.listing_versions, 'v')} JOIN {_aliased(t.listings, 'l')} ON l.listing_key = v.listing_key
+            FROM {_aliased(t.listing_versions, 'v')}
             WHERE {where}
             ORDER BY v.valid_from DESC, v.listing_key, v.version_no DESC
             LIMIT $limit""",

@@ -13,8 +13,6 @@ import streamlit as st
 
 from dashboard import common
 
-PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
-
 st.set_page_config(
     page_title="gigwatch: pay and conditions in AI-training gig work",
     page_icon=":material/monitoring:",
@@ -35,14 +33,13 @@ pages: dict[str, list[st.Page]] = {
         _page("delays.py", "Payment delays", ":material/hourglass_bottom:"),
         _page("explore.py", "Explore and download", ":material/download:"),
     ],
-    "Take part": [_page("report.py", "Report a payment", ":material/edit_note:")] if (PAGES_DIR / "report.py").exists() else [],
+    "Take part": [_page("report.py", "Report a payment", ":material/edit_note:")],
     "About the data": [
         _page("health.py", "Sources and health", ":material/monitor_heart:"),
         _page("methodology.py", "Methodology", ":material/menu_book:"),
     ],
-    "Moderators": [_page("admin.py", "Admin", ":material/lock:")] if (PAGES_DIR / "admin.py").exists() else [],
+    "Moderators": [_page("admin.py", "Admin", ":material/lock:")],
 }
-pages = {section: entries for section, entries in pages.items() if entries}
 
 navigation = st.navigation(pages)
 common.page_frame()

@@ -265,7 +265,7 @@ def contention_writer(settings: Settings, index: int, single_days: int, batch_da
                                   "runs": single_days + batch_days}))
 
 
-def dashboard_reader(settings: Settings, stop: Path, result: Path) -> None:
+def dashboard_reader(settings: Settings, stop: Path, result: Path, pause: float = 0.05) -> None:
     """Read as the dashboard does (each view pins the current snapshot) until `stop` exists."""
     from dashboard import queries
 
@@ -287,6 +287,7 @@ def dashboard_reader(settings: Settings, stop: Path, result: Path) -> None:
                 reads += 1
             except Exception as exc:  # what a page would show as an error
                 errors.append(f"{view.__name__}: {type(exc).__name__}: {exc}"[:300])
+        time.sleep(pause)  # a person reads the page before the next one
     result.write_text(json.dumps({"reads": reads, "errors": errors}))
 
 
@@ -333,8 +334,8 @@ def check_contention(settings: Settings, written: list[dict[str, Any]], read: li
 
 
 def test_three_writers_and_two_readers_on_sqlite(lake_settings: Settings, tmp_path: Path) -> None:
-    written, read = run_contention(lake_settings, tmp_path, writers=3, readers=2, single_days=8,
-                                   batch_days=25, timeout=240)
+    written, read = run_contention(lake_settings, tmp_path, writers=3, readers=2, single_days=5,
+                                   batch_days=15, timeout=240)
     check_contention(lake_settings, written, read)
 
 
@@ -372,15 +373,11 @@ def mounted(path: Path, *args: str) -> Iterator[Path]:
 def fill(directory: Path, *, leave: int = 0) -> Path:
     """Fill the filesystem holding `directory`, leaving about `leave` bytes free."""
     filler = directory / "filler"
-    with open(filler, "wb") as handle:
-        with contextlib.suppress(OSError):
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
-        with contextlib.suppress(OSError):
-            while True:
-                handle.write(b"\0" * 512)
-                handle.flush()
+    with open(filler, "wb", buffering=0) as handle:
+        for block in (65536, 512):
+            with contextlib.suppress(OSError):
+                while True:
+                    handle.write(b"\0" * block)
     if leave:
         os.truncate(filler, max(0, filler.stat().st_size - leave))
     return filler
@@ -396,7 +393,7 @@ def mount_ok(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("mount_ok")
 @pytest.mark.parametrize("free_bytes", [0, 128 * 1024])
 def test_a_full_disk_is_a_clear_error_and_corrupts_nothing(tmp_path: Path, free_bytes: int) -> None:
-    with mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=6m", "tmpfs") as disk:
+    with mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=24m", "tmpfs") as disk:
         settings = sqlite_settings(disk)
         store = get_store(settings)
         save_days(store, 0, range(0, 3))

@@ -62,7 +62,8 @@ IDENTIFIERS: list[tuple[str, str, str]] = [
     # tickets
     ("ticket #{} unanswered", "482913", "[ticket]"),
     ("case number {}", "00123456", "[ticket]"),
-    ("request {} was closed", "98765", "[ticket]"),
+    ("request #{} was closed", "98765", "[ticket]"),
+    ("support ticket number {}", "771204", "[ticket]"),
     ("support ticket {}", "SUP-20931", "[ticket]"),
     ("see {}", "#5531092", "[ticket]"),
     # usernames
@@ -72,6 +73,7 @@ IDENTIFIERS: list[tuple[str, str, str]] = [
     # names where a cue says one follows
     ("my QM {} said wait", "Sarah Johnson", "[name]"),
     ("Regards, {}", "Ahmed Khan", "[name]"),
+    ("Best Regards, {}", "Fatima Bello", "[name]"),
     ("reviewed by Dr. {}", "Priya Natarajan", "[name]"),
     ("my name is {}", "Wanjiku Mwangi", "[name]"),
     ("our team lead {} ignored us", "Carlos", "[name]"),
@@ -118,6 +120,10 @@ SURVIVES = [
     "see https://www.reuters.com for the news",
     "Hi everyone, is anyone else still waiting?",
     "Thanks in advance!",
+    "I worked at Outlier. Then they stopped paying.",
+    "We were told to wait at home. Nothing came.",
+    "I had to request 100 times and claim 500 USD back.",
+    "Support took 14 days; case closed without an answer.",
 ]
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -226,17 +227,38 @@ def test_public_view_has_approved_consented_reports_only_without_text_and_with_r
     approve(store, approved + no_consent)
     reject(store, rejected, reason="spam <b>")
     public = public_reports(store)
-    assert len(public) == 3
-    assert set(public["country"]) == {"KE"}
+    assert len(public) == 3 and len(pending) == 2
     for forbidden in ("narrative_scrubbed", "report_id", "receipt_hash", "source_url", "fingerprint",
-                      "submitted_at", "paid_date", "work_period_start", "review_reasons"):
+                      "submitted_at", "paid_date", "work_period_start", "review_reasons", "source_name"):
         assert forbidden not in public.columns
-    assert all(d.weekday() == 0 for d in public["work_period_end_week"])  # Mondays
     assert all(d.day == 1 for d in public["expected_pay_month"]) and all(d.day == 1 for d in public["submitted_month"])
-    assert all(v == round(v, -1) or v < 100 for v in public["amount_expected_usd"])  # two significant figures
+    assert all(d.day == 1 for d in public["work_period_end_month"])
     # Time travel: the snapshot before approval has nothing public.
     assert public_reports(store, snapshot_id=before).empty
-    assert len(pending) == 2
+
+
+def test_small_cells_hide_country_amount_and_weeks(store: Store) -> None:
+    # Five Kenyan reports due in one month and two Filipino ones: the Kenyan cell is big enough.
+    kenya = [submit_report(store, valid(raw_report(amount_expected=str(300 + i), work_period_end="2025-07-13")),
+                           client_hash=f"k{i}", now=NOW).report_id for i in range(5)]
+    philippines = [submit_report(store, valid(raw_report(amount_expected=str(3000 + i), country="PH",
+                                                         currency="PHP", work_period_end="2025-07-13")),
+                                 client_hash=f"p{i}", now=NOW).report_id for i in range(2)]
+    approve(store, kenya + philippines)
+    public = public_reports(store)
+    assert sorted(public["country"].dropna()) == ["KE"] * 5
+    assert public["currency"].isna().sum() == 2  # PHP would name the country
+    assert public["amount_expected_usd"].notna().all()  # the platform-month has 7 reports
+    assert set(public["amount_expected_usd"][public["country"] == "KE"]) == {300.0}  # two significant figures
+    assert all(d.weekday() == 0 for d in public["work_period_end_week"])  # 7 in that week: shown, Mondays
+    lone_id = submit_report(store, valid(raw_report(country="US", work_period_start="2025-05-01",
+                                                    work_period_end="2025-05-04")), client_hash="u", now=NOW).report_id
+    approve(store, [lone_id])  # alone in its month and its week
+    everything = public_reports(store)
+    lone = everything[pd.to_datetime(everything["work_period_end_month"]) == pd.Timestamp("2025-05-01")]
+    assert len(lone) == 1
+    assert lone["country"].isna().all() and lone["amount_expected_usd"].isna().all()
+    assert lone["work_period_end_week"].isna().all() and lone["work_period_end_month"].notna().all()
 
 
 def test_project_names_are_published_only_with_five_independent_reports(store: Store) -> None:

@@ -377,6 +377,12 @@ def test_project_code_is_a_slug_and_never_an_identifier() -> None:
     assert any(e.startswith("project_code") for e in errors_for(base(project_code="jane.doe@gmail.com")))
 
 
+def test_a_number_as_project_code_is_refused_before_and_after_slugging() -> None:
+    # Found by the property below: "1.0000000000000002e+16" only looks like an account number
+    # once slugged ("1_0000000000000002e_16"), so a stored slug must pass the scrubber too.
+    assert any(e.startswith("project_code") for e in errors_for(base(project_code=1.0000000000000002e16)))
+
+
 def test_imports_need_a_url_for_forum_and_news_sources_and_reddit_posts_get_their_id() -> None:
     assert any(e.startswith("source_url") for e in errors_for(base(source_kind="news_import"), source_kind="union_import"))
     report = ok(base(source_kind="forum_import",

@@ -527,11 +527,11 @@ def _slug(p: _Problems, name: str, value: Any, max_chars: int) -> str | None:
     if len(text) > max_chars:
         p.error(name, f"{len(text):,} characters; at most {max_chars} are accepted")
         return None
-    if scrub(text) != text:
+    slug = _key(text)
+    if scrub(text) != text or scrub(slug) != slug:
         p.error(name, f"{show(value)} looks like a personal identifier (an email, number or "
                       "name); give the project's name only")
         return None
-    slug = _key(text)
     return slug or None
 
 

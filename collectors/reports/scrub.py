@@ -82,10 +82,12 @@ _PAY_SERVICES = (
     r"gcash|g-cash|maya|paymaya|m-?pesa|revolut|stripe|deel|upwork|remitly"
 )
 
+# "@" or a bracketed "(at)"; the bare word "at" only in _EMAIL_PLAIN_AT ("worked at Outlier. Then"
+# is a sentence, not an address).
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]{1,64}\s*(?:@|\(at\)|\[at\]|\{at\}|\sat\s)\s*"
-    r"[\w-]{1,63}(?:\s*(?:\.|\(dot\)|\[dot\]|\{dot\}|\sdot\s)\s*[\w-]{1,63})*"
-    r"\s*(?:\.|\(dot\)|\[dot\]|\{dot\}|\sdot\s)\s*[A-Za-z]{2,24}\b",
+    r"(?<![\w.+-])[\w.+-]{1,64}\s*(?:@|\(at\)|\[at\]|\{at\})\s*"
+    r"[\w-]{1,63}(?:\s*(?:\.|\(dot\)|\[dot\]|\{dot\})\s*[\w-]{1,63})*"
+    r"\s*(?:\.|\(dot\)|\[dot\]|\{dot\})\s*[A-Za-z]{2,24}\b",
     re.IGNORECASE,
 )
 # The plain "name at domain dot com" form only with a well-known mail domain, so ordinary
@@ -124,10 +126,21 @@ _LABELLED_ID = re.compile(
     r"(?P<v>(?!\[)[A-Za-z0-9][\w-]{3,40})",
     re.IGNORECASE,
 )
+# "ticket 48291" and "case 00123456" are tickets as they stand. The looser words ("request",
+# "claim", "support") take a number marker, or a number of 5+ characters not followed by a unit,
+# so "claim 500 USD" and "request 100 times" keep their numbers.
 _TICKET = re.compile(
-    r"\b(?:ticket|case|request|req|support|incident|reference|ref|complaint|dispute|claim|inc)"
-    r"[ \t]*(?:id|number|no\.?|num|#)?[ \t]*(?:is|was)?[ \t]*[:#=-]?[ \t]*#?[ \t]*"
-    r"(?P<v>(?=[A-Za-z-]*\d)[A-Za-z0-9][\w-]{2,30})",
+    r"\b(?:"
+    r"(?:ticket|case|incident|complaint)[ \t]*(?:id|number|no\.?|num|#)?[ \t]*(?:is|was)?[ \t]*[:#=-]?"
+    r"[ \t]*#?[ \t]*(?P<v>(?=[A-Za-z-]*\d)[A-Za-z0-9][\w-]{2,30})"
+    r"|(?:request|req|support|reference|ref|dispute|claim|inc)[ \t]*"
+    r"(?:(?:id|number|no\.?|num)\b[ \t]*(?:is|was)?[ \t]*[:#=-]?|[:#])"
+    r"[ \t]*#?[ \t]*(?P<w>(?=[A-Za-z-]*\d)[A-Za-z0-9][\w-]{2,30})"
+    r"|(?:request|req|support|reference|ref|dispute|claim)[ \t]+"
+    r"(?P<x>(?=[A-Za-z-]*\d)[A-Za-z0-9][\w-]{4,30})"
+    r"(?![\w-]|[ \t]*(?:usd|dollars?|bucks|eur|euros?|gbp|kes|ksh|php|inr|ngn|times|hours?|hrs?|"
+    r"days?|weeks?|months?|tasks?|items?|%))"
+    r")",
     re.IGNORECASE,
 )
 _HASH_NUMBER = re.compile(r"(?<![\w&])#\d{4,}\b")
@@ -185,31 +198,50 @@ _NAME_CUES = re.compile(
 )
 # Capitalised words after a cue that are not names (platforms, months, days, common words).
 _NOT_NAMES = frozenset(
-    w.lower()
-    for w in ["Outlier", "Remotasks", "Scale", "Mercor", "Alignerr", "Appen", "CrowdGen", "Prolific", "Toloka", "Mindrift", "Turing", "Invisible", "Surge", "DataAnnotation", "Data", "Annotation", "Handshake", "Telus", "TELUS", "OneForma", "Clickworker", "Sama", "Labelbox", "Snorkel", "Micro1", "MTurk", "Amazon", "Mechanical", "Turk", "PayPal", "Payoneer", "AirTM", "Stripe", "Wise", "Deel", "Google", "Slack", "Discord", "Reddit", "Upwork", "Welocalize", "RWS", "Xylophone", "Pegasus", "Aether", "Valkyrie", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "I", "I'm", "Im", "The", "A", "An", "All", "Any", "Everyone", "Team", "Support", "Guys", "Folks", "There", "This", "That", "It", "They", "We", "You", "Still", "No", "Not", "Yes", "Again", "Anyone", "Everybody", "Nobody", "Please", "Sorry", "Hope", "Update", "Edit"]
+    word.lower()
+    for word in (
+        "Outlier", "Remotasks", "Scale", "Mercor", "Alignerr", "Appen", "CrowdGen",
+        "Prolific", "Toloka", "Mindrift", "Turing", "Invisible", "Surge", "DataAnnotation",
+        "Data", "Annotation", "Handshake", "Telus", "TELUS", "OneForma", "Clickworker",
+        "Sama", "Labelbox", "Snorkel", "Micro1", "MTurk", "Amazon", "Mechanical", "Turk",
+        "PayPal", "Payoneer", "AirTM", "Stripe", "Wise", "Deel", "Google", "Slack",
+        "Discord", "Reddit", "Upwork", "Welocalize", "RWS", "Xylophone", "Pegasus",
+        "Aether", "Valkyrie", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+        "Saturday", "Sunday", "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December", "I", "I'm", "Im",
+        "The", "A", "An", "All", "Any", "Everyone", "Team", "Support", "Guys", "Folks",
+        "There", "This", "That", "It", "They", "We", "You", "Still", "No", "Not", "Yes",
+        "Again", "Anyone", "Everybody", "Nobody", "Please", "Sorry", "Hope", "Update",
+        "Edit", "Regards", "Wishes", "Luck", "God", "Lord", "Sir", "Madam", "Friends",
+        "Mods", "Moderators", "Redditors", "Workers", "Taskers", "Y'all",
+    )
 )
 
 
 def _replace_names(text: str) -> str:
-    def repl(match: re.Match[str]) -> str:
+    out: list[str] = []
+    pos = 0
+    while (match := _NAME_CUES.search(text, pos)) is not None:
         group = next(g for g in ("n1", "n2", "n3", "n4") if match.group(g))
-        start, _end = match.span(group)
-        name = match.group(group)
-        words = name.split()
-        if words[0].lower() in _NOT_NAMES:
-            return match.group(0)
-        # Trim trailing words that are not names ("Sarah Monday" -> "Sarah").
-        kept = []
-        for word in words:
+        start = match.start(group)
+        words = match.group(group).split()
+        kept: list[str] = []
+        for word in words:  # "Sarah Monday" -> "Sarah"
             if word.lower() in _NOT_NAMES:
                 break
             kept.append(word)
-        consumed = len(" ".join(kept))
-        whole = match.group(0)
-        offset = start - match.start()
-        return whole[:offset] + "[name]" + whole[offset + consumed :]
-
-    return _NAME_CUES.sub(repl, text)
+        if not kept:
+            # Not a name ("Best Regards, ..."): the word may itself be a cue, so look again from it.
+            out.append(text[pos:start])
+            pos = start
+            if _NAME_CUES.match(text, pos) is None or match.start() == start:
+                out.append(text[pos : pos + 1])
+                pos += 1
+            continue
+        out.append(text[pos:start] + "[name]")
+        pos = start + len(" ".join(kept))
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -282,7 +314,7 @@ def _phone(match: re.Match[str]) -> str:
 def _labelled(match: re.Match[str], tag: str) -> str:
     """Replace only the identifier of a labelled match ("ticket #123456" -> "ticket #[ticket]"),
     so the sentence still reads."""
-    group = "v" if match.group("v") is not None else "w"
+    group = next(g for g in ("v", "w", "x") if g in match.re.groupindex and match.group(g) is not None)
     start, end = match.span(group)
     whole = match.group(0)
     offset = match.start()

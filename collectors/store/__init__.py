@@ -77,6 +77,9 @@ def storage_problem(exc: BaseException, settings: Settings) -> str | None:
     where = settings.lake_dir if settings.catalog_kind == "sqlite" else settings.files_path
     if any(fragment in message for fragment in _NO_SPACE):
         return f"the disk holding {where} is full ({exc}). Nothing was written; free some space and try again."
+    if "disk i/o error" in message:  # what SQLite says when it cannot grow its log on a full disk
+        return (f"the disk holding {where} is full or failing ({exc}). "
+                "Nothing was written; check its free space and try again.")
     if any(fragment in message for fragment in _NOT_WRITABLE):
         return (f"{where} is read-only or not writable by this user ({exc}). "
                 "Nothing was written; make it writable and try again.")

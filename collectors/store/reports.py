@@ -740,17 +740,33 @@ PUBLIC_COLUMNS = [
     "platform_id", "project_code", "source_kind", "work_type", "status", "paid_in_full",
     "days_late", "followup_days", "processor_hold", "payment_method", "causes",
     "support_response", "account_status", "country", "amount_expected_usd", "currency",
-    "work_period_end_week", "expected_pay_month", "paid_week", "submitted_month",
-    "expected_pay_date", "event_id", "is_demo",
+    "work_period_end_week", "work_period_end_month", "expected_pay_month", "paid_week", "paid_month",
+    "submitted_month", "expected_pay_date", "event_id", "is_demo",
 ]
 
 
-def public_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
-    """Approved, consented reports, safe to aggregate publicly (see the module docstring).
+def _small(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """True for rows whose cell (same values of `keys`) has fewer than MIN_GROUP_SIZE reports."""
+    sizes = frame.groupby(keys, dropna=False)[keys[0]].transform("size")
+    return sizes < MIN_GROUP_SIZE
 
-    Dates are rounded: period end and paid date to the Monday of their week, expected pay date and
-    submission to the first of their month (`expected_pay_date` holds that month start, for
-    grouping by month). Amounts are USD equivalents rounded to two significant figures.
+
+def public_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """Approved, consented reports, safe to aggregate and to download (see the module docstring).
+
+    Rows are published (the Explore page and `gigwatch export` offer them), so besides having no
+    ids, text or links, what could single a reporter out is hidden in small cells, those with fewer
+    than MIN_GROUP_SIZE reports of the same platform:
+
+    * dates are months (`*_month`; `expected_pay_date` holds the month start, for grouping); the
+      week of the period end and of the payment only where that platform-week has 5 reports;
+    * `country` (and `currency`, which can name it) only where that platform, country and month
+      have 5 reports; `project_code` only where 5 independent reports (a tagged event counts
+      once) name the project;
+    * `amount_expected_usd`, rounded to two significant figures, only where that platform and
+      month have 5 reports.
+
+    `days_late` and `followup_days` are kept exact: the delay figures rest on them.
     """
     refs = store.refs(snapshot_id)
     frame = store.read_df(
@@ -758,16 +774,17 @@ def public_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame
                    followup_days, processor_hold, payment_method, causes, support_response,
                    account_status, country, amount_expected_usd, currency,
                    date_trunc('week', work_period_end)::DATE AS work_period_end_week,
+                   date_trunc('month', work_period_end)::DATE AS work_period_end_month,
                    date_trunc('month', expected_pay_date)::DATE AS expected_pay_month,
                    date_trunc('week', paid_date)::DATE AS paid_week,
-                   date_trunc('month', submitted_at)::DATE AS submitted_month,
+                   date_trunc('month', paid_date)::DATE AS paid_month,
+                   date_trunc('month', make_timestamp(epoch_us(submitted_at)))::DATE AS submitted_month,
                    event_id, is_demo, fingerprint
             FROM {refs.payment_reports}
             WHERE moderation_status = 'approved' AND consent_publish_aggregate"""
     )
     if frame.empty:
         return pd.DataFrame(columns=PUBLIC_COLUMNS)
-    # A project is named only when enough independent reports (events counted once) name it.
     independent = (
         frame.dropna(subset=["project_code"])
         .assign(unit=lambda f: f["event_id"].fillna(f["fingerprint"]))
@@ -778,9 +795,19 @@ def public_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame
         code if (platform, code) in publishable else None
         for platform, code in zip(frame["platform_id"], frame["project_code"], strict=True)
     ]
-    frame["amount_expected_usd"] = frame["amount_expected_usd"].map(_two_significant)
+    frame["month_key"] = frame["expected_pay_month"].fillna(frame["work_period_end_month"])
+    small_period_week = _small(frame, ["platform_id", "work_period_end_week"])
+    small_paid_week = _small(frame, ["platform_id", "paid_week"])
+    small_country = _small(frame, ["platform_id", "country", "month_key"])
+    small_month = _small(frame, ["platform_id", "month_key"])
+    frame["work_period_end_week"] = frame["work_period_end_week"].where(~small_period_week, None)
+    frame["paid_week"] = frame["paid_week"].where(~small_paid_week, None)
+    frame["country"] = frame["country"].where(~small_country, None)
+    frame["currency"] = frame["currency"].where(~small_country, None)
+    amounts = frame["amount_expected_usd"].map(_two_significant)
+    frame["amount_expected_usd"] = amounts.where(~small_month, None)
     frame["expected_pay_date"] = frame["expected_pay_month"]
-    return frame[PUBLIC_COLUMNS]
+    return frame[PUBLIC_COLUMNS].reset_index(drop=True)
 
 
 def _two_significant(value: Any) -> float | None:
@@ -884,7 +911,7 @@ def forum_signal_counts(store: Store, snapshot_id: int | None = None) -> pd.Data
     return store.read_df(
         f"""SELECT platform_id, month, signal, count(*) AS n_posts
             FROM (SELECT coalesce(platform_id, 'unknown') AS platform_id,
-                         strftime(date_trunc('month', created_at), '%Y-%m') AS month,
+                         strftime(date_trunc('month', make_timestamp(epoch_us(created_at))), '%Y-%m') AS month,
                          unnest(signals) AS signal
                   FROM {refs.forum_posts})
             GROUP BY ALL ORDER BY month, platform_id, signal"""

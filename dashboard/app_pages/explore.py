@@ -20,6 +20,7 @@ DATASETS = {
     "open_listings_daily": "Aggregate: open listings per day",
     "events": "Events (dated, sourced)",
     "payment_reports": "Payment reports (approved, public view)",
+    "forum_posts": "Forum posts with signals (public posts, scrubbed titles)",
 }
 AGGREGATE_COLUMNS = {
     "weekly_pay": (
@@ -37,6 +38,11 @@ AGGREGATE_COLUMNS = {
     "payment_reports": (
         "Approved reports only, with dates rounded and no free text; see the Methodology page "
         "(payment reports) for each column."
+    ),
+    "forum_posts": (
+        "Public forum posts that mention late or missing pay, pay cuts or empty queues: a link to the "
+        "post, a scrubbed excerpt of its title and the signals found. No usernames are kept. Posts are "
+        "signals, not measurements."
     ),
 }
 
@@ -84,7 +90,7 @@ with st.container(border=True):
     elif dataset == "events":
         frame = common.query(queries.events, platforms=tuple(platforms))
     else:
-        frame = common.query(queries.payment_reports)
+        frame = common.query(queries.payment_reports if dataset == "payment_reports" else queries.forum_posts)
         if platforms and not frame.empty and "platform_id" in frame:
             frame = frame[frame["platform_id"].isin(platforms)]
 

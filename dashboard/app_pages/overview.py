@@ -16,6 +16,16 @@ st.markdown(
     "Every figure shows the count it rests on (n) and when the platform was last collected."
 )
 
+with st.container(border=True):
+    st.markdown("**Questions this dashboard answers**")
+    links = st.columns(4)
+    links[0].page_link("app_pages/pay_trends.py", label="Has pay fallen this year?", icon=":material/trending_down:")
+    links[1].page_link("app_pages/availability.py", label="Is there less work than last quarter?",
+                       icon=":material/work_history:")
+    links[2].page_link("app_pages/delays.py", label="How long do workers wait to be paid?",
+                       icon=":material/hourglass_bottom:")
+    links[3].page_link("app_pages/explore.py", label="Can I download and cite it?", icon=":material/download:")
+
 days = int(common.param_choice(
     "Compare pay with", ["30", "90", "180", "365"], key="compare", default="90",
     format_func=lambda d: f"{d} days earlier", widget="radio",

@@ -1,0 +1,36 @@
+"""`gigwatch bench --quick`: every figure the benchmark publishes is measured (no timing asserts:
+the quick run is tiny and CI machines vary; the full figures are in README "Performance")."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from collectors.bench import HEADLINE_FIGURES, QUERY_FIGURES, figure, run_bench
+from collectors.store import reset_stores
+
+
+@pytest.mark.slow
+def test_quick_bench_measures_every_figure(tmp_path: Path) -> None:
+    try:
+        figures = run_bench(quick=True, data_dir=tmp_path / "bench")
+    finally:
+        reset_stores()
+    missing = {path: figure(figures, path) for path in HEADLINE_FIGURES}
+    not_numbers = {path: value for path, value in missing.items()
+                   if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value)}
+    assert not not_numbers, not_numbers
+    assert figures["queries"], "no dashboard query was measured"
+    for name, timings in figures["queries"].items():
+        assert "error" not in timings, (name, timings["error"])
+        for key in QUERY_FIGURES:
+            assert isinstance(timings.get(key), int | float), (name, key, timings)
+    assert figures["store"]["listings_made"] > 0 and figures["store"]["reports_made"] > 0
+    assert figures["dashboard"]["page_errors"] == {}
+    assert figures["cycle"]["runs_ok"] == figures["cycle"]["sources"]
+    assert set(figures["targets"]) == {
+        "every_query_p95_under_200ms", "app_over_bare_at_most_1_3", "pandas_over_gigwatch_at_least_10",
+        "dashboard_peak_under_1_5GB",
+    }
