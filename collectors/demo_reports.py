@@ -17,7 +17,13 @@ from collectors.reports.forum import ForumSignal
 from collectors.sources.reddit import ForumPost
 from collectors.store import Store
 from collectors.store.listings import RunRecord
-from collectors.store.reports import approve, create_event, import_reports, save_forum_run, tag_event
+from collectors.store.reports import (
+    approve,
+    create_event,
+    import_reports,
+    save_forum_run,
+    tag_event,
+)
 
 _METHODS = {
     "demo_annotate": ["paypal", "payoneer", "airtm"],
