@@ -173,35 +173,61 @@ def test_raw_bodies_round_trip(store: Store) -> None:
     assert store.put_raw_body(b'{"jobs": []}') == sha
 
 
-def _writer(settings: Settings, source: str, count: int) -> None:
+def _collector_writer(settings: Settings, count: int) -> None:
+    """A collector: `count` runs, each one transaction with a new listing."""
     store = get_store(settings)
     for i in range(count):
         started = T0 + timedelta(minutes=i)
         save_listing_runs(
-            store, platform_id="plat", source_name=source,
+            store, platform_id="plat", source_name="collector",
             runs=[ListingRun(
-                run=RunRecord(f"{source}-{i}", source, "plat", started, started, "suspicious", True, 1),
-                records=[rec(f"{source}-{i}")],
+                run=RunRecord(f"collector-{i}", "collector", "plat", started, started, "suspicious", True, 1),
+                records=[rec(f"collector-{i}")],
             )],
         )
     reset_stores()
 
 
+def _report_writer(settings: Settings, count: int) -> None:
+    """Workers submitting `count` payment reports through the form's write path."""
+    from collectors.store.reports import submit_report, validate_for_store
+
+    store = get_store(settings)
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    for i in range(count):
+        result = validate_for_store({
+            "platform": "outlier", "status": "paid_late", "work_period_start": "2026-01-05",
+            "work_period_end": "2026-01-11", "expected_pay_date": "2026-01-14",
+            "paid_date": "2026-01-20", "amount_expected": 100 + i, "amount_received": 100 + i,
+            "currency": "USD", "payment_method": "paypal",
+        }, store, now=now)
+        assert result.report is not None, result.errors
+        submit_report(store, result.report, client_hash=f"client-{i}", now=now)
+    reset_stores()
+
+
 @pytest.mark.slow
 def test_two_processes_writing_at_once_lose_and_duplicate_nothing(catalog_settings: Settings) -> None:
+    """A collector run and report submissions, each in its own process, 200 writes each."""
     get_store(catalog_settings)  # migrate once, before the writers start
     context = multiprocessing.get_context("spawn")
-    writers = [context.Process(target=_writer, args=(catalog_settings, name, 200)) for name in ("alpha", "beta")]
+    writers = [
+        context.Process(target=_collector_writer, args=(catalog_settings, 200)),
+        context.Process(target=_report_writer, args=(catalog_settings, 200)),
+    ]
     for process in writers:
         process.start()
     for process in writers:
-        process.join(timeout=600)
+        process.join(timeout=900)
         assert process.exitcode == 0
     store = get_store(catalog_settings)
-    counts = store.read_rows(
-        f"""SELECT source_name, count(*), count(DISTINCT run_id) FROM {LAKE}.collector_runs
-            GROUP BY 1 ORDER BY 1"""
+    runs = store.read_rows(
+        f"SELECT count(*), count(DISTINCT run_id) FROM {LAKE}.collector_runs WHERE source_name = 'collector'"
     )
-    assert counts == [("alpha", 200, 200), ("beta", 200, 200)]
-    assert store.read_value(f"SELECT count(*) FROM {LAKE}.listings") == 400
-    assert store.read_value(f"SELECT count(DISTINCT listing_key) FROM {LAKE}.listing_versions") == 400
+    assert runs == [(200, 200)]
+    assert store.read_value(f"SELECT count(*) FROM {LAKE}.listings") == 200
+    assert store.read_value(f"SELECT count(DISTINCT listing_key) FROM {LAKE}.listing_versions") == 200
+    reports = store.read_rows(
+        f"SELECT count(*), count(DISTINCT report_id), count(DISTINCT amount_expected) FROM {LAKE}.payment_reports"
+    )
+    assert reports == [(200, 200, 200)]
