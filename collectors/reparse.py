@@ -61,8 +61,11 @@ def _responses_of(store: Store, source_name: str) -> Mapping[str, list[tuple[str
     return by_run
 
 
-def reparse(store: Store, *, source: str | None = None) -> Iterator[str]:
-    configured = {s.name: s for s in load_sources()}
+def reparse(
+    store: Store, *, source: str | None = None, sources: Sequence[SourceConfig] | None = None
+) -> Iterator[str]:
+    """Rebuild each source's history from its kept responses; yields a line per source."""
+    configured = {s.name: s for s in (load_sources() if sources is None else sources)}
     if source is not None and source not in configured:
         raise KeyError(f"unknown source {source!r}; known: {', '.join(sorted(configured))}")
     names = [source] if source else sorted(
