@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from collectors.config import Settings, load_settings
 
@@ -395,14 +396,15 @@ class Store:
     # -- bulk insert ------------------------------------------------------------------------
 
     @staticmethod
-    def insert_df(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-        """Bulk-insert a DataFrame by column name (inside a `write` transaction)."""
-        if frame.empty:
+    def insert_df(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> int:
+        """Bulk-insert a DataFrame or Arrow table by column name (inside a `write` transaction)."""
+        if len(frame) == 0:
             return 0
         name = f"_batch_{table}_{zlib.crc32(str(id(frame)).encode())}"
         cur.register(name, frame)
         try:
-            columns = ", ".join(f'"{c}"' for c in frame.columns)
+            columns = ", ".join(f'"{c}"' for c in frame.columns) if isinstance(frame, pd.DataFrame) \
+                else ", ".join(f'"{c}"' for c in frame.column_names)
             cur.execute(f"INSERT INTO {LAKE}.{table} ({columns}) SELECT {columns} FROM {name}")
         finally:
             cur.unregister(name)

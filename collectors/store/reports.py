@@ -136,14 +136,7 @@ def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[s
     if not rows:
         return 0
     batch = pa.Table.from_pylist([{k: row.get(k) for k in schema.names} for row in rows], schema=schema)
-    name = f"_ins_{table}_{uuid.uuid4().hex[:8]}"
-    cur.register(name, batch)
-    try:
-        columns = ", ".join(f'"{c}"' for c in schema.names)
-        cur.execute(f"INSERT INTO {LAKE}.{table} ({columns}) SELECT {columns} FROM {name}")
-    finally:
-        cur.unregister(name)
-    return len(rows)
+    return Store.insert_df(cur, table, batch)
 
 
 def _now(now: datetime | None) -> datetime:
