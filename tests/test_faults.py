@@ -172,15 +172,17 @@ def install_killer(stage: str, delay: float = 0.0) -> None:
 
 
 def child_save(settings: Settings, index: int, stored_days: int, batch_days: int, stage: str | None,
-               delay: float = 0.0) -> None:
+               delay: float = 0.0, marker: Path | None = None) -> None:
     """Replay a source's first `stored_days` days, then save the next `batch_days` in one call,
-    dying at `stage` if given (runs in a spawned process)."""
+    dying at `stage` if given (runs in a spawned process). `marker` is written as the save starts."""
     sim = SimulatedSource.make(index, **SIM)
     sim.runs(range(0, stored_days))
     runs = sim.runs(range(stored_days, stored_days + batch_days))
     if stage:
         install_killer(stage, delay)
     store = get_store(settings)
+    if marker is not None:
+        marker.write_text("saving")
     save_listing_runs(store, platform_id=sim.platform_id, source_name=sim.source_name, runs=runs)
 
 
