@@ -15,7 +15,7 @@ $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools && .tools/bin/pip install --quiet uv
 
 install: $(if $(filter $(CURDIR)/.tools/bin/uv,$(UV)),$(UV))
-	$(UV) sync --locked --no-dev
+	$(UV) sync --locked --no-dev --inexact
 
 install-dev: $(if $(filter $(CURDIR)/.tools/bin/uv,$(UV)),$(UV))
 	$(UV) sync --locked

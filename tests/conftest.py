@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,15 +18,8 @@ REAL_SAMPLES = SHARED_DIR / "real-samples"
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[pgserver.PgServer]:
-    reason = pgserver.why_unavailable()
-    if reason:
-        if os.environ.get("GIGWATCH_REQUIRE_POSTGRES"):
-            pytest.fail(f"GIGWATCH_REQUIRE_POSTGRES is set (CI) but {reason}")
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    server = pgserver.start_server()
-    yield server
-    server.stop("immediate")
-    shutil.rmtree(server.root, ignore_errors=True)
+    with pgserver.server_for_tests() as server:
+        yield server
 
 
 def sqlite_settings(tmp_path: Path, lake: str = "gigwatch") -> Settings:

@@ -13,8 +13,12 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 
 def _find(binary: str) -> str | None:
@@ -105,3 +109,19 @@ def start_server() -> PgServer:
         raise RuntimeError(f"initdb failed: {result.stderr}")
     server.start()
     return server
+
+
+@contextmanager
+def server_for_tests() -> Iterator[PgServer]:
+    """A started server, stopped afterwards; skips (fails in CI) when PostgreSQL is absent."""
+    reason = why_unavailable()
+    if reason:
+        if os.environ.get("GIGWATCH_REQUIRE_POSTGRES"):
+            pytest.fail(f"GIGWATCH_REQUIRE_POSTGRES is set (CI) but {reason}")
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop("immediate")
+        shutil.rmtree(server.root, ignore_errors=True)

@@ -17,7 +17,6 @@ import contextlib
 import json
 import multiprocessing
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -448,15 +447,8 @@ def test_a_read_only_data_directory_is_a_clear_error_and_corrupts_nothing(tmp_pa
 @pytest.fixture(scope="module")
 def own_pg_server() -> Iterator[pgserver.PgServer]:
     """A PostgreSQL server of this module's own, so restarting it disturbs no other test."""
-    reason = pgserver.why_unavailable()
-    if reason:
-        if os.environ.get("GIGWATCH_REQUIRE_POSTGRES"):
-            pytest.fail(f"GIGWATCH_REQUIRE_POSTGRES is set (CI) but {reason}")
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    server = pgserver.start_server()
-    yield server
-    server.stop("immediate")
-    shutil.rmtree(server.root, ignore_errors=True)
+    with pgserver.server_for_tests() as server:
+        yield server
 
 
 @pytest.fixture
