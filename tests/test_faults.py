@@ -254,9 +254,11 @@ def test_a_writer_killed_mid_write_leaves_no_partial_run(stage: str, catalog_set
 CONTENTION_SIM: dict[str, Any] = {"open_listings": 300, "change_rate": 0.05, "arrivals_per_day": 5.0, "seed": 11}
 
 
-def contention_writer(settings: Settings, index: int, single_days: int, batch_days: int, result: Path) -> None:
+def contention_writer(settings: Settings, index: int, single_days: int, batch_days: int, result: Path,
+                      open_listings: int = CONTENTION_SIM["open_listings"]) -> None:
     """Save `single_days` runs one per call (live collection), then `batch_days` in one long call."""
-    sim = SimulatedSource.make(index, days=single_days + batch_days, **CONTENTION_SIM)
+    sim = SimulatedSource.make(index, days=single_days + batch_days,
+                               **{**CONTENTION_SIM, "open_listings": open_listings})
     store = get_store(settings)
     for day in range(single_days):
         save_listing_runs(store, platform_id=sim.platform_id, source_name=sim.source_name, runs=sim.runs(range(day, day + 1)))

@@ -14,7 +14,7 @@ from collectors.store import LAKE, Store
 def file_stats(store: Store) -> tuple[int, int]:
     """(number of data files, total bytes) currently referenced by the lake's tables."""
     rows = store.read_rows(
-        f"SELECT count(*), coalesce(sum(file_size_bytes), 0) FROM ducklake_table_info('{LAKE}')"
+        f"SELECT coalesce(sum(file_count), 0), coalesce(sum(file_size_bytes), 0) FROM ducklake_table_info('{LAKE}')"
     )
     return int(rows[0][0]), int(rows[0][1])
 
