@@ -754,19 +754,12 @@ def _capture(store: Any) -> Iterator[list[_Call]]:
 
 def bare_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     """A plain DuckDB connection with the lake attached exactly as the app attaches it."""
-    from collectors.store import LAKE, _load_extensions
+    from collectors.store import LAKE, _load_extensions, attach_sql
 
     con = duckdb.connect()
-    files = settings.files_path.replace("'", "''")
-    if settings.catalog_kind == "sqlite":
-        _load_extensions(con, ["sqlite", "ducklake"])
-        attach = f"ducklake:sqlite:{settings.catalog_target}"
-        options = f"DATA_PATH '{files}'"
-    else:
-        _load_extensions(con, ["postgres", "ducklake"])
-        attach = f"ducklake:postgres:{settings.catalog_target}"
-        options = f"DATA_PATH '{files}', METADATA_SCHEMA '{settings.lake}'"
-    con.execute(f"ATTACH '{attach.replace(chr(39), chr(39) * 2)}' AS {LAKE} ({options})")
+    extensions, attach_statement = attach_sql(settings)
+    _load_extensions(con, extensions)
+    con.execute(attach_statement)
     con.execute(f"USE {LAKE}")
     return con
 

@@ -149,16 +149,21 @@ class LeaderLock:
     def _try_postgres(self) -> bool:
         import psycopg
 
-        con = psycopg.connect(
-            self.settings.catalog_target,
-            autocommit=True,
-            application_name=f"gigwatch-scheduler {self.identity}"[:63],
-            connect_timeout=10,
-            keepalives=1,
-            keepalives_idle=10,
-            keepalives_interval=5,
-            keepalives_count=3,
-        )
+        try:
+            con = psycopg.connect(
+                self.settings.catalog_target,
+                autocommit=True,
+                application_name=f"gigwatch-scheduler {self.identity}"[:63],
+                connect_timeout=10,
+                keepalives=1,
+                keepalives_idle=10,
+                keepalives_interval=5,
+                keepalives_count=3,
+            )
+        except psycopg.OperationalError as exc:
+            # The server is down or restarting: not leading now; a standby keeps polling.
+            log.warning("scheduler lock: PostgreSQL unreachable (%s); will try again", exc)
+            return False
         try:
             # The server drops a vanished leader's session (and so its lock) within about 25 s.
             for setting, value in (

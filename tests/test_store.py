@@ -231,3 +231,11 @@ def test_two_processes_writing_at_once_lose_and_duplicate_nothing(catalog_settin
         f"SELECT count(*), count(DISTINCT report_id), count(DISTINCT amount_expected) FROM {LAKE}.payment_reports"
     )
     assert reports == [(200, 200, 200)]
+
+
+def test_a_run_saved_twice_is_written_once(store: Store) -> None:
+    """A retried commit that had in fact gone through must not duplicate the run or its history."""
+    save(store, 0, [rec("a")])
+    save(store, 0, [rec("a"), rec("b")])  # same run id again
+    assert store.read_value(f"SELECT count(*) FROM {LAKE}.collector_runs") == 1
+    assert store.read_value(f"SELECT count(*) FROM {LAKE}.listings") == 1

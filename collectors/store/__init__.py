@@ -149,21 +149,16 @@ class Store:
     def _connect(self) -> duckdb.DuckDBPyConnection:
         s = self.settings
         con = duckdb.connect(config={"threads": max(2, os.cpu_count() or 2)})
+        extensions, attach_statement = attach_sql(s)
+        _load_extensions(con, extensions)
         if s.catalog_kind == "sqlite":
-            _load_extensions(con, ["sqlite", "ducklake"])
             Path(s.catalog_target).parent.mkdir(parents=True, exist_ok=True)
             _use_wal(Path(s.catalog_target))
             if "://" not in s.files_path:
                 Path(s.files_path).mkdir(parents=True, exist_ok=True)
-            attach = f"ducklake:sqlite:{s.catalog_target}"
-            options = f"DATA_PATH '{_sql_str(s.files_path)}'"
-        else:
-            _load_extensions(con, ["postgres", "ducklake"])
-            attach = f"ducklake:postgres:{s.catalog_target}"
-            options = f"DATA_PATH '{_sql_str(s.files_path)}', METADATA_SCHEMA '{s.lake}'"
         s.raw_dir.mkdir(parents=True, exist_ok=True)
         self._retry(
-            lambda: con.execute(f"ATTACH IF NOT EXISTS '{_sql_str(attach)}' AS {LAKE} ({options})"),
+            lambda: con.execute(attach_statement),
             what="attach the lake",
         )
         con.execute(f"USE {LAKE}")
@@ -427,6 +422,18 @@ def _use_wal(catalog: Path) -> None:
             con.close()
     except sqlite3.Error as exc:
         log.debug("could not switch %s to WAL mode: %s", catalog, exc)
+
+
+def attach_sql(settings: Settings) -> tuple[list[str], str]:
+    """The extensions a lake needs and the ATTACH statement that opens it as `lake`."""
+    files = f"DATA_PATH '{_sql_str(settings.files_path)}'"
+    if settings.catalog_kind == "sqlite":
+        extensions, attach, options = ["sqlite", "ducklake"], f"ducklake:sqlite:{settings.catalog_target}", files
+    else:
+        extensions = ["postgres", "ducklake"]
+        attach = f"ducklake:postgres:{settings.catalog_target}"
+        options = f"{files}, METADATA_SCHEMA '{settings.lake}'"
+    return extensions, f"ATTACH IF NOT EXISTS '{_sql_str(attach)}' AS {LAKE} ({options})"
 
 
 def _sql_str(value: str) -> str:

@@ -136,6 +136,14 @@ def _save(
     runs = sorted(runs, key=lambda r: r.run.started_at)
 
     def txn(cur: duckdb.DuckDBPyConnection) -> SaveSummary:
+        if not rebuild and runs:
+            # A commit that went through although the connection dropped is not written twice.
+            known = cur.execute(
+                f"SELECT count(*) FROM {LAKE}.collector_runs WHERE run_id IN (SELECT unnest(?))",
+                [[r.run.run_id for r in runs]],
+            ).fetchone()
+            if known and known[0]:
+                return SaveSummary(runs=0, new_listings=0, new_versions=0, closed=0, reopened=0)
         if rebuild:
             cur.execute(
                 f"""DELETE FROM {LAKE}.listing_versions WHERE listing_key IN
