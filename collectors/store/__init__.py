@@ -377,7 +377,7 @@ class Store:
         path = self.raw_path(sha)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}-{random.random():.12f}")
             tmp.write_bytes(gzip.compress(body, compresslevel=6))
             tmp.replace(path)  # atomic: a reader never sees half a file
         return sha
