@@ -86,7 +86,7 @@ def kaplan_meier(
 
 
 def _first_day_at_or_below(days: pd.Series, values: pd.Series, q: float) -> float | None:
-    below = values <= q
+    below = values <= q + 1e-9  # a product that is one half up to rounding counts as one half
     if not below.any():
         return None
     return float(days[below.to_numpy().argmax()])
