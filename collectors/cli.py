@@ -129,7 +129,11 @@ def serve(
     """The real service: the scheduler and the dashboard on the real lake."""
     settings = _settings("gigwatch")
     _store("gigwatch")
-    scheduler = subprocess.Popen([sys.executable, "-m", "collectors.cli", "schedule", "--lake", settings.lake])
+    # --standby: on a PostgreSQL catalog the scheduler rides out a server restart (and waits for
+    # another leader to stop) instead of exiting; on SQLite it changes nothing.
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "collectors.cli", "schedule", "--lake", settings.lake, "--standby"]
+    )
     try:
         dashboard(lake=settings.lake, port=port, address=address)
     finally:

@@ -12,6 +12,9 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from itertools import compress
+from operator import attrgetter, is_not
 from typing import Any
 
 from collectors.categories import categorise
@@ -37,6 +40,11 @@ def content_hash(record: ListingRecord) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+# Pure and slow (a few dozen regular expressions), while titles repeat from version to version.
+_category = lru_cache(maxsize=8192)(categorise)
+_external_id = attrgetter("external_id")
+
+
 def version_row(
     record: ListingRecord, *, key: str, version_no: int, observed_at: datetime, run_id: str, digest: str
 ) -> dict[str, Any]:
@@ -52,7 +60,7 @@ def version_row(
         "valid_from": observed_at,
         "valid_to": None,
         "title": record.title.strip(),
-        "category": categorise(record.title, record.department),
+        "category": _category(record.title, record.department),
         "department": record.department,
         "location": record.location,
         "is_remote": record.is_remote,
@@ -101,63 +109,93 @@ class HistoryChanges:
 
 
 class SourceHistory:
-    """Applies snapshots of one source, in time order, to its listings' state."""
+    """Applies snapshots of one source, in time order, to its listings' state.
+
+    A daily scrape mostly repeats the previous one, and hashing every record was most of the cost
+    of a batch of many days. A record that is the very object seen last time for its listing (the
+    generators hand over the same objects) is unchanged by definition and is not hashed again;
+    any other record is hashed and compared as always, so the history is the same either way.
+    """
 
     def __init__(self, platform_id: str, source_name: str, state: Iterable[ListingState], last_ok_at: datetime | None) -> None:
         self.platform_id = platform_id
         self.source_name = source_name
-        self.state: dict[str, ListingState] = {s.key: s for s in state}
-        self.preexisting = set(self.state)
+        self._prefix = listing_key(platform_id, source_name, "")
+        # external id -> state, for the listings a record of this source can name ...
+        self._by_external_id: dict[str, ListingState] = {}
+        # ... and listings stored under another key (the platform id changed), which no record
+        # names again: they close at the next complete run, like any listing that is gone.
+        self._unreachable: list[ListingState] = []
+        # external id -> the record its current version was compared with in this batch (None:
+        # only its hash is known), for every open listing.
+        self._open: dict[str, ListingRecord | None] = {}
+        for listing in state:
+            if listing.key.startswith(self._prefix):
+                external_id = listing.key[len(self._prefix):]
+                self._by_external_id[external_id] = listing
+                if not listing.closed:
+                    self._open[external_id] = None
+            else:
+                self._unreachable.append(listing)
+        self.preexisting = {listing.key for listing in self._by_external_id.values()}
+        self.preexisting.update(listing.key for listing in self._unreachable)
         self.last_ok_at = last_ok_at
         self.changes = HistoryChanges()
         self._new_listing_rows: dict[str, dict[str, Any]] = {}
         self._new_version_rows: dict[str, dict[str, Any]] = {}  # key -> current version row made in this batch
 
     def apply(self, records: Iterable[ListingRecord], *, observed_at: datetime, run_id: str, may_close: bool) -> None:
-        seen: set[str] = set()
-        for record in records:
-            key = listing_key(self.platform_id, self.source_name, record.external_id)
-            if key in seen:
-                continue  # a board listing the same job twice counts once
-            seen.add(key)
-            digest = content_hash(record)
-            current = self.state.get(key)
-            if current is None:
-                row = {
-                    "listing_key": key,
-                    "platform_id": self.platform_id,
-                    "source_name": self.source_name,
-                    "external_id": record.external_id,
-                    "url": record.url,
-                    "first_seen_at": observed_at,
-                    "last_seen_at": None,
-                    "closed_at": None,
-                    "run_id": run_id,
-                }
-                self.changes.new_listings.append(row)
-                self._new_listing_rows[key] = row
-                self._add_version(record, key, 1, observed_at, run_id, digest)
-                self.state[key] = ListingState(key, digest, 1, closed=False)
-                continue
-            if current.closed:
-                self._reopen(key)
-                current.closed = False
-                self._end_version(key, observed_at)
-                current.version_no += 1
-                current.content_sha256 = digest
-                self._add_version(record, key, current.version_no, observed_at, run_id, digest)
-            elif current.content_sha256 != digest:
-                self._end_version(key, observed_at)
-                current.version_no += 1
-                current.content_sha256 = digest
-                self._add_version(record, key, current.version_no, observed_at, run_id, digest)
+        snapshot = _first_of_each(records)
+        latest = snapshot.values()
+        # Only records that are not the object last seen for an open listing need a look (the
+        # filter runs in C: this is the per-record cost of a scrape).
+        for record in compress(latest, map(is_not, map(self._open.get, snapshot), latest)):
+            self._observe(record, observed_at, run_id)
         if may_close:
-            for key, current in self.state.items():
-                if current.closed or key in seen:
-                    continue
+            # Sorted: the set difference has no order of its own, and generations must repeat.
+            for external_id in sorted(self._open.keys() - snapshot.keys()):
+                del self._open[external_id]
+                current = self._by_external_id[external_id]
                 current.closed = True
-                self._close(key, observed_at, self.last_ok_at)
+                self._close(current.key, observed_at, self.last_ok_at)
+            for current in self._unreachable:
+                if not current.closed:
+                    current.closed = True
+                    self._close(current.key, observed_at, self.last_ok_at)
             self.last_ok_at = observed_at
+
+    def _observe(self, record: ListingRecord, observed_at: datetime, run_id: str) -> None:
+        external_id = record.external_id
+        digest = content_hash(record)
+        self._open[external_id] = record
+        current = self._by_external_id.get(external_id)
+        if current is None:
+            key = self._prefix + external_id
+            row = {
+                "listing_key": key,
+                "platform_id": self.platform_id,
+                "source_name": self.source_name,
+                "external_id": external_id,
+                "url": record.url,
+                "first_seen_at": observed_at,
+                "last_seen_at": None,
+                "closed_at": None,
+                "run_id": run_id,
+            }
+            self.changes.new_listings.append(row)
+            self._new_listing_rows[key] = row
+            self._add_version(record, key, 1, observed_at, run_id, digest)
+            self._by_external_id[external_id] = ListingState(key, digest, 1, closed=False)
+            return
+        if current.closed:
+            self._reopen(current.key)
+            current.closed = False
+        elif current.content_sha256 == digest:
+            return
+        self._end_version(current.key, observed_at)
+        current.version_no += 1
+        current.content_sha256 = digest
+        self._add_version(record, current.key, current.version_no, observed_at, run_id, digest)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -194,3 +232,14 @@ class SourceHistory:
         else:
             self.changes.close.pop(key, None)
             self.changes.reopen.add(key)
+
+
+def _first_of_each(records: Iterable[ListingRecord]) -> dict[str, ListingRecord]:
+    """External id -> record, in order; a board listing the same job twice counts once (the first)."""
+    listed = records if isinstance(records, (list, tuple)) else list(records)
+    snapshot = dict(zip(map(_external_id, listed), listed, strict=True))
+    if len(snapshot) < len(listed):
+        snapshot = {}
+        for record in listed:
+            snapshot.setdefault(record.external_id, record)
+    return snapshot

@@ -9,7 +9,10 @@ Every run gets an id (time-sortable), a start time (UTC) and a row in `collector
   none when that run had some: the new listings and versions are kept, nothing is closed.
 * `ok` otherwise. Only an ok run whose result is `complete` closes the listings absent from it.
 
-The responses a run fetched are recorded with it in the same transaction, failed or not.
+The responses a run fetched are recorded with it in the same transaction, failed or not. A run
+that cannot be recorded (the store unreachable beyond its retry bound) is recorded as failed; if
+even that cannot be written, its row is kept in a local spool (collectors/store/spool.py) and
+written to the lake, once, when the store is back (`RunSpooledError` says so).
 
 A cycle (`run_cycle`) runs every enabled source at once, sharing one `PoliteFetcher`, so per-host
 limits hold across sources and a cycle takes about as long as its slowest host. One broken source
@@ -30,12 +33,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from collectors.config import Settings
 from collectors.fetch import FetchPolicy, FetchSession, PoliteFetcher
 from collectors.sources.base import CollectResult, Fetcher, SourceConfig
-from collectors.store import Store, get_store
+from collectors.store import Store, StoreError, get_store
+from collectors.store import spool as run_spool
 from collectors.store.listings import (
     ListingRun,
     RunRecord,
@@ -46,11 +50,13 @@ from collectors.store.listings import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 __all__ = [
     "COLLECTORS",
     "Collected",
     "Collector",
+    "RunSpooledError",
     "UnknownSourceError",
     "collect",
     "configured_sources",
@@ -65,6 +71,14 @@ __all__ = [
 
 class UnknownSourceError(ValueError):
     """A source name that neither data/sources.toml nor data/forums.toml defines."""
+
+
+class RunSpooledError(StoreError):
+    """The store could not record a run, not even as failed: its row (`run`) waits in the spool."""
+
+    def __init__(self, message: str, run: RunRecord) -> None:
+        super().__init__(message)
+        self.run = run
 
 
 @dataclass(slots=True)
@@ -202,7 +216,7 @@ _saver: ThreadPoolExecutor | None = None
 _saver_lock = threading.Lock()
 
 
-async def _saving(save: SaveFn, *args: Any) -> None:
+async def _saving(save: Callable[..., T], *args: Any) -> T:
     """Run a save on the process's one saving thread.
 
     Writes to a lake take turns anyway (a file lock on SQLite, conflict retries on PostgreSQL); on
@@ -213,11 +227,53 @@ async def _saving(save: SaveFn, *args: Any) -> None:
     with _saver_lock:
         if _saver is None:
             _saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gigwatch-save")
-    await asyncio.get_running_loop().run_in_executor(_saver, functools.partial(save, *args))
+    return await asyncio.get_running_loop().run_in_executor(_saver, functools.partial(save, *args))
 
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _record(
+    collector: Collector, store: Store, source: SourceConfig, run: RunRecord,
+    items: Sequence[Any] | None, session: FetchSession,
+) -> Exception | None:
+    """Save a run; failing that, save it as failed; failing that too, keep it in the spool.
+
+    Returns None when the run was saved as it went, else the exception `run_source` raises: the
+    store's own when the run was recorded as failed instead, `RunSpooledError` when it was spooled.
+    """
+    try:
+        collector.save(store, source, run, items, session)
+    except Exception as exc:
+        log.exception("%s: could not record run %s (%s)", source.name, run.run_id, run.status)
+        failed = replace(
+            run,
+            status="failed",
+            complete=False,
+            items_count=0,
+            error=f"could not record the run ({_describe(exc)}); it was: {run.status}, {run.items_count} items"
+            + (f", {run.error}" if run.error else ""),
+        )
+        try:
+            collector.save(store, source, failed, None, session)
+        except Exception:
+            log.exception("%s: could not record run %s as failed either", source.name, run.run_id)
+            try:
+                path = run_spool.keep(store.settings, failed)
+            except Exception:
+                log.exception("%s: could not keep run %s in the spool either; it is lost", source.name, run.run_id)
+                return exc
+            spooled = RunSpooledError(
+                f"could not record run {run.run_id} of {source.name} ({_describe(exc)}); "
+                f"kept as failed in {path} until the store is back", failed,
+            )
+            spooled.__cause__ = exc
+            return spooled
+        log.error("%s: run %s recorded as failed instead", source.name, run.run_id)
+        return exc
+    run_spool.try_replay(store)  # the store took this run: record the ones it could not take before
+    return None
 
 
 async def run_source(
@@ -228,7 +284,9 @@ async def run_source(
     policy: FetchPolicy | None = None,
     collectors: Mapping[str, Collector] | None = None,
 ) -> RunRecord:
-    """Collect one source and record the run. Raises only when the run could not be recorded.
+    """Collect one source and record the run. Raises only when the run could not be recorded as it
+    went: with the store's error when it was recorded as failed instead, `RunSpooledError` when it
+    could only be kept in the spool, the store's error when it could not even be spooled.
 
     Without `fetcher`, a fetcher for this source alone is made (and closed) here.
     """
@@ -252,7 +310,8 @@ async def run_source(
             collected = await collector.collect(source, session, store)
     except asyncio.CancelledError as exc:  # shutdown: record the run, then let the cancel through
         interrupted = exc
-        error = "CancelledError: the run was interrupted (gigwatch was stopping)"
+        why = str(exc.args[0]) if exc.args and exc.args[0] else "gigwatch was stopping"
+        error = f"CancelledError: the run was interrupted ({why})"
         log.warning("%s: run %s interrupted", source.name, run_id)
     except Exception as exc:
         if isinstance(exc, TimeoutError) and deadline.expired():
@@ -286,25 +345,10 @@ async def run_source(
         error=error,
         run_kind=collector.run_kind,
     )
-    try:
-        await _saving(collector.save, store, source, run, items if status != "failed" else None, session)
-    except Exception as exc:
-        log.exception("%s: could not record run %s (%s)", source.name, run_id, status)
-        failed = replace(
-            run,
-            status="failed",
-            complete=False,
-            items_count=0,
-            error=f"could not record the run ({_describe(exc)}); it was: {status}, {items_count} items"
-            + (f", {error}" if error else ""),
-        )
-        try:
-            await _saving(collector.save, store, source, failed, None, session)
-        except Exception:
-            log.exception("%s: could not record run %s as failed either", source.name, run_id)
-            raise exc from None
-        log.error("%s: run %s recorded as failed instead", source.name, run_id)
-        raise
+    # On the saving thread as a whole: a run cancelled while it is being saved still ends recorded.
+    not_recorded = await _saving(_record, collector, store, source, run, items if status != "failed" else None, session)
+    if not_recorded is not None:
+        raise not_recorded
     if interrupted is not None:
         raise interrupted
     log.info("%s: run %s %s, %d items%s", source.name, run_id, status, items_count, f" ({error})" if error else "")
@@ -326,7 +370,7 @@ async def run_cycle(
     """Run every enabled source concurrently, one shared fetcher; one RunRecord per source.
 
     A source whose run could not even be recorded gets a `failed` RunRecord whose error says so
-    (it is logged, and is not in the lake).
+    (it is logged, and is not in the lake); a spooled run is its spooled RunRecord.
     """
     enabled = [source for source in sources if source.enabled]
     own = fetcher is None
@@ -346,6 +390,9 @@ async def run_cycle(
     for source, outcome in zip(enabled, outcomes, strict=True):
         if isinstance(outcome, RunRecord):
             runs.append(outcome)
+            continue
+        if isinstance(outcome, RunSpooledError):
+            runs.append(outcome.run)  # recorded when the store is back
             continue
         if not isinstance(outcome, Exception):
             raise outcome  # cancellation, KeyboardInterrupt: stop the cycle

@@ -3,8 +3,15 @@
 APScheduler 3 (`BlockingScheduler`, UTC, in-memory job store): one job per enabled source with an
 `IntervalTrigger(hours=interval_hours, jitter=...)`, `max_instances=1` (a slow run is never
 overlapped by the next), `coalesce=True` (runs missed while busy or asleep collapse into one) and
-a `misfire_grace_time`; the first runs start a few seconds after start-up. Each job runs one
-`run_source` and never raises into the scheduler: a failure is a recorded failed run.
+a `misfire_grace_time`. Each job runs one `run_source` and never raises into the scheduler: a
+failure is a recorded failed run.
+
+A scheduler that starts leading (at start-up, or a standby taking over) picks up each source's
+cadence where the lake left it: the first run is the source's last run's `started_at` (in
+`collector_runs`, or in this machine's run spool) plus its interval, so no source is collected
+twice within one interval across a restart or a handover. A source that never ran, or whose next
+run is already due, runs a few seconds after start-up (spread over half a minute). Runs the store
+could not take are written from the spool on start-up and every minute (collectors/store/spool.py).
 
 Jobs run on one asyncio loop in a background thread sharing one long-lived `PoliteFetcher`, so
 per-host limits and robots.txt hold across sources collected at the same time.
@@ -17,7 +24,9 @@ everything twice). `LeaderLock` enforces it:
 * PostgreSQL catalog: a session-level `pg_try_advisory_lock` held on a dedicated connection (with
   TCP keepalives, so the server notices a dead leader). A standby (`--standby`) polls every few
   seconds and takes over when the leader's connection drops; a leader that loses its connection
-  stops scheduling at once (and goes back to standby if it was started as one).
+  stops scheduling at once, interrupting its runs in flight (each is recorded as failed, saying
+  why), and goes back to standby if it was started as one. A server restart is such a loss: the
+  scheduler stands by while the server is down and leads again once it is back.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import CancelledError, Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,9 +53,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from collectors.config import Settings
 from collectors.fetch import FetchPolicy, PoliteFetcher
-from collectors.runner import configured_sources, run_source
+from collectors.runner import RunSpooledError, configured_sources, run_source
 from collectors.sources.base import SourceConfig
 from collectors.store import Store, advisory_key, get_store
+from collectors.store import spool as run_spool
 from collectors.store.listings import RunRecord
 
 log = logging.getLogger(__name__)
@@ -57,6 +67,7 @@ __all__ = [
     "SchedulerLockedError",
     "add_source_jobs",
     "build_scheduler",
+    "first_run_times",
     "make_job",
     "run_scheduler",
 ]
@@ -65,6 +76,7 @@ POLL_SECONDS = 5.0  # a standby's polling interval, and how often a leader check
 START_DELAY_SECONDS = 5.0  # the first run of the first source, after start-up
 START_SPREAD_SECONDS = 30.0  # first runs of the other sources are spread over this
 MAX_JITTER_SECONDS = 900.0
+SPOOL_REPLAY_SECONDS = 60.0  # how often a leader tries to record the runs the store could not take
 
 
 class SchedulerLockedError(RuntimeError):
@@ -294,6 +306,7 @@ class CollectorLoop:
             store.settings, store, policy=policy, sources=sources, keep_responses=False, fetch_log_size=10_000
         )
         self._thread = threading.Thread(target=self._serve, name="gigwatch-collector-loop", daemon=True)
+        self.stop_reason: str | None = None  # why runs in flight are interrupted (recorded with them)
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -314,16 +327,16 @@ class CollectorLoop:
         if not self._thread.is_alive():
             return
         with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop).result(timeout)
+            asyncio.run_coroutine_threadsafe(self._shutdown(self.stop_reason), self.loop).result(timeout)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout)
         if not self._thread.is_alive():
             self.loop.close()
 
-    async def _shutdown(self) -> None:
+    async def _shutdown(self, reason: str | None) -> None:
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for task in tasks:
-            task.cancel()
+            task.cancel(reason)
         await asyncio.gather(*tasks, return_exceptions=True)
         await self.fetcher.aclose()
 
@@ -346,6 +359,9 @@ def make_job(source: SourceConfig, run_one: Callable[[SourceConfig], RunRecord])
         except CancelledError:
             log.warning("%s: the run was interrupted by shutdown", source.name)
             return
+        except RunSpooledError as exc:
+            log.error("%s: %s", source.name, exc)
+            return
         except Exception:
             log.exception("%s: the run failed and could not be recorded", source.name)
             return
@@ -365,6 +381,34 @@ def misfire_grace_seconds(interval_hours: float) -> int:
     return int(max(60.0, min(interval_hours * 3600 / 2, 3600.0)))
 
 
+def first_run_times(
+    sources: Sequence[SourceConfig],
+    last_started: Mapping[str, datetime],
+    *,
+    now: datetime,
+    start_delay: float = START_DELAY_SECONDS,
+    start_spread: float = START_SPREAD_SECONDS,
+) -> dict[str, datetime]:
+    """When each source first runs under a new leader: its last run's start plus its interval.
+
+    A source that never ran, or whose next run is due before `start_delay` is up, runs soon: the
+    first after `start_delay`, the others spread over `start_spread` seconds.
+    """
+    planned: dict[str, datetime] = {}
+    due_now: list[str] = []
+    soonest = now + timedelta(seconds=start_delay)
+    for source in sources:
+        last = last_started.get(source.name)
+        next_run = last + timedelta(hours=source.interval_hours) if last is not None else None
+        if next_run is None or next_run <= soonest:
+            due_now.append(source.name)
+        else:
+            planned[source.name] = next_run
+    for index, name in enumerate(due_now):
+        planned[name] = soonest + timedelta(seconds=start_spread * index / len(due_now))
+    return planned
+
+
 def add_source_jobs(
     scheduler: BaseScheduler,
     sources: Sequence[SourceConfig],
@@ -373,13 +417,18 @@ def add_source_jobs(
     start_delay: float = START_DELAY_SECONDS,
     start_spread: float = START_SPREAD_SECONDS,
     now: datetime | None = None,
+    last_started: Mapping[str, datetime] | None = None,
 ) -> list[str]:
-    """One interval job per enabled source; first runs soon after start. Returns the job ids."""
+    """One interval job per enabled source, first runs as `first_run_times` says. Returns the job ids.
+
+    `last_started` (source name -> start of its last run) is empty for a lake that never ran.
+    """
     enabled = [s for s in sources if s.enabled]
     now = now or datetime.now(UTC)
+    firsts = first_run_times(enabled, last_started or {}, now=now, start_delay=start_delay, start_spread=start_spread)
     ids = []
-    for index, source in enumerate(enabled):
-        first = now + timedelta(seconds=start_delay + start_spread * index / max(1, len(enabled)))
+    for source in enabled:
+        first = firsts[source.name]
         scheduler.add_job(
             make_job(source, run_one),
             trigger=IntervalTrigger(hours=source.interval_hours, jitter=jitter_seconds(source.interval_hours), timezone=UTC),
@@ -402,11 +451,14 @@ def build_scheduler(
     scheduler_class: type[BaseScheduler] = BlockingScheduler,
     start_delay: float = START_DELAY_SECONDS,
     start_spread: float = START_SPREAD_SECONDS,
+    last_started: Mapping[str, datetime] | None = None,
+    now: datetime | None = None,
 ) -> BaseScheduler:
     """A UTC scheduler, memory job store, one job per enabled source (not started)."""
     workers = max(4, min(64, len(sources)))
     scheduler = scheduler_class(timezone=UTC, executors={"default": ThreadPoolExecutor(workers)})
-    add_source_jobs(scheduler, sources, run_one, start_delay=start_delay, start_spread=start_spread)
+    add_source_jobs(scheduler, sources, run_one, start_delay=start_delay, start_spread=start_spread,
+                    last_started=last_started, now=now)
     return scheduler
 
 
@@ -442,10 +494,19 @@ def run_scheduler(
                 if not lock.wait_for_leadership(stop):
                     return 0
             log.info("leading collection for lake %r (%s)", settings.lake, lock.identity)
+            broke = False
             try:
                 lost = _lead(settings, lock, sources, policy, stop, poll_seconds, start_delay)
+            except Exception:
+                if not can_stand_by:
+                    raise
+                # e.g. the store went away again while this leader read where the lake left off
+                log.exception("could not lead collection for lake %r", settings.lake)
+                lost = broke = True
             finally:
                 lock.release()
+            if broke:
+                stop.wait(poll_seconds)  # let the store (or another standby) settle before trying again
             if not lost:
                 return 0
             if not can_stand_by:
@@ -470,20 +531,32 @@ def _lead(
     store = get_store(settings)
     lost = threading.Event()
     enabled = [s for s in sources if s.enabled]
+    # Where the lake left each source's cadence: a new leader must not collect anything early.
+    last_started = run_spool.last_started(store, [s.name for s in enabled])
     with CollectorLoop(store, policy=policy, sources=enabled) as loop:
-        scheduler = build_scheduler(enabled, loop.run, start_delay=start_delay)
+        scheduler = build_scheduler(enabled, loop.run, start_delay=start_delay, last_started=last_started)
 
         def watchdog() -> None:
             if stop.is_set():
                 scheduler.shutdown(wait=False)
             elif not lock.is_held():
                 lost.set()
+                loop.stop_reason = "the scheduler lost its leader lock"
                 scheduler.shutdown(wait=False)
 
         scheduler.add_job(
             watchdog, IntervalTrigger(seconds=max(0.2, min(poll_seconds, 5.0)), timezone=UTC),
             id="_watchdog", max_instances=1, coalesce=True,
         )
+        scheduler.add_job(
+            run_spool.try_replay, IntervalTrigger(seconds=SPOOL_REPLAY_SECONDS, timezone=UTC), args=[store], id="_spool",
+            max_instances=1, coalesce=True, next_run_time=datetime.now(UTC),
+        )
+        for job in scheduler.get_jobs():
+            if job.id in last_started:
+                log.info("%s: last run started %s UTC; next run at %s UTC", job.id,
+                         f"{last_started[job.id].astimezone(UTC):%Y-%m-%d %H:%M:%S}",
+                         f"{job.next_run_time.astimezone(UTC):%Y-%m-%d %H:%M:%S}")
         log.info("%d source jobs scheduled", len(enabled))
         scheduler.start()  # blocks until the watchdog shuts it down
     return lost.is_set()

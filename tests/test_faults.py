@@ -1,5 +1,7 @@
 """Fault tests: a collector killed in the middle of a write, writers and readers fighting over a
-SQLite catalog, a full disk, a read-only data directory, a PostgreSQL restart in the middle of a run.
+SQLite catalog, a full disk, a read-only data directory, a PostgreSQL restart in the middle of a run,
+and a run that ends while PostgreSQL is down for longer than the store waits (it waits in the local
+run spool and is recorded once the server is back).
 
 These are the light versions that `make test` runs; `tests/test_chaos.py` repeats them heavier and
 at random moments (`make test-chaos`). Child processes are real processes started with `spawn`, and
@@ -13,6 +15,7 @@ that wrote it (no partial run is visible), nothing duplicated, every listing's v
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import multiprocessing
@@ -30,10 +33,15 @@ import pytest
 
 from collectors.bench import SimulatedSource
 from collectors.config import Settings
+from collectors.fetch import FetchPolicy
+from collectors.runner import RunSpooledError, listings_collector, run_source
+from collectors.sources.base import SourceConfig
 from collectors.store import LAKE, Store, StoreError, get_store, reset_stores
+from collectors.store import spool as run_spool
 from collectors.store.listings import save_listing_runs
 from tests import pgserver
 from tests.conftest import postgres_settings, sqlite_settings
+from tests.httpserver import JsonListKind, LocalHTTPServer, items
 
 CTX = multiprocessing.get_context("spawn")
 
@@ -522,4 +530,45 @@ def test_postgres_down_beyond_the_retry_bound_is_a_clear_error(
     monkeypatch.undo()
     sim = save_days(store, 0, range(3, 8))
     assert source_run_count(store, sim.source_name) == 8
+    assert_consistent(store)
+
+
+@pytest.mark.postgres
+def test_a_run_that_ends_while_postgres_is_down_is_recorded_once_it_is_back(
+    restartable_pg: Settings, own_pg_server: pgserver.PgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server is down for longer than the store's retry bound while a run ends: the run cannot
+    be recorded, not even as failed, so it waits in the local spool; once the server is back the
+    next run records itself and then the spooled one, exactly once."""
+    policy = FetchPolicy(connect_timeout=2.0, read_timeout=2.0, max_attempts=1, default_min_interval=0.0)
+    collectors = {"testjson": listings_collector(JsonListKind)}
+    store = get_store(restartable_pg)
+    with LocalHTTPServer() as board:
+        board.script("/jobs", items("a", "b"))
+        source = SourceConfig(name="acme-board", platform="acme", kind="testjson", url=board.url("/jobs"),
+                              min_interval_seconds=0.0)
+
+        def run() -> Any:
+            return asyncio.run(run_source(source, store, policy=policy, collectors=collectors))
+
+        first = run()
+        monkeypatch.setattr(Store, "write_max_seconds", 2.0)
+        own_pg_server.stop("fast")
+        try:
+            with pytest.raises(RunSpooledError) as info:
+                run()
+        finally:
+            own_pg_server.start()
+        monkeypatch.undo()
+        spooled = info.value.run
+        assert spooled.status == "failed" and spooled.error is not None
+        assert run_spool.pending(restartable_pg) == [spooled]
+        third = run()
+    assert third.status == "ok"
+    recorded = store.read_rows(
+        f"SELECT run_id, status FROM {LAKE}.collector_runs WHERE source_name = 'acme-board' ORDER BY started_at"
+    )
+    assert recorded == [(first.run_id, "ok"), (spooled.run_id, "failed"), (third.run_id, "ok")]
+    assert run_spool.pending(restartable_pg) == []
+    assert source_listing_count(store, "acme-board") == 2
     assert_consistent(store)

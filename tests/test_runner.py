@@ -7,6 +7,8 @@ end in test_collect_e2e.py.
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -19,6 +21,7 @@ from collectors.fetch import FetchPolicy, FetchSession, PoliteFetcher
 from collectors.runner import (
     Collected,
     Collector,
+    RunSpooledError,
     UnknownSourceError,
     collect,
     judge,
@@ -30,7 +33,8 @@ from collectors.runner import (
 )
 from collectors.sources.base import Fetcher, SourceConfig
 from collectors.store import LAKE, Store, StoreBusyError
-from collectors.store.listings import RunRecord
+from collectors.store import spool as run_spool
+from collectors.store.listings import RUN_COLUMNS, RunRecord
 from tests.httpserver import JsonListKind, LocalHTTPServer, Reply, items, min_gap
 
 FAST = FetchPolicy(
@@ -199,6 +203,65 @@ def test_a_failed_save_records_a_failed_run_then_raises(store: Store, server: Lo
     assert (status, complete, count) == ("failed", False, 0)
     assert error == "could not record the run (StoreBusyError: could not save: the catalog stayed busy); it was: ok, 1 items"
     assert open_listings(store) == []
+
+
+def test_a_run_the_store_cannot_take_is_spooled_and_recorded_once_when_it_is_back(
+    store: Store, server: LocalHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer holds the catalog beyond the write bound: the run cannot be recorded, not even
+    as failed, so it is kept in the spool; the next run records itself and then it, exactly once."""
+    server.script("/jobs", items("a", "b"))
+    first = run(source(server), store)
+    monkeypatch.setattr(Store, "write_lock_seconds", 0.5)
+    with open(Path(store.settings.catalog_target).with_name(".write.lock"), "a") as other_writer:
+        fcntl.flock(other_writer, fcntl.LOCK_EX)
+        server.script("/jobs", items("a"))  # b is gone, but this run is never recorded as ok
+        with pytest.raises(RunSpooledError) as info:
+            run(source(server), store)
+        fcntl.flock(other_writer, fcntl.LOCK_UN)
+    spooled = info.value.run
+    assert (spooled.status, spooled.complete, spooled.items_count) == ("failed", False, 0)
+    assert spooled.error is not None and spooled.error.startswith("could not record the run (StoreBusyError:")
+    assert spooled.error.endswith("it was: ok, 1 items")
+    assert run_spool.pending(store.settings) == [spooled]
+    kept = [json.loads(line) for line in run_spool.spool_path(store.settings).read_text().splitlines()]
+    assert [set(row) for row in kept] == [set(RUN_COLUMNS)]  # the run's row, nothing else
+    assert [r[1] for r in runs(store)] == ["ok"]
+    assert open_listings(store) == ["a", "b"]  # nothing closed
+
+    server.script("/jobs", items("a", "b", "c"))
+    third = run(source(server), store)  # the store is back: this run, then the spooled one
+    ids = [row[0] for row in store.read_rows(f"SELECT run_id FROM {LAKE}.collector_runs ORDER BY started_at")]
+    assert ids == [first.run_id, spooled.run_id, third.run_id]
+    assert [r[1] for r in runs(store)] == ["ok", "failed", "ok"]
+    assert run_spool.pending(store.settings) == [] and not run_spool.spool_path(store.settings).exists()
+    assert open_listings(store) == ["a", "b", "c"]
+
+    # A spooled run the lake already holds (its commit landed as the connection dropped) is not
+    # written again.
+    run_spool.keep(store.settings, spooled)
+    assert run_spool.replay(store) == 0
+    assert store.read_value(f"SELECT count(*) FROM {LAKE}.collector_runs WHERE run_id = ?", [spooled.run_id]) == 1
+    assert run_spool.pending(store.settings) == []
+
+
+def test_run_cycle_reports_a_spooled_run_by_its_id(store: Store, server: LocalHTTPServer) -> None:
+    server.script("/jobs", items("a"))
+    save = TESTJSON["testjson"].save
+
+    def unreachable(st: Store, src: SourceConfig, rec: RunRecord, found: Sequence[Any] | None, session: FetchSession) -> None:
+        raise StoreBusyError("could not save: the catalog could not be reached")
+
+    records = asyncio.run(run_cycle(
+        [source(server)], store, policy=FAST, collectors={"testjson": replace(TESTJSON["testjson"], save=unreachable)},
+    ))
+    [pending] = run_spool.pending(store.settings)
+    assert records == [pending] and pending.status == "failed"
+    records = asyncio.run(run_cycle(
+        [source(server)], store, policy=FAST, collectors={"testjson": replace(TESTJSON["testjson"], save=save)},
+    ))
+    assert [r[1] for r in runs(store)] == ["failed", "ok"]
+    assert run_spool.pending(store.settings) == []
 
 
 def test_conditional_requests_across_runs_use_the_lake(store: Store, server: LocalHTTPServer) -> None:

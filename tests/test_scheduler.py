@@ -10,6 +10,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,18 +22,21 @@ from apscheduler.triggers.interval import IntervalTrigger
 from collectors import runner
 from collectors.config import Settings
 from collectors.fetch import FetchPolicy
-from collectors.runner import listings_collector
+from collectors.records import ListingRecord
+from collectors.runner import listings_collector, new_run_id
 from collectors.scheduler import (
     CollectorLoop,
     LeaderLock,
     SchedulerLockedError,
     build_scheduler,
+    first_run_times,
     make_job,
     run_scheduler,
 )
 from collectors.sources.base import SourceConfig
 from collectors.store import LAKE, Store, get_store, reset_stores
-from collectors.store.listings import RunRecord
+from collectors.store import spool as run_spool
+from collectors.store.listings import ListingRun, RunRecord, RunStatus, save_listing_runs
 from tests import pgserver
 from tests.conftest import postgres_settings
 from tests.httpserver import JsonListKind, LocalHTTPServer, Reply, items
@@ -190,6 +194,111 @@ def test_failing_sources_record_failed_runs_and_the_scheduler_keeps_going(store:
     assert (recorded["mangled"][0][1] or "").startswith("ParseError: testjson: not JSON")
 
 
+# -- a new leader picks up where the lake left off --------------------------------------------------
+
+
+def a_run(name: str, started_at: datetime, status: RunStatus = "ok") -> RunRecord:
+    return RunRecord(
+        run_id=new_run_id(started_at), source_name=name, platform_id="acme", started_at=started_at,
+        finished_at=started_at + timedelta(minutes=20), status=status, complete=status == "ok", items_count=0,
+        error=None if status == "ok" else "HTTPStatusError: HTTP 503 from the board",
+    )
+
+
+def recorded_run(store: Store, name: str, started_at: datetime, status: RunStatus = "ok") -> RunRecord:
+    run = a_run(name, started_at, status)
+    records: list[ListingRecord] | None = [] if status == "ok" else None
+    save_listing_runs(store, platform_id="acme", source_name=name, runs=[ListingRun(run=run, records=records)])
+    return run
+
+
+def test_a_new_leader_schedules_each_source_from_its_last_run(store: Store, server: LocalHTTPServer) -> None:
+    """A new leader (a restart, a standby taking over) schedules each source's first run at its last
+    run's start plus its interval, from the lake and the run spool; a source that is due, or never
+    ran, runs soon after start-up."""
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    hours = timedelta(hours=1)
+    recorded_run(store, "recent", now - 1 * hours)  # every 6 h: next in 5 h
+    recorded_run(store, "recent", now - 7 * hours)
+    recorded_run(store, "overdue", now - 3 * hours)  # every 1 h: due
+    recorded_run(store, "failed-last", now - 20 * hours)  # every 12 h, failed 1 h ago: a run is a run
+    recorded_run(store, "failed-last", now - 1 * hours, status="failed")
+    recorded_run(store, "spooled", now - 30 * hours)  # every 24 h; its last run is only in the spool
+    run_spool.keep(store.settings, a_run("spooled", now - 2 * hours, status="failed"))
+    recorded_run(store, "other", now)  # not scheduled here
+    sources = [
+        src(server, "recent", "/a", interval_hours=6),
+        src(server, "overdue", "/b", interval_hours=1),
+        src(server, "failed-last", "/c", interval_hours=12),
+        src(server, "spooled", "/d", interval_hours=24),
+        src(server, "never", "/e", interval_hours=24),
+        src(server, "off", "/f", enabled=False),
+    ]
+    last = run_spool.last_started(store, [s.name for s in sources])
+    assert last["spooled"] == now - 2 * hours and "never" not in last and "other" not in last
+
+    scheduler = build_scheduler(sources, lambda s: None, scheduler_class=BackgroundScheduler,  # type: ignore[arg-type,return-value]
+                                start_delay=5, start_spread=30, last_started=last, now=now)
+    scheduler.start(paused=True)
+    try:
+        planned = {job.id: job.next_run_time for job in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+    assert planned == {
+        "recent": now + 5 * hours,
+        "failed-last": now + 11 * hours,
+        "spooled": now + 22 * hours,
+        "overdue": now + timedelta(seconds=5),  # due: soon, the due ones spread over 30 s
+        "never": now + timedelta(seconds=5 + 15),
+    }
+    # a next run due within the start-up delay is as good as due
+    assert first_run_times([sources[0]], {"recent": now - 6 * hours + timedelta(seconds=2)}, now=now,
+                           start_delay=5) == {"recent": now + timedelta(seconds=5)}
+
+
+@pytest.mark.usefixtures("testjson")
+def test_a_leader_records_the_spooled_runs_on_start_up(lake_settings: Settings, server: LocalHTTPServer) -> None:
+    store = get_store(lake_settings)
+    kept = a_run("acme", datetime.now(UTC) - timedelta(minutes=5), status="failed")
+    run_spool.keep(lake_settings, kept)
+    stop = threading.Event()
+    leader = threading.Thread(target=run_scheduler, args=(lake_settings,), kwargs={
+        "sources": [src(server, "acme", "/jobs")], "policy": FAST, "stop": stop, "poll_seconds": 0.2,
+    })
+    leader.start()
+    try:
+        wait_until(lambda: bool(runs_by_source(store).get("acme")))
+    finally:
+        stop.set()
+        leader.join(30)
+    assert runs_by_source(store)["acme"] == [("failed", kept.error)]  # and no new run: it ran 5 min ago
+    assert run_spool.pending(lake_settings) == []
+    assert not server.requests
+
+
+@pytest.mark.usefixtures("testjson")
+def test_runs_interrupted_by_a_lost_lock_are_recorded_as_failed_saying_so(store: Store, server: LocalHTTPServer) -> None:
+    server.script("/slow", items("a", delay=20))
+    source = src(server, "slow", "/slow")
+    outcome: list[BaseException | RunRecord] = []
+    with CollectorLoop(store, policy=replace(FAST, read_timeout=30), sources=[source]) as loop:
+        def job() -> None:
+            try:
+                outcome.append(loop.run(source))
+            except BaseException as exc:
+                outcome.append(exc)
+
+        runner_thread = threading.Thread(target=job)
+        runner_thread.start()
+        wait_until(lambda: bool(server.requests_to("/slow")))
+        loop.stop_reason = "the scheduler lost its leader lock"
+    runner_thread.join(30)
+    assert [type(o).__name__ for o in outcome] == ["CancelledError"]
+    assert runs_by_source(store)["slow"] == [
+        ("failed", "CancelledError: the run was interrupted (the scheduler lost its leader lock)")
+    ]
+
+
 # -- run_scheduler ----------------------------------------------------------------------------------
 
 
@@ -267,29 +376,41 @@ def test_postgres_leader_lock_and_takeover(pg_settings: Settings, pg_server: pgs
 def test_postgres_standby_scheduler_takes_over(
     pg_settings: Settings, server: LocalHTTPServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The standby takes over when the leader stops, and collects when the source's interval since
+    the old leader's run is up, not at once."""
     store = get_store(pg_settings)
     server.script("/jobs", items("a"))
-    sources = [src(server, "acme", "/jobs")]
+    interval = timedelta(seconds=8)
+    sources = [src(server, "acme", "/jobs", interval_hours=interval.total_seconds() / 3600)]
     stops = [threading.Event(), threading.Event()]
     results: list[int] = []
+    threads: list[threading.Thread] = []
 
-    def start(stop: threading.Event) -> threading.Thread:
+    def start(stop: threading.Event) -> None:
         thread = threading.Thread(target=lambda: results.append(run_scheduler(
             pg_settings, sources=sources, policy=FAST, stop=stop, poll_seconds=0.2, start_delay=0, standby=True,
         )))
         thread.start()
-        return thread
+        threads.append(thread)
 
-    with caplog.at_level(logging.INFO, logger="collectors.scheduler"):
-        first = start(stops[0])
-        wait_until(lambda: len(runs_by_source(store).get("acme", [])) == 1)
-        second = start(stops[1])
-        wait_until(lambda: "standby:" in caplog.text)
-        assert len(runs_by_source(store)["acme"]) == 1  # the standby runs nothing
-        stops[0].set()  # the leader stops: the standby takes over and collects
-        first.join(30)
-        wait_until(lambda: len(runs_by_source(store).get("acme", [])) == 2)
-        stops[1].set()
-        second.join(30)
+    try:
+        with caplog.at_level(logging.INFO, logger="collectors.scheduler"):
+            start(stops[0])
+            wait_until(lambda: len(runs_by_source(store).get("acme", [])) == 1)
+            start(stops[1])
+            wait_until(lambda: "standby:" in caplog.text)
+            assert len(runs_by_source(store)["acme"]) == 1  # the standby runs nothing
+            stops[0].set()  # the leader stops: the standby takes over and collects when it is due
+            threads[0].join(30)
+            wait_until(lambda: caplog.text.count("leading collection for lake 'gigwatch'") == 2)
+            wait_until(lambda: len(runs_by_source(store).get("acme", [])) == 2)
+    finally:
+        for stop in stops:
+            stop.set()
+        for thread in threads:
+            thread.join(30)
     assert results == [0, 0]
-    assert caplog.text.count("leading collection for lake 'gigwatch'") == 2
+    first, second = store.read_rows(
+        f"SELECT started_at FROM {LAKE}.collector_runs WHERE source_name = 'acme' ORDER BY started_at"
+    )
+    assert interval <= second[0] - first[0] < interval + timedelta(seconds=6)

@@ -211,9 +211,8 @@ class Store:
 
         `fn` must be safe to re-run (it sees the catalog as it is at each attempt).
         """
-        cur = self.cursor()
-
         def attempt() -> T:
+            cur = self.cursor()  # inside the retry: a first call during an outage waits it out too
             with self._write_lock(what):
                 cur.execute("BEGIN TRANSACTION")
                 try:
@@ -267,12 +266,10 @@ class Store:
 
     def read_df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a query and return a DataFrame; retried while the catalog is locked."""
-        cur = self.cursor()
-        return self._retry(lambda: cur.execute(sql, params).df(), what="read")
+        return self._retry(lambda: self.cursor().execute(sql, params).df(), what="read")
 
     def read_rows(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        cur = self.cursor()
-        return self._retry(lambda: cur.execute(sql, params).fetchall(), what="read")
+        return self._retry(lambda: self.cursor().execute(sql, params).fetchall(), what="read")
 
     def read_value(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         rows = self.read_rows(sql, params)
