@@ -29,6 +29,7 @@ import pandas as pd
 from collectors.reports import delays
 from collectors.reports.delays import MIN_GROUP_SIZE
 from collectors.store import LAKE, Store, TableRefs
+from collectors.store.aggregates import SERIES, Series
 from collectors.store.reports import PUBLIC_COLUMNS, forum_signals, public_reports
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -330,6 +331,97 @@ def _weekly_quantiles_sql(t: TableRefs, value: str, currency: str, unit: str, wh
         ORDER BY w.platform_id, w.currency, w.pay_unit, week_start"""
 
 
+def _weekly_stored_sql(t: TableRefs, series: Series, where: str, stored_where: str) -> str:
+    """Weekly quartiles of one series for every platform, from `weekly_pay_quartiles`.
+
+    That table holds each week sampled at its end, kept in step with the versions by every save
+    (collectors/store/aggregates.py). A completed week's sample is the same whenever it is read;
+    the running week is sampled at the last collection instead, which gives the same listings
+    unless a run applied changes after it (a suspicious run after the last successful one): for
+    such a platform the running week is sampled from the versions, as `_weekly_quantiles_sql`
+    does. Same rows as `_weekly_quantiles_sql` with no filter but platforms (`where` on the
+    versions `v`, `stored_where` on the stored rows `q`).
+    """
+    # The two small tables are each read once, whole: cheaper than a filtered scan per use.
+    return f"""
+        WITH runs AS MATERIALIZED (
+            SELECT platform_id, status, complete, epoch_us(started_at) AS started_us
+            FROM {t.collector_runs} WHERE platform_id IS NOT NULL
+        ),
+        bounds AS (
+            SELECT platform_id, min(started_us) AS first_ok_us, max(started_us) AS last_ok_us
+            FROM runs WHERE status = 'ok' AND complete GROUP BY platform_id
+        ),
+        grid AS (
+            SELECT max(started_us) AS as_of_us, {_week_index('max(started_us)')} AS k_run
+            FROM runs WHERE status = 'ok'
+        ),
+        unsettled AS (
+            SELECT DISTINCT r.platform_id FROM runs r, grid g
+            WHERE r.status = 'suspicious' AND r.started_us > g.as_of_us
+        ),
+        stored_all AS MATERIALIZED (SELECT * FROM {t.weekly_pay_quartiles}),
+        stored AS (
+            SELECT {_week_index('epoch_us(q.week_start::TIMESTAMP)')} AS k, q.platform_id,
+                   q.currency, q.pay_unit, q.n_listings, q.median, q.p25, q.p75
+            FROM stored_all q
+            WHERE q.series = '{series.name}' AND {stored_where}
+        ),
+        resampled AS (
+            SELECT g.k_run AS k, {PLATFORM_OF_VERSION} AS platform_id, {series.currency} AS currency,
+                   {series.unit} AS pay_unit, count(*) AS n_listings,
+                   quantile_cont({series.value}, [0.25, 0.5, 0.75]) AS q
+            FROM {_aliased(t.listing_versions, 'v')}
+            JOIN unsettled u ON u.platform_id = {PLATFORM_OF_VERSION}
+            CROSS JOIN grid g
+            WHERE {series.where} AND {where}
+              AND epoch_us(v.valid_from) <= g.as_of_us
+              AND (v.valid_to IS NULL OR epoch_us(v.valid_to) > g.as_of_us)
+            GROUP BY ALL
+        ),
+        weekly AS (
+            SELECT s.* FROM stored s, grid g
+            WHERE s.k < g.k_run
+               OR (s.k = g.k_run AND s.platform_id NOT IN (SELECT platform_id FROM unsettled))
+            UNION ALL
+            SELECT k, platform_id, currency, pay_unit, n_listings, q[2], q[1], q[3] FROM resampled
+        )
+        SELECT make_timestamp(w.k * {WEEK_US} + {MONDAY_US})::DATE AS week_start,
+               w.platform_id, w.currency, w.pay_unit, w.n_listings, w.median, w.p25, w.p75,
+               make_timestamp(least((w.k + 1) * {WEEK_US} + {MONDAY_US}, g.as_of_us)) AS sampled_at
+        FROM weekly w JOIN bounds b ON b.platform_id = w.platform_id, grid g
+        WHERE (w.k + 1) * {WEEK_US} + {MONDAY_US} > b.first_ok_us
+          AND w.k * {WEEK_US} + {MONDAY_US} <= b.last_ok_us
+        ORDER BY w.platform_id, w.currency, w.pay_unit, week_start"""
+
+
+def _weekly_series(
+    store: Store,
+    snapshot_id: int | None,
+    series: Series,
+    *,
+    platforms: Sequence[str],
+    categories: Sequence[str],
+    countries: Sequence[str],
+    remote: Remote,
+) -> pd.DataFrame:
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    where = _version_filters(
+        params, platforms=platforms, categories=categories, countries=countries, remote=remote,
+        platform_expr=PLATFORM_OF_VERSION,
+    )
+    where += " AND " + _key_range(params, platforms)
+    if not (categories or countries or remote != "any"):
+        stored_where = "list_contains($platforms::VARCHAR[], q.platform_id)" if platforms else "TRUE"
+        try:
+            return store.read_df(_weekly_stored_sql(t, series, where, stored_where), params)
+        except duckdb.CatalogException:
+            pass  # a snapshot from before weekly_pay_quartiles existed
+    sql = _weekly_quantiles_sql(t, series.value, series.currency, series.unit, f"{where} AND {series.where}")
+    return store.read_df(sql, params)
+
+
 def weekly_pay(
     store: Store,
     snapshot_id: int | None = None,
@@ -346,20 +438,11 @@ def weekly_pay(
     `hourly_assumptions`). `"original"`: only listings that state an hourly rate, in the currency
     they state, one series per platform and currency, with no conversion at all.
     Columns: week_start, platform_id, currency, pay_unit, n_listings, median, p25, p75, sampled_at.
+    Without category, country or remote filters the weeks come from `weekly_pay_quartiles`.
     """
-    t = store.refs(snapshot_id)
-    params: dict[str, Any] = {}
-    where = _version_filters(
-        params, platforms=platforms, categories=categories, countries=countries, remote=remote,
-        platform_expr=PLATFORM_OF_VERSION,
-    )
-    if currency_mode == "original":
-        where += " AND v.pay_unit = 'hour' AND v.pay_currency IS NOT NULL"
-        sql = _weekly_quantiles_sql(t, PAY_MID, "v.pay_currency", "'hour'", where + f" AND {PAY_MID} IS NOT NULL")
-    else:
-        where += f" AND v.pay_unit IN {TIME_UNITS} AND {HOURLY_MID} IS NOT NULL"
-        sql = _weekly_quantiles_sql(t, HOURLY_MID, "'USD'", "'hour'", where)
-    return store.read_df(sql, params)
+    series = SERIES["hourly_original" if currency_mode == "original" else "hourly_usd"]
+    return _weekly_series(store, snapshot_id, series, platforms=platforms, categories=categories,
+                          countries=countries, remote=remote)
 
 
 def weekly_unit_pay(
@@ -375,15 +458,8 @@ def weekly_unit_pay(
 
     Never converted to hourly: the time a task takes is not published. Same columns as `weekly_pay`.
     """
-    t = store.refs(snapshot_id)
-    params: dict[str, Any] = {}
-    where = _version_filters(
-        params, platforms=platforms, categories=categories, countries=countries, remote=remote,
-        platform_expr=PLATFORM_OF_VERSION,
-    )
-    where += f" AND v.pay_unit IN {PIECE_UNITS} AND {PAY_MID} IS NOT NULL"
-    sql = _weekly_quantiles_sql(t, PAY_MID, "coalesce(v.pay_currency, 'unknown')", "v.pay_unit", where)
-    return store.read_df(sql, params)
+    return _weekly_series(store, snapshot_id, SERIES["per_unit"], platforms=platforms,
+                          categories=categories, countries=countries, remote=remote)
 
 
 def pay_units(
@@ -518,6 +594,17 @@ def events(
     )
 
 
+def _key_range(params: dict[str, Any], platforms: Sequence[str], column: str = "v.listing_key") -> str:
+    """A range of listing keys that holds every key of `platforms` (keys are `platform|...`, and
+    "}" sorts right after "|"): DuckDB checks it against each file's key statistics and skips the
+    files of other sources. Not exact with several platforms; the platform filter still applies."""
+    if not platforms:
+        return "TRUE"
+    params["key_from"] = f"{min(platforms)}|"
+    params["key_to"] = f"{max(platforms)}}}"
+    return f"{column} >= $key_from AND {column} < $key_to"
+
+
 def pay_changes(
     store: Store,
     snapshot_id: int | None = None,
@@ -538,29 +625,45 @@ def pay_changes(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {"limit": limit, "scan": scan_versions}
     where = _version_filters(params, platforms=platforms, platform_expr=PLATFORM_OF_VERSION)
+    where += " AND " + _key_range(params, platforms)
     cut = "AND after_value < before_value" if only_cuts else ""
-    columns = (
-        "v.listing_key, v.version_no, v.valid_from, v.title, v.pay_text, v.pay_currency, v.pay_unit, "
-        f"{PAY_MID} AS pay_mid, {HOURLY_MID} AS hourly_mid"
-    )
+    pay_columns = f"v.pay_text, v.pay_currency, v.pay_unit, {PAY_MID} AS pay_mid, {HOURLY_MID} AS hourly_mid"
     return store.read_df(
+        # The newest edits are read first (a time filter skips old files), then each is joined with
+        # the version before it. That version normally ended when the edit began, so it too is
+        # found among versions that ended since then; only a listing that reopened (its previous
+        # version ended when it closed, maybe long before) is looked up among all versions.
         f"""WITH since AS (
                 -- The time of the scan_versions-th newest edit: every edit at or after it is read,
-                -- ties included, so the same snapshot always gives the same rows.
+                -- ties included, so the same snapshot always gives the same rows. (Edits share
+                -- their run's start time: counting per time is cheaper than sorting them.)
                 SELECT min(valid_from) AS valid_from FROM (
-                    SELECT v.valid_from FROM {_aliased(t.listing_versions, 'v')}
-                    WHERE v.version_no > 1 AND {where}
-                    ORDER BY v.valid_from DESC LIMIT $scan)
+                    SELECT valid_from, sum(n) OVER (ORDER BY valid_from DESC ROWS UNBOUNDED PRECEDING) - n AS newer
+                    FROM (SELECT v.valid_from, count(*) AS n FROM {_aliased(t.listing_versions, 'v')}
+                          WHERE v.version_no > 1 AND {where} GROUP BY v.valid_from))
+                WHERE newer < $scan
             ),
-            keys AS MATERIALIZED (
-                SELECT v.listing_key, v.version_no FROM {_aliased(t.listing_versions, 'v')}
+            edits AS MATERIALIZED (
+                SELECT v.listing_key, v.version_no, v.valid_from, v.title, {pay_columns}
+                FROM {_aliased(t.listing_versions, 'v')}
                 WHERE v.version_no > 1 AND {where} AND v.valid_from >= (SELECT valid_from FROM since)
             ),
-            pairs AS (
-                SELECT {columns} FROM {_aliased(t.listing_versions, 'v')}
-                SEMI JOIN (SELECT listing_key, version_no FROM keys
-                           UNION ALL SELECT listing_key, version_no - 1 FROM keys) k
-                  ON k.listing_key = v.listing_key AND k.version_no = v.version_no
+            ended_since AS MATERIALIZED (
+                SELECT v.listing_key, v.version_no, {pay_columns}
+                FROM {_aliased(t.listing_versions, 'v')}
+                SEMI JOIN edits e ON e.listing_key = v.listing_key AND e.version_no - 1 = v.version_no
+                WHERE v.valid_to >= (SELECT valid_from FROM since)
+            ),
+            reopened AS MATERIALIZED (
+                SELECT e.listing_key, e.version_no - 1 AS version_no FROM edits e
+                ANTI JOIN ended_since b ON b.listing_key = e.listing_key AND b.version_no = e.version_no - 1
+            ),
+            previous AS (
+                SELECT * FROM ended_since
+                UNION ALL
+                SELECT v.listing_key, v.version_no, {pay_columns}
+                FROM {_aliased(t.listing_versions, 'v')}
+                SEMI JOIN reopened r ON r.listing_key = v.listing_key AND r.version_no = v.version_no
             ),
             c AS (
                 SELECT a.*, b.pay_text AS before_text,
@@ -568,9 +671,16 @@ def pay_changes(
                         AND a.pay_unit IS NOT DISTINCT FROM b.pay_unit) AS same_terms,
                        CASE WHEN same_terms THEN b.pay_mid ELSE b.hourly_mid END AS before_value,
                        CASE WHEN same_terms THEN a.pay_mid ELSE a.hourly_mid END AS after_value
-                FROM pairs a JOIN pairs b
+                FROM edits a JOIN previous b
                   ON b.listing_key = a.listing_key AND b.version_no = a.version_no - 1
-                WHERE a.version_no > 1 AND a.valid_from >= (SELECT valid_from FROM since)
+            ),
+            newest AS (
+                -- The page of changes first; only its listings are looked up.
+                SELECT * FROM c
+                WHERE c.before_value IS NOT NULL AND c.after_value IS NOT NULL
+                  AND c.before_value > 0 AND c.after_value <> c.before_value {cut}
+                ORDER BY c.valid_from DESC, c.listing_key
+                LIMIT $limit
             )
             SELECT {_utc('c.valid_from')} AS changed_at, l.platform_id, c.title,
                    c.before_text AS pay_before, c.pay_text AS pay_after,
@@ -581,11 +691,8 @@ def pay_changes(
                    CASE WHEN c.after_value < c.before_value THEN 'cut' ELSE 'rise' END AS direction,
                    l.closed_at IS NULL AS still_open,
                    l.listing_key, l.url
-            FROM c JOIN {_aliased(t.listings, 'l')} ON l.listing_key = c.listing_key
-            WHERE c.before_value IS NOT NULL AND c.after_value IS NOT NULL
-              AND c.before_value > 0 AND c.after_value <> c.before_value {cut}
-            ORDER BY changed_at DESC, l.listing_key
-            LIMIT $limit""",
+            FROM newest c JOIN {_aliased(t.listings, 'l')} ON l.listing_key = c.listing_key
+            ORDER BY changed_at DESC, l.listing_key""",
         params,
     )
 
@@ -885,17 +992,75 @@ MIN_REPORTS = MIN_GROUP_SIZE  # groups of fewer approved reports are suppressed
 DelayGrouping = Literal["platform", "month", "payment_method"]
 
 
-def payment_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+PREVIEW_ROWS = 10_000  # rows a page shows and offers for download; `gigwatch export` gives all
+
+
+def payment_reports(
+    store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = (),
+    limit: int | None = PREVIEW_ROWS,
+) -> pd.DataFrame:
     """Approved, consented payment reports as published (rounded dates, no free text), from
-    `collectors.store.reports.public_reports`; empty when the lake has no reports table."""
-    return _unless_missing(lambda: public_reports(store, snapshot_id=snapshot_id), PUBLIC_COLUMNS)
+    `collectors.store.reports.public_reports`, newest submission month first: only `platforms`
+    when given, the first `limit` rows (all with `limit=None`; `count_rows` says how many there
+    are); empty when the lake has no reports table."""
+    return _unless_missing(
+        lambda: public_reports(store, snapshot_id=snapshot_id, platforms=platforms, limit=limit),
+        PUBLIC_COLUMNS,
+    )
 
 
-def _reports_for(store: Store, snapshot_id: int | None, platforms: Sequence[str]) -> pd.DataFrame:
-    frame = payment_reports(store, snapshot_id)
-    if platforms and not frame.empty:
-        frame = frame[frame["platform_id"].isin(list(platforms))]
-    return frame
+# How `delay_summary` groups: output column -> its SQL over a payment report, and which reports
+# have a place in the grouping (one without an expected pay date has no month, and no delay).
+_DELAY_GROUPS: dict[DelayGrouping, tuple[dict[str, str], str]] = {
+    "platform": ({"platform_id": "platform_id"}, "TRUE"),
+    "month": (
+        {"platform_id": "platform_id", "month": "strftime(expected_pay_date, '%Y-%m')"},
+        "expected_pay_date IS NOT NULL",
+    ),
+    "payment_method": (
+        {"platform_id": "platform_id", "payment_method": "coalesce(payment_method, 'unknown')"},
+        "TRUE",
+    ),
+}
+
+
+def _delay_risk_sets(
+    store: Store, snapshot_id: int | None, *, by: DelayGrouping, platforms: Sequence[str]
+) -> pd.DataFrame:
+    """The reports of the public view (approved, consented) counted into risk sets per group:
+    `delays.RISK_SET_COLUMNS` per group and follow-up day, a few thousand rows however many
+    reports there are. A tagged mass incident (event_id) counts once as independent."""
+    t = store.refs(snapshot_id)
+    columns, where = _DELAY_GROUPS[by]
+    params: dict[str, Any] = {}
+    if platforms:
+        params["platforms"] = list(platforms)
+        where += " AND list_contains($platforms::VARCHAR[], platform_id)"
+    keys = ", ".join(columns)
+    return store.read_df(
+        f"""WITH reports AS (
+                SELECT {", ".join(f"{sql} AS {name}" for name, sql in columns.items())},
+                       followup_days, paid_in_full, event_id
+                FROM {t.payment_reports}
+                WHERE moderation_status = 'approved' AND consent_publish_aggregate AND {where}
+            ),
+            groups AS (
+                SELECT {keys},
+                       count(*) FILTER (WHERE followup_days IS NOT NULL AND event_id IS NULL)
+                       + count(DISTINCT event_id) FILTER (WHERE followup_days IS NOT NULL) AS n_independent
+                FROM reports GROUP BY ALL
+            ),
+            days AS (
+                SELECT {keys}, followup_days AS days,
+                       count(*) FILTER (WHERE paid_in_full) AS paid,
+                       count(*) FILTER (WHERE NOT paid_in_full) AS censored
+                FROM reports WHERE followup_days IS NOT NULL GROUP BY ALL
+            )
+            SELECT {keys}, n_independent, days, paid, censored
+            FROM groups LEFT JOIN days USING ({keys})
+            ORDER BY {keys}, days""",
+        params,
+    )
 
 
 def delay_summary(
@@ -911,15 +1076,12 @@ def delay_summary(
     Groups of fewer than `MIN_REPORTS` come back with `suppressed=True`, no numbers and a note.
     Columns: platform_id, [month | payment_method], and `delays.SUMMARY_COLUMNS`.
     """
-    frame = _reports_for(store, snapshot_id, platforms)
-    if by == "month":
-        frame = frame.assign(month=pd.to_datetime(frame["expected_pay_month"]).dt.strftime("%Y-%m"))
-        frame = frame[frame["month"].notna()]
-        return delays.delay_summary(frame, ["platform_id", "month"])
-    if by == "payment_method":
-        frame = frame.assign(payment_method=frame["payment_method"].fillna("unknown"))
-        return delays.delay_summary(frame, ["platform_id", "payment_method"])
-    return delays.delay_summary(frame, "platform_id")
+    keys = list(_DELAY_GROUPS[by][0])
+    risk = _unless_missing(
+        lambda: _delay_risk_sets(store, snapshot_id, by=by, platforms=platforms),
+        [*keys, *delays.RISK_SET_COLUMNS],
+    )
+    return delays.summaries_from_risk_sets(risk, keys)
 
 
 def delay_curves(
@@ -928,7 +1090,11 @@ def delay_curves(
     """Kaplan-Meier curves per platform (share still unpaid by days after the due date), long
     format: platform_id, n_reports, days, at_risk, paid, censored, survival, ci_lower, ci_upper.
     Platforms with fewer than `MIN_REPORTS` reports are left out (`delay_summary` says which)."""
-    return delays.km_curves(_reports_for(store, snapshot_id, platforms), by="platform_id")
+    risk = _unless_missing(
+        lambda: _delay_risk_sets(store, snapshot_id, by="platform", platforms=platforms),
+        ["platform_id", *delays.RISK_SET_COLUMNS],
+    )
+    return delays.curves_from_risk_sets(risk, "platform_id")
 
 
 def report_counts(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
@@ -1094,10 +1260,13 @@ def listings_table(
             ORDER BY l.first_seen_at DESC, l.listing_key LIMIT $limit"""
     )
     return store.read_df(
-        f"""WITH l AS ({candidates}),
+        # A listing's versions all begin at or after it was first seen, so only versions that
+        # began since the oldest candidate was first seen are read (a time filter skips old files).
+        f"""WITH l AS MATERIALIZED ({candidates}),
             v AS (
                 SELECT v.* FROM {_aliased(t.listing_versions, 'v')}
-                WHERE v.listing_key IN (SELECT listing_key FROM l)
+                WHERE v.listing_key IN (SELECT listing_key FROM l) AND {_key_range(params, platforms)}
+                  AND v.valid_from >= (SELECT min(first_seen_at) FROM l)
                 QUALIFY row_number() OVER (PARTITION BY v.listing_key ORDER BY v.version_no DESC) = 1
             )
             SELECT l.listing_key, l.platform_id, v.title, v.category, v.location, v.country,
@@ -1145,7 +1314,7 @@ def count_rows(
     store: Store,
     snapshot_id: int | None = None,
     *,
-    table: Literal["listings", "listing_versions", "events"] = "listings",
+    table: Literal["listings", "listing_versions", "events", "payment_reports"] = "listings",
     platforms: Sequence[str] = (),
 ) -> pd.DataFrame:
     """How many rows a table has for `platforms` (so a truncated download can say so)."""
@@ -1159,6 +1328,9 @@ def count_rows(
         "listings": f"{_aliased(t.listings, 'x')}",
         "listing_versions": f"{_aliased(t.listing_versions, 'v')} JOIN {_aliased(t.listings, 'x')} USING (listing_key)",
         "events": f"{_aliased(t.events, 'x')}",
+        # the public view's rows: approved reports their reporters let us publish
+        "payment_reports": f"""(SELECT platform_id FROM {t.payment_reports}
+                                WHERE moderation_status = 'approved' AND consent_publish_aggregate) x""",
     }[table]
     return store.read_df(f"SELECT count(*) AS n_rows FROM {source} WHERE {where}", params)
 

@@ -3,7 +3,9 @@ small groups."""
 
 from __future__ import annotations
 
+import random
 import warnings
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -16,15 +18,21 @@ from lifelines.utils import median_survival_times
 
 from collectors.reports.delays import (
     MIN_GROUP_SIZE,
+    RISK_SET_COLUMNS,
     SUPPRESSED_NOTE,
     by_month,
     by_payment_method,
     by_platform,
+    curves_from_risk_sets,
     delay_summary,
     kaplan_meier,
+    kaplan_meier_counts,
     km_curves,
     median_days_with_ci,
+    risk_sets,
     share_unpaid_after,
+    summaries_from_risk_sets,
+    summarise,
 )
 
 
@@ -202,3 +210,68 @@ def test_curves_leave_out_small_groups() -> None:
 
 def test_empty_input_gives_empty_frames() -> None:
     assert by_platform(pd.DataFrame(columns=["platform_id", "followup_days", "paid_in_full"])).empty
+
+
+# -- counts instead of rows -------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["mercor", "outlier", "alignerr"]), st.integers(0, 30), st.booleans()),
+             max_size=120),
+    st.randoms(use_true_random=False),
+)
+def test_property_counts_give_exactly_the_figures_rows_give(reports_: list[tuple[str, int, bool]],
+                                                            rng: random.Random) -> None:
+    """What the dashboard does (SQL counts reports per platform and day, Python estimates from the
+    counts) equals estimating from the rows, with ties and censoring, however the counts come:
+    split over several rows, in any order."""
+    frame = pd.DataFrame(reports_, columns=["platform_id", "followup_days", "paid_in_full"])
+    per_platform = Counter(platform for platform, _, _ in reports_)
+    counts = []
+    for (platform, day, paid), n in Counter(reports_).items():
+        first = rng.randint(0, n)
+        for part in (first, n - first):
+            counts.append({"platform_id": platform, "n_independent": per_platform[platform], "days": float(day),
+                           "paid": part if paid else 0, "censored": 0 if paid else part})
+    rng.shuffle(counts)
+    risk = pd.DataFrame(counts, columns=["platform_id", *RISK_SET_COLUMNS])
+    summary = delay_summary(frame, "platform_id")
+    pd.testing.assert_frame_equal(summaries_from_risk_sets(risk, "platform_id"), summary, check_exact=True)
+    curves = km_curves(frame)
+    pd.testing.assert_frame_equal(curves_from_risk_sets(risk, "platform_id"), curves, check_exact=True)
+    pd.testing.assert_frame_equal(curves_from_risk_sets(risk_sets(frame, ["platform_id"]), "platform_id"), curves,
+                                  check_exact=True)
+    # Groups are estimated together but never mix: each equals the group estimated alone.
+    for platform, part in frame.groupby("platform_id"):
+        alone = kaplan_meier(part["followup_days"].astype(float).tolist(), part["paid_in_full"].tolist())
+        mine = risk[risk["platform_id"] == platform]
+        pd.testing.assert_frame_equal(kaplan_meier_counts(mine["days"], mine["paid"], mine["censored"]), alone,
+                                      check_exact=True)
+        row = summary.set_index("platform_id").loc[platform].to_dict()
+        assert _missing_as_none(row) == _missing_as_none(summarise(part))
+        if len(part) >= MIN_GROUP_SIZE:
+            drawn = curves[curves["platform_id"] == platform].drop(columns=["platform_id", "n_reports"])
+            pd.testing.assert_frame_equal(drawn.reset_index(drop=True), alone, check_exact=True)
+
+
+def test_risk_sets_count_per_group_and_day_and_keep_groups_without_follow_up() -> None:
+    frame = reports(
+        [{"platform_id": "mercor", "followup_days": d, "paid_in_full": p, "event_id": e}
+         for d, p, e in ((3, True, None), (3, True, "ev1"), (3, False, "ev1"), (9, False, None), (None, False, "ev2"))]
+        + [{"platform_id": "outlier", "followup_days": None, "paid_in_full": False}] * 2
+    )
+    risk = risk_sets(frame, ["platform_id"])
+    # Two independent mercor reports with a follow-up and one event (its report without a
+    # follow-up does not count); outlier's reports have none, but the group is still there.
+    assert risk.drop(columns="days").to_dict("records") == [
+        {"platform_id": "mercor", "n_independent": 3, "paid": 2, "censored": 1},
+        {"platform_id": "mercor", "n_independent": 3, "paid": 0, "censored": 1},
+        {"platform_id": "outlier", "n_independent": 0, "paid": 0, "censored": 0},
+    ]
+    assert risk["days"].iloc[:2].tolist() == [3.0, 9.0] and pd.isna(risk["days"].iloc[2])
+    assert bool(by_platform(frame).set_index("platform_id").loc["outlier", "suppressed"])
+
+
+def _missing_as_none(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: None if not isinstance(v, str) and pd.isna(v) else v for k, v in row.items()}

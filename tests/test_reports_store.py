@@ -313,6 +313,72 @@ def test_public_summary_suppresses_small_groups(store: Store) -> None:
     assert not bool(summary["suppressed"].iloc[0]) and summary["n_reports"].iloc[0] == 6
 
 
+def test_amounts_are_rounded_like_python_rounds_them_half_to_even(store: Store) -> None:
+    # The public view rounds in SQL, which rounds half away from zero after scaling; Python's
+    # round() works on the exact binary value, half to even. The figures stay Python's.
+    amounts = {"72.50": 72.0, "125": 120.0, "1.45": 1.4, "1.85": 1.9, "99.95": 100.0, "1234.5": 1200.0, "350": 350.0}
+    account = import_reports(store, [raw_report(amount_expected=a) for a in amounts], source_name="union", now=NOW)
+    approve(store, [r.report_id for r in account.rows if r.report_id])
+    assert sorted(public_reports(store)["amount_expected_usd"]) == sorted(amounts.values())
+
+
+def test_dashboard_delay_figures_from_sql_counts_equal_those_from_public_rows(any_store: Store) -> None:
+    """The dashboard counts reports per group and day in SQL; the figures must be those of the
+    public rows estimated in Python, for every grouping and with a platform filter."""
+    from collectors.reports import delays
+    from dashboard import queries
+
+    store = any_store
+    raws = []
+    for i in range(60):
+        paid = i % 3 != 1
+        end = date(2025, 6, 2) + timedelta(days=(i * 5) % 70)
+        raws.append(raw_report(
+            platform=("mercor", "outlier", "alignerr")[i % 3],
+            status="paid_late" if paid else "unpaid_pending",
+            work_period_start=(end - timedelta(days=6)).isoformat(), work_period_end=end.isoformat(),
+            expected_pay_date=(end + timedelta(days=10)).isoformat() if i % 7 else None,
+            paid_date=(end + timedelta(days=12 + i % 9)).isoformat() if paid else None,
+            payment_method=(None, "paypal", "stripe", "wise")[i % 4],
+            amount_expected=str(100 + 13 * i),
+            consent_publish_aggregate=i % 11 != 5,
+        ))
+    account = import_reports(store, raws, source_name="union", now=NOW)
+    ids = [r.report_id for r in account.rows if r.report_id]
+    assert len(ids) == 60
+    approve(store, ids[:-3])  # the last three stay pending
+    event = create_event(store, title="Mercor payout freeze", kind="other", platform_id="mercor",
+                         event_date=date(2025, 7, 1), now=NOW)
+    tag_event(store, ids[:12:3], event)
+    public = public_reports(store)
+    frames = {
+        "platform": (["platform_id"], public),
+        "month": (["platform_id", "month"], public.assign(
+            month=pd.to_datetime(public["expected_pay_month"]).dt.strftime("%Y-%m")).dropna(subset=["month"])),
+        "payment_method": (["platform_id", "payment_method"],
+                           public.assign(payment_method=public["payment_method"].fillna("unknown"))),
+    }
+    for by, (keys, frame) in frames.items():
+        expected = delays.delay_summary(frame, keys)
+        assert not expected["suppressed"].all()
+        pd.testing.assert_frame_equal(queries.delay_summary(store, by=by), expected, check_exact=True)
+        only = queries.delay_summary(store, by=by, platforms=("mercor", "alignerr"))
+        pd.testing.assert_frame_equal(
+            only, expected[expected["platform_id"].isin(["mercor", "alignerr"])].reset_index(drop=True), check_exact=True
+        )
+    assert queries.delay_summary(store).set_index("platform_id").loc["mercor", "n_independent"] < 20
+    pd.testing.assert_frame_equal(queries.delay_curves(store), delays.km_curves(public), check_exact=True)
+    mercor = public[public["platform_id"] == "mercor"]
+    pd.testing.assert_frame_equal(queries.delay_curves(store, platforms=("mercor",)), delays.km_curves(mercor),
+                                  check_exact=True)
+    preview = queries.payment_reports(store, platforms=("outlier",), limit=3)
+    assert len(preview) == 3 and set(preview["platform_id"]) == {"outlier"}
+    assert list(preview.columns) == list(public.columns)
+    # Explore says how many rows a truncated preview stands for: every public row, no more
+    assert queries.count_rows(store, table="payment_reports")["n_rows"].iloc[0] == len(public)
+    assert queries.count_rows(store, table="payment_reports", platforms=("mercor",))["n_rows"].iloc[0] == len(mercor)
+
+
 # -- imports ---------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,12 @@ against lifelines' `KaplanMeierFitter`, whose conventions it follows: the surviv
 share *still unpaid*, its timeline starts at 0 and includes every observed duration, and the
 confidence band is the exponential Greenwood ("log-log") interval.
 
+The estimator needs counts only: per group and distinct follow-up day, how many reports were paid
+that day and how many were censored (the *risk sets*, `RISK_SET_COLUMNS`). `risk_sets()` counts
+report rows; the dashboard has SQL count them (`dashboard.queries`), so 200,000 reports reach
+Python as a few thousand counts. Curves, medians and shares all come from one implementation
+over such counts (`_stack`), whether the input was rows or counts.
+
 Grouped summaries (by platform, month, payment method) never publish small groups: a group of
 fewer than `MIN_GROUP_SIZE` reports comes back as one row with `suppressed=True`, no numbers and a
 note saying why, so the page can say so rather than hide it.
@@ -20,9 +26,12 @@ Durations are the `followup_days` of each report: from the expected pay date to 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +42,10 @@ UNPAID_AFTER_DAYS = (30, 60, 90)
 SUPPRESSED_NOTE = f"fewer than {MIN_GROUP_SIZE} reports: not shown, to protect reporters"
 
 KM_COLUMNS = ["days", "at_risk", "paid", "censored", "survival", "ci_lower", "ci_upper"]
+# Per group (the key columns before these) and distinct follow-up day: the group's independent
+# reports, the day, and the reports paid and censored that day. A group none of whose reports has
+# a follow-up has one row with no day.
+RISK_SET_COLUMNS = ["n_independent", "days", "paid", "censored"]
 
 
 def _as_arrays(durations_days: Sequence[float], paid_observed: Sequence[bool]) -> tuple[np.ndarray, np.ndarray]:
@@ -40,9 +53,160 @@ def _as_arrays(durations_days: Sequence[float], paid_observed: Sequence[bool]) -
     observed = np.asarray(paid_observed, dtype=bool)
     if durations.shape != observed.shape or durations.ndim != 1:
         raise ValueError("durations_days and paid_observed must be two lists of the same length")
-    if durations.size and (np.isnan(durations).any() or (durations < 0).any()):
-        raise ValueError("durations must be numbers of days, 0 or more")
     return durations, observed
+
+
+# -- the estimator, over stacked groups of counts ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Curves:
+    """Kaplan-Meier curves of several groups stacked: group g is rows `starts[g]:starts[g + 1]`,
+    one row per day of its timeline (0 first, then every day with a report paid or censored)."""
+
+    starts: np.ndarray
+    days: np.ndarray
+    at_risk: np.ndarray
+    paid: np.ndarray
+    censored: np.ndarray
+    survival: np.ndarray
+    ci_lower: np.ndarray
+    ci_upper: np.ndarray
+
+    @property
+    def group(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.starts) - 1), np.diff(self.starts))
+
+    @property
+    def n_reports(self) -> np.ndarray:
+        return self.at_risk[self.starts[:-1]]  # on day 0 every report is at risk
+
+    def frame(self, rows: np.ndarray | slice = slice(None)) -> pd.DataFrame:
+        return pd.DataFrame({
+            "days": self.days[rows],
+            "at_risk": self.at_risk[rows].astype(int),
+            "paid": self.paid[rows].astype(int),
+            "censored": self.censored[rows].astype(int),
+            "survival": self.survival[rows],
+            "ci_lower": self.ci_lower[rows],
+            "ci_upper": self.ci_upper[rows],
+        })
+
+
+def _per_group(accumulate: np.ufunc, values: np.ndarray, starts: np.ndarray, identity: float) -> np.ndarray:
+    """A running product or sum (np.multiply, np.add) restarted at each group. The groups are laid
+    out as rows of a grid padded at the end, so each group gets exactly the operations np.cumprod
+    or np.cumsum would do on it alone (a product, not exp(sum(log)): 5/6 * 4/5 * 3/4 must be
+    exactly one half, or the median moves to the next day)."""
+    lengths = np.diff(starts)
+    width = int(lengths.max(initial=0))
+    if len(lengths) * width > 4_000_000:  # many groups and a long one: one at a time, less memory
+        return np.concatenate([accumulate.accumulate(values[a:b]) for a, b in pairwise(starts)])
+    group = np.repeat(np.arange(len(lengths)), lengths)
+    column = np.arange(len(values)) - starts[group]
+    grid = np.full((len(lengths), width), identity)
+    grid[group, column] = values
+    return accumulate.accumulate(grid, axis=1)[group, column]
+
+
+def _stack(group: np.ndarray, days: np.ndarray, paid: np.ndarray, censored: np.ndarray,
+           n_groups: int, alpha: float) -> _Curves:
+    """The curves of `n_groups` groups from counts: row i says that in group `group[i]`, on day
+    `days[i]`, `paid[i]` reports were paid and `censored[i]` censored. Rows may come in any order
+    and repeat a day (one row per report is fine too)."""
+    days = np.asarray(days, dtype=float)
+    paid = np.asarray(paid, dtype=float)
+    censored = np.asarray(censored, dtype=float)
+    group = np.asarray(group, dtype=np.int64)
+    if not (group.shape == days.shape == paid.shape == censored.shape) or days.ndim != 1:
+        raise ValueError("groups, days and counts must be lists of the same length")
+    if days.size and (np.isnan(days).any() or (days < 0).any()):
+        raise ValueError("durations must be numbers of days, 0 or more")
+    if (paid < 0).any() or (censored < 0).any() or np.isnan(paid).any() or np.isnan(censored).any():
+        raise ValueError("counts of paid and censored reports must be 0 or more")
+    # Every group's timeline starts at day 0, whether or not anything happened that day.
+    zero = np.zeros(n_groups)
+    group = np.concatenate([np.arange(n_groups), group])
+    days, paid, censored = (np.concatenate([zero, a]) for a in (days, paid, censored))
+    order = np.lexsort((days, group))
+    group, days, paid, censored = group[order], days[order], paid[order], censored[order]
+    new_day = np.ones(len(days), dtype=bool)
+    new_day[1:] = (group[1:] != group[:-1]) | (days[1:] != days[:-1])
+    row = np.cumsum(new_day) - 1
+    paid = np.bincount(row, weights=paid)
+    censored = np.bincount(row, weights=censored)
+    group, days = group[new_day], days[new_day]
+    starts = np.searchsorted(group, np.arange(n_groups + 1))
+    # At risk on a day: the group's reports not yet paid or censored on an earlier day.
+    left = paid + censored
+    left_before = np.cumsum(left) - left  # in this group and the groups before it
+    group_total = np.add.reduceat(left, starts[:-1]) if n_groups else np.zeros(0)
+    at_risk = group_total[group] - (left_before - left_before[starts[:-1]][group])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        survival = _per_group(np.multiply, np.where(at_risk > 0, (at_risk - paid) / at_risk, 1.0), starts, 1.0)
+        greenwood_terms = paid / (at_risk * (at_risk - paid))
+        greenwood_terms[~np.isfinite(greenwood_terms)] = 0.0
+        greenwood = _per_group(np.add, greenwood_terms, starts, 0.0)
+        z = NormalDist().inv_cdf(1 - alpha / 2)
+        v = np.log(survival)
+        lower = np.exp(-np.exp(np.log(-v) - z * np.sqrt(greenwood) / v))
+        upper = np.exp(-np.exp(np.log(-v) + z * np.sqrt(greenwood) / v))
+    lower = np.where(np.isnan(lower), 1.0, lower)
+    upper = np.where(np.isnan(upper), 1.0, upper)
+    return _Curves(starts, days, at_risk, paid, censored, survival, lower, upper)
+
+
+def _first_day_at_or_below(curves: _Curves, values: np.ndarray, q: float) -> np.ndarray:
+    """Per group, the first day `values` is at most q (NaN when it never is)."""
+    if len(curves.starts) < 2:
+        return np.zeros(0)
+    below = values <= q + 1e-9  # a product that is one half up to rounding counts as one half
+    index = np.where(below, np.arange(len(values)), len(values))
+    first = np.minimum.reduceat(index, curves.starts[:-1])
+    return np.where(first < len(values), curves.days[np.minimum(first, len(values) - 1)], np.nan)
+
+
+def _row_on_day(curves: _Curves, days: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per group, the row of the curve on `days` (the last day at or before it), and whether the
+    curve says anything about that day: not past the longest follow-up, unless all were paid."""
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    if len(curves.starts) < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    reached = np.add.reduceat((curves.days <= days).astype(np.int64), curves.starts[:-1])
+    row = curves.starts[:-1] + reached - 1
+    last = curves.starts[1:] - 1
+    known = ~((days > curves.days[last]) & (curves.survival[last] > 0))
+    return row, known
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+# -- one group ---------------------------------------------------------------------------------------
+
+
+def kaplan_meier_counts(
+    days: Sequence[float], paid: Sequence[float], censored: Sequence[float], *, alpha: float = DEFAULT_ALPHA
+) -> pd.DataFrame:
+    """`kaplan_meier` from counts: on each of `days`, how many reports were paid and how many
+    censored. Days may repeat and come in any order; their counts add up."""
+    days_array = np.asarray(days, dtype=float)
+    if days_array.size == 0:
+        return pd.DataFrame(columns=KM_COLUMNS)
+    group = np.zeros(days_array.shape, dtype=np.int64)
+    return _stack(group, days_array, np.asarray(paid, dtype=float), np.asarray(censored, dtype=float),
+                  1, alpha).frame()
+
+
+def _from_rows(durations_days: Sequence[float], paid_observed: Sequence[bool], alpha: float) -> _Curves | None:
+    """One group's curve, each report a count of one."""
+    durations, observed = _as_arrays(durations_days, paid_observed)
+    if durations.size == 0:
+        return None
+    return _stack(np.zeros(durations.size, dtype=np.int64), durations, observed.astype(float),
+                  (~observed).astype(float), 1, alpha)
 
 
 def kaplan_meier(
@@ -54,42 +218,8 @@ def kaplan_meier(
     were still at risk (not yet paid, not yet censored) on that day, how many were paid and how
     many censored that day, the survival estimate S(t) and its exponential-Greenwood interval.
     """
-    durations, observed = _as_arrays(durations_days, paid_observed)
-    if durations.size == 0:
-        return pd.DataFrame(columns=KM_COLUMNS)
-    timeline = np.unique(np.concatenate([[0.0], durations]))
-    at_risk = np.array([(durations >= t).sum() for t in timeline], dtype=float)
-    paid = np.array([((durations == t) & observed).sum() for t in timeline], dtype=float)
-    censored = np.array([((durations == t) & ~observed).sum() for t in timeline], dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # A product, not lifelines' exp(sum(log)): 5/6 * 4/5 * 3/4 must be exactly one half, or
-        # the median moves to the next day.
-        survival = np.cumprod(np.where(at_risk > 0, (at_risk - paid) / at_risk, 1.0))
-        greenwood_terms = paid / (at_risk * (at_risk - paid))
-        greenwood_terms[~np.isfinite(greenwood_terms)] = 0.0
-        greenwood = np.cumsum(greenwood_terms)
-        z = NormalDist().inv_cdf(1 - alpha / 2)
-        v = np.log(survival)
-        lower = np.exp(-np.exp(np.log(-v) - z * np.sqrt(greenwood) / v))
-        upper = np.exp(-np.exp(np.log(-v) + z * np.sqrt(greenwood) / v))
-    lower = np.where(np.isnan(lower), 1.0, lower)
-    upper = np.where(np.isnan(upper), 1.0, upper)
-    return pd.DataFrame({
-        "days": timeline,
-        "at_risk": at_risk.astype(int),
-        "paid": paid.astype(int),
-        "censored": censored.astype(int),
-        "survival": survival,
-        "ci_lower": lower,
-        "ci_upper": upper,
-    })
-
-
-def _first_day_at_or_below(days: pd.Series, values: pd.Series, q: float) -> float | None:
-    below = values <= q + 1e-9  # a product that is one half up to rounding counts as one half
-    if not below.any():
-        return None
-    return float(days[below.to_numpy().argmax()])
+    curves = _from_rows(durations_days, paid_observed, alpha)
+    return pd.DataFrame(columns=KM_COLUMNS) if curves is None else curves.frame()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +241,13 @@ def median_days_with_ci(
     durations_days: Sequence[float], paid_observed: Sequence[bool], *, alpha: float = DEFAULT_ALPHA
 ) -> MedianEstimate:
     """The first day by which half were paid, with the interval where the band crosses one half."""
-    curve = kaplan_meier(durations_days, paid_observed, alpha=alpha)
-    if curve.empty:
+    curves = _from_rows(durations_days, paid_observed, alpha)
+    if curves is None:
         return MedianEstimate(None, None, None, 0)
-    days = curve["days"]
     return MedianEstimate(
-        days=_first_day_at_or_below(days, curve["survival"], 0.5),
-        ci_low=_first_day_at_or_below(days, curve["ci_lower"], 0.5),
-        ci_high=_first_day_at_or_below(days, curve["ci_upper"], 0.5),
+        days=_number(_first_day_at_or_below(curves, curves.survival, 0.5)[0]),
+        ci_low=_number(_first_day_at_or_below(curves, curves.ci_lower, 0.5)[0]),
+        ci_high=_number(_first_day_at_or_below(curves, curves.ci_upper, 0.5)[0]),
         n=len(durations_days),
     )
 
@@ -142,14 +271,15 @@ def share_unpaid_after(
     Undefined (None) past the longest follow-up unless everyone was already paid: the curve says
     nothing about days no report was watched for.
     """
-    curve = kaplan_meier(durations_days, paid_observed, alpha=alpha)
-    if curve.empty:
+    curves = _from_rows(durations_days, paid_observed, alpha)
+    if curves is None:
         return ShareEstimate(int(days), None, None, None)
-    row_index = int((curve["days"] <= days).to_numpy().nonzero()[0][-1])
-    row = curve.iloc[row_index]
-    if days > curve["days"].iloc[-1] and curve["survival"].iloc[-1] > 0:
+    rows, known = _row_on_day(curves, days)
+    if not known[0]:
         return ShareEstimate(int(days), None, None, None)
-    return ShareEstimate(int(days), float(row["survival"]), float(row["ci_lower"]), float(row["ci_upper"]))
+    row = rows[0]
+    return ShareEstimate(int(days), float(curves.survival[row]), float(curves.ci_lower[row]),
+                         float(curves.ci_upper[row]))
 
 
 # -- grouped summaries ------------------------------------------------------------------------------
@@ -169,32 +299,115 @@ def _independent_count(frame: pd.DataFrame) -> int:
     return int(frame["event_id"].isna().sum()) + int(events.nunique())
 
 
+def _summaries(curves: _Curves, n_independent: Sequence[int] | np.ndarray) -> list[dict[str, object]]:
+    """One summary row per group of `curves` (SUMMARY_COLUMNS); small groups suppressed."""
+    if len(curves.starts) < 2:
+        return []
+    n_reports = curves.n_reports
+    n_paid = np.add.reduceat(curves.paid, curves.starts[:-1])
+    median = _first_day_at_or_below(curves, curves.survival, 0.5)
+    low = _first_day_at_or_below(curves, curves.ci_lower, 0.5)
+    high = _first_day_at_or_below(curves, curves.ci_upper, 0.5)
+    shares = {days: _row_on_day(curves, days) for days in UNPAID_AFTER_DAYS}
+    rows: list[dict[str, object]] = []
+    for g, n in enumerate(n_reports):
+        if n < MIN_GROUP_SIZE:
+            row: dict[str, object] = {c: None for c in SUMMARY_COLUMNS}
+            row.update(suppressed=True, note=SUPPRESSED_NOTE)
+            rows.append(row)
+            continue
+        reached = not math.isnan(median[g])
+        row = {
+            "n_reports": int(n),
+            "n_independent": int(n_independent[g]),
+            "n_paid": int(n_paid[g]),
+            "n_waiting": int(n) - int(n_paid[g]),
+            "median_days_late": _number(median[g]),
+            "median_ci_low": _number(low[g]),
+            "median_ci_high": _number(high[g]),
+            "median_reached": reached,
+            "suppressed": False,
+            "note": "" if reached else "median not reached: more than half still unpaid",
+        }
+        for days, (on_day, known) in shares.items():
+            row[f"unpaid_after_{days}d"] = float(curves.survival[on_day[g]]) if known[g] else None
+        rows.append(row)
+    return rows
+
+
 def summarise(frame: pd.DataFrame, *, alpha: float = DEFAULT_ALPHA) -> dict[str, object]:
     """One summary row for a set of reports with `followup_days` and `paid_in_full`."""
     usable = frame.dropna(subset=["followup_days"])
-    n = len(usable)
-    if n < MIN_GROUP_SIZE:
-        row: dict[str, object] = {c: None for c in SUMMARY_COLUMNS}
-        row.update(suppressed=True, note=SUPPRESSED_NOTE)
-        return row
-    durations = usable["followup_days"].astype(float).tolist()
-    observed = usable["paid_in_full"].astype(bool).tolist()
-    median = median_days_with_ci(durations, observed, alpha=alpha)
-    row = {
-        "n_reports": n,
-        "n_independent": _independent_count(usable),
-        "n_paid": int(sum(observed)),
-        "n_waiting": n - int(sum(observed)),
-        "median_days_late": median.days,
-        "median_ci_low": median.ci_low,
-        "median_ci_high": median.ci_high,
-        "median_reached": median.reached,
-        "suppressed": False,
-        "note": "" if median.reached else "median not reached: more than half still unpaid",
-    }
-    for days in UNPAID_AFTER_DAYS:
-        row[f"unpaid_after_{days}d"] = share_unpaid_after(durations, observed, days, alpha=alpha).share
-    return row
+    observed = usable["paid_in_full"].astype(bool).to_numpy()
+    curves = _stack(np.zeros(len(usable), dtype=np.int64), usable["followup_days"].astype(float).to_numpy(),
+                    observed.astype(float), (~observed).astype(float), 1, alpha)
+    return _summaries(curves, [_independent_count(usable)])[0]
+
+
+def risk_sets(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Count report rows (`followup_days`, `paid_in_full`, optionally `event_id`) into risk sets
+    per group of `keys`: the key columns, then RISK_SET_COLUMNS, sorted by group and day."""
+    keys = list(keys)
+    if frame.empty:
+        return pd.DataFrame(columns=[*keys, *RISK_SET_COLUMNS])
+    grouped = frame.groupby(keys, dropna=False, sort=True)
+    code = grouped.ngroup().to_numpy()
+    n_groups = grouped.ngroups
+    usable = frame["followup_days"].notna().to_numpy()
+    paid = frame.loc[usable, "paid_in_full"].astype(bool).to_numpy()
+    counted = pd.DataFrame({
+        "group": code[usable],
+        "days": frame.loc[usable, "followup_days"].astype(float).to_numpy(),
+        "paid": paid.astype(np.int64),
+        "censored": (~paid).astype(np.int64),
+    }).groupby(["group", "days"], sort=True, as_index=False).sum()
+    # Groups whose reports all lack a follow-up still exist (they show as suppressed).
+    silent = np.setdiff1d(np.arange(n_groups), counted["group"].to_numpy())
+    if silent.size:
+        counted = pd.concat([counted, pd.DataFrame({"group": silent, "days": np.nan, "paid": 0, "censored": 0})])
+        counted = counted.sort_values(["group", "days"], kind="stable", ignore_index=True)
+    if "event_id" in frame.columns:
+        events = frame.loc[usable, "event_id"]
+        independent = np.bincount(code[usable][events.isna().to_numpy()], minlength=n_groups)
+        tagged = pd.DataFrame({"group": code[usable], "event_id": events.to_numpy()}).dropna().drop_duplicates()
+        independent += np.bincount(tagged["group"].to_numpy(dtype=np.int64), minlength=n_groups)
+    else:
+        independent = np.bincount(code[usable], minlength=n_groups)
+    group = counted["group"].to_numpy()
+    key_values = grouped.size().index.to_frame(index=False).iloc[group].reset_index(drop=True)
+    return pd.concat([
+        key_values,
+        pd.DataFrame({"n_independent": independent[group], "days": counted["days"],
+                      "paid": counted["paid"], "censored": counted["censored"]}),
+    ], axis=1)
+
+
+def _stack_risk_sets(risk: pd.DataFrame, keys: list[str], alpha: float) -> tuple[list[tuple[Any, ...]], np.ndarray, _Curves]:
+    """The groups of a risk-set table (key values, in pandas' sorted group order, missing values
+    last), each group's independent reports, and their curves."""
+    grouped = risk.groupby(keys, dropna=False, sort=True)
+    code = grouped.ngroup().to_numpy()
+    groups = [g if isinstance(g, tuple) else (g,) for g in grouped.size().index.tolist()]
+    independent = np.zeros(len(groups), dtype=np.int64)
+    independent[code] = risk["n_independent"].fillna(0).to_numpy(dtype=np.int64)
+    counted = risk["days"].notna().to_numpy()
+    curves = _stack(code[counted], risk["days"].to_numpy(dtype=float)[counted],
+                    risk["paid"].to_numpy(dtype=float)[counted], risk["censored"].to_numpy(dtype=float)[counted],
+                    len(groups), alpha)
+    return groups, independent, curves
+
+
+def summaries_from_risk_sets(risk: pd.DataFrame, by: str | Sequence[str], *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
+    """`delay_summary` from a risk-set table (see `risk_sets`) grouped by `by`."""
+    keys = [by] if isinstance(by, str) else list(by)
+    if risk.empty:
+        return pd.DataFrame(columns=[*keys, *SUMMARY_COLUMNS])
+    groups, independent, curves = _stack_risk_sets(risk, keys, alpha)
+    rows = [
+        {**dict(zip(keys, values, strict=True)), **summary}
+        for values, summary in zip(groups, _summaries(curves, independent), strict=True)
+    ]
+    return pd.DataFrame(rows, columns=[*keys, *SUMMARY_COLUMNS])
 
 
 def delay_summary(frame: pd.DataFrame, by: str | Sequence[str], *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
@@ -203,13 +416,7 @@ def delay_summary(frame: pd.DataFrame, by: str | Sequence[str], *, alpha: float 
     Groups of fewer than MIN_GROUP_SIZE usable reports are returned suppressed (no numbers).
     """
     keys = [by] if isinstance(by, str) else list(by)
-    if frame.empty:
-        return pd.DataFrame(columns=[*keys, *SUMMARY_COLUMNS])
-    rows = []
-    for group, part in frame.groupby(keys, dropna=False, sort=True):
-        values = group if isinstance(group, tuple) else (group,)
-        rows.append({**dict(zip(keys, values, strict=True)), **summarise(part, alpha=alpha)})
-    return pd.DataFrame(rows, columns=[*keys, *SUMMARY_COLUMNS])
+    return summaries_from_risk_sets(risk_sets(frame, keys), keys, alpha=alpha)
 
 
 def by_platform(frame: pd.DataFrame) -> pd.DataFrame:
@@ -227,21 +434,26 @@ def by_payment_method(frame: pd.DataFrame) -> pd.DataFrame:
     return delay_summary(data, "payment_method")
 
 
+def curves_from_risk_sets(risk: pd.DataFrame, by: str = "platform_id", *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
+    """`km_curves` from a risk-set table (see `risk_sets`) grouped by `by`."""
+    empty = pd.DataFrame(columns=[by, "n_reports", *KM_COLUMNS])
+    if risk.empty:
+        return empty
+    groups, _, curves = _stack_risk_sets(risk, [by], alpha)
+    shown = (curves.n_reports >= MIN_GROUP_SIZE) & pd.notna([g[0] for g in groups])
+    rows = shown[curves.group]
+    if not rows.any():
+        return empty
+    frame = curves.frame(rows)
+    group = curves.group[rows]
+    frame.insert(0, by, [groups[g][0] for g in group])
+    frame.insert(1, "n_reports", curves.n_reports[group].astype(int))
+    return frame
+
+
 def km_curves(frame: pd.DataFrame, by: str = "platform_id", *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
     """Kaplan-Meier curves per group, long format (group column + KM_COLUMNS), for plotting.
 
     Groups too small to publish are left out; `delay_summary` says which.
     """
-    parts = []
-    for group, part in frame.dropna(subset=["followup_days"]).groupby(by, sort=True):
-        if len(part) < MIN_GROUP_SIZE:
-            continue
-        curve = kaplan_meier(part["followup_days"].astype(float).tolist(),
-                             part["paid_in_full"].astype(bool).tolist(), alpha=alpha)
-        curve.insert(0, by, group)
-        curve.insert(1, "n_reports", len(part))
-        parts.append(curve)
-    if not parts:
-        return pd.DataFrame(columns=[by, "n_reports", *KM_COLUMNS])
-    return pd.concat(parts, ignore_index=True)
-
+    return curves_from_risk_sets(risk_sets(frame, [by]), by, alpha=alpha)

@@ -62,6 +62,21 @@ _RETRYABLE = (
 )
 
 
+# Substrings of errors that mean the connection to a PostgreSQL catalog dropped. Before COMMIT that
+# is safe to retry (the server rolled the transaction back); at COMMIT it is not known whether the
+# commit landed, so there only "could not connect" (nothing was sent) is retried.
+_CONNECTION_LOST = (
+    "server closed the connection unexpectedly",
+    "terminating connection due to administrator command",
+    "no connection to the server",
+    "connection to server",
+)
+
+
+class _LostBeforeCommit(Exception):
+    """The catalog connection dropped while the transaction's statements ran: try it again."""
+
+
 class StoreError(RuntimeError):
     """Storage failed in a way the caller should report (not retry)."""
 
@@ -92,6 +107,8 @@ class StoreBusyError(StoreError):
 
 
 def is_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, _LostBeforeCommit):
+        return True
     message = str(exc).lower()
     return any(fragment in message for fragment in _RETRYABLE)
 
@@ -185,14 +202,16 @@ class Store:
         for attempt in range(1, self.write_attempts + 1):
             try:
                 return fn()
-            except (duckdb.Error, OSError) as exc:
+            except (duckdb.Error, OSError, _LostBeforeCommit) as exc:
                 if not is_retryable(exc):
                     problem = storage_problem(exc, self.settings)
                     if problem:
                         raise StoreError(f"could not {what}: {problem}") from exc
                     raise
                 if attempt == self.write_attempts or time.monotonic() > deadline:
-                    if "unable to connect" in str(exc).lower() or "database system is" in str(exc).lower():
+                    if isinstance(exc, _LostBeforeCommit) or any(
+                        fragment in str(exc).lower() for fragment in ("unable to connect", "database system is")
+                    ):
                         raise StoreBusyError(
                             f"could not {what}: the catalog could not be reached for {attempt} attempts "
                             f"({exc}). Is the PostgreSQL server running?"
@@ -216,7 +235,12 @@ class Store:
             with self._write_lock(what):
                 cur.execute("BEGIN TRANSACTION")
                 try:
-                    result = fn(cur)
+                    try:
+                        result = fn(cur)
+                    except duckdb.Error as exc:
+                        if any(fragment in str(exc).lower() for fragment in _CONNECTION_LOST):
+                            raise _LostBeforeCommit(str(exc)) from exc
+                        raise
                     cur.execute("COMMIT")
                     return result
                 except BaseException:

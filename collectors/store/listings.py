@@ -17,6 +17,7 @@ import pandas as pd
 from collectors.history import ListingState, SourceHistory
 from collectors.records import ListingRecord
 from collectors.store import LAKE, Store
+from collectors.store.aggregates import refresh_weekly_pay
 
 if TYPE_CHECKING:  # sources import the store's types, never the reverse at run time
     from collectors.sources.base import Fetched
@@ -212,6 +213,10 @@ def _save(
                 cur.unregister("_reopen")
         store.insert_df(cur, "listings", pd.DataFrame(changes.new_listings))
         store.insert_df(cur, "listing_versions", pd.DataFrame(changes.new_versions))
+        # Derived tables follow the history in the same transaction (collectors/store/aggregates.py).
+        refresh_weekly_pay(cur, platform_id=platform_id, source_name=source_name,
+                           runs=[item.run for item in runs], rebuild=rebuild,
+                           versions_changed=bool(changes.new_versions or changes.end_versions))
         return SaveSummary(
             runs=len(runs),
             new_listings=len(changes.new_listings),

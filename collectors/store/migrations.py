@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from collectors.store import aggregates
+
 L = "lake"
 
 
@@ -230,5 +232,12 @@ MIGRATIONS: list[Migration] = [
                 run_id VARCHAR NOT NULL            -- no author column: usernames are never stored
             )""",
         ),
+    ),
+    # Weekly pay quartiles derived from listing_versions, kept in step by every save (see
+    # collectors/store/aggregates.py); created and filled from the history already recorded.
+    Migration(
+        "0003_weekly_pay_quartiles",
+        (aggregates.CREATE_TABLE,),
+        aggregates.backfill_weekly_pay,
     ),
 ]

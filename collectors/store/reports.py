@@ -266,6 +266,47 @@ def _dup_view(report: PaymentReport, report_id: str) -> dict[str, Any]:
     return view
 
 
+class _NearIndex:
+    """Reports (duplicate views) in the order they were added, looked up by what `_near` needs
+    equal: the fingerprint, or platform, project, currency, country and a period end within
+    NEAR_DUPLICATE_DAYS. A report is compared with those only, not with every report before it
+    (an import of n rows made n^2 / 2 comparisons)."""
+
+    _CELL = ("platform_id", "project_code", "currency", "country")
+
+    def __init__(self, views: Iterable[dict[str, Any]] = ()) -> None:
+        self._views: list[dict[str, Any]] = []
+        self._first_with_print: dict[Any, int] = {}
+        self._by_cell_and_end: dict[tuple[Any, ...], list[int]] = {}
+        for view in views:
+            self.add(view)
+
+    def _key(self, view: Mapping[str, Any], end: date) -> tuple[Any, ...]:
+        return (*(view[k] for k in self._CELL), end)
+
+    def add(self, view: dict[str, Any]) -> None:
+        position = len(self._views)
+        self._views.append(view)
+        self._first_with_print.setdefault(view["fingerprint"], position)
+        if view["work_period_end"] is not None and view["amount_expected"] is not None:
+            self._by_cell_and_end.setdefault(self._key(view, view["work_period_end"]), []).append(position)
+
+    def first_near(self, view: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The earliest added report `_near` the given one (what a scan in order finds first)."""
+        positions = []
+        same_print = self._first_with_print.get(view["fingerprint"])
+        if same_print is not None:
+            positions.append(same_print)
+        end = view["work_period_end"]
+        if end is not None and view["amount_expected"] is not None:
+            for shift in range(-NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_DAYS + 1):
+                positions.extend(self._by_cell_and_end.get(self._key(view, end + timedelta(days=shift)), ()))
+        for position in sorted(positions):
+            if _near(view, self._views[position]):
+                return self._views[position]
+        return None
+
+
 # -- rows ----------------------------------------------------------------------------------------------
 
 
@@ -326,11 +367,9 @@ def submit_report(store: Store, report: PaymentReport, *, client_hash: str,
             return tuple(existing[0] or ())
         _check_rate(cur, client_hash, "submit", SUBMISSIONS_PER_HOUR, now)
         reasons = list(report.review_reasons)
-        mine = _dup_view(report, report_id)
-        for other in _candidates(cur, [report]):
-            if _near(mine, other):
-                reasons.append(f"possible duplicate of report {other['report_id'][:8]}")
-                break
+        other = _NearIndex(_candidates(cur, [report])).first_near(_dup_view(report, report_id))
+        if other is not None:
+            reasons.append(f"possible duplicate of report {other['report_id'][:8]}")
         _log(cur, client_hash, "submit", now)
         _insert(cur, "payment_reports", [_row(
             report, report_id=report_id, receipt=hashed, now=now, source_name=source_name,
@@ -542,7 +581,7 @@ def import_reports(
     def txn(cur: duckdb.DuckDBPyConnection) -> list[RowOutcome]:
         valid = [c.report for c in checked if c.report is not None]
         stored_views = _candidates(cur, [replace_ref(r, source_ref(r)) for r in valid])
-        seen_views: list[dict[str, Any]] = list(stored_views)
+        seen_views = _NearIndex(stored_views)
         by_hash = {v["content_hash"]: v["report_id"] for v in stored_views}
         by_ref = {v["source_ref"]: v["report_id"] for v in stored_views if v["source_ref"]}
         outcomes: list[RowOutcome] = []
@@ -562,14 +601,13 @@ def import_reports(
             reasons = list(report.review_reasons)
             mine = _dup_view(report, report_id)
             mine["source_ref"] = ref
-            for other in seen_views:
-                if _near(mine, other):
-                    reasons.append(f"possible duplicate of report {other['report_id'][:8]}")
-                    break
+            other = seen_views.first_near(mine)
+            if other is not None:
+                reasons.append(f"possible duplicate of report {other['report_id'][:8]}")
             inserts.append(_row(report, report_id=report_id, receipt=None, now=now,
                                 source_name=source_name, review_reasons=reasons, is_demo=is_demo,
                                 run_id=run_id, source_ref=ref))
-            seen_views.append(mine)
+            seen_views.add(mine)
             by_hash[report.content_hash] = report_id
             if ref:
                 by_ref[ref] = report_id
@@ -738,13 +776,32 @@ PUBLIC_COLUMNS = [
 ]
 
 
-def _small(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """True for rows whose cell (same values of `keys`) has fewer than MIN_GROUP_SIZE reports."""
-    sizes = frame.groupby(keys, dropna=False)[keys[0]].transform("size")
-    return sizes < MIN_GROUP_SIZE
+# The cells of the public view, by the name of their size: the same platform and the same values
+# of these columns (a missing value is a value too). A row shows what a cell guards only where
+# its cell holds MIN_GROUP_SIZE reports.
+_CELLS = {
+    "n_period_week": ("work_period_end_week",),  # guards work_period_end_week
+    "n_paid_week": ("paid_week",),  # guards paid_week
+    "n_country_month": ("country", "month_key"),  # guards country and currency
+    "n_month": ("month_key",),  # guards amount_expected_usd
+}
 
 
-def public_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+def _cell_sizes_sql() -> tuple[str, str]:
+    """CTEs counting each kind of cell, and the LEFT JOINs that give every row its cells' sizes
+    (LEFT joins of small grouped tables: DuckDB keeps their order; inner ones it may reorder
+    into a join of the counts with each other)."""
+    ctes, joins = [], []
+    for name, columns in _CELLS.items():
+        keys = ["platform_id", *columns]
+        ctes.append(f"{name}_cells AS (SELECT {', '.join(keys)}, count(*) AS {name} FROM approved GROUP BY ALL)")
+        on = " AND ".join(f"{name}_cells.{k} IS NOT DISTINCT FROM a.{k}" for k in keys)
+        joins.append(f"LEFT JOIN {name}_cells ON {on}")
+    return ",\n".join(ctes), "\n".join(joins)
+
+
+def public_reports(store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = (),
+                   limit: int | None = None) -> pd.DataFrame:
     """Approved, consented reports, safe to aggregate and to download (see the module docstring).
 
     Rows are published (the Explore page and `gigwatch export` offer them), so besides having no
@@ -759,48 +816,88 @@ def public_reports(store: Store, snapshot_id: int | None = None) -> pd.DataFrame
     * `amount_expected_usd`, rounded to two significant figures, only where that platform and
       month have 5 reports.
 
-    `days_late` and `followup_days` are kept exact: the delay figures rest on them.
+    `days_late` and `followup_days` are kept exact: the delay figures rest on them. Every cell is
+    within one platform, so `platforms` (only these) changes no cell. Rows come newest submission
+    month first (not in the order they were stored, which would tell submissions apart); `limit`
+    keeps the first rows only.
     """
     refs = store.refs(snapshot_id)
+    params: dict[str, Any] = {}
+    only = ""
+    if platforms:
+        params["platforms"] = list(platforms)
+        only = "AND list_contains($platforms::VARCHAR[], platform_id)"
+    cell_ctes, cell_joins = _cell_sizes_sql()
+    # Sorted by published values only, the amount last: a row whose amount SQL rounded otherwise
+    # than Python (below) then sits among rows identical to it, and its place tells nothing.
+    later = [c for c in PUBLIC_COLUMNS if c not in ("submitted_month", "amount_expected_usd")]
+    order = ", ".join(["submitted_month DESC", *later, "amount_expected_usd"])
+    m = MIN_GROUP_SIZE
     frame = store.read_df(
-        f"""SELECT platform_id, project_code, source_kind, work_type, status, paid_in_full, days_late,
-                   followup_days, processor_hold, payment_method, causes, support_response,
-                   account_status, country, amount_expected_usd, currency,
-                   date_trunc('week', work_period_end)::DATE AS work_period_end_week,
-                   date_trunc('month', work_period_end)::DATE AS work_period_end_month,
-                   date_trunc('month', expected_pay_date)::DATE AS expected_pay_month,
-                   date_trunc('week', paid_date)::DATE AS paid_week,
-                   date_trunc('month', paid_date)::DATE AS paid_month,
-                   date_trunc('month', make_timestamp(epoch_us(submitted_at)))::DATE AS submitted_month,
-                   event_id, is_demo, fingerprint
-            FROM {refs.payment_reports}
-            WHERE moderation_status = 'approved' AND consent_publish_aggregate"""
+        f"""WITH approved AS (
+                SELECT platform_id, project_code, source_kind, work_type, status, paid_in_full, days_late,
+                       followup_days, processor_hold, payment_method, causes, support_response,
+                       account_status, country, amount_expected_usd, currency,
+                       date_trunc('week', work_period_end)::DATE AS work_period_end_week,
+                       date_trunc('month', work_period_end)::DATE AS work_period_end_month,
+                       date_trunc('month', expected_pay_date)::DATE AS expected_pay_month,
+                       date_trunc('week', paid_date)::DATE AS paid_week,
+                       date_trunc('month', paid_date)::DATE AS paid_month,
+                       date_trunc('month', make_timestamp(epoch_us(submitted_at)))::DATE AS submitted_month,
+                       coalesce(expected_pay_month, work_period_end_month) AS month_key,
+                       event_id, is_demo, fingerprint
+                FROM {refs.payment_reports}
+                WHERE moderation_status = 'approved' AND consent_publish_aggregate {only}
+            ),
+            named_projects AS (
+                SELECT platform_id, project_code FROM approved WHERE project_code IS NOT NULL
+                GROUP BY ALL HAVING count(DISTINCT coalesce(event_id, fingerprint)) >= {m}
+            ),
+            {cell_ctes},
+            cells AS (
+                SELECT a.*, named_projects.project_code IS NOT NULL AS project_named,
+                       n_period_week, n_paid_week, n_country_month, n_month,
+                       -- two significant figures: scaled to [10, 100), rounded, scaled back
+                       CASE WHEN a.amount_expected_usd <> 0
+                            THEN 1 - floor(log10(abs(a.amount_expected_usd))) END AS digits,
+                       CASE WHEN digits >= 0 THEN a.amount_expected_usd * pow(10, digits)
+                            ELSE a.amount_expected_usd / pow(10, -digits) END AS scaled
+                FROM approved a
+                LEFT JOIN named_projects ON named_projects.platform_id = a.platform_id
+                                        AND named_projects.project_code = a.project_code
+                {cell_joins}
+            )
+            SELECT * FROM (
+            SELECT platform_id, CASE WHEN project_named THEN project_code END AS project_code,
+                   source_kind, work_type, status, paid_in_full, days_late, followup_days,
+                   processor_hold, payment_method, causes, support_response, account_status,
+                   CASE WHEN n_country_month >= {m} THEN country END AS country,
+                   CASE WHEN n_month < {m} THEN NULL
+                        WHEN amount_expected_usd = 0 THEN 0.0
+                        WHEN digits >= 0 THEN round(scaled) / pow(10, digits)
+                        ELSE round(scaled) * pow(10, -digits) END AS amount_expected_usd,
+                   CASE WHEN n_country_month >= {m} THEN currency END AS currency,
+                   CASE WHEN n_period_week >= {m} THEN work_period_end_week END AS work_period_end_week,
+                   work_period_end_month, expected_pay_month,
+                   CASE WHEN n_paid_week >= {m} THEN paid_week END AS paid_week,
+                   paid_month, submitted_month, expected_pay_month AS expected_pay_date, event_id, is_demo,
+                   -- where the scaled amount is within rounding error of a tie, Python rounds it
+                   CASE WHEN n_month >= {m} AND (abs(abs(scaled) - floor(abs(scaled)) - 0.5) < 1e-9
+                                                 OR digits NOT BETWEEN -15 AND 15)
+                        THEN amount_expected_usd END AS amount_near_tie
+            FROM cells)
+            ORDER BY {order}
+            {f"LIMIT {int(limit)}" if limit is not None else ""}""",  # a constant: DuckDB plans a top-N
+        params,
     )
-    if frame.empty:
-        return pd.DataFrame(columns=PUBLIC_COLUMNS)
-    independent = (
-        frame.dropna(subset=["project_code"])
-        .assign(unit=lambda f: f["event_id"].fillna(f["fingerprint"]))
-        .groupby(["platform_id", "project_code"])["unit"].nunique()
-    )
-    publishable = {key for key, n in independent.items() if n >= MIN_GROUP_SIZE}
-    frame["project_code"] = [
-        code if (platform, code) in publishable else None
-        for platform, code in zip(frame["platform_id"], frame["project_code"], strict=True)
-    ]
-    frame["month_key"] = frame["expected_pay_month"].fillna(frame["work_period_end_month"])
-    small_period_week = _small(frame, ["platform_id", "work_period_end_week"])
-    small_paid_week = _small(frame, ["platform_id", "paid_week"])
-    small_country = _small(frame, ["platform_id", "country", "month_key"])
-    small_month = _small(frame, ["platform_id", "month_key"])
-    frame["work_period_end_week"] = frame["work_period_end_week"].where(~small_period_week, None)
-    frame["paid_week"] = frame["paid_week"].where(~small_paid_week, None)
-    frame["country"] = frame["country"].where(~small_country, None)
-    frame["currency"] = frame["currency"].where(~small_country, None)
-    amounts = frame["amount_expected_usd"].map(_two_significant)
-    frame["amount_expected_usd"] = amounts.where(~small_month, None)
-    frame["expected_pay_date"] = frame["expected_pay_month"]
-    return frame[PUBLIC_COLUMNS].reset_index(drop=True)
+    near_tie = frame.pop("amount_near_tie")
+    ties = near_tie.notna()
+    if ties.any():
+        # `round()` in SQL multiplies, rounds half away from zero and divides; Python rounds the
+        # exact binary value half to even (72.5 -> 72, 1.85 -> 1.9). The two differ only near a
+        # tie, so those few amounts are rounded as they always were.
+        frame.loc[ties, "amount_expected_usd"] = near_tie[ties].map(_two_significant)
+    return frame[PUBLIC_COLUMNS]
 
 
 def _two_significant(value: Any) -> float | None:

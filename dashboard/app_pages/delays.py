@@ -27,10 +27,8 @@ def median_text(days: object) -> str:
 names = common.platform_names()
 platforms = common.platform_filter()
 status = common.lake_status()
-reports = common.query(queries.payment_reports)
-if platforms and not reports.empty:
-    reports = reports[reports["platform_id"].isin(platforms)]
-if reports.empty:
+summary = common.query(queries.delay_summary, by="platform", platforms=tuple(platforms))
+if summary.empty:
     common.empty_state(
         "No approved payment reports yet.",
         "Workers can report a late or missing payment on the **Report a payment** page; unions can "
@@ -40,7 +38,6 @@ if reports.empty:
     st.stop()
 
 as_of_note = f"approved reports in snapshot {status.get('snapshot_id')} ({common.fmt_time(status.get('snapshot_time'))})"
-summary = common.query(queries.delay_summary, by="platform", platforms=tuple(platforms))
 shown = summary[~summary["suppressed"].astype(bool)]
 suppressed = summary[summary["suppressed"].astype(bool)]
 

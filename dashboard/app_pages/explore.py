@@ -12,7 +12,7 @@ import streamlit as st
 from collectors.categories import CATEGORY_LABELS
 from dashboard import common, queries, readme
 
-ROW_LIMIT = 10_000
+ROW_LIMIT = queries.PREVIEW_ROWS
 DATASETS = {
     "listings": "Listings (latest version of each)",
     "listing_versions": "Listing versions (one row per change)",
@@ -89,8 +89,11 @@ with st.container(border=True):
         frame = common.query(queries.open_listings_daily, platforms=tuple(platforms))
     elif dataset == "events":
         frame = common.query(queries.events, platforms=tuple(platforms))
+    elif dataset == "payment_reports":
+        frame = common.query(queries.payment_reports, platforms=tuple(platforms), limit=ROW_LIMIT)
+        total = int(common.query(queries.count_rows, table="payment_reports", platforms=tuple(platforms))["n_rows"].iloc[0])
     else:
-        frame = common.query(queries.payment_reports if dataset == "payment_reports" else queries.forum_posts)
+        frame = common.query(queries.forum_posts)
         if platforms and not frame.empty and "platform_id" in frame:
             frame = frame[frame["platform_id"].isin(platforms)]
 

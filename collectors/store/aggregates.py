@@ -1,0 +1,223 @@
+"""Derived tables that follow the listing history, so dashboard views need not rescan all of it.
+
+`weekly_pay_quartiles`: per platform and week, the quartiles of advertised pay over the listings
+live at the end of the week (Monday 00:00 UTC after it), for the three series the pay trends page
+draws. It is rewritten from the listing versions in the same transaction that writes them
+(`refresh_weekly_pay`, called by `collectors.store.listings`), so every DuckLake snapshot that has
+the table agrees with its own versions and a pinned permalink still rebuilds the same chart.
+`dashboard.queries.weekly_pay` reads it for unfiltered views and computes filtered ones from the
+versions, with the same definitions (`SERIES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from collectors.store import LAKE
+
+if TYPE_CHECKING:  # listings imports this module
+    from collectors.store.listings import RunRecord
+
+TABLE = "weekly_pay_quartiles"
+TIME_UNITS = ("hour", "day", "week", "month", "year")
+PIECE_UNITS = ("task", "item", "minute")
+HOURLY_MID = (
+    "CASE WHEN v.hourly_usd_min IS NOT NULL AND v.hourly_usd_max IS NOT NULL "
+    "THEN (v.hourly_usd_min + v.hourly_usd_max) / 2 "
+    "ELSE coalesce(v.hourly_usd_min, v.hourly_usd_max) END"
+)
+PAY_MID = (
+    "CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL "
+    "THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END"
+)
+PLATFORM_OF_VERSION = "split_part(v.listing_key, '|', 1)"
+
+# Weeks are numbered from the first Monday after the epoch, in epoch microseconds (integer maths).
+WEEK_US = 7 * 86_400 * 1_000_000
+MONDAY_US = 4 * 86_400 * 1_000_000  # 1970-01-05
+
+
+def week_of(epoch_us: str) -> str:
+    """SQL: the Monday-based week number of a UTC instant given in epoch microseconds."""
+    return f"(({epoch_us}) - {MONDAY_US}) // {WEEK_US}"
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """Which listing versions a weekly pay series takes, and what it takes from each (SQL over `v`)."""
+
+    name: str
+    where: str
+    value: str
+    currency: str
+    unit: str
+
+
+SERIES = {
+    # Hourly USD equivalents of all time-based pay.
+    "hourly_usd": Series("hourly_usd", f"v.pay_unit IN {TIME_UNITS} AND {HOURLY_MID} IS NOT NULL",
+                         HOURLY_MID, "'USD'", "'hour'"),
+    # Stated hourly rates in the currency stated, unconverted.
+    "hourly_original": Series(
+        "hourly_original",
+        f"v.pay_unit = 'hour' AND v.pay_currency IS NOT NULL AND {PAY_MID} IS NOT NULL",
+        PAY_MID, "v.pay_currency", "'hour'",
+    ),
+    # Per-piece pay (task, item, minute of media) in its own unit and currency.
+    "per_unit": Series("per_unit", f"v.pay_unit IN {PIECE_UNITS} AND {PAY_MID} IS NOT NULL",
+                       PAY_MID, "coalesce(v.pay_currency, 'unknown')", "v.pay_unit"),
+}
+
+INSERT = (f"INSERT INTO {LAKE}.{TABLE} "
+          "(week_start, platform_id, series, currency, pay_unit, n_listings, median, p25, p75)")
+CREATE_TABLE = f"""CREATE TABLE {LAKE}.{TABLE} (
+    week_start DATE NOT NULL,          -- Monday (UTC); sampled at the end of the week
+    platform_id VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,           -- hourly_usd | hourly_original | per_unit
+    currency VARCHAR NOT NULL,
+    pay_unit VARCHAR NOT NULL,
+    n_listings BIGINT NOT NULL,
+    median DOUBLE NOT NULL,
+    p25 DOUBLE NOT NULL,
+    p75 DOUBLE NOT NULL
+)"""
+
+
+def _quartile_rows_sql(*, one_platform: bool, from_week: bool = False) -> str:
+    """SELECT of the table's rows, from the listing versions: for every platform with a
+    successful complete collection (or `$platform` only), for every week (or the weeks from the
+    one numbered `$from_week`, which ends at `$from_week_end`) up to the platform's last successful
+    complete collection.
+
+    A version counts in week k when it was in force at the week's end E: valid_from <= E <
+    valid_to, as in `dashboard.queries.weekly_pay`; a version still current counts up to the last
+    week. Each version is unnested over its weeks with integer maths, with no week spine.
+    """
+    version_clauses = ["TRUE"]
+    run_clauses = ["status = 'ok'", "complete", "platform_id IS NOT NULL"]
+    if one_platform:
+        # Listing keys start with "platform|": the key range lets DuckDB skip other sources' files.
+        version_clauses.append(
+            f"v.listing_key >= $key_from AND v.listing_key < $key_to AND {PLATFORM_OF_VERSION} = $platform"
+        )
+        run_clauses.append("platform_id = $platform")
+    k_from = week_of("s.vf - 1")
+    if from_week:
+        # A version that ended by the end of the first week asked for counts in none of them.
+        version_clauses.append("(v.valid_to IS NULL OR v.valid_to > $from_week_end)")
+        k_from = f"greatest({k_from}, $from_week)"
+    series = "\n            UNION ALL\n            ".join(
+        f"""SELECT v.platform_id, '{s.name}' AS series, {s.currency} AS currency, {s.unit} AS pay_unit,
+                   {s.value} AS value, v.vf, v.vt
+            FROM v WHERE {s.where}"""
+        for s in SERIES.values()
+    )
+    return f"""
+        WITH last_weeks AS (
+            SELECT platform_id, {week_of('max(epoch_us(started_at))')} AS k_last
+            FROM {LAKE}.collector_runs WHERE {' AND '.join(run_clauses)}
+            GROUP BY platform_id
+        ),
+        v AS MATERIALIZED (
+            SELECT {PLATFORM_OF_VERSION} AS platform_id, v.pay_unit, v.pay_currency, v.pay_min,
+                   v.pay_max, v.hourly_usd_min, v.hourly_usd_max,
+                   epoch_us(v.valid_from) AS vf, epoch_us(v.valid_to) AS vt
+            FROM {LAKE}.listing_versions v WHERE {' AND '.join(version_clauses)}
+        ),
+        series AS (
+            {series}
+        ),
+        spans AS (
+            SELECT s.platform_id, s.series, s.currency, s.pay_unit, s.value, {k_from} AS k_from,
+                   CASE WHEN s.vt IS NULL THEN w.k_last
+                        ELSE least({week_of('s.vt - 1')} - 1, w.k_last) END AS k_to
+            FROM series s JOIN last_weeks w USING (platform_id)
+        ),
+        live AS (
+            SELECT platform_id, series, currency, pay_unit, value,
+                   unnest(generate_series(k_from, k_to)) AS k
+            FROM spans WHERE k_to >= k_from
+        ),
+        weekly AS (
+            SELECT k, platform_id, series, currency, pay_unit, count(*) AS n_listings,
+                   quantile_cont(value, [0.25, 0.5, 0.75]) AS q
+            FROM live GROUP BY ALL
+        )
+        SELECT make_timestamp(k * {WEEK_US} + {MONDAY_US})::DATE AS week_start, platform_id,
+               series, currency, pay_unit, n_listings, q[2] AS median, q[1] AS p25, q[3] AS p75
+        FROM weekly"""
+
+
+def _platform_params(platform_id: str) -> dict[str, object]:
+    # "}" sorts right after "|", so [key_from, key_to) holds exactly the keys "platform|...".
+    return {"platform": platform_id, "key_from": f"{platform_id}|", "key_to": f"{platform_id}}}"}
+
+
+def backfill_weekly_pay(cur: duckdb.DuckDBPyConnection) -> None:
+    """Fill the table from all the history (the migration that creates it)."""
+    cur.execute(f"DELETE FROM {LAKE}.{TABLE}")
+    cur.execute(f"{INSERT} {_quartile_rows_sql(one_platform=False)}")
+
+
+def _week_number(at: datetime) -> int:
+    epoch_us = (at.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    return (epoch_us - MONDAY_US) // WEEK_US
+
+
+def refresh_weekly_pay(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    platform_id: str,
+    source_name: str,
+    runs: Sequence[RunRecord],
+    rebuild: bool,
+    versions_changed: bool = True,
+) -> None:
+    """Rewrite the weeks a save of `source_name` may have changed; call it in the save's transaction.
+
+    A save changes history only at the start times of its runs that were applied (status ok or
+    suspicious): a version in force at a week's end E can change only through a run at or before
+    E, so the weeks from the first such run's on are recomputed, together with any week since the
+    last one stored (the series runs on while nothing changes). A save that wrote or ended no
+    version only adds the weeks its runs reached, if any. A rebuild (`gigwatch reparse`) may have
+    changed any week of the platform, and of any platform the source's runs were recorded for.
+    """
+    if rebuild:
+        platforms = {platform_id} | {
+            row[0] for row in cur.execute(
+                f"SELECT DISTINCT platform_id FROM {LAKE}.collector_runs WHERE source_name = ? AND platform_id IS NOT NULL",
+                [source_name],
+            ).fetchall()
+        }
+        for platform in sorted(p for p in platforms if p):
+            cur.execute(f"DELETE FROM {LAKE}.{TABLE} WHERE platform_id = ?", [platform])
+            cur.execute(f"{INSERT} {_quartile_rows_sql(one_platform=True)}",
+                        _platform_params(platform))
+        return
+    applied = [run.started_at for run in runs if run.status in ("ok", "suspicious")]
+    if not platform_id or not applied:
+        return  # failed runs change nothing
+    row = cur.execute(f"SELECT max(week_start) FROM {LAKE}.{TABLE} WHERE platform_id = ?", [platform_id]).fetchone()
+    last_stored = _week_number(datetime.combine(row[0], datetime.min.time(), UTC)) if row and row[0] else None
+    if not versions_changed and last_stored is not None and last_stored >= _week_number(max(applied)):
+        return  # every week up to this save's is stored, and none of them changed
+    # From the week whose end is the first at or after the earliest change, or from the last week
+    # stored if that is earlier: the weeks since then have not been stored yet (nothing changed in
+    # them, but the platform's later collections carry the series on), and rewriting a row that
+    # exists makes two writers refreshing one platform at once (PostgreSQL catalogs) delete the
+    # same row, so that DuckLake has one of them retry.
+    from_week = _week_number(min(applied) - timedelta(microseconds=1))
+    if last_stored is not None:
+        from_week = min(from_week, last_stored)
+    first_start = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=from_week * WEEK_US + MONDAY_US)
+    cur.execute(f"DELETE FROM {LAKE}.{TABLE} WHERE platform_id = ? AND week_start >= ?",
+                [platform_id, first_start.date()])
+    cur.execute(
+        f"{INSERT} {_quartile_rows_sql(one_platform=True, from_week=True)}",
+        {**_platform_params(platform_id), "from_week": from_week, "from_week_end": first_start + timedelta(weeks=1)},
+    )
