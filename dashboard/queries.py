@@ -625,7 +625,8 @@ def pay_changes(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {"limit": limit, "scan": scan_versions}
     where = _version_filters(params, platforms=platforms, platform_expr=PLATFORM_OF_VERSION)
-    where += " AND " + _key_range(params, platforms)
+    key_range = _key_range(params, platforms)
+    where += f" AND {key_range}"
     cut = "AND after_value < before_value" if only_cuts else ""
     pay_columns = f"v.pay_text, v.pay_currency, v.pay_unit, {PAY_MID} AS pay_mid, {HOURLY_MID} AS hourly_mid"
     return store.read_df(
@@ -652,7 +653,7 @@ def pay_changes(
                 SELECT v.listing_key, v.version_no, {pay_columns}
                 FROM {_aliased(t.listing_versions, 'v')}
                 SEMI JOIN edits e ON e.listing_key = v.listing_key AND e.version_no - 1 = v.version_no
-                WHERE v.valid_to >= (SELECT valid_from FROM since)
+                WHERE v.valid_to >= (SELECT valid_from FROM since) AND {key_range}
             ),
             reopened AS MATERIALIZED (
                 SELECT e.listing_key, e.version_no - 1 AS version_no FROM edits e
@@ -664,6 +665,7 @@ def pay_changes(
                 SELECT v.listing_key, v.version_no, {pay_columns}
                 FROM {_aliased(t.listing_versions, 'v')}
                 SEMI JOIN reopened r ON r.listing_key = v.listing_key AND r.version_no = v.version_no
+                WHERE {key_range}
             ),
             c AS (
                 SELECT a.*, b.pay_text AS before_text,
