@@ -29,35 +29,29 @@ import pandas as pd
 from collectors.reports import delays
 from collectors.reports.delays import MIN_GROUP_SIZE
 from collectors.store import LAKE, Store, TableRefs
-from collectors.store.aggregates import SERIES, Series
+from collectors.store.aggregates import (  # one definition for the stored table and for these queries
+    HOURLY_MID,
+    MONDAY_US,
+    PAY_MID,
+    PLATFORM_OF_VERSION,
+    SERIES,
+    TIME_UNITS,
+    WEEK_US,
+    Series,
+)
+from collectors.store.aggregates import week_of as _week_index
 from collectors.store.reports import PUBLIC_COLUMNS, forum_signals, public_reports
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 MINIMUM_WAGES_CSV = REPO_DIR / "data" / "minimum_wages.csv"
 DATA_README = REPO_DIR / "data" / "README.md"
 
-TIME_UNITS = ("hour", "day", "week", "month", "year")
-PIECE_UNITS = ("task", "item", "minute")
 # Hours in one unit of time, used only to put minimum wages that are not hourly on the hourly axis.
 HOURS_PER_UNIT = {"hour": 1.0, "day": 8.0, "week": 40.0, "month": 40.0 * 52 / 12, "year": 40.0 * 52}
 
 Remote = Literal["any", "remote", "onsite"]
 CurrencyMode = Literal["usd", "original"]
 
-HOURLY_MID = (
-    "CASE WHEN v.hourly_usd_min IS NOT NULL AND v.hourly_usd_max IS NOT NULL "
-    "THEN (v.hourly_usd_min + v.hourly_usd_max) / 2 "
-    "ELSE coalesce(v.hourly_usd_min, v.hourly_usd_max) END"
-)
-PAY_MID = (
-    "CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL "
-    "THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END"
-)
-
-
-# The platform of a listing version without a join: listing keys are `platform|source|external_id`
-# (collectors.history.listing_key) and platform ids never contain "|".
-PLATFORM_OF_VERSION = "split_part(v.listing_key, '|', 1)"
 
 
 def _utc(column: str) -> str:
@@ -269,13 +263,6 @@ def overview_pay(
 # -- pay trends -----------------------------------------------------------------------------------
 
 
-WEEK_US = 7 * 86_400 * 1_000_000
-MONDAY_US = 4 * 86_400 * 1_000_000  # 1970-01-05, the first Monday after the epoch
-
-
-def _week_index(epoch_us: str) -> str:
-    """Monday-based week number of a UTC instant given in epoch microseconds (integer maths)."""
-    return f"(({epoch_us}) - {MONDAY_US}) // {WEEK_US}"
 
 
 def _weekly_quantiles_sql(t: TableRefs, value: str, currency: str, unit: str, where: str) -> str:

@@ -382,13 +382,3 @@ def test_listings_table_shows_each_listings_latest_version(history: tuple[Store,
         pd.testing.assert_frame_equal(got[list(expected.columns)], expected, check_dtype=False)
     g2 = queries.listings_table(store).set_index("listing_key").loc["demo_gamma|gamma-board|g2"]
     assert (g2["pay_text"], g2["versions"]) == ("36 USD per hour", 2)
-
-
-def test_the_table_and_the_dashboard_define_pay_alike() -> None:
-    """The stored series and the dashboard's other pay views use the same expressions."""
-    from collectors.store import aggregates
-
-    assert (aggregates.HOURLY_MID, aggregates.PAY_MID) == (queries.HOURLY_MID, queries.PAY_MID)
-    assert (aggregates.TIME_UNITS, aggregates.PIECE_UNITS) == (queries.TIME_UNITS, queries.PIECE_UNITS)
-    assert aggregates.PLATFORM_OF_VERSION == queries.PLATFORM_OF_VERSION
-    assert (aggregates.WEEK_US, aggregates.MONDAY_US) == (queries.WEEK_US, queries.MONDAY_US)

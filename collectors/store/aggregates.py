@@ -35,6 +35,8 @@ PAY_MID = (
     "CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL "
     "THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END"
 )
+# The platform of a listing version without a join: listing keys are `platform|source|external_id`
+# (collectors.history.listing_key) and platform ids never contain "|".
 PLATFORM_OF_VERSION = "split_part(v.listing_key, '|', 1)"
 
 # Weeks are numbered from the first Monday after the epoch, in epoch microseconds (integer maths).
