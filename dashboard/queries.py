@@ -32,12 +32,12 @@ from collectors.store import LAKE, Store, TableRefs
 from collectors.store.aggregates import (  # one definition for the stored table and for these queries
     HOURLY_MID,
     MONDAY_US,
-    PAY_MID,
     PLATFORM_OF_VERSION,
     SERIES,
     TIME_UNITS,
     WEEK_US,
     Series,
+    pay_change_rows_sql,
 )
 from collectors.store.aggregates import week_of as _week_index
 from collectors.store.reports import PUBLIC_COLUMNS, forum_signals, public_reports
@@ -599,80 +599,42 @@ def pay_changes(
     platforms: Sequence[str] = (),
     only_cuts: bool = False,
     limit: int = 500,
-    scan_versions: int = 10_000,
 ) -> pd.DataFrame:
     """Changes of advertised pay between consecutive versions of the same listing, newest first.
 
     A change is compared in the listing's own currency and unit when both versions use the same
     ones, otherwise in hourly USD. A cut is a fall of the midpoint. `still_open` says whether the
-    listing is open in this snapshot. At most `limit` rows, found among the newest
-    `scan_versions` edits of listings (each compared with the version before it), so the table
-    stays fast on years of history; every version is in Explore → Listing versions.
+    listing is open in this snapshot. At most `limit` rows; every version is in Explore →
+    Listing versions. Read from `listing_pay_changes`, which every save keeps in step
+    (collectors/store/aggregates.py); a snapshot from before that table derives the same rows
+    from its versions.
     """
     t = store.refs(snapshot_id)
-    params: dict[str, Any] = {"limit": limit, "scan": scan_versions}
-    where = _version_filters(params, platforms=platforms, platform_expr=PLATFORM_OF_VERSION)
-    key_range = _key_range(params, platforms)
-    where += f" AND {key_range}"
-    cut = "AND after_value < before_value" if only_cuts else ""
-    pay_columns = f"v.pay_text, v.pay_currency, v.pay_unit, {PAY_MID} AS pay_mid, {HOURLY_MID} AS hourly_mid"
-    return store.read_df(
-        # The newest edits are read first (a time filter skips old files), then each is joined with
-        # the version before it. That version normally ended when the edit began, so it too is
-        # found among versions that ended since then; only a listing that reopened (its previous
-        # version ended when it closed, maybe long before) is looked up among all versions.
-        f"""WITH since AS (
-                -- The time of the scan_versions-th newest edit: every edit at or after it is read,
-                -- ties included, so the same snapshot always gives the same rows. (Edits share
-                -- their run's start time: counting per time is cheaper than sorting them.)
-                SELECT min(valid_from) AS valid_from FROM (
-                    SELECT valid_from, sum(n) OVER (ORDER BY valid_from DESC ROWS UNBOUNDED PRECEDING) - n AS newer
-                    FROM (SELECT v.valid_from, count(*) AS n FROM {_aliased(t.listing_versions, 'v')}
-                          WHERE v.version_no > 1 AND {where} GROUP BY v.valid_from))
-                WHERE newer < $scan
-            ),
-            edits AS MATERIALIZED (
-                SELECT v.listing_key, v.version_no, v.valid_from, v.title, {pay_columns}
-                FROM {_aliased(t.listing_versions, 'v')}
-                WHERE v.version_no > 1 AND {where} AND v.valid_from >= (SELECT valid_from FROM since)
-            ),
-            ended_since AS MATERIALIZED (
-                SELECT v.listing_key, v.version_no, {pay_columns}
-                FROM {_aliased(t.listing_versions, 'v')}
-                SEMI JOIN edits e ON e.listing_key = v.listing_key AND e.version_no - 1 = v.version_no
-                WHERE v.valid_to >= (SELECT valid_from FROM since) AND {key_range}
-            ),
-            reopened AS MATERIALIZED (
-                SELECT e.listing_key, e.version_no - 1 AS version_no FROM edits e
-                ANTI JOIN ended_since b ON b.listing_key = e.listing_key AND b.version_no = e.version_no - 1
-            ),
-            previous AS (
-                SELECT * FROM ended_since
-                UNION ALL
-                SELECT v.listing_key, v.version_no, {pay_columns}
-                FROM {_aliased(t.listing_versions, 'v')}
-                SEMI JOIN reopened r ON r.listing_key = v.listing_key AND r.version_no = v.version_no
-                WHERE {key_range}
-            ),
-            c AS (
-                SELECT a.*, b.pay_text AS before_text,
-                       (a.pay_currency IS NOT DISTINCT FROM b.pay_currency
-                        AND a.pay_unit IS NOT DISTINCT FROM b.pay_unit) AS same_terms,
-                       CASE WHEN same_terms THEN b.pay_mid ELSE b.hourly_mid END AS before_value,
-                       CASE WHEN same_terms THEN a.pay_mid ELSE a.hourly_mid END AS after_value
-                FROM edits a JOIN previous b
-                  ON b.listing_key = a.listing_key AND b.version_no = a.version_no - 1
+    params: dict[str, Any] = {"limit": limit}
+    clauses = ["TRUE"]
+    if platforms:
+        params["platforms"] = list(platforms)
+        clauses.append("list_contains($platforms::VARCHAR[], c.platform_id)")
+    if only_cuts:
+        clauses.append("c.after_value < c.before_value")
+
+    def sql(changes: str) -> str:
+        where = " AND ".join(clauses)
+        return f"""WITH since AS (
+                -- The time of the limit-th newest change: the changes since then are read (a time
+                -- filter skips older files), then sorted. Changes share their run's start time:
+                -- counting per time is cheaper than sorting them all.
+                SELECT min(changed_at) AS changed_at FROM (
+                    SELECT changed_at, sum(n) OVER (ORDER BY changed_at DESC ROWS UNBOUNDED PRECEDING) - n AS newer
+                    FROM (SELECT c.changed_at, count(*) AS n FROM {_aliased(changes, "c")} WHERE {where} GROUP BY ALL))
+                WHERE newer < $limit
             ),
             newest AS (
-                -- The page of changes first; only its listings are looked up.
-                SELECT * FROM c
-                WHERE c.before_value IS NOT NULL AND c.after_value IS NOT NULL
-                  AND c.before_value > 0 AND c.after_value <> c.before_value {cut}
-                ORDER BY c.valid_from DESC, c.listing_key
-                LIMIT $limit
+                SELECT * FROM {_aliased(changes, "c")}
+                WHERE {where} AND c.changed_at >= (SELECT changed_at FROM since)
+                ORDER BY c.changed_at DESC, c.listing_key LIMIT $limit
             )
-            SELECT {_utc('c.valid_from')} AS changed_at, l.platform_id, c.title,
-                   c.before_text AS pay_before, c.pay_text AS pay_after,
+            SELECT {_utc('c.changed_at')} AS changed_at, c.platform_id, c.title, c.pay_before, c.pay_after,
                    c.before_value, c.after_value,
                    CASE WHEN c.same_terms THEN coalesce(c.pay_currency, '?') || ' per ' || coalesce(c.pay_unit, '?')
                         ELSE 'USD per hour (equivalent)' END AS compared_in,
@@ -681,9 +643,12 @@ def pay_changes(
                    l.closed_at IS NULL AS still_open,
                    l.listing_key, l.url
             FROM newest c JOIN {_aliased(t.listings, 'l')} ON l.listing_key = c.listing_key
-            ORDER BY changed_at DESC, l.listing_key""",
-        params,
-    )
+            ORDER BY changed_at DESC, l.listing_key"""
+
+    try:
+        return store.read_df(sql(t.listing_pay_changes), params)
+    except duckdb.CatalogException:  # a snapshot from before listing_pay_changes existed
+        return store.read_df(sql(f"({pay_change_rows_sql(f'(SELECT * FROM {t.listing_versions})')})"), params)
 
 
 # -- work availability ----------------------------------------------------------------------------

@@ -20,7 +20,10 @@ from collectors.config import Settings
 from collectors.reports.importer import ImportFormatError, read_rows, run_import_cli
 from collectors.reports.schema import PaymentReport, validate
 from collectors.store import LAKE, Store, get_store, reset_stores
+from collectors.store import migrations as migrations_module
+from collectors.store import reports as reports_store
 from collectors.store.reports import (
+    CELLS_TABLE,
     SUBMISSIONS_PER_HOUR,
     RateLimited,
     ReceiptNotFound,
@@ -313,13 +316,96 @@ def test_public_summary_suppresses_small_groups(store: Store) -> None:
     assert not bool(summary["suppressed"].iloc[0]) and summary["n_reports"].iloc[0] == 6
 
 
-def test_amounts_are_rounded_like_python_rounds_them_half_to_even(store: Store) -> None:
-    # The public view rounds in SQL, which rounds half away from zero after scaling; Python's
-    # round() works on the exact binary value, half to even. The figures stay Python's.
-    amounts = {"72.50": 72.0, "125": 120.0, "1.45": 1.4, "1.85": 1.9, "99.95": 100.0, "1234.5": 1200.0, "350": 350.0}
+def test_amounts_are_rounded_to_two_significant_figures_half_away_from_zero(store: Store) -> None:
+    # As a reader rounds the decimal amount, not as Python rounds its binary value half to even
+    # (which gives 72 for 72.5, 1.4 for 1.45 and 6.2 for 6.25).
+    amounts = {"72.50": 73.0, "125": 130.0, "1.45": 1.5, "1.85": 1.9, "99.95": 100.0, "1234.5": 1200.0,
+               "350": 350.0, "6.25": 6.3, "8": 8.0}
     account = import_reports(store, [raw_report(amount_expected=a) for a in amounts], source_name="union", now=NOW)
     approve(store, [r.report_id for r in account.rows if r.report_id])
     assert sorted(public_reports(store)["amount_expected_usd"]) == sorted(amounts.values())
+
+
+def assert_cells_are_a_full_recount(store: Store) -> None:
+    stored = store.read_df(f"SELECT * FROM {LAKE}.{CELLS_TABLE} ORDER BY ALL")
+    recount = store.read_df(f"SELECT * FROM ({reports_store._cell_rows_sql(f'{LAKE}.payment_reports')}) ORDER BY ALL")
+    pd.testing.assert_frame_equal(stored, recount, check_dtype=False)
+
+
+def test_every_moderation_keeps_the_cell_sizes_in_step(any_store: Store) -> None:
+    """`report_cells` is recounted in the transaction of every write that can change the public
+    view: approval, rejection, a merge, an event tag, a reporter's update and a withdrawal."""
+    store = any_store
+    receipts = [submit_report(store, valid(raw_report(amount_expected=str(100 + 37 * i), project_code="P-7",
+                                                      work_period_end=f"2025-07-{10 + i:02d}",
+                                                      platform=("mercor", "outlier")[i % 2])),
+                              client_hash=f"c{i}", now=NOW) for i in range(14)]
+    ids = [r.report_id for r in receipts]
+    assert_cells_are_a_full_recount(store)  # pending reports count nowhere
+    assert store.read_value(f"SELECT count(*) FROM {LAKE}.{CELLS_TABLE}") == 0
+    approve(store, ids[:12])
+    assert_cells_are_a_full_recount(store)
+    reject(store, ids[12:])
+    merge_duplicates(store, ids[0], [ids[2]])
+    assert_cells_are_a_full_recount(store)
+    event = create_event(store, title="Payout freeze", kind="other", platform_id="mercor", now=NOW)
+    tag_event(store, ids[4:12:2], event)  # four mercor reports become one independent report
+    assert_cells_are_a_full_recount(store)
+    update_report(store, receipts[1].code, {"status": "paid_late", "paid_date": "2025-09-05"},
+                  NOW + timedelta(days=3), client_hash="u")
+    withdraw_report(store, receipts[3].code, client_hash="u", now=NOW + timedelta(days=4))
+    assert_cells_are_a_full_recount(store)
+    cells = store.read_df(f"SELECT * FROM {LAKE}.{CELLS_TABLE}").set_index(["platform_id", "cell"])
+    assert cells.loc[("mercor", "project"), "n"] == 1 + 1  # ids 0 (2 merged away) and the tagged event
+    assert cells.loc[("outlier", "project"), "n"] == 6 - 1  # ids 1, 5, 7, 9, 11 (3 withdrawn)
+    public = public_reports(store)
+    assert len(public) == 5 + 5 and set(public.loc[public["platform_id"] == "outlier", "project_code"]) == {"p_7"}
+    assert public.loc[public["platform_id"] == "mercor", "project_code"].isna().all()
+
+
+def test_a_snapshot_from_before_the_cell_table_counts_its_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lake written before migration 0005: opening it creates and fills `report_cells`, and a
+    permalink pinned to an older snapshot still gets the public view of that time."""
+    from collectors.config import load_settings
+
+    settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path)})
+    with monkeypatch.context() as patch:
+        names = [m.name for m in migrations_module.MIGRATIONS]
+        patch.setattr(migrations_module, "MIGRATIONS", migrations_module.MIGRATIONS[:names.index("0005_report_cells")])
+        patch.setattr(reports_store, "_refresh_cells", lambda *args, **kwargs: None)
+        old = get_store(settings)
+        approve(old, _submit(old, 6))
+        old_snapshot = old.snapshot_id()
+        expected_then = public_reports(old)
+        reset_stores()
+    store = get_store(settings)
+    assert "0005_report_cells" in store.applied_migrations()
+    assert_cells_are_a_full_recount(store)
+    pd.testing.assert_frame_equal(public_reports(store, old_snapshot), expected_then)
+    pd.testing.assert_frame_equal(public_reports(store, old_snapshot, limit=2), expected_then.head(2))
+    approve(store, _submit(store, 2, country="PH"))
+    assert len(public_reports(store)) == 8 and len(public_reports(store, old_snapshot)) == 6
+    reset_stores()
+
+
+def test_a_limited_public_view_is_the_head_of_the_whole_one(store: Store) -> None:
+    """A preview reads only the newest submission months, but its cells still count every
+    report: the period week of the newest reports is published because older reports share it."""
+    amounts = iter(range(100, 1000, 10))  # 1% apart or more: none is a near duplicate of another
+    for months_ago, count in ((2, 6), (1, 3), (0, 4)):
+        raws = [raw_report(platform=("mercor", "outlier")[i % 2], amount_expected=str(next(amounts)),
+                           work_period_start="2025-06-02", work_period_end="2025-06-08",
+                           expected_pay_date="2025-06-23") for i in range(count)]
+        account = import_reports(store, raws, source_name="union", now=NOW - timedelta(days=31 * months_ago))
+        approve(store, [r.report_id for r in account.rows if r.report_id])
+    whole = public_reports(store)
+    assert len(whole) == 13 and whole["submitted_month"].nunique() == 3
+    assert whole["work_period_end_week"].notna().all()  # 7 mercor and 6 outlier reports share the week
+    for limit in (1, 3, 4, 5, 7, 13, 50):
+        pd.testing.assert_frame_equal(public_reports(store, limit=limit), whole.head(limit))
+    assert pd.Timestamp(public_reports(store, limit=4)["submitted_month"].min()) == pd.Timestamp(whole["submitted_month"].max())
 
 
 def test_dashboard_delay_figures_from_sql_counts_equal_those_from_public_rows(any_store: Store) -> None:

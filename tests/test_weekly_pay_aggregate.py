@@ -27,7 +27,14 @@ from collectors.pay import Pay
 from collectors.records import ListingRecord
 from collectors.store import LAKE, Store, get_store, reset_stores
 from collectors.store import migrations as migrations_module
-from collectors.store.aggregates import SERIES, TABLE, _quartile_rows_sql, backfill_weekly_pay
+from collectors.store.aggregates import (
+    PAY_CHANGES_TABLE,
+    SERIES,
+    TABLE,
+    _quartile_rows_sql,
+    backfill_weekly_pay,
+    pay_change_rows_sql,
+)
 from collectors.store.listings import (
     ListingRun,
     RunRecord,
@@ -276,21 +283,28 @@ def test_filters_and_platforms(history: tuple[Store, list[int]]) -> None:
 def test_a_snapshot_from_before_the_table_existed_is_computed_from_the_versions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A lake written before migration 0003: opening it creates and fills the table, and
-    permalinks pinned to its older snapshots still work."""
+    """A lake written before migrations 0003 and 0004: opening it creates and fills the tables,
+    and permalinks pinned to its older snapshots still work."""
     settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path)})
     with monkeypatch.context() as patch:
         patch.setattr(migrations_module, "MIGRATIONS", migrations_module.MIGRATIONS[:2])
         patch.setattr(listings_store, "refresh_weekly_pay", lambda *args, **kwargs: None)
+        patch.setattr(listings_store, "record_pay_changes", lambda *args, **kwargs: None)
+        patch.setattr(listings_store, "forget_pay_changes", lambda *args, **kwargs: None)
         old = get_store(settings)
         write_history(old)
         old_snapshot = old.snapshot_id()
         reset_stores()
     store = get_store(settings)
-    assert "0003_weekly_pay_quartiles" in store.applied_migrations()
+    assert {"0003_weekly_pay_quartiles", "0004_listing_pay_changes"} <= set(store.applied_migrations())
     for series in SERIES:
         assert_same_rows(as_rows(weekly(store, old_snapshot, series)), brute_weekly(store, old_snapshot, series))
         assert_same_rows(as_rows(weekly(store, None, series)), brute_weekly(store, None, series))
+    for snapshot in (old_snapshot, None):
+        expected = brute_pay_changes(store, snapshot)
+        assert len(expected) > 3
+        pd.testing.assert_frame_equal(queries.pay_changes(store, snapshot)[list(expected.columns)], expected,
+                                      check_dtype=False)
     reset_stores()
 
 
@@ -310,13 +324,20 @@ def test_reparse_rewrites_the_platform_weeks(tmp_path: Path) -> None:
     store.write(backfill_weekly_pay, what="refill weekly_pay_quartiles")
     for series in SERIES:
         assert_same_rows(as_rows(weekly(store, None, series)), brute_weekly(store, None, series))
+    # The pay changes follow the rebuilt versions: each is kept once, g1's (from a suspicious run
+    # the rebuild did not replay) is gone.
+    expected = brute_pay_changes(store, None)
+    got = queries.pay_changes(store)
+    pd.testing.assert_frame_equal(got[list(expected.columns)], expected, check_dtype=False)
+    assert set(got["listing_key"].str.split("|").str[2]) == {"g2", "g4", "x2"}
+    assert_pay_changes_table_is_complete(store)
     reset_stores()
 
 
 # -- pay changes and the listings table --------------------------------------------------------
 
 
-def brute_pay_changes(store: Store, snapshot: int | None, *, scan: int, limit: int = 500,
+def brute_pay_changes(store: Store, snapshot: int | None, *, limit: int = 500,
                       platforms: tuple[str, ...] = ()) -> pd.DataFrame:
     v = _table(store, snapshot, "listing_versions")
     listings = _table(store, snapshot, "listings")
@@ -325,8 +346,6 @@ def brute_pay_changes(store: Store, snapshot: int | None, *, scan: int, limit: i
         v = v[v["platform_id"].isin(platforms)]
     v = v.assign(pay_mid=_mid(v["pay_min"], v["pay_max"]), hourly_mid=_mid(v["hourly_usd_min"], v["hourly_usd_max"]))
     edits = v[v["version_no"] > 1]
-    since = edits["valid_from"].sort_values(ascending=False).iloc[: scan].min()
-    edits = edits[edits["valid_from"] >= since]
     before = v.assign(version_no=v["version_no"] + 1)[
         ["listing_key", "version_no", "pay_text", "pay_currency", "pay_unit", "pay_mid", "hourly_mid"]]
     pairs = edits.merge(before, on=["listing_key", "version_no"], suffixes=("", "_before"))
@@ -348,19 +367,30 @@ def brute_pay_changes(store: Store, snapshot: int | None, *, scan: int, limit: i
     })
 
 
-@pytest.mark.parametrize("scan", [10_000, 3, 1])
-def test_pay_changes_equal_consecutive_versions_compared(history: tuple[Store, list[int]], scan: int) -> None:
+def assert_pay_changes_table_is_complete(store: Store) -> None:
+    stored = store.read_df(f"SELECT * FROM {LAKE}.{PAY_CHANGES_TABLE} ORDER BY ALL")
+    recomputed = store.read_df(f"SELECT * FROM ({pay_change_rows_sql(f'{LAKE}.listing_versions')}) ORDER BY ALL")
+    assert len(stored) >= 3
+    pd.testing.assert_frame_equal(stored, recomputed, check_dtype=False)
+
+
+@pytest.mark.parametrize("limit", [500, 3])
+def test_pay_changes_equal_consecutive_versions_compared(history: tuple[Store, list[int]], limit: int) -> None:
     store, snapshots = history
-    for snapshot in (None, snapshots[len(snapshots) // 2]):
+    for snapshot in (None, snapshots[len(snapshots) // 2], snapshots[3]):
         for platforms in ((), ("demo_gamma",)):
-            got = queries.pay_changes(store, snapshot, scan_versions=scan, platforms=platforms)
-            expected = brute_pay_changes(store, snapshot, scan=scan, platforms=platforms)
+            got = queries.pay_changes(store, snapshot, limit=limit, platforms=platforms)
+            expected = brute_pay_changes(store, snapshot, limit=limit, platforms=platforms)
             pd.testing.assert_frame_equal(got[list(expected.columns)], expected, check_dtype=False)
+    assert len(brute_pay_changes(store, None)) > 3  # not vacuous
+    assert_pay_changes_table_is_complete(store)
     # The reopened listing's change is measured against the version before it closed.
     changes = queries.pay_changes(store).set_index("listing_key")
     reopened = changes.loc["demo_gamma|gamma-board|g2"]
     assert (reopened["pay_before"], reopened["pay_after"], reopened["direction"]) == ("30 USD per hour", "36 USD per hour", "rise")
     assert reopened["change_pct"] == pytest.approx(20.0)
+    cuts = queries.pay_changes(store, only_cuts=True)
+    assert (cuts["direction"] == "cut").all() and set(cuts["listing_key"]) < set(changes.index)
 
 
 def brute_listings(store: Store, snapshot: int | None, limit: int) -> pd.DataFrame:

@@ -7,6 +7,11 @@ draws. It is rewritten from the listing versions in the same transaction that wr
 the table agrees with its own versions and a pinned permalink still rebuilds the same chart.
 `dashboard.queries.weekly_pay` reads it for unfiltered views and computes filtered ones from the
 versions, with the same definitions (`SERIES`).
+
+`listing_pay_changes`: every edit of a listing that changed its advertised pay, with the pay before
+and after (`pay_change_rows_sql`). Versions are only ever appended (a rebuild rewrites a whole
+source), so each save adds the rows of the versions it wrote (`record_pay_changes`);
+`dashboard.queries.pay_changes` reads the newest of them.
 """
 
 from __future__ import annotations
@@ -222,4 +227,88 @@ def refresh_weekly_pay(
     cur.execute(
         f"{INSERT} {_quartile_rows_sql(one_platform=True, from_week=True)}",
         {**_platform_params(platform_id), "from_week": from_week, "from_week_end": first_start + timedelta(weeks=1)},
+    )
+
+
+# -- pay changes ----------------------------------------------------------------------------------
+
+PAY_CHANGES_TABLE = "listing_pay_changes"
+CREATE_PAY_CHANGES = f"""CREATE TABLE {LAKE}.{PAY_CHANGES_TABLE} (
+    listing_key VARCHAR NOT NULL,
+    version_no INTEGER NOT NULL,       -- the version that changed the pay (compared with version_no - 1)
+    platform_id VARCHAR NOT NULL,
+    changed_at TIMESTAMPTZ NOT NULL,   -- valid_from of that version
+    title VARCHAR,
+    pay_before VARCHAR,                -- pay_text of both versions, as advertised
+    pay_after VARCHAR,
+    same_terms BOOLEAN NOT NULL,       -- same currency and unit: compared in them, else in hourly USD
+    pay_currency VARCHAR,
+    pay_unit VARCHAR,
+    before_value DOUBLE NOT NULL,      -- midpoints compared (> 0 before, and different)
+    after_value DOUBLE NOT NULL
+)"""
+
+
+def pay_change_rows_sql(versions: str, edits: str = "TRUE") -> str:
+    """SELECT of `listing_pay_changes` rows from the listing versions `versions` (a table
+    reference), for the edits (versions after the first) that `edits` (SQL over `v`) selects.
+
+    An edit is compared with the version before it, in the listing's own currency and unit when
+    both versions use the same ones, otherwise in hourly USD; an edit whose compared midpoints are
+    unknown, zero before, or equal is no pay change.
+    """
+    columns = f"v.listing_key, v.version_no, v.pay_text, v.pay_currency, v.pay_unit, {PAY_MID} AS pay_mid, {HOURLY_MID} AS hourly_mid"
+    return f"""
+        WITH a AS MATERIALIZED (
+            SELECT {columns}, v.valid_from, v.title, {PLATFORM_OF_VERSION} AS platform_id
+            FROM {versions} v WHERE v.version_no > 1 AND {edits}
+        ),
+        b AS (
+            SELECT {columns} FROM {versions} v
+            SEMI JOIN a ON a.listing_key = v.listing_key AND a.version_no - 1 = v.version_no
+        ),
+        c AS (
+            SELECT a.*, b.pay_text AS before_text,
+                   (a.pay_currency IS NOT DISTINCT FROM b.pay_currency
+                    AND a.pay_unit IS NOT DISTINCT FROM b.pay_unit) AS same_terms,
+                   CASE WHEN same_terms THEN b.pay_mid ELSE b.hourly_mid END AS before_value,
+                   CASE WHEN same_terms THEN a.pay_mid ELSE a.hourly_mid END AS after_value
+            FROM a JOIN b ON b.listing_key = a.listing_key AND b.version_no = a.version_no - 1
+        )
+        SELECT listing_key, version_no, platform_id, valid_from AS changed_at, title,
+               before_text AS pay_before, pay_text AS pay_after, same_terms, pay_currency, pay_unit,
+               before_value, after_value
+        FROM c
+        WHERE before_value > 0 AND after_value IS NOT NULL AND after_value <> before_value"""
+
+
+def backfill_pay_changes(cur: duckdb.DuckDBPyConnection) -> None:
+    """Fill the table from all the history (the migration that creates it)."""
+    cur.execute(f"DELETE FROM {LAKE}.{PAY_CHANGES_TABLE}")
+    # In time order, so that each file's time statistics let the newest changes be found quickly.
+    cur.execute(f"INSERT INTO {LAKE}.{PAY_CHANGES_TABLE} SELECT * FROM ({pay_change_rows_sql(f'{LAKE}.listing_versions')}) "
+                "ORDER BY changed_at")
+
+
+def record_pay_changes(cur: duckdb.DuckDBPyConnection, new_versions: Sequence[dict[str, object]]) -> None:
+    """Add the pay changes among `new_versions` (rows just inserted into listing_versions, in the
+    same transaction; call it after the insert)."""
+    edits = [(row["listing_key"], row["version_no"]) for row in new_versions if int(str(row["version_no"])) > 1]
+    if not edits:
+        return
+    cur.execute(
+        f"""INSERT INTO {LAKE}.{PAY_CHANGES_TABLE} {pay_change_rows_sql(
+            f'{LAKE}.listing_versions',
+            "(v.listing_key, v.version_no) IN (SELECT unnest($keys), unnest($numbers))",
+        )}""",
+        {"keys": [key for key, _ in edits], "numbers": [number for _, number in edits]},
+    )
+
+
+def forget_pay_changes(cur: duckdb.DuckDBPyConnection, source_name: str) -> None:
+    """Drop a source's pay changes before its history is rebuilt (call it while its listings are there)."""
+    cur.execute(
+        f"""DELETE FROM {LAKE}.{PAY_CHANGES_TABLE} WHERE listing_key IN
+            (SELECT listing_key FROM {LAKE}.listings WHERE source_name = ?)""",
+        [source_name],
     )

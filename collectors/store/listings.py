@@ -17,7 +17,7 @@ import pandas as pd
 from collectors.history import ListingState, SourceHistory
 from collectors.records import ListingRecord
 from collectors.store import LAKE, Store
-from collectors.store.aggregates import refresh_weekly_pay
+from collectors.store.aggregates import forget_pay_changes, record_pay_changes, refresh_weekly_pay
 
 if TYPE_CHECKING:  # sources import the store's types, never the reverse at run time
     from collectors.sources.base import Fetched
@@ -146,6 +146,7 @@ def _save(
             if known and known[0]:
                 return SaveSummary(runs=0, new_listings=0, new_versions=0, closed=0, reopened=0)
         if rebuild:
+            forget_pay_changes(cur, source_name)
             cur.execute(
                 f"""DELETE FROM {LAKE}.listing_versions WHERE listing_key IN
                     (SELECT listing_key FROM {LAKE}.listings WHERE source_name = ?)""",
@@ -214,6 +215,7 @@ def _save(
         store.insert_df(cur, "listings", pd.DataFrame(changes.new_listings))
         store.insert_df(cur, "listing_versions", pd.DataFrame(changes.new_versions))
         # Derived tables follow the history in the same transaction (collectors/store/aggregates.py).
+        record_pay_changes(cur, changes.new_versions)
         refresh_weekly_pay(cur, platform_id=platform_id, source_name=source_name,
                            runs=[item.run for item in runs], rebuild=rebuild,
                            versions_changed=bool(changes.new_versions or changes.end_versions))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from collectors.store import aggregates
+from collectors.store import aggregates, reports
 
 L = "lake"
 
@@ -239,5 +239,19 @@ MIGRATIONS: list[Migration] = [
         "0003_weekly_pay_quartiles",
         (aggregates.CREATE_TABLE,),
         aggregates.backfill_weekly_pay,
+    ),
+    # Pay changes between consecutive listing versions, added by every save (see
+    # collectors/store/aggregates.py); created and filled from the history already recorded.
+    Migration(
+        "0004_listing_pay_changes",
+        (aggregates.CREATE_PAY_CHANGES,),
+        aggregates.backfill_pay_changes,
+    ),
+    # The sizes of the public view's small cells, recounted by every moderation (see
+    # collectors/store/reports.py); created and filled from the reports already stored.
+    Migration(
+        "0005_report_cells",
+        (reports.CREATE_CELLS,),
+        reports.backfill_report_cells,
     ),
 ]

@@ -21,7 +21,6 @@ import contextlib
 import dataclasses
 import hashlib
 import hmac
-import math
 import os
 import secrets
 import time
@@ -477,6 +476,7 @@ def update_report(store: Store, receipt_code: str, changes: Mapping[str, Any], n
             f"UPDATE {LAKE}.payment_reports SET {assignments} WHERE report_id = ?",
             [_param(new[c]) for c in columns] + [row["report_id"]],
         )
+        _refresh_cells(cur, [row["report_id"]])
         return UpdateResult(row["report_id"], report.status, report.days_late, moderation, tuple(reasons))
 
     outcome = store.write(txn, what="update a payment report")
@@ -511,6 +511,7 @@ def withdraw_report(store: Store, receipt_code: str, *, client_hash: str, now: d
                 WHERE report_id = ?""",
             [now, found[0]],
         )
+        _refresh_cells(cur, [found[0]])
         return str(found[0])
 
     report_id = store.write(txn, what="withdraw a payment report")
@@ -682,6 +683,7 @@ def _set_moderation(store: Store, report_ids: Iterable[str], status: str, *, not
                 WHERE report_id IN (SELECT unnest(?)) AND moderation_status <> 'withdrawn'""",
             [status, stamp, note, *extra_params, ids],
         )
+        _refresh_cells(cur, ids)
         return count
 
     return store.write(txn, what=f"mark {len(ids)} report(s) {status}")
@@ -751,6 +753,7 @@ def tag_event(store: Store, report_ids: Iterable[str], event_id: str | None) -> 
             f"UPDATE {LAKE}.payment_reports SET event_id = ? WHERE report_id IN (SELECT unnest(?))",
             [event_id, ids],
         )
+        _refresh_cells(cur, ids)
         return len(ids)
 
     return store.write(txn, what="tag reports with an event")
@@ -777,25 +780,98 @@ PUBLIC_COLUMNS = [
 
 
 # The cells of the public view, by the name of their size: the same platform and the same values
-# of these columns (a missing value is a value too). A row shows what a cell guards only where
-# its cell holds MIN_GROUP_SIZE reports.
-_CELLS = {
-    "n_period_week": ("work_period_end_week",),  # guards work_period_end_week
-    "n_paid_week": ("paid_week",),  # guards paid_week
-    "n_country_month": ("country", "month_key"),  # guards country and currency
-    "n_month": ("month_key",),  # guards amount_expected_usd
+# of these published columns (a missing value is a value too). A row shows what a cell guards only
+# where its cell holds MIN_GROUP_SIZE reports. The sizes are kept in `report_cells` (below), with
+# each published column in the column of that table named here.
+_CELLS: dict[str, dict[str, str]] = {
+    "n_period_week": {"work_period_end_week": "week"},  # guards work_period_end_week
+    "n_paid_week": {"paid_week": "week"},  # guards paid_week
+    "n_country_month": {"country": "country", "month_key": "month"},  # guards country and currency
+    "n_month": {"month_key": "month"},  # guards amount_expected_usd
 }
+_DAY_US = 86_400 * 1_000_000
+_WEEK = "date_trunc('week', {})::DATE"
+_MONTH = "date_trunc('month', {})::DATE"
+CELLS_TABLE = "report_cells"
+CREATE_CELLS = f"""CREATE TABLE {LAKE}.{CELLS_TABLE} (
+    platform_id VARCHAR NOT NULL,
+    cell VARCHAR NOT NULL,             -- n_period_week | n_paid_week | n_country_month | n_month | project | submitted_month
+    week DATE,                         -- Monday of the week, for the week cells
+    month DATE,                        -- first of the month, for the month cells
+    country VARCHAR,
+    project_code VARCHAR,
+    n BIGINT NOT NULL                  -- approved, consented reports (independent ones for a project)
+)"""
+
+
+def _cell_rows_sql(payment_reports: str, where: str = "TRUE") -> str:
+    """SELECT of `report_cells` rows: the size of every cell of the public view, over the approved,
+    consented reports (those `where` selects) of `payment_reports` (a table reference).
+
+    Besides the cells of `_CELLS`: `project`, the independent reports (a tagged event counts once)
+    naming each project, and `submitted_month`, the reports submitted each month. Reports are
+    first counted per date, then per week, so the date arithmetic runs on a few thousand groups.
+    """
+    return f"""
+        WITH cell_keys AS MATERIALIZED (
+            SELECT platform_id, country, work_period_end, paid_date,
+                   {_MONTH.format("coalesce(expected_pay_date, work_period_end)")} AS month_key,
+                   epoch_us(submitted_at) // {_DAY_US} AS submitted_day, project_code,
+                   CASE WHEN project_code IS NOT NULL THEN coalesce(event_id, fingerprint) END AS independent
+            FROM {payment_reports}
+            WHERE moderation_status = 'approved' AND consent_publish_aggregate AND {where}
+        )
+        SELECT platform_id, 'n_period_week' AS cell, {_WEEK.format("work_period_end")} AS week,
+               NULL::DATE AS month, NULL AS country, NULL AS project_code, sum(n)::BIGINT AS n
+        FROM (SELECT platform_id, work_period_end, count(*) AS n FROM cell_keys GROUP BY ALL) GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'n_paid_week', {_WEEK.format("paid_date")}, NULL, NULL, NULL, sum(n)::BIGINT
+        FROM (SELECT platform_id, paid_date, count(*) AS n FROM cell_keys GROUP BY ALL) GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'n_country_month', NULL, month_key, country, NULL, count(*)
+        FROM cell_keys GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'n_month', NULL, month_key, NULL, NULL, count(*) FROM cell_keys GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'project', NULL, NULL, NULL, project_code, count(DISTINCT independent)
+        FROM cell_keys WHERE project_code IS NOT NULL GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'submitted_month', NULL, {_MONTH.format(f"make_timestamp(submitted_day * {_DAY_US})")},
+               NULL, NULL, sum(n)::BIGINT
+        FROM (SELECT platform_id, submitted_day, count(*) AS n FROM cell_keys GROUP BY ALL) GROUP BY ALL"""
+
+
+def backfill_report_cells(cur: duckdb.DuckDBPyConnection) -> None:
+    """Fill `report_cells` from every report (the migration that creates it)."""
+    cur.execute(f"DELETE FROM {LAKE}.{CELLS_TABLE}")
+    cur.execute(f"INSERT INTO {LAKE}.{CELLS_TABLE} {_cell_rows_sql(f'{LAKE}.payment_reports')}")
+
+
+def _refresh_cells(cur: duckdb.DuckDBPyConnection, report_ids: Sequence[str]) -> None:
+    """Recount the cells of the platforms of `report_ids`, in the transaction that changed them
+    (call it after every write that may change which reports are public, or their cells)."""
+    platforms = [row[0] for row in cur.execute(
+        f"SELECT DISTINCT platform_id FROM {LAKE}.payment_reports WHERE report_id IN (SELECT unnest(?))",
+        [list(report_ids)],
+    ).fetchall()]
+    if not platforms:
+        return
+    cur.execute(f"DELETE FROM {LAKE}.{CELLS_TABLE} WHERE list_contains(?, platform_id)", [platforms])
+    cur.execute(
+        f"INSERT INTO {LAKE}.{CELLS_TABLE} {_cell_rows_sql(f'{LAKE}.payment_reports', 'list_contains($platforms, platform_id)')}",
+        {"platforms": platforms},
+    )
 
 
 def _cell_sizes_sql() -> tuple[str, str]:
-    """CTEs counting each kind of cell, and the LEFT JOINs that give every row its cells' sizes
-    (LEFT joins of small grouped tables: DuckDB keeps their order; inner ones it may reorder
-    into a join of the counts with each other)."""
+    """CTEs with each kind of cell's sizes from `cells`, and the LEFT JOINs that give every row `a`
+    its cells' sizes (LEFT joins of small grouped tables: DuckDB keeps their order; inner ones it
+    may reorder into a join of the counts with each other)."""
     ctes, joins = [], []
     for name, columns in _CELLS.items():
-        keys = ["platform_id", *columns]
-        ctes.append(f"{name}_cells AS (SELECT {', '.join(keys)}, count(*) AS {name} FROM approved GROUP BY ALL)")
-        on = " AND ".join(f"{name}_cells.{k} IS NOT DISTINCT FROM a.{k}" for k in keys)
+        selected = ", ".join(f"{stored} AS {column}" for column, stored in columns.items())
+        ctes.append(f"{name}_cells AS (SELECT platform_id, {selected}, n AS {name} FROM cells WHERE cell = '{name}')")
+        on = " AND ".join(f"{name}_cells.{k} IS NOT DISTINCT FROM a.{k}" for k in ["platform_id", *columns])
         joins.append(f"LEFT JOIN {name}_cells ON {on}")
     return ",\n".join(ctes), "\n".join(joins)
 
@@ -813,61 +889,87 @@ def public_reports(store: Store, snapshot_id: int | None = None, *, platforms: S
     * `country` (and `currency`, which can name it) only where that platform, country and month
       have 5 reports; `project_code` only where 5 independent reports (a tagged event counts
       once) name the project;
-    * `amount_expected_usd`, rounded to two significant figures, only where that platform and
-      month have 5 reports.
+    * `amount_expected_usd`, rounded to two significant figures (half away from zero), only where
+      that platform and month have 5 reports.
 
     `days_late` and `followup_days` are kept exact: the delay figures rest on them. Every cell is
     within one platform, so `platforms` (only these) changes no cell. Rows come newest submission
     month first (not in the order they were stored, which would tell submissions apart); `limit`
     keeps the first rows only.
+
+    The cell sizes come from `report_cells`, which every moderation keeps in step; a snapshot from
+    before that table counts them from its reports.
     """
     refs = store.refs(snapshot_id)
     params: dict[str, Any] = {}
-    only = ""
+    only = "TRUE"
     if platforms:
         params["platforms"] = list(platforms)
-        only = "AND list_contains($platforms::VARCHAR[], platform_id)"
+        only = "list_contains($platforms::VARCHAR[], platform_id)"
+    try:
+        return _public_reports(store, f"(SELECT * FROM {refs.report_cells} WHERE {only})", refs.payment_reports,
+                               only, params, limit)
+    except duckdb.CatalogException:  # a snapshot from before report_cells existed
+        return _public_reports(store, f"({_cell_rows_sql(refs.payment_reports, only)})", refs.payment_reports,
+                               only, params, limit)
+
+
+def _public_reports(store: Store, cells: str, payment_reports: str, only: str, params: dict[str, Any],
+                    limit: int | None) -> pd.DataFrame:
     cell_ctes, cell_joins = _cell_sizes_sql()
-    # Sorted by published values only, the amount last: a row whose amount SQL rounded otherwise
-    # than Python (below) then sits among rows identical to it, and its place tells nothing.
-    later = [c for c in PUBLIC_COLUMNS if c not in ("submitted_month", "amount_expected_usd")]
-    order = ", ".join(["submitted_month DESC", *later, "amount_expected_usd"])
+    # Sorted by published values only: rows that look the same are interchangeable.
+    order = ", ".join(["submitted_month DESC", *(c for c in PUBLIC_COLUMNS if c != "submitted_month")])
+    # With a limit, only the rows of the newest submission months that hold it are read (the month
+    # of the limit-th newest report, ties included): a time filter skips the older files.
+    newest, newest_month, since = "", "TRUE", ""
+    if limit is not None:
+        params = {**params, "limit": int(limit)}
+        newest = "AND submitted_at >= (SELECT since FROM since)"
+        newest_month = "submitted_month >= (SELECT month FROM since)"
+        since = """since AS (
+                SELECT month, to_timestamp(epoch(month::TIMESTAMP)) AS since FROM (
+                    SELECT min(month) AS month FROM (
+                        SELECT month, sum(n) OVER (ORDER BY month DESC ROWS UNBOUNDED PRECEDING) - n AS newer
+                        FROM (SELECT month, sum(n) AS n FROM cells WHERE cell = 'submitted_month' GROUP BY ALL))
+                    WHERE newer < $limit)
+            ),"""
     m = MIN_GROUP_SIZE
     frame = store.read_df(
-        f"""WITH approved AS (
+        f"""WITH cells AS MATERIALIZED (SELECT * FROM {cells}),
+            {since}
+            approved AS (
                 SELECT platform_id, project_code, source_kind, work_type, status, paid_in_full, days_late,
                        followup_days, processor_hold, payment_method, causes, support_response,
                        account_status, country, amount_expected_usd, currency,
-                       date_trunc('week', work_period_end)::DATE AS work_period_end_week,
-                       date_trunc('month', work_period_end)::DATE AS work_period_end_month,
-                       date_trunc('month', expected_pay_date)::DATE AS expected_pay_month,
-                       date_trunc('week', paid_date)::DATE AS paid_week,
-                       date_trunc('month', paid_date)::DATE AS paid_month,
-                       date_trunc('month', make_timestamp(epoch_us(submitted_at)))::DATE AS submitted_month,
-                       coalesce(expected_pay_month, work_period_end_month) AS month_key,
-                       event_id, is_demo, fingerprint
-                FROM {refs.payment_reports}
-                WHERE moderation_status = 'approved' AND consent_publish_aggregate {only}
+                       {_WEEK.format("work_period_end")} AS work_period_end_week,
+                       {_WEEK.format("paid_date")} AS paid_week,
+                       {_MONTH.format("coalesce(expected_pay_date, work_period_end)")} AS month_key,
+                       {_MONTH.format("make_timestamp(epoch_us(submitted_at))")} AS submitted_month,
+                       {_MONTH.format("work_period_end")} AS work_period_end_month,
+                       {_MONTH.format("expected_pay_date")} AS expected_pay_month,
+                       {_MONTH.format("paid_date")} AS paid_month,
+                       event_id, is_demo
+                FROM {payment_reports}
+                WHERE moderation_status = 'approved' AND consent_publish_aggregate AND {only} {newest}
             ),
             named_projects AS (
-                SELECT platform_id, project_code FROM approved WHERE project_code IS NOT NULL
-                GROUP BY ALL HAVING count(DISTINCT coalesce(event_id, fingerprint)) >= {m}
+                SELECT platform_id, project_code FROM cells WHERE cell = 'project' AND n >= {m}
             ),
             {cell_ctes},
-            cells AS (
+            published AS (
                 SELECT a.*, named_projects.project_code IS NOT NULL AS project_named,
                        n_period_week, n_paid_week, n_country_month, n_month,
-                       -- two significant figures: scaled to [10, 100), rounded, scaled back
+                       -- two significant figures: scaled to [10, 100), rounded half away from
+                       -- zero, scaled back (72.5 -> 73, 1.45 -> 1.5, 1234.5 -> 1200)
                        CASE WHEN a.amount_expected_usd <> 0
                             THEN 1 - floor(log10(abs(a.amount_expected_usd))) END AS digits,
                        CASE WHEN digits >= 0 THEN a.amount_expected_usd * pow(10, digits)
                             ELSE a.amount_expected_usd / pow(10, -digits) END AS scaled
-                FROM approved a
+                FROM (SELECT * FROM approved WHERE {newest_month}) a
                 LEFT JOIN named_projects ON named_projects.platform_id = a.platform_id
                                         AND named_projects.project_code = a.project_code
                 {cell_joins}
             )
-            SELECT * FROM (
             SELECT platform_id, CASE WHEN project_named THEN project_code END AS project_code,
                    source_kind, work_type, status, paid_in_full, days_late, followup_days,
                    processor_hold, payment_method, causes, support_response, account_status,
@@ -880,34 +982,13 @@ def public_reports(store: Store, snapshot_id: int | None = None, *, platforms: S
                    CASE WHEN n_period_week >= {m} THEN work_period_end_week END AS work_period_end_week,
                    work_period_end_month, expected_pay_month,
                    CASE WHEN n_paid_week >= {m} THEN paid_week END AS paid_week,
-                   paid_month, submitted_month, expected_pay_month AS expected_pay_date, event_id, is_demo,
-                   -- where the scaled amount is within rounding error of a tie, Python rounds it
-                   CASE WHEN n_month >= {m} AND (abs(abs(scaled) - floor(abs(scaled)) - 0.5) < 1e-9
-                                                 OR digits NOT BETWEEN -15 AND 15)
-                        THEN amount_expected_usd END AS amount_near_tie
-            FROM cells)
+                   paid_month, submitted_month, expected_pay_month AS expected_pay_date, event_id, is_demo
+            FROM published
             ORDER BY {order}
             {f"LIMIT {int(limit)}" if limit is not None else ""}""",  # a constant: DuckDB plans a top-N
         params,
     )
-    near_tie = frame.pop("amount_near_tie")
-    ties = near_tie.notna()
-    if ties.any():
-        # `round()` in SQL multiplies, rounds half away from zero and divides; Python rounds the
-        # exact binary value half to even (72.5 -> 72, 1.85 -> 1.9). The two differ only near a
-        # tie, so those few amounts are rounded as they always were.
-        frame.loc[ties, "amount_expected_usd"] = near_tie[ties].map(_two_significant)
     return frame[PUBLIC_COLUMNS]
-
-
-def _two_significant(value: Any) -> float | None:
-    if value is None or pd.isna(value):
-        return None
-    number = float(value)
-    if number == 0:
-        return 0.0
-    digits = 1 - math.floor(math.log10(abs(number)))
-    return float(round(number, digits))
 
 
 def public_delay_summary(store: Store, by: str | Sequence[str] = "platform_id",
