@@ -677,32 +677,31 @@ def _open_per_day_sql(t: TableRefs, where: str) -> str:
     successful complete collection: days after that are unknown, not zero.
     """
     where = where.format(versions=t.listing_versions)
+    day = 86_400 * 1_000_000
     return f"""
         bounds AS ({_platform_bounds_sql(t)}),
-        l AS (
-            SELECT l.platform_id, {_utc('l.first_seen_at')}::DATE AS opened_on,
-                   {_utc('l.closed_at')}::DATE AS closed_on
-            FROM {_aliased(t.listings, 'l')} WHERE {where}
+        -- Days are counted as integers (days since 1970-01-01, UTC) until the end: date maths on
+        -- every listing costs more than the rest of the query.
+        daily_delta AS (
+            SELECT platform_id, d AS day, sum(delta) AS delta FROM (
+                SELECT l.platform_id, unnest([epoch_us(l.first_seen_at) // {day}, epoch_us(l.closed_at) // {day}]) AS d,
+                       unnest([1, -1]) AS delta
+                FROM {_aliased(t.listings, 'l')} WHERE {where})
+            WHERE d IS NOT NULL GROUP BY ALL
         ),
-        deltas AS (
-            SELECT platform_id, opened_on AS day, count(*) AS delta FROM l GROUP BY ALL
-            UNION ALL
-            SELECT platform_id, closed_on, -count(*) FROM l WHERE closed_on IS NOT NULL GROUP BY ALL
-        ),
-        daily_delta AS (SELECT platform_id, day, sum(delta) AS delta FROM deltas GROUP BY ALL),
         spine AS (
-            SELECT platform_id, unnest(generate_series(first_ok_at::DATE, last_ok_at::DATE,
-                                                       INTERVAL 1 DAY))::DATE AS day
+            SELECT platform_id, epoch_us(first_ok_at) // {day} AS first_day,
+                   unnest(range(epoch_us(first_ok_at) // {day}, epoch_us(last_ok_at) // {day} + 1)) AS day
             FROM bounds
             WHERE {"list_contains($platforms::VARCHAR[], platform_id)" if "$platforms" in where else "TRUE"}
         ),
         before_spine AS (
             SELECT d.platform_id, sum(d.delta) AS carried
             FROM daily_delta d JOIN bounds b USING (platform_id)
-            WHERE d.day < b.first_ok_at::DATE GROUP BY ALL
+            WHERE d.day < epoch_us(b.first_ok_at) // {day} GROUP BY ALL
         ),
         open_per_day AS (
-            SELECT s.platform_id, s.day,
+            SELECT s.platform_id, DATE '1970-01-01' + s.day::INTEGER AS day,
                    (coalesce(c.carried, 0)
                     + sum(coalesce(d.delta, 0)) OVER (PARTITION BY s.platform_id ORDER BY s.day))::BIGINT
                        AS open_listings
@@ -882,19 +881,17 @@ def listing_lifetimes(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
-    lifetime = "(epoch(l.closed_at) - epoch(l.first_seen_at)) / 86400.0"  # interval maths is slow
+    # Integer microseconds (interval maths is slow); an open listing's lifetime is NULL, which the
+    # quantiles skip. One sort per platform gives the three quartiles.
+    lifetime = "(epoch_us(l.closed_at) - epoch_us(l.first_seen_at)) / 86400e6"
     return store.read_df(
-        f"""SELECT l.platform_id,
-                   quantile_cont({lifetime}, 0.5) FILTER (WHERE l.closed_at IS NOT NULL)
-                       AS median_lifetime_days,
-                   quantile_cont({lifetime}, 0.25) FILTER (WHERE l.closed_at IS NOT NULL)
-                       AS p25_lifetime_days,
-                   quantile_cont({lifetime}, 0.75) FILTER (WHERE l.closed_at IS NOT NULL)
-                       AS p75_lifetime_days,
-                   count(*) FILTER (WHERE l.closed_at IS NOT NULL) AS n_closed,
-                   count(*) FILTER (WHERE l.closed_at IS NULL) AS n_open
-            FROM {_aliased(t.listings, 'l')} WHERE {where}
-            GROUP BY l.platform_id ORDER BY l.platform_id""",
+        f"""SELECT platform_id, q[2] AS median_lifetime_days, q[1] AS p25_lifetime_days,
+                   q[3] AS p75_lifetime_days, n_closed, n_open
+            FROM (SELECT l.platform_id, quantile_cont({lifetime}, [0.25, 0.5, 0.75]) AS q,
+                         count(l.closed_at) AS n_closed, count(*) - count(l.closed_at) AS n_open
+                  FROM {_aliased(t.listings, 'l')} WHERE {where}
+                  GROUP BY l.platform_id)
+            ORDER BY platform_id""",
         params,
     )
 
