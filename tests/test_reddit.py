@@ -251,11 +251,17 @@ def test_end_to_end_collect_and_store_signals_without_usernames(
     assert "kamau.worker@gmail.com" not in dump and "[email]" not in dump  # bodies are never kept
     # A second run sees the same posts: nothing new is stored, the run is recorded.
     again = asyncio.run(go())
-    assert save_forum_run(store, _run(source, datetime.now(UTC), again[0], again[2]), again[0], again[1]) == 0
+    second = _run(source, datetime.now(UTC), again[0], again[2])
+    assert save_forum_run(store, second, again[0], again[1]) == 0
     assert len(forum_signals(store)) == 5
     runs = store.read_rows(f"SELECT run_kind, items_count, status FROM {LAKE}.collector_runs ORDER BY started_at")
     assert runs == [("forum", 5, "ok"), ("forum", 5, "ok")]
-    assert store.read_value(f"SELECT count(*) FROM {LAKE}.raw_responses") >= 4
+    responses_stored = store.read_value(f"SELECT count(*) FROM {LAKE}.raw_responses")
+    assert responses_stored >= 4
+    # The same run saved again (a retried commit, a replayed spool) writes nothing twice.
+    assert save_forum_run(store, second, again[0], again[1]) == 0
+    assert store.read_value(f"SELECT count(*) FROM {LAKE}.collector_runs") == 2
+    assert store.read_value(f"SELECT count(*) FROM {LAKE}.raw_responses") == responses_stored
     assert last_forum_run_at(store, source.name) is not None
     counts = forum_signal_counts(store)
     assert set(counts["signal"]) == {"late_payment", "missing_payment", "pay_cut", "empty_queue"}

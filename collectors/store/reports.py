@@ -1005,10 +1005,16 @@ def public_delay_summary(store: Store, by: str | Sequence[str] = "platform_id",
 
 def save_forum_run(store: Store, run: RunRecord, posts: Sequence[Any], responses: Sequence[Fetched] = ()) -> int:
     """Record one forum collection: its run row, raw responses and the posts that carry a signal
-    (new post ids only). Returns how many posts were new. `posts` are `ForumPost`s."""
+    (new post ids only). Returns how many posts were new. `posts` are `ForumPost`s.
+
+    A run id already stored is not written again (a commit that went through although the
+    connection dropped, or a spooled run replayed), and gives 0."""
     is_demo = store.is_demo
 
     def txn(cur: duckdb.DuckDBPyConnection) -> int:
+        stored = cur.execute(f"SELECT count(*) FROM {LAKE}.collector_runs WHERE run_id = ?", [run.run_id]).fetchone()
+        if stored and stored[0]:
+            return 0
         signalled = {p.post_id: p for p in posts if p.signal is not None}
         known: set[str] = set()
         if signalled:
