@@ -268,6 +268,27 @@ def test_the_table_holds_what_a_full_recomputation_gives(history: tuple[Store, l
     pd.testing.assert_frame_equal(stored, recomputed, check_dtype=False, rtol=1e-12)
 
 
+def test_weeks_doubled_by_two_first_refreshes_are_rewritten_by_the_next_save(tmp_path: Path) -> None:
+    """On a PostgreSQL catalog two processes refreshing a platform for the first time at once
+    both insert its weeks (neither deletes a row, so neither conflicts). The next save finds the
+    doubled weeks and rewrites the platform from its versions."""
+    store = get_store(load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path)}))
+    write_history(store)
+    store.write(lambda cur: cur.execute(
+        f"""INSERT INTO {LAKE}.{TABLE} SELECT week_start, platform_id, series, currency, pay_unit,
+                   n_listings - 1, median + 1, p25, p75
+            FROM {LAKE}.{TABLE} WHERE platform_id = 'demo_delta' AND week_start < DATE '2026-01-26'"""),
+        what="what a second writer's first refresh adds")
+    doubled = store.read_value(f"SELECT count(*) FROM {LAKE}.{TABLE} WHERE platform_id = 'demo_delta'")
+    save_listing_runs(store, platform_id="demo_delta", source_name="delta-a",
+                      runs=[run("demo_delta", "delta-a", LAST_DAY + 2, [hourly("d1", 19)])])
+    stored = store.read_df(f"SELECT * FROM {LAKE}.{TABLE} ORDER BY ALL")
+    recomputed = store.read_df(f"SELECT * FROM ({_quartile_rows_sql(one_platform=False)}) ORDER BY ALL")
+    pd.testing.assert_frame_equal(stored, recomputed, check_dtype=False, rtol=1e-12)
+    assert len(stored[stored["platform_id"] == "demo_delta"]) < doubled
+    reset_stores()
+
+
 def test_filters_and_platforms(history: tuple[Store, list[int]]) -> None:
     store, _ = history
     everything = weekly(store, None, "hourly_usd")

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import duckdb
+import pandas as pd
 
 from collectors.store import LAKE
 
@@ -209,7 +210,18 @@ def refresh_weekly_pay(
     applied = [run.started_at for run in runs if run.status in ("ok", "suspicious")]
     if not platform_id or not applied:
         return  # failed runs change nothing
-    row = cur.execute(f"SELECT max(week_start) FROM {LAKE}.{TABLE} WHERE platform_id = ?", [platform_id]).fetchone()
+    row = cur.execute(
+        f"""SELECT max(week_start), count(*) - count(DISTINCT (week_start, series, currency, pay_unit))
+            FROM {LAKE}.{TABLE} WHERE platform_id = ?""",
+        [platform_id],
+    ).fetchone()
+    if row and row[1]:
+        # Two writers that refreshed a platform for the first time at once (PostgreSQL catalogs:
+        # neither deleted a row, so DuckLake saw no conflict) each added its weeks. The next save
+        # of the platform rewrites all of them from the versions, which by then hold both saves.
+        cur.execute(f"DELETE FROM {LAKE}.{TABLE} WHERE platform_id = ?", [platform_id])
+        cur.execute(f"{INSERT} {_quartile_rows_sql(one_platform=True)}", _platform_params(platform_id))
+        return
     last_stored = _week_number(datetime.combine(row[0], datetime.min.time(), UTC)) if row and row[0] else None
     if not versions_changed and last_stored is not None and last_stored >= _week_number(max(applied)):
         return  # every week up to this save's is stored, and none of them changed
@@ -249,9 +261,11 @@ CREATE_PAY_CHANGES = f"""CREATE TABLE {LAKE}.{PAY_CHANGES_TABLE} (
 )"""
 
 
-def pay_change_rows_sql(versions: str, edits: str = "TRUE") -> str:
+def pay_change_rows_sql(versions: str, edits: str | None = None, previous_where: str = "TRUE") -> str:
     """SELECT of `listing_pay_changes` rows from the listing versions `versions` (a table
-    reference), for the edits (versions after the first) that `edits` (SQL over `v`) selects.
+    reference): for every edit (a version after the first) of `edits` (rows shaped like
+    listing_versions; by default `versions` itself), compared with the version before it, which
+    is looked up among the `versions` that `previous_where` (SQL over `v`) keeps.
 
     An edit is compared with the version before it, in the listing's own currency and unit when
     both versions use the same ones, otherwise in hourly USD; an edit whose compared midpoints are
@@ -261,11 +275,12 @@ def pay_change_rows_sql(versions: str, edits: str = "TRUE") -> str:
     return f"""
         WITH a AS MATERIALIZED (
             SELECT {columns}, v.valid_from, v.title, {PLATFORM_OF_VERSION} AS platform_id
-            FROM {versions} v WHERE v.version_no > 1 AND {edits}
+            FROM {edits or versions} v WHERE v.version_no > 1
         ),
         b AS (
             SELECT {columns} FROM {versions} v
             SEMI JOIN a ON a.listing_key = v.listing_key AND a.version_no - 1 = v.version_no
+            WHERE {previous_where}
         ),
         c AS (
             SELECT a.*, b.pay_text AS before_text,
@@ -290,19 +305,26 @@ def backfill_pay_changes(cur: duckdb.DuckDBPyConnection) -> None:
                 "ORDER BY changed_at")
 
 
-def record_pay_changes(cur: duckdb.DuckDBPyConnection, new_versions: Sequence[dict[str, object]]) -> None:
-    """Add the pay changes among `new_versions` (rows just inserted into listing_versions, in the
-    same transaction; call it after the insert)."""
-    edits = [(row["listing_key"], row["version_no"]) for row in new_versions if int(str(row["version_no"])) > 1]
-    if not edits:
+def record_pay_changes(cur: duckdb.DuckDBPyConnection, new_versions: pd.DataFrame) -> None:
+    """Add the pay changes among `new_versions` (rows of one source just inserted into
+    listing_versions, in the same transaction; call it after the insert). The edits are read from
+    the rows in hand; the versions before them, within the range of the edits' listing keys (one
+    source's keys share their `platform|source|` start, so DuckDB skips other sources' files)."""
+    if new_versions.empty:
         return
-    cur.execute(
-        f"""INSERT INTO {LAKE}.{PAY_CHANGES_TABLE} {pay_change_rows_sql(
-            f'{LAKE}.listing_versions',
-            "(v.listing_key, v.version_no) IN (SELECT unnest($keys), unnest($numbers))",
-        )}""",
-        {"keys": [key for key, _ in edits], "numbers": [number for _, number in edits]},
-    )
+    edits = new_versions[new_versions["version_no"] > 1]
+    if edits.empty:
+        return
+    cur.register("_edits", edits)
+    try:
+        cur.execute(
+            f"""INSERT INTO {LAKE}.{PAY_CHANGES_TABLE} {pay_change_rows_sql(
+                f'{LAKE}.listing_versions', '_edits', 'v.listing_key >= $key_from AND v.listing_key <= $key_to',
+            )}""",
+            {"key_from": edits["listing_key"].min(), "key_to": edits["listing_key"].max()},
+        )
+    finally:
+        cur.unregister("_edits")
 
 
 def forget_pay_changes(cur: duckdb.DuckDBPyConnection, source_name: str) -> None:

@@ -213,9 +213,10 @@ def _save(
             finally:
                 cur.unregister("_reopen")
         store.insert_df(cur, "listings", pd.DataFrame(changes.new_listings))
-        store.insert_df(cur, "listing_versions", pd.DataFrame(changes.new_versions))
+        versions = pd.DataFrame(changes.new_versions)
+        store.insert_df(cur, "listing_versions", versions)
         # Derived tables follow the history in the same transaction (collectors/store/aggregates.py).
-        record_pay_changes(cur, changes.new_versions)
+        record_pay_changes(cur, versions)
         refresh_weekly_pay(cur, platform_id=platform_id, source_name=source_name,
                            runs=[item.run for item in runs], rebuild=rebuild,
                            versions_changed=bool(changes.new_versions or changes.end_versions))
