@@ -40,7 +40,7 @@ from collectors.store.aggregates import (  # one definition for the stored table
     pay_change_rows_sql,
 )
 from collectors.store.aggregates import week_of as _week_index
-from collectors.store.reports import PUBLIC_COLUMNS, forum_signals, public_reports
+from collectors.store.reports import PUBLIC_COLUMNS, PUBLIC_REPORTS, forum_signals, public_reports
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 MINIMUM_WAGES_CSV = REPO_DIR / "data" / "minimum_wages.csv"
@@ -993,7 +993,7 @@ def _delay_risk_sets(
                 SELECT {", ".join(f"{sql} AS {name}" for name, sql in columns.items())},
                        followup_days, paid_in_full, event_id
                 FROM {t.payment_reports}
-                WHERE moderation_status = 'approved' AND consent_publish_aggregate AND {where}
+                WHERE {PUBLIC_REPORTS} AND {where}
             ),
             groups AS (
                 SELECT {keys},
@@ -1280,8 +1280,7 @@ def count_rows(
         "listing_versions": f"{_aliased(t.listing_versions, 'v')} JOIN {_aliased(t.listings, 'x')} USING (listing_key)",
         "events": f"{_aliased(t.events, 'x')}",
         # the public view's rows: approved reports their reporters let us publish
-        "payment_reports": f"""(SELECT platform_id FROM {t.payment_reports}
-                                WHERE moderation_status = 'approved' AND consent_publish_aggregate) x""",
+        "payment_reports": f"(SELECT platform_id FROM {t.payment_reports} WHERE {PUBLIC_REPORTS}) x",
     }[table]
     return store.read_df(f"SELECT count(*) AS n_rows FROM {source} WHERE {where}", params)
 

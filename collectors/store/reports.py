@@ -770,6 +770,10 @@ def list_events(store: Store) -> pd.DataFrame:
 
 # -- the public view -----------------------------------------------------------------------------------
 
+# Which reports the public view, its figures and its counts are made of: approved ones whose
+# reporters let us publish them in aggregates (SQL over payment_reports).
+PUBLIC_REPORTS = "moderation_status = 'approved' AND consent_publish_aggregate"
+
 PUBLIC_COLUMNS = [
     "platform_id", "project_code", "source_kind", "work_type", "status", "paid_in_full",
     "days_late", "followup_days", "processor_hold", "payment_method", "causes",
@@ -819,7 +823,7 @@ def _cell_rows_sql(payment_reports: str, where: str = "TRUE") -> str:
                    epoch_us(submitted_at) // {_DAY_US} AS submitted_day, project_code,
                    CASE WHEN project_code IS NOT NULL THEN coalesce(event_id, fingerprint) END AS independent
             FROM {payment_reports}
-            WHERE moderation_status = 'approved' AND consent_publish_aggregate AND {where}
+            WHERE {PUBLIC_REPORTS} AND {where}
         )
         SELECT platform_id, 'n_period_week' AS cell, {_WEEK.format("work_period_end")} AS week,
                NULL::DATE AS month, NULL AS country, NULL AS project_code, sum(n)::BIGINT AS n
@@ -950,7 +954,7 @@ def _public_reports(store: Store, cells: str, payment_reports: str, only: str, p
                        {_MONTH.format("paid_date")} AS paid_month,
                        event_id, is_demo
                 FROM {payment_reports}
-                WHERE moderation_status = 'approved' AND consent_publish_aggregate AND {only} {newest}
+                WHERE {PUBLIC_REPORTS} AND {only} {newest}
             ),
             named_projects AS (
                 SELECT platform_id, project_code FROM cells WHERE cell = 'project' AND n >= {m}
