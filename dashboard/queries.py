@@ -30,6 +30,7 @@ from collectors.reports import delays
 from collectors.reports.delays import MIN_GROUP_SIZE
 from collectors.store import LAKE, Store, TableRefs
 from collectors.store.aggregates import (  # one definition for the stored table and for these queries
+    DAY_US,
     HOURLY_MID,
     MONDAY_US,
     PLATFORM_OF_VERSION,
@@ -37,6 +38,7 @@ from collectors.store.aggregates import (  # one definition for the stored table
     TIME_UNITS,
     WEEK_US,
     Series,
+    key_range,
     pay_change_rows_sql,
 )
 from collectors.store.aggregates import week_of as _week_index
@@ -582,13 +584,11 @@ def events(
 
 
 def _key_range(params: dict[str, Any], platforms: Sequence[str], column: str = "v.listing_key") -> str:
-    """A range of listing keys that holds every key of `platforms` (keys are `platform|...`, and
-    "}" sorts right after "|"): DuckDB checks it against each file's key statistics and skips the
-    files of other sources. Not exact with several platforms; the platform filter still applies."""
+    """SQL keeping the listing keys in `aggregates.key_range(platforms)`, so DuckDB skips other
+    sources' files. Not exact with several platforms; the platform filter still applies."""
     if not platforms:
         return "TRUE"
-    params["key_from"] = f"{min(platforms)}|"
-    params["key_to"] = f"{max(platforms)}}}"
+    params["key_from"], params["key_to"] = key_range(platforms)
     return f"{column} >= $key_from AND {column} < $key_to"
 
 
@@ -677,28 +677,27 @@ def _open_per_day_sql(t: TableRefs, where: str) -> str:
     successful complete collection: days after that are unknown, not zero.
     """
     where = where.format(versions=t.listing_versions)
-    day = 86_400 * 1_000_000
     return f"""
         bounds AS ({_platform_bounds_sql(t)}),
         -- Days are counted as integers (days since 1970-01-01, UTC) until the end: date maths on
         -- every listing costs more than the rest of the query.
         daily_delta AS (
             SELECT platform_id, d AS day, sum(delta) AS delta FROM (
-                SELECT l.platform_id, unnest([epoch_us(l.first_seen_at) // {day}, epoch_us(l.closed_at) // {day}]) AS d,
+                SELECT l.platform_id, unnest([epoch_us(l.first_seen_at) // {DAY_US}, epoch_us(l.closed_at) // {DAY_US}]) AS d,
                        unnest([1, -1]) AS delta
                 FROM {_aliased(t.listings, 'l')} WHERE {where})
             WHERE d IS NOT NULL GROUP BY ALL
         ),
         spine AS (
-            SELECT platform_id, epoch_us(first_ok_at) // {day} AS first_day,
-                   unnest(range(epoch_us(first_ok_at) // {day}, epoch_us(last_ok_at) // {day} + 1)) AS day
+            SELECT platform_id, epoch_us(first_ok_at) // {DAY_US} AS first_day,
+                   unnest(range(epoch_us(first_ok_at) // {DAY_US}, epoch_us(last_ok_at) // {DAY_US} + 1)) AS day
             FROM bounds
             WHERE {"list_contains($platforms::VARCHAR[], platform_id)" if "$platforms" in where else "TRUE"}
         ),
         before_spine AS (
             SELECT d.platform_id, sum(d.delta) AS carried
             FROM daily_delta d JOIN bounds b USING (platform_id)
-            WHERE d.day < epoch_us(b.first_ok_at) // {day} GROUP BY ALL
+            WHERE d.day < epoch_us(b.first_ok_at) // {DAY_US} GROUP BY ALL
         ),
         open_per_day AS (
             SELECT s.platform_id, DATE '1970-01-01' + s.day::INTEGER AS day,
@@ -883,7 +882,7 @@ def listing_lifetimes(
     where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
     # Integer microseconds (interval maths is slow); an open listing's lifetime is NULL, which the
     # quantiles skip. One sort per platform gives the three quartiles.
-    lifetime = "(epoch_us(l.closed_at) - epoch_us(l.first_seen_at)) / 86400e6"
+    lifetime = f"(epoch_us(l.closed_at) - epoch_us(l.first_seen_at)) / {DAY_US}"
     return store.read_df(
         f"""SELECT platform_id, q[2] AS median_lifetime_days, q[1] AS p25_lifetime_days,
                    q[3] AS p75_lifetime_days, n_closed, n_open

@@ -45,9 +45,18 @@ PAY_MID = (
 # (collectors.history.listing_key) and platform ids never contain "|".
 PLATFORM_OF_VERSION = "split_part(v.listing_key, '|', 1)"
 
-# Weeks are numbered from the first Monday after the epoch, in epoch microseconds (integer maths).
-WEEK_US = 7 * 86_400 * 1_000_000
-MONDAY_US = 4 * 86_400 * 1_000_000  # 1970-01-05
+# Days and weeks in epoch microseconds (integer maths); weeks are numbered from the first Monday
+# after the epoch.
+DAY_US = 86_400 * 1_000_000
+WEEK_US = 7 * DAY_US
+MONDAY_US = 4 * DAY_US  # 1970-01-05
+
+
+def key_range(platforms: Sequence[str]) -> tuple[str, str]:
+    """[from, to): a range of listing keys that holds every key of `platforms`. Keys are
+    `platform|source|external_id` and "}" sorts right after "|", so DuckDB can check the range
+    against each file's key statistics and skip other sources' files. Exact for one platform."""
+    return f"{min(platforms)}|", f"{max(platforms)}}}"
 
 
 def week_of(epoch_us: str) -> str:
@@ -109,7 +118,6 @@ def _quartile_rows_sql(*, one_platform: bool, from_week: bool = False) -> str:
     version_clauses = ["TRUE"]
     run_clauses = ["status = 'ok'", "complete", "platform_id IS NOT NULL"]
     if one_platform:
-        # Listing keys start with "platform|": the key range lets DuckDB skip other sources' files.
         version_clauses.append(
             f"v.listing_key >= $key_from AND v.listing_key < $key_to AND {PLATFORM_OF_VERSION} = $platform"
         )
@@ -162,8 +170,8 @@ def _quartile_rows_sql(*, one_platform: bool, from_week: bool = False) -> str:
 
 
 def _platform_params(platform_id: str) -> dict[str, object]:
-    # "}" sorts right after "|", so [key_from, key_to) holds exactly the keys "platform|...".
-    return {"platform": platform_id, "key_from": f"{platform_id}|", "key_to": f"{platform_id}}}"}
+    key_from, key_to = key_range([platform_id])
+    return {"platform": platform_id, "key_from": key_from, "key_to": key_to}
 
 
 def backfill_weekly_pay(cur: duckdb.DuckDBPyConnection) -> None:

@@ -48,6 +48,7 @@ from collectors.reports.schema import (
 from collectors.reports.scrub import scrub
 from collectors.sources.base import Fetched
 from collectors.store import LAKE, Store, get_store
+from collectors.store.aggregates import DAY_US
 from collectors.store.listings import RUN_COLUMNS, RunRecord
 
 SUBMISSIONS_PER_HOUR = 5
@@ -793,7 +794,6 @@ _CELLS: dict[str, dict[str, str]] = {
     "n_country_month": {"country": "country", "month_key": "month"},  # guards country and currency
     "n_month": {"month_key": "month"},  # guards amount_expected_usd
 }
-_DAY_US = 86_400 * 1_000_000
 _WEEK = "date_trunc('week', {})::DATE"
 _MONTH = "date_trunc('month', {})::DATE"
 CELLS_TABLE = "report_cells"
@@ -820,7 +820,7 @@ def _cell_rows_sql(payment_reports: str, where: str = "TRUE") -> str:
         WITH cell_keys AS MATERIALIZED (
             SELECT platform_id, country, work_period_end, paid_date,
                    {_MONTH.format("coalesce(expected_pay_date, work_period_end)")} AS month_key,
-                   epoch_us(submitted_at) // {_DAY_US} AS submitted_day, project_code,
+                   epoch_us(submitted_at) // {DAY_US} AS submitted_day, project_code,
                    CASE WHEN project_code IS NOT NULL THEN coalesce(event_id, fingerprint) END AS independent
             FROM {payment_reports}
             WHERE {PUBLIC_REPORTS} AND {where}
@@ -840,7 +840,7 @@ def _cell_rows_sql(payment_reports: str, where: str = "TRUE") -> str:
         SELECT platform_id, 'project', NULL, NULL, NULL, project_code, count(DISTINCT independent)
         FROM cell_keys WHERE project_code IS NOT NULL GROUP BY ALL
         UNION ALL
-        SELECT platform_id, 'submitted_month', NULL, {_MONTH.format(f"make_timestamp(submitted_day * {_DAY_US})")},
+        SELECT platform_id, 'submitted_month', NULL, {_MONTH.format(f"make_timestamp(submitted_day * {DAY_US})")},
                NULL, NULL, sum(n)::BIGINT
         FROM (SELECT platform_id, submitted_day, count(*) AS n FROM cell_keys GROUP BY ALL) GROUP BY ALL"""
 
