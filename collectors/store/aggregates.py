@@ -174,6 +174,12 @@ def _platform_params(platform_id: str) -> dict[str, object]:
     return {"platform": platform_id, "key_from": key_from, "key_to": key_to}
 
 
+def _rewrite_platform(cur: duckdb.DuckDBPyConnection, platform_id: str) -> None:
+    """Replace every week of one platform with what its versions give."""
+    cur.execute(f"DELETE FROM {LAKE}.{TABLE} WHERE platform_id = ?", [platform_id])
+    cur.execute(f"{INSERT} {_quartile_rows_sql(one_platform=True)}", _platform_params(platform_id))
+
+
 def backfill_weekly_pay(cur: duckdb.DuckDBPyConnection) -> None:
     """Fill the table from all the history (the migration that creates it)."""
     cur.execute(f"DELETE FROM {LAKE}.{TABLE}")
@@ -211,9 +217,7 @@ def refresh_weekly_pay(
             ).fetchall()
         }
         for platform in sorted(p for p in platforms if p):
-            cur.execute(f"DELETE FROM {LAKE}.{TABLE} WHERE platform_id = ?", [platform])
-            cur.execute(f"{INSERT} {_quartile_rows_sql(one_platform=True)}",
-                        _platform_params(platform))
+            _rewrite_platform(cur, platform)
         return
     applied = [run.started_at for run in runs if run.status in ("ok", "suspicious")]
     if not platform_id or not applied:
@@ -227,8 +231,7 @@ def refresh_weekly_pay(
         # Two writers that refreshed a platform for the first time at once (PostgreSQL catalogs:
         # neither deleted a row, so DuckLake saw no conflict) each added its weeks. The next save
         # of the platform rewrites all of them from the versions, which by then hold both saves.
-        cur.execute(f"DELETE FROM {LAKE}.{TABLE} WHERE platform_id = ?", [platform_id])
-        cur.execute(f"{INSERT} {_quartile_rows_sql(one_platform=True)}", _platform_params(platform_id))
+        _rewrite_platform(cur, platform_id)
         return
     last_stored = _week_number(datetime.combine(row[0], datetime.min.time(), UTC)) if row and row[0] else None
     if not versions_changed and last_stored is not None and last_stored >= _week_number(max(applied)):
