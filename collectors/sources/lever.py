@@ -4,7 +4,7 @@ Used by Appen (`appen`), Welocalize (`weloglobal`), RWS TrainAI (`rws`). The lis
 of postings; a single posting (`.../postings/<site>/<id>`) is an object; `&group=team` gives an
 array of `{title, postings}` groups. All three are read.
 
-Pay, in order: `salaryRange` (through `collectors.pay.from_lever_salary_range`; `pay_text` is its
+Pay, in order: `salaryRange` (through `from_lever_salary_range`; `pay_text` is its
 rendering, since `salaryDescriptionPlain` is often a note such as "depends on location"), the free-text
 `salaryDescriptionPlain`, then a pay heading or pay sentence in the posting's text (`lists` such as
 "Compensation", `descriptionPlain`, `additionalPlain`). Otherwise None.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from collectors.pay import Pay, format_pay, from_lever_salary_range, parse_pay
+from collectors.pay import Pay, PayUnit, _bounds_pay, format_pay, parse_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
 from collectors.sources.base import CollectResult, Fetcher, SourceConfig
@@ -127,3 +127,21 @@ async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     return CollectResult(
         records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
     )
+
+
+# --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
+
+
+_LEVER_INTERVALS: dict[str, PayUnit] = {
+    "per-hour-wage": "hour", "per-day-wage": "day", "per-week-salary": "week",
+    "per-month-salary": "month", "per-year-salary": "year", "one-time": "unknown",
+}
+
+
+def from_lever_salary_range(salary_range: dict[str, Any] | None) -> Pay | None:
+    """A Lever posting's `salaryRange`: `{currency, interval, min, max}`."""
+    if not isinstance(salary_range, dict):
+        return None
+    interval = str(salary_range.get("interval") or "").strip().lower()
+    unit = _LEVER_INTERVALS.get(interval, "unknown")
+    return _bounds_pay(salary_range.get("min"), salary_range.get("max"), salary_range.get("currency"), unit)

@@ -7,7 +7,7 @@ pages 1..`pagination.pages`. Posts whose `status` is set and is not "active" are
 
 No real response has been saved (MANIFEST "Gaps"); the shape is from sources.md and public
 scraper code. Missing `data` or `pagination.pages` raises ParseError naming the keys seen.
-Pay: `compensation` through `collectors.pay.from_telus_compensation` (per-unit pay stays per
+Pay: `compensation` through `from_telus_compensation` (per-unit pay stays per
 unit). Public page: `https://www.telusinternational.ai/cmp/public/jobs/available/<id>`.
 
 Options: `body`, merged over the default body (`page` is set by `collect`).
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from collectors.pay import Pay, from_telus_compensation
+from collectors.pay import Pay, PayUnit, _as_float, _currency_code, _tidy
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
 from collectors.sources._collect import dedupe
@@ -115,3 +115,23 @@ async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     return CollectResult(
         records=dedupe(records), responses=responses, complete=complete, warnings=warnings
     )
+
+
+# --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
+
+
+_TELUS_UNITS: dict[str, PayUnit] = {"per_hour": "hour", "per_unit": "task", "per_task": "task"}
+
+
+def from_telus_compensation(compensation: dict[str, Any] | None) -> Pay | None:
+    """TELUS AI Community `compensation`: `{amount, currency, unit: "per_hour" | "per_unit"}`.
+
+    "per_unit" (one unit of work) gives unit "task".
+    """
+    if not isinstance(compensation, dict):
+        return None
+    amount = _as_float(compensation.get("amount"))
+    if amount is None:
+        return None
+    unit = _TELUS_UNITS.get(str(compensation.get("unit") or "").strip().lower(), "unknown")
+    return Pay(_tidy(amount), _tidy(amount), _currency_code(compensation.get("currency")), unit)
