@@ -17,6 +17,7 @@ from typing import Any
 from collectors.pay import Pay, PayUnit, _as_float, _bounds_pay, _dicts, format_pay, parse_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
+from collectors.sources._collect import one_get
 from collectors.sources.base import CollectResult, Fetcher, SourceConfig
 
 KIND = "ashby"
@@ -104,10 +105,7 @@ def _pay(job: Mapping[str, Any]) -> tuple[str | None, Pay | None]:
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     """One GET: the board API returns every job, with compensation when asked for."""
-    fetched = await fetcher.get(source.url)
-    return CollectResult(
-        records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
-    )
+    return await one_get(source, fetcher, parse)
 
 
 # --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---

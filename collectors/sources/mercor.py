@@ -20,6 +20,7 @@ from typing import Any
 from collectors.pay import Pay, PayUnit, _bounds_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
+from collectors.sources._collect import one_get
 from collectors.sources.base import CollectResult, Fetcher, SourceConfig
 
 KIND = "mercor"
@@ -89,10 +90,7 @@ def _render(low: float | None, high: float | None, frequency: str | None) -> str
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     """One GET: the explore-page endpoint returns the whole catalogue."""
     headers = source.options.get("headers")
-    fetched = await fetcher.get(source.url, headers=dict(headers) if headers else None)
-    return CollectResult(
-        records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
-    )
+    return await one_get(source, fetcher, parse, headers=dict(headers) if headers else None)
 
 
 # --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
