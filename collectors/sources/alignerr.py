@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from collectors.pay import parse_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
+from collectors.sources._paging import Offset, PageInfo, paginate
 from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
 
 KIND = "alignerr"
@@ -102,28 +103,19 @@ def _with_offset(url: str, offset: int, limit: int) -> str:
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     """GET pages with `offset` += the page's size until `total` is reached.
 
-    An empty page before `total` (the list shrank while paging) or MAX_PAGES pages stops the loop
-    with `complete=False`, and a warning says how many of `total` were seen.
+    An empty page before `total` (the list shrank while paging) or MAX_PAGES pages gives
+    `complete=False`, with a warning saying how many of `total` were seen (the one rule of
+    collectors/sources/_paging.py). The v1 array is the whole list in one response.
     """
     limit = int(source.options.get("limit", PAGE_SIZE))
-    records: list[ListingRecord] = []
-    responses: list[Fetched] = []
-    warnings: list[str] = []
-    offset = 0
-    complete = True
-    for _page in range(MAX_PAGES):
-        fetched = await fetcher.get(_with_offset(source.url, offset, limit))
-        responses.append(fetched)
-        records.extend(parse(fetched.body, url=fetched.url, options=source.options))
-        count, total = page_info(fetched.body)
-        offset += count
-        if total is None or offset >= total:
-            break
-        if count == 0:
-            warnings.append(f"empty page at offset {offset} before total {total}")
-            complete = False
-            break
-    else:
-        warnings.append(f"stopped after {MAX_PAGES} pages at offset {offset}")
-        complete = False
-    return CollectResult(records=records, responses=responses, complete=complete, warnings=warnings)
+
+    async def request(offset: int) -> Fetched:
+        return await fetcher.get(_with_offset(source.url, offset, limit))
+
+    return await paginate(request, Offset(limit), _page, parse, source.options, max_pages=MAX_PAGES)
+
+
+def _page(body: bytes) -> PageInfo:
+    count, total = page_info(body)
+    # The v1 array is not paged: it is the whole list, so its own length is the total.
+    return PageInfo(count=count, total=count if total is None else total)

@@ -21,7 +21,7 @@ from typing import Any
 from collectors.pay import Pay, PayUnit, _as_float, _currency_code, _tidy
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
-from collectors.sources._collect import dedupe
+from collectors.sources._paging import PageInfo, PageNumber, paginate
 from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
 
 KIND = "telus"
@@ -95,26 +95,20 @@ def _render(compensation: Mapping[str, Any] | None, pay: Pay | None) -> str | No
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
-    """POST page 1, read `pagination.pages`, POST the remaining pages."""
+    """POST page 1, 2, ... up to `pagination.pages` (the one rule of collectors/sources/_paging.py)."""
     body = {**DEFAULT_BODY, **dict(source.options.get("body", {}))}
-    records: list[ListingRecord] = []
-    responses: list[Fetched] = []
-    warnings: list[str] = []
-    complete = True
-    page, pages = 1, 1
-    while page <= pages:
-        fetched = await fetcher.post(source.url, json={**body, "page": page})
-        responses.append(fetched)
-        records.extend(parse(fetched.body, url=fetched.url, options=source.options))
-        pages = page_count(fetched.body)
-        if pages > MAX_PAGES:
-            warnings.append(f"pagination.pages is {pages}; only {MAX_PAGES} pages are fetched")
-            complete = False
-            pages = MAX_PAGES
-        page += 1
-    return CollectResult(
-        records=dedupe(records), responses=responses, complete=complete, warnings=warnings
+
+    async def request(page: int) -> Fetched:
+        return await fetcher.post(source.url, json={**body, "page": page})
+
+    return await paginate(
+        request, PageNumber(None), _page, parse, source.options, max_pages=MAX_PAGES
     )
+
+
+def _page(body: bytes) -> PageInfo:
+    pages = page_count(body)
+    return PageInfo(count=len(_data(c.load_json(body, KIND))), pages=pages)
 
 
 # --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
