@@ -98,9 +98,7 @@ def _pay(job: Mapping[str, Any]) -> tuple[str | None, Pay | None]:
     found = c.find_pay_in_html(job.get("descriptionHtml"))
     if found is None and isinstance(job.get("descriptionPlain"), str):
         found = c.find_pay_in_text(job["descriptionPlain"])
-    if found:
-        return found
-    return None, None
+    return found or (None, None)
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:

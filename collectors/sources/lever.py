@@ -117,9 +117,7 @@ def _pay(posting: Mapping[str, Any]) -> tuple[str | None, Pay | None]:
         if isinstance(value, str):
             lines.extend(c.plain_lines(value))
     found = c.find_pay_in_lines(lines)
-    if found:
-        return found
-    return None, None
+    return found or (None, None)
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:

@@ -44,14 +44,13 @@ def _data(document: Any) -> tuple[list[Mapping[str, Any]], int | None]:
 def parse(
     body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
 ) -> list[ListingRecord]:
-    jobs, _total = _data(c.load_json(body, KIND))
-    return [_record(job) for job in jobs]
+    return [_record(job) for job in _data(c.load_json(body, KIND))[0]]
 
 
-def page_info(body: bytes) -> tuple[int, int | None]:
-    """(jobs in this page, `total`)."""
+def page_info(body: bytes) -> PageInfo:
+    """The jobs in this page and `total`, for the paginator."""
     jobs, total = _data(c.load_json(body, KIND))
-    return len(jobs), total
+    return PageInfo(count=len(jobs), total=total)
 
 
 def _record(job: Mapping[str, Any]) -> ListingRecord:
@@ -109,10 +108,5 @@ async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
         return await fetcher.post(_page_url(source.url, page, limit), json=body)
 
     return await paginate(
-        request, PageNumber(limit), _page, parse, source.options, max_pages=MAX_PAGES
+        request, PageNumber(limit), page_info, parse, source.options, max_pages=MAX_PAGES
     )
-
-
-def _page(body: bytes) -> PageInfo:
-    count, total = page_info(body)
-    return PageInfo(count=count, total=total)

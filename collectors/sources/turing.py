@@ -58,14 +58,13 @@ def _rows(document: Any) -> tuple[list[Mapping[str, Any]], int | None]:
 def parse(
     body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
 ) -> list[ListingRecord]:
-    rows, _total = _rows(c.load_json(body, KIND))
-    return [_record(row) for row in rows]
+    return [_record(row) for row in _rows(c.load_json(body, KIND))[0]]
 
 
-def page_info(body: bytes) -> tuple[int, int | None]:
-    """(rows in this page, `totalCount`)."""
+def page_info(body: bytes) -> PageInfo:
+    """The rows in this page and `totalCount`, for the paginator."""
     rows, total = _rows(c.load_json(body, KIND))
-    return len(rows), total
+    return PageInfo(count=len(rows), total=total)
 
 
 def _record(row: Mapping[str, Any]) -> ListingRecord:
@@ -110,10 +109,5 @@ async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
         return await fetcher.post(source.url, json={**body, "pageNumber": page})
 
     return await paginate(
-        request, PageNumber(page_size), _page, parse, source.options, max_pages=MAX_PAGES
+        request, PageNumber(page_size), page_info, parse, source.options, max_pages=MAX_PAGES
     )
-
-
-def _page(body: bytes) -> PageInfo:
-    count, total = page_info(body)
-    return PageInfo(count=count, total=total)
