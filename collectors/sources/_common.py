@@ -63,6 +63,15 @@ def text_field(value: Any) -> str | None:
     return None
 
 
+def required_text(value: Any, kind: str, where: str, field: str = "title") -> str:
+    """A text field a record cannot do without (`text_field`), else ParseError "kind: where has no
+    field" (`where` names the item, e.g. "job 123")."""
+    text = text_field(value)
+    if text is None:
+        raise ParseError(f"{kind}: {where} has no {field}")
+    return text
+
+
 def number(value: Any) -> float | None:
     """A JSON number as float; None for null, booleans and strings."""
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -66,9 +66,7 @@ def job_url(job_id: str, apply_url: str | None = None) -> str:
 
 def _record(job: Mapping[str, Any]) -> ListingRecord:
     job_id = c.external_id(job.get("id"), KIND)
-    title = c.text_field(job.get("title")) or c.text_field(job.get("name"))
-    if title is None:
-        raise ParseError(f"{KIND}: job {job_id} has no title")
+    title = c.required_text(c.text_field(job.get("title")) or job.get("name"), KIND, f"job {job_id}")
     pay_text = c.text_field(job.get("pay"))
     pay = parse_pay(pay_text) if pay_text else None
     location = c.text_field(job.get("location"))

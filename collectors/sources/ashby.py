@@ -35,9 +35,7 @@ def parse(
 
 def _record(job: Mapping[str, Any]) -> ListingRecord:
     job_id = c.external_id(job.get("id"), KIND)
-    title = c.text_field(job.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: job {job_id} has no title")
+    title = c.required_text(job.get("title"), KIND, f"job {job_id}")
     location = c.text_field(job.get("location"))
     workplace = c.text_field(job.get("workplaceType"))
     is_remote: bool | None

@@ -123,9 +123,7 @@ def _in_departments(job: Mapping[str, Any], wanted: set[str]) -> bool:
 
 def _record(job: Mapping[str, Any], *, board: str | None, eu: bool) -> ListingRecord:
     job_id = c.external_id(job.get("id"), KIND)
-    title = c.text_field(job.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: job {job_id} has no title")
+    title = c.required_text(job.get("title"), KIND, f"job {job_id}")
     content = job.get("content")
     content_html = c.unescape_if_escaped(content) if isinstance(content, str) else ""
     location = job.get("location")

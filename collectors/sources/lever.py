@@ -52,9 +52,7 @@ def parse(
 
 def _record(posting: Mapping[str, Any]) -> ListingRecord:
     posting_id = c.external_id(posting.get("id"), KIND)
-    title = c.text_field(posting.get("text"))
-    if title is None:
-        raise ParseError(f"{KIND}: posting {posting_id} has no `text` (title)")
+    title = c.required_text(posting.get("text"), KIND, f"posting {posting_id}", "`text` (title)")
     categories = posting.get("categories")
     if not isinstance(categories, Mapping):
         categories = {}

@@ -52,9 +52,7 @@ def _record(listing: Mapping[str, Any]) -> ListingRecord:
     if "listingId" not in listing:
         raise ParseError(f"{KIND}: a listing has no listingId; it has {c.keys_seen(listing)}")
     listing_id = c.external_id(listing.get("listingId"), KIND, "listingId")
-    title = c.text_field(listing.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: listing {listing_id} has no title")
+    title = c.required_text(listing.get("title"), KIND, f"listing {listing_id}")
     rate_min, rate_max = c.number(listing.get("rateMin")), c.number(listing.get("rateMax"))
     frequency = c.text_field(listing.get("payRateFrequency"))
     pay = from_mercor(rate_min, rate_max, frequency)

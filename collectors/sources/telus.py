@@ -59,9 +59,7 @@ def page_count(body: bytes) -> int:
 
 def _record(post: Mapping[str, Any]) -> ListingRecord:
     post_id = c.external_id(post.get("id"), KIND)
-    title = c.text_field(post.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: job post {post_id} has no title")
+    title = c.required_text(post.get("title"), KIND, f"job post {post_id}")
     compensation = post.get("compensation")
     if compensation is not None and not isinstance(compensation, dict):
         raise ParseError(f"{KIND}: compensation of {post_id} is {c.keys_seen(compensation)}")

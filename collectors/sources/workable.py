@@ -66,9 +66,7 @@ def _account_from_url(url: str | None) -> str | None:
 
 def _record(job: Mapping[str, Any], account: str | None) -> ListingRecord:
     shortcode = c.external_id(job.get("shortcode"), KIND, "shortcode")
-    title = c.text_field(job.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: job {shortcode} has no title")
+    title = c.required_text(job.get("title"), KIND, f"job {shortcode}")
     raw_location = job.get("location")
     location: Mapping[str, Any] = raw_location if isinstance(raw_location, Mapping) else {}
     remote = job.get("remote")
