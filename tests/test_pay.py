@@ -20,18 +20,18 @@ from collectors.pay import (
     Pay,
     describe_pay,
     format_pay,
-    from_ashby_compensation,
-    from_greenhouse_range,
     from_hourly_bounds,
-    from_jsonld_salary,
-    from_lever_salary_range,
-    from_mercor,
-    from_telus_compensation,
     parse_pay,
     pay_to_dict,
     to_hourly_usd,
 )
 from collectors.pay_bench import benchmark_parse_pay
+from collectors.sources.ashby import from_ashby_compensation
+from collectors.sources.greenhouse import from_greenhouse_range
+from collectors.sources.jsonld import from_jsonld_salary
+from collectors.sources.lever import from_lever_salary_range
+from collectors.sources.mercor import from_mercor
+from collectors.sources.telus import from_telus_compensation
 
 PAY_STRINGS = Path(__file__).parent / "data" / "pay_strings.jsonl"
 REAL_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "real-samples"

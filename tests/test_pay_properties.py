@@ -14,15 +14,15 @@ from collectors.pay import (
     Pay,
     _parse_text,
     format_pay,
-    from_ashby_compensation,
-    from_greenhouse_range,
-    from_jsonld_salary,
-    from_lever_salary_range,
-    from_mercor,
-    from_telus_compensation,
     parse_pay,
     to_hourly_usd,
 )
+from collectors.sources.ashby import from_ashby_compensation
+from collectors.sources.greenhouse import from_greenhouse_range
+from collectors.sources.jsonld import from_jsonld_salary
+from collectors.sources.lever import from_lever_salary_range
+from collectors.sources.mercor import from_mercor
+from collectors.sources.telus import from_telus_compensation
 
 # Pieces that pay strings are made of, so that generated text often looks like pay.
 _PIECES = [

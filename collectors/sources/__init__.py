@@ -1,36 +1,24 @@
 """The source formats gigwatch can read, and the sources configured in data/sources.toml.
 
-Every format is a module here (see `base.py` for what a module exposes) and is registered below by
-an explicit import, so `KINDS` lists exactly what `gigwatch parse KIND` and `kind = "..."` in
-sources.toml accept. Adding a platform that uses a known format is one `[[source]]` entry in
-data/sources.toml; adding a format is one module, one line in `KINDS`, fixtures and a test.
+Every format is a module here and is found by `discover_kinds`: a module of this package whose
+name does not begin with `_` (those are helpers) and that exposes `KIND` (a str), `parse` and
+`collect` (see `base.py`) is registered under its `KIND`, so `KINDS` lists exactly what
+`gigwatch parse KIND` and `kind = "..."` in sources.toml accept. Adding a platform that uses a
+known format is one `[[source]]` entry in data/sources.toml; adding a format is one module,
+one fixtures folder and one test file, with no edit here.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
-from collectors.sources import (
-    alignerr,
-    alignerr_page,
-    ashby,
-    dataannotation,
-    greenhouse,
-    handshake,
-    jsonld,
-    lever,
-    mercor,
-    micro1,
-    outlier,
-    telus,
-    turing,
-    workable,
-)
 from collectors.sources.base import SourceConfig
 
 __all__ = [
@@ -38,29 +26,49 @@ __all__ = [
     "KINDS",
     "SourcesError",
     "UnknownKindError",
+    "discover_kinds",
     "get_kind",
     "load_sources",
 ]
 
-KINDS: dict[str, ModuleType] = {
-    module.KIND: module
-    for module in (
-        greenhouse,
-        lever,
-        ashby,
-        workable,
-        jsonld,
-        mercor,
-        alignerr,
-        alignerr_page,
-        outlier,
-        turing,
-        telus,
-        micro1,
-        handshake,
-        dataannotation,
+
+
+def is_source_module(module: ModuleType) -> bool:
+    """Whether a module is a source format: it exposes `KIND` (a str), `parse` and `collect`."""
+    kind = getattr(module, "KIND", None)
+    return (
+        isinstance(kind, str)
+        and bool(kind)
+        and callable(getattr(module, "parse", None))
+        and callable(getattr(module, "collect", None))
     )
-}
+
+
+def discover_kinds(
+    paths: Iterable[str] | None = None, package: str = __name__
+) -> dict[str, ModuleType]:
+    """Every source format among the modules of `package` (found in `paths`), by `KIND`.
+
+    Modules whose name begins with `_` are helpers and are not imported here; modules without the
+    agreed attributes (`base`, `cli_parse`, the forum reader `reddit`) are skipped. Two modules
+    claiming one `KIND` is an error naming both.
+    """
+    kinds: dict[str, ModuleType] = {}
+    found = pkgutil.iter_modules(list(paths) if paths is not None else __path__)
+    for info in sorted(found, key=lambda info: info.name):
+        if info.name.startswith("_") or info.ispkg:
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        if not is_source_module(module):
+            continue
+        if module.KIND in kinds:
+            raise ImportError(
+                f"source kind {module.KIND!r} is claimed by both {kinds[module.KIND].__name__} "
+                f"and {module.__name__}"
+            )
+        kinds[module.KIND] = module
+    return kinds
+
 
 DEFAULT_SOURCES_PATH = Path(__file__).resolve().parents[2] / "data" / "sources.toml"
 
@@ -159,3 +167,7 @@ def _source(entry: Any, where: str) -> SourceConfig:
         options=dict(options),
         notes=notes.strip(),
     )
+
+
+# Last, so that a source module importing from this package during discovery finds it complete.
+KINDS: dict[str, ModuleType] = discover_kinds()

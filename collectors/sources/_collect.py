@@ -1,4 +1,4 @@
-"""Collect helpers shared by sources whose listing is spread over several independent pages."""
+"""Collect helpers shared by sources: one GET for the whole listing, or several independent pages."""
 
 from __future__ import annotations
 
@@ -6,18 +6,34 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from collectors.records import ListingRecord, ParseError
-from collectors.sources.base import CollectResult, Fetched, Fetcher
+from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
 
 Parser = Callable[..., list[ListingRecord]]
 
 
 def fetch_errors() -> tuple[type[Exception], ...]:
-    """The fetch layer's error types (imported late: collectors.fetch is optional at import)."""
-    try:
-        from collectors.fetch import FetchError
-    except ImportError:  # pragma: no cover - only while collectors/fetch.py does not exist
-        return ()
+    """The fetch layer's error types (imported late: collectors.fetch imports this package, so a
+    top-level import would be circular)."""
+    from collectors.fetch import FetchError
+
     return (FetchError,)
+
+
+async def one_get(
+    source: SourceConfig,
+    fetcher: Fetcher,
+    parse: Parser,
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> CollectResult:
+    """GET `source.url`, whose one body is the whole listing (an ATS board API, a single page).
+
+    A failing request or an unknown shape propagates: the run fails, and nothing is closed.
+    """
+    fetched = await fetcher.get(source.url, headers=headers)
+    return CollectResult(
+        records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
+    )
 
 
 async def gather_pages(

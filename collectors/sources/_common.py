@@ -6,12 +6,14 @@ Nothing here does I/O, and nothing here turns pay text into numbers: that is `co
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import html as htmllib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -61,6 +63,15 @@ def text_field(value: Any) -> str | None:
         stripped = value.strip()
         return stripped or None
     return None
+
+
+def required_text(value: Any, kind: str, where: str, field: str = "title") -> str:
+    """A text field a record cannot do without (`text_field`), else ParseError "kind: where has no
+    field" (`where` names the item, e.g. "job 123")."""
+    text = text_field(value)
+    if text is None:
+        raise ParseError(f"{kind}: {where} has no {field}")
+    return text
 
 
 def number(value: Any) -> float | None:
@@ -355,66 +366,22 @@ def parse_datetime(value: Any) -> datetime | None:
 # Countries: ISO 3166-1 alpha-2 when a listing names exactly one country. Only the countries the
 # platforms commonly name; an unknown name gives None rather than a guess.
 
-_COUNTRIES: dict[str, tuple[str, ...]] = {
-    "US": ("USA", "United States", "United States of America", "U.S.", "U.S.A."),
-    "GB": ("GBR", "United Kingdom", "UK", "Great Britain", "England"),
-    "CA": ("CAN", "Canada"),
-    "AU": ("AUS", "Australia"),
-    "NZ": ("NZL", "New Zealand"),
-    "IE": ("IRL", "Ireland"),
-    "IN": ("IND", "India"),
-    "PK": ("PAK", "Pakistan"),
-    "BD": ("BGD", "Bangladesh"),
-    "PH": ("PHL", "Philippines"),
-    "ID": ("IDN", "Indonesia"),
-    "MY": ("MYS", "Malaysia"),
-    "SG": ("SGP", "Singapore"),
-    "VN": ("VNM", "Vietnam", "Viet Nam"),
-    "TH": ("THA", "Thailand"),
-    "JP": ("JPN", "Japan"),
-    "KR": ("KOR", "South Korea", "Korea, Republic of", "Korea"),
-    "CN": ("CHN", "China"),
-    "TW": ("TWN", "Taiwan"),
-    "HK": ("HKG", "Hong Kong"),
-    "DE": ("DEU", "Germany"),
-    "FR": ("FRA", "France"),
-    "ES": ("ESP", "Spain"),
-    "PT": ("PRT", "Portugal"),
-    "IT": ("ITA", "Italy"),
-    "NL": ("NLD", "Netherlands", "The Netherlands"),
-    "BE": ("BEL", "Belgium"),
-    "AT": ("AUT", "Austria"),
-    "CH": ("CHE", "Switzerland"),
-    "SE": ("SWE", "Sweden"),
-    "NO": ("NOR", "Norway"),
-    "DK": ("DNK", "Denmark"),
-    "FI": ("FIN", "Finland"),
-    "PL": ("POL", "Poland"),
-    "CZ": ("CZE", "Czechia", "Czech Republic"),
-    "RO": ("ROU", "Romania"),
-    "UA": ("UKR", "Ukraine"),
-    "GR": ("GRC", "Greece"),
-    "TR": ("TUR", "Turkey", "Türkiye"),
-    "IL": ("ISR", "Israel"),
-    "AE": ("ARE", "United Arab Emirates", "UAE"),
-    "SA": ("SAU", "Saudi Arabia"),
-    "EG": ("EGY", "Egypt"),
-    "NG": ("NGA", "Nigeria"),
-    "KE": ("KEN", "Kenya"),
-    "ZA": ("ZAF", "South Africa"),
-    "MX": ("MEX", "Mexico"),
-    "BR": ("BRA", "Brazil"),
-    "AR": ("ARG", "Argentina"),
-    "CL": ("CHL", "Chile"),
-    "CO": ("COL", "Colombia"),
-    "PE": ("PER", "Peru"),
-    "PR": ("PRI", "Puerto Rico"),
-}
-_COUNTRY_LOOKUP: dict[str, str] = {}
-for _code, _names in _COUNTRIES.items():
-    _COUNTRY_LOOKUP[_code.casefold()] = _code
-    for _name in _names:
-        _COUNTRY_LOOKUP[_name.casefold()] = _code
+# collectors/sources/countries.csv: `alpha2` and `names`, the alpha-3 code and names separated by "|".
+COUNTRIES_CSV = Path(__file__).with_name("countries.csv")
+
+
+def _country_lookup(path: Path) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    with path.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            code = row["alpha2"]
+            lookup[code.casefold()] = code
+            for name in row["names"].split("|"):
+                lookup[name.casefold()] = code
+    return lookup
+
+
+_COUNTRY_LOOKUP: dict[str, str] = _country_lookup(COUNTRIES_CSV)
 
 
 def country_code(value: Any) -> str | None:

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from collectors.pay import parse_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
+from collectors.sources._paging import Offset, PageInfo, paginate
 from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
 
 KIND = "alignerr"
@@ -65,9 +66,7 @@ def job_url(job_id: str, apply_url: str | None = None) -> str:
 
 def _record(job: Mapping[str, Any]) -> ListingRecord:
     job_id = c.external_id(job.get("id"), KIND)
-    title = c.text_field(job.get("title")) or c.text_field(job.get("name"))
-    if title is None:
-        raise ParseError(f"{KIND}: job {job_id} has no title")
+    title = c.required_text(c.text_field(job.get("title")) or job.get("name"), KIND, f"job {job_id}")
     pay_text = c.text_field(job.get("pay"))
     pay = parse_pay(pay_text) if pay_text else None
     location = c.text_field(job.get("location"))
@@ -102,28 +101,19 @@ def _with_offset(url: str, offset: int, limit: int) -> str:
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     """GET pages with `offset` += the page's size until `total` is reached.
 
-    An empty page before `total` (the list shrank while paging) or MAX_PAGES pages stops the loop
-    with `complete=False`, and a warning says how many of `total` were seen.
+    An empty page before `total` (the list shrank while paging) or MAX_PAGES pages gives
+    `complete=False`, with a warning saying how many of `total` were seen (the one rule of
+    collectors/sources/_paging.py). The v1 array is the whole list in one response.
     """
     limit = int(source.options.get("limit", PAGE_SIZE))
-    records: list[ListingRecord] = []
-    responses: list[Fetched] = []
-    warnings: list[str] = []
-    offset = 0
-    complete = True
-    for _page in range(MAX_PAGES):
-        fetched = await fetcher.get(_with_offset(source.url, offset, limit))
-        responses.append(fetched)
-        records.extend(parse(fetched.body, url=fetched.url, options=source.options))
-        count, total = page_info(fetched.body)
-        offset += count
-        if total is None or offset >= total:
-            break
-        if count == 0:
-            warnings.append(f"empty page at offset {offset} before total {total}")
-            complete = False
-            break
-    else:
-        warnings.append(f"stopped after {MAX_PAGES} pages at offset {offset}")
-        complete = False
-    return CollectResult(records=records, responses=responses, complete=complete, warnings=warnings)
+
+    async def request(offset: int) -> Fetched:
+        return await fetcher.get(_with_offset(source.url, offset, limit))
+
+    return await paginate(request, Offset(limit), _page, parse, source.options, max_pages=MAX_PAGES)
+
+
+def _page(body: bytes) -> PageInfo:
+    count, total = page_info(body)
+    # The v1 array is not paged: it is the whole list, so its own length is the total.
+    return PageInfo(count=count, total=count if total is None else total)

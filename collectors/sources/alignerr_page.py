@@ -23,6 +23,7 @@ from collectors.pay import format_pay, from_hourly_bounds
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
 from collectors.sources import alignerr
+from collectors.sources._collect import one_get
 from collectors.sources.base import CollectResult, Fetcher, SourceConfig
 
 KIND = "alignerr_page"
@@ -99,7 +100,4 @@ def _record(job: Mapping[str, Any], chip: str | None) -> ListingRecord:
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     """One GET of the page at `url`."""
-    fetched = await fetcher.get(source.url)
-    return CollectResult(
-        records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
-    )
+    return await one_get(source, fetcher, parse)

@@ -4,7 +4,7 @@ Used by Mercor (staff), Surge AI (`surge-ai`), Braintrust, AfterQuery, Handshake
 GET returns `{"apiVersion": "1", "jobs": [...]}`, the whole board. Jobs with `isListed: false` are
 skipped: they are not advertised on the board.
 
-Pay comes from `compensation` (through `collectors.pay.from_ashby_compensation`; `pay_text` is
+Pay comes from `compensation` (through `from_ashby_compensation`; `pay_text` is
 Ashby's own `compensationTierSummary`), or, when the board publishes none, from a pay section or
 pay sentence in `descriptionHtml` (gig boards such as AfterQuery write "$X/hr" there).
 """
@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from collectors.pay import Pay, format_pay, from_ashby_compensation
+from collectors.pay import Pay, PayUnit, _as_float, _bounds_pay, _dicts, format_pay, parse_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
+from collectors.sources._collect import one_get
 from collectors.sources.base import CollectResult, Fetcher, SourceConfig
 
 KIND = "ashby"
@@ -34,9 +35,7 @@ def parse(
 
 def _record(job: Mapping[str, Any]) -> ListingRecord:
     job_id = c.external_id(job.get("id"), KIND)
-    title = c.text_field(job.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: job {job_id} has no title")
+    title = c.required_text(job.get("title"), KIND, f"job {job_id}")
     location = c.text_field(job.get("location"))
     workplace = c.text_field(job.get("workplaceType"))
     is_remote: bool | None
@@ -97,14 +96,69 @@ def _pay(job: Mapping[str, Any]) -> tuple[str | None, Pay | None]:
     found = c.find_pay_in_html(job.get("descriptionHtml"))
     if found is None and isinstance(job.get("descriptionPlain"), str):
         found = c.find_pay_in_text(job["descriptionPlain"])
-    if found:
-        return found
-    return None, None
+    return found or (None, None)
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     """One GET: the board API returns every job, with compensation when asked for."""
-    fetched = await fetcher.get(source.url)
-    return CollectResult(
-        records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
+    return await one_get(source, fetcher, parse)
+
+
+# --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
+
+
+_ASHBY_UNITS: dict[str, PayUnit] = {
+    "HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year",
+}
+
+
+def _ashby_interval(interval: Any) -> tuple[PayUnit, float]:
+    """'1 HOUR' → (hour, 1); '2 WEEK' (paid every two weeks) → (week, 2): values are divided by 2."""
+    parts = str(interval or "").strip().upper().split()
+    if len(parts) == 2 and parts[0].isdigit() and parts[1] in _ASHBY_UNITS and int(parts[0]) > 0:
+        return _ASHBY_UNITS[parts[1]], float(parts[0])
+    return "unknown", 1.0
+
+
+def from_ashby_compensation(compensation: dict[str, Any] | None) -> Pay | None:
+    """An Ashby posting-API `compensation` object (with `includeCompensation=true`).
+
+    Uses the `Salary` component of `summaryComponents`, else the `Salary` components of every
+    tier (lowest minimum to highest maximum, when the tiers share interval and currency). An
+    interval of "2 WEEK" means pay per two weeks: the values are halved to give weekly pay. When
+    no component has values, the `compensationTierSummary` text is parsed instead.
+    """
+    if not isinstance(compensation, dict):
+        return None
+    chosen = _ashby_salary(_dicts(compensation.get("summaryComponents")))
+    if chosen is None:
+        tiers = _dicts(compensation.get("compensationTiers"))
+        chosen = _ashby_salary([c for t in tiers for c in _dicts(t.get("components"))])
+    if chosen is not None:
+        return chosen
+    text = compensation.get("compensationTierSummary") or compensation.get(
+        "scrapeableCompensationSalarySummary"
+    )
+    return parse_pay(text) if isinstance(text, str) else None
+
+
+def _ashby_salary(components: list[dict[str, Any]]) -> Pay | None:
+    salaries = [
+        c for c in components
+        if c.get("compensationType") == "Salary"
+        and (_as_float(c.get("minValue")) is not None or _as_float(c.get("maxValue")) is not None)
+    ]
+    if not salaries:
+        return None
+    first = salaries[0]
+    same = [
+        c for c in salaries
+        if c.get("interval") == first.get("interval") and c.get("currencyCode") == first.get("currencyCode")
+    ]
+    lows = [v for c in same if (v := _as_float(c.get("minValue"))) is not None]
+    highs = [v for c in same if (v := _as_float(c.get("maxValue"))) is not None]
+    unit, per = _ashby_interval(first.get("interval"))
+    return _bounds_pay(
+        min(lows) if lows else None, max(highs) if highs else None, first.get("currencyCode"), unit,
+        divide_by=per,
     )

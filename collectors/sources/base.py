@@ -8,6 +8,10 @@ A source module (`collectors/sources/<kind>.py`) exposes:
     async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult
                                     # what to fetch (paging, list + detail), calling `parse` on each body
 
+A module with these three is registered by its `KIND` when collectors.sources is imported (modules
+whose name begins with `_` are helpers: `_common` for reading fields, `_collect` for one GET or
+independent pages, `_paging` for paged lists and the one rule for when a result is complete).
+
 Sources never build HTTP clients: they get a `Fetcher` (see collectors/fetch.py) that owns timeouts,
 robots.txt, per-host politeness, retries, conditional requests and keeping the raw response.
 """

@@ -9,7 +9,7 @@ a single job `GET .../jobs/<id>` (an object with `id` and `title`), and a depart
 whose jobs are gathered recursively.
 
 Pay, in order: `pay_input_ranges` (integer cents; the period is inferred by
-`collectors.pay.from_greenhouse_range` from size, title and blurb), then the pay-transparency
+`from_greenhouse_range` from size, title and blurb), then the pay-transparency
 block Greenhouse renders inside `content` (`<div class="pay-range">`), then the description's
 "Payment" / "Pay" / "Compensation" section text through `collectors.pay.parse_pay`.
 
@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from bs4 import Tag
 
-from collectors.pay import Pay, from_greenhouse_range, parse_pay
+from collectors.pay import Pay, PayUnit, _bounds_pay, _clean, parse_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
 from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
@@ -123,9 +123,7 @@ def _in_departments(job: Mapping[str, Any], wanted: set[str]) -> bool:
 
 def _record(job: Mapping[str, Any], *, board: str | None, eu: bool) -> ListingRecord:
     job_id = c.external_id(job.get("id"), KIND)
-    title = c.text_field(job.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: job {job_id} has no title")
+    title = c.required_text(job.get("title"), KIND, f"job {job_id}")
     content = job.get("content")
     content_html = c.unescape_if_escaped(content) if isinstance(content, str) else ""
     location = job.get("location")
@@ -311,3 +309,56 @@ async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     responses.append(fetched)
     records = parse(fetched.body, url=source.url, options=options)
     return CollectResult(records=records, responses=responses)
+
+
+# --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
+
+
+# Greenhouse `pay_input_ranges` carry no period: below this many cents ($1,000) a bound is hourly.
+GREENHOUSE_HOURLY_BELOW_CENTS = 100_000
+
+_PERIOD_WORDS = re.compile(
+    r"""(?P<hour>hourly|\bhours?\b|\bhr\b|/\s*h\b|per\s+hour)
+      | (?P<year>annual|annually|\bannum\b|yearly|\byears?\b|salary|\bOTE\b)
+      | (?P<month>monthly|\bmonths?\b)
+      | (?P<week>weekly|\bweeks?\b)
+      | (?P<day>daily|day\s+rate|per\s+day)""",
+    re.X | re.I,
+)
+
+
+_PERIODS: tuple[PayUnit, ...] = ("hour", "year", "month", "week", "day")
+
+
+def _period_from_words(text: str) -> PayUnit | None:
+    match = _PERIOD_WORDS.search(text)
+    if match is None:
+        return None
+    return next(unit for unit in _PERIODS if match.group(unit))
+
+
+def from_greenhouse_range(
+    min_cents: int | None,
+    max_cents: int | None,
+    currency: str | None,
+    title: str = "",
+    blurb: str = "",
+) -> Pay | None:
+    """A Greenhouse `pay_input_ranges` entry (integer cents, no period field).
+
+    The period is read from the entry's `title` ("Hourly Rate", "Annual Salary:"), then its
+    `blurb`; when neither names one, a range whose larger bound is below
+    `GREENHOUSE_HOURLY_BELOW_CENTS` ($1,000) is hourly and anything larger is annual. A blurb that
+    says "hour" next to a bound of $1,000 or more (or "year" next to one below $1,000) is
+    overruled by the size rule; the title never is.
+    """
+    top = max((c for c in (min_cents, max_cents) if isinstance(c, int | float) and c > 0), default=None)
+    if top is None:
+        return None
+    by_size: PayUnit = "hour" if top < GREENHOUSE_HOURLY_BELOW_CENTS else "year"
+    unit = _period_from_words(title or "")
+    if unit is None and blurb:
+        unit = _period_from_words(_clean(blurb))
+        if unit in ("hour", "year") and unit != by_size:
+            unit = by_size
+    return _bounds_pay(min_cents, max_cents, currency, unit or by_size, divide_by=100.0)

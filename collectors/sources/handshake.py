@@ -105,12 +105,20 @@ def _binary_records(body: bytes, fields: Mapping[str, str]) -> Iterator[dict[str
         }
 
 
-def _read_string(chunk: bytes, key: bytes) -> str | None:
+def _value_at(chunk: bytes, key: bytes, tag: int, size: int) -> int | None:
+    """Where the value after `key` starts, when `key` is there followed by a `tag` and `size` bytes."""
     at = chunk.find(key)
     if at == -1:
         return None
     p = at + len(key)
-    if p + 5 > len(chunk) or chunk[p] != STRING:
+    if p + 1 + size > len(chunk) or chunk[p] != tag:
+        return None
+    return p
+
+
+def _read_string(chunk: bytes, key: bytes) -> str | None:
+    p = _value_at(chunk, key, STRING, 4)
+    if p is None:
         return None
     (length,) = struct.unpack(">I", chunk[p + 1 : p + 5])
     if p + 5 + length > len(chunk):
@@ -125,11 +133,8 @@ def _read_string(chunk: bytes, key: bytes) -> str | None:
 
 
 def _read_float(chunk: bytes, key: bytes) -> float | None:
-    at = chunk.find(key)
-    if at == -1:
-        return None
-    p = at + len(key)
-    if p + 9 > len(chunk) or chunk[p] != FLOAT64:
+    p = _value_at(chunk, key, FLOAT64, 8)
+    if p is None:
         return None
     (value,) = struct.unpack(">d", chunk[p + 1 : p + 9])
     return float(value)

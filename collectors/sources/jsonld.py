@@ -5,7 +5,7 @@ any site that publishes JobPosting markup. A page can carry several blocks (Orga
 BreadcrumbList, ...), and a block can be an array or an `@graph`; every JobPosting found becomes a
 record. A body that is itself JSON (an extracted ld+json object) is read the same way.
 
-Pay comes from `baseSalary` (or `estimatedSalary`) through `collectors.pay.from_jsonld_salary`,
+Pay comes from `baseSalary` (or `estimatedSalary`) through `from_jsonld_salary`,
 which normalises non-standard `unitText` such as Mercor's "HOURLY". `pay_text` renders the fields
 as published ("USD 35–45 per HOURLY"), so the raw unit stays visible.
 
@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from collectors.pay import from_jsonld_salary
+from collectors.pay import Pay, PayUnit, _as_float, _bounds_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
 from collectors.sources._collect import gather_pages
@@ -215,3 +215,44 @@ async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
             responses=[fetched],
         )
     return await gather_pages(fetcher, pages, parse, source.options)
+
+
+# --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
+
+
+_JSONLD_UNITS: dict[str, PayUnit] = {
+    "HOUR": "hour", "HOURLY": "hour", "PER_HOUR": "hour", "HR": "hour",
+    "DAY": "day", "DAILY": "day", "PER_DAY": "day",
+    "WEEK": "week", "WEEKLY": "week", "PER_WEEK": "week",
+    "MONTH": "month", "MONTHLY": "month", "PER_MONTH": "month",
+    "YEAR": "year", "YEARLY": "year", "ANNUAL": "year", "ANNUALLY": "year", "ANNUM": "year",
+    "PER_YEAR": "year", "PER_ANNUM": "year",
+    "TASK": "task", "PER_TASK": "task",
+}
+
+
+def from_jsonld_salary(base_salary: dict[str, Any] | list[Any] | None) -> Pay | None:
+    """A schema.org `baseSalary`/`estimatedSalary` MonetaryAmount.
+
+    `value` may be a QuantitativeValue (`minValue`, `maxValue`, `value`, `unitText`) or a bare
+    number; `unitText` is read case-insensitively and the non-standard HOURLY, DAILY, WEEKLY,
+    MONTHLY, YEARLY, ANNUAL and ANNUALLY are accepted (Mercor emits "HOURLY").
+    """
+    if isinstance(base_salary, list):
+        base_salary = next((b for b in base_salary if isinstance(b, dict)), None)
+    if not isinstance(base_salary, dict):
+        return None
+    currency = base_salary.get("currency")
+    value = base_salary.get("value")
+    unit_text = base_salary.get("unitText")
+    if isinstance(value, dict):
+        unit_text = value.get("unitText") or unit_text
+        low = value.get("minValue")
+        high = value.get("maxValue")
+        if _as_float(low) is None and _as_float(high) is None:
+            low = high = value.get("value")
+    else:
+        low = high = value
+    key = str(unit_text or "").strip().upper().replace(" ", "_").replace("-", "_")
+    unit = _JSONLD_UNITS.get(key, "unknown")
+    return _bounds_pay(low, high, currency, unit)

@@ -4,7 +4,7 @@ Used by Appen (`appen`), Welocalize (`weloglobal`), RWS TrainAI (`rws`). The lis
 of postings; a single posting (`.../postings/<site>/<id>`) is an object; `&group=team` gives an
 array of `{title, postings}` groups. All three are read.
 
-Pay, in order: `salaryRange` (through `collectors.pay.from_lever_salary_range`; `pay_text` is its
+Pay, in order: `salaryRange` (through `from_lever_salary_range`; `pay_text` is its
 rendering, since `salaryDescriptionPlain` is often a note such as "depends on location"), the free-text
 `salaryDescriptionPlain`, then a pay heading or pay sentence in the posting's text (`lists` such as
 "Compensation", `descriptionPlain`, `additionalPlain`). Otherwise None.
@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from collectors.pay import Pay, format_pay, from_lever_salary_range, parse_pay
+from collectors.pay import Pay, PayUnit, _bounds_pay, format_pay, parse_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
+from collectors.sources._collect import one_get
 from collectors.sources.base import CollectResult, Fetcher, SourceConfig
 
 KIND = "lever"
@@ -51,9 +52,7 @@ def parse(
 
 def _record(posting: Mapping[str, Any]) -> ListingRecord:
     posting_id = c.external_id(posting.get("id"), KIND)
-    title = c.text_field(posting.get("text"))
-    if title is None:
-        raise ParseError(f"{KIND}: posting {posting_id} has no `text` (title)")
+    title = c.required_text(posting.get("text"), KIND, f"posting {posting_id}", "`text` (title)")
     categories = posting.get("categories")
     if not isinstance(categories, Mapping):
         categories = {}
@@ -116,14 +115,27 @@ def _pay(posting: Mapping[str, Any]) -> tuple[str | None, Pay | None]:
         if isinstance(value, str):
             lines.extend(c.plain_lines(value))
     found = c.find_pay_in_lines(lines)
-    if found:
-        return found
-    return None, None
+    return found or (None, None)
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     """One GET: `?mode=json` returns every posting of the site."""
-    fetched = await fetcher.get(source.url)
-    return CollectResult(
-        records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
-    )
+    return await one_get(source, fetcher, parse)
+
+
+# --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
+
+
+_LEVER_INTERVALS: dict[str, PayUnit] = {
+    "per-hour-wage": "hour", "per-day-wage": "day", "per-week-salary": "week",
+    "per-month-salary": "month", "per-year-salary": "year", "one-time": "unknown",
+}
+
+
+def from_lever_salary_range(salary_range: dict[str, Any] | None) -> Pay | None:
+    """A Lever posting's `salaryRange`: `{currency, interval, min, max}`."""
+    if not isinstance(salary_range, dict):
+        return None
+    interval = str(salary_range.get("interval") or "").strip().lower()
+    unit = _LEVER_INTERVALS.get(interval, "unknown")
+    return _bounds_pay(salary_range.get("min"), salary_range.get("max"), salary_range.get("currency"), unit)

@@ -4,7 +4,7 @@ One GET returns `{"listings": [...]}`, the whole catalogue with no paging. The o
 `/work/listings-public?search=` returns the same listings as a bare array; both are read.
 
 Pay is `rateMin` / `rateMax` (USD; Mercor has no currency field) in the unit `payRateFrequency`
-("hourly", "per-task", "weekly", ...), through `collectors.pay.from_mercor`. Per-task rates stay
+("hourly", "per-task", "weekly", ...), through `from_mercor`. Per-task rates stay
 per task. `hoursPerWeek` is kept. Listings with `deletedAt` set, or a `status` other than
 "active", are skipped: they are not open. `postedAt` is naive and read as UTC.
 
@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from collectors.pay import from_mercor
+from collectors.pay import Pay, PayUnit, _bounds_pay
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
+from collectors.sources._collect import one_get
 from collectors.sources.base import CollectResult, Fetcher, SourceConfig
 
 KIND = "mercor"
@@ -51,9 +52,7 @@ def _record(listing: Mapping[str, Any]) -> ListingRecord:
     if "listingId" not in listing:
         raise ParseError(f"{KIND}: a listing has no listingId; it has {c.keys_seen(listing)}")
     listing_id = c.external_id(listing.get("listingId"), KIND, "listingId")
-    title = c.text_field(listing.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: listing {listing_id} has no title")
+    title = c.required_text(listing.get("title"), KIND, f"listing {listing_id}")
     rate_min, rate_max = c.number(listing.get("rateMin")), c.number(listing.get("rateMax"))
     frequency = c.text_field(listing.get("payRateFrequency"))
     pay = from_mercor(rate_min, rate_max, frequency)
@@ -89,7 +88,28 @@ def _render(low: float | None, high: float | None, frequency: str | None) -> str
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     """One GET: the explore-page endpoint returns the whole catalogue."""
     headers = source.options.get("headers")
-    fetched = await fetcher.get(source.url, headers=dict(headers) if headers else None)
-    return CollectResult(
-        records=parse(fetched.body, url=fetched.url, options=source.options), responses=[fetched]
-    )
+    return await one_get(source, fetcher, parse, headers=dict(headers) if headers else None)
+
+
+# --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
+
+
+_MERCOR_FREQUENCIES: dict[str, PayUnit] = {
+    "hourly": "hour", "per-hour": "hour", "per-task": "task", "task": "task", "daily": "day",
+    "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year", "annually": "year",
+    "one-time": "unknown", "fixed": "unknown",
+}
+
+
+def from_mercor(rate_min: Any, rate_max: Any, pay_rate_frequency: str | None) -> Pay | None:
+    """Mercor's `rateMin`/`rateMax`/`payRateFrequency` (USD; 0 or None means not given).
+
+    A missing or unrecognised frequency gives unit "unknown".
+    """
+    unit = _MERCOR_FREQUENCIES.get(str(pay_rate_frequency or "").strip().lower(), "unknown")
+    pay = _bounds_pay(rate_min, rate_max, "USD", unit)
+    if pay is not None and (pay.up_to or pay.at_least):
+        # Mercor gives one bound when the rate is fixed: a single rate, not "up to"/"from".
+        value = pay.max if pay.min is None else pay.min
+        return Pay(value, value, "USD", unit)
+    return pay

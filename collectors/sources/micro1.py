@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from collectors.pay import format_pay, from_hourly_bounds
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
-from collectors.sources._collect import dedupe
+from collectors.sources._paging import PageInfo, PageNumber, paginate
 from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
 
 KIND = "micro1"
@@ -44,14 +44,13 @@ def _data(document: Any) -> tuple[list[Mapping[str, Any]], int | None]:
 def parse(
     body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
 ) -> list[ListingRecord]:
-    jobs, _total = _data(c.load_json(body, KIND))
-    return [_record(job) for job in jobs]
+    return [_record(job) for job in _data(c.load_json(body, KIND))[0]]
 
 
-def page_info(body: bytes) -> tuple[int, int | None]:
-    """(jobs in this page, `total`)."""
+def page_info(body: bytes) -> PageInfo:
+    """The jobs in this page and `total`, for the paginator."""
     jobs, total = _data(c.load_json(body, KIND))
-    return len(jobs), total
+    return PageInfo(count=len(jobs), total=total)
 
 
 def _record(job: Mapping[str, Any]) -> ListingRecord:
@@ -98,31 +97,16 @@ def _page_url(url: str, page: int, limit: int) -> str:
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
-    """POST page 1, 2, ... until `total` jobs are seen, a page comes back empty, or (with no
-    `total`) a page is short."""
+    """POST page 1, 2, ... until `total` jobs are seen (or, with no `total`, a page is short).
+
+    Completeness follows the one rule of collectors/sources/_paging.py.
+    """
     body = {**DEFAULT_BODY, **dict(source.options.get("body", {}))}
     limit = int(source.options.get("limit", 100))
-    records: list[ListingRecord] = []
-    responses: list[Fetched] = []
-    warnings: list[str] = []
-    complete = True
-    seen = 0
-    for page in range(1, MAX_PAGES + 1):
-        fetched = await fetcher.post(_page_url(source.url, page, limit), json=body)
-        responses.append(fetched)
-        records.extend(parse(fetched.body, url=fetched.url, options=source.options))
-        count, total = page_info(fetched.body)
-        seen += count
-        if count == 0:
-            if total is not None and seen < total:
-                warnings.append(f"empty page {page} after {seen} of total {total}")
-                complete = False
-            break
-        if (total is not None and seen >= total) or (total is None and count < limit):
-            break
-    else:
-        warnings.append(f"stopped after {MAX_PAGES} pages ({seen} jobs seen)")
-        complete = False
-    return CollectResult(
-        records=dedupe(records), responses=responses, complete=complete, warnings=warnings
+
+    async def request(page: int) -> Fetched:
+        return await fetcher.post(_page_url(source.url, page, limit), json=body)
+
+    return await paginate(
+        request, PageNumber(limit), page_info, parse, source.options, max_pages=MAX_PAGES
     )

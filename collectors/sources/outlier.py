@@ -64,9 +64,7 @@ def list_job_ids(body: bytes) -> list[str]:
 
 def _record(job: Mapping[str, Any]) -> ListingRecord:
     job_id = c.external_id(job.get("id"), KIND)
-    title = c.text_field(job.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: job {job_id} has no title")
+    title = c.required_text(job.get("title"), KIND, f"job {job_id}")
     location = job.get("location")
     location_name = (
         c.text_field(location.get("name")) if isinstance(location, Mapping) else c.text_field(location)

@@ -7,7 +7,7 @@ pages 1..`pagination.pages`. Posts whose `status` is set and is not "active" are
 
 No real response has been saved (MANIFEST "Gaps"); the shape is from sources.md and public
 scraper code. Missing `data` or `pagination.pages` raises ParseError naming the keys seen.
-Pay: `compensation` through `collectors.pay.from_telus_compensation` (per-unit pay stays per
+Pay: `compensation` through `from_telus_compensation` (per-unit pay stays per
 unit). Public page: `https://www.telusinternational.ai/cmp/public/jobs/available/<id>`.
 
 Options: `body`, merged over the default body (`page` is set by `collect`).
@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from collectors.pay import Pay, from_telus_compensation
+from collectors.pay import Pay, PayUnit, _as_float, _currency_code, _tidy
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
-from collectors.sources._collect import dedupe
+from collectors.sources._paging import PageInfo, PageNumber, paginate
 from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
 
 KIND = "telus"
@@ -59,9 +59,7 @@ def page_count(body: bytes) -> int:
 
 def _record(post: Mapping[str, Any]) -> ListingRecord:
     post_id = c.external_id(post.get("id"), KIND)
-    title = c.text_field(post.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: job post {post_id} has no title")
+    title = c.required_text(post.get("title"), KIND, f"job post {post_id}")
     compensation = post.get("compensation")
     if compensation is not None and not isinstance(compensation, dict):
         raise ParseError(f"{KIND}: compensation of {post_id} is {c.keys_seen(compensation)}")
@@ -95,23 +93,37 @@ def _render(compensation: Mapping[str, Any] | None, pay: Pay | None) -> str | No
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
-    """POST page 1, read `pagination.pages`, POST the remaining pages."""
+    """POST page 1, 2, ... up to `pagination.pages` (the one rule of collectors/sources/_paging.py)."""
     body = {**DEFAULT_BODY, **dict(source.options.get("body", {}))}
-    records: list[ListingRecord] = []
-    responses: list[Fetched] = []
-    warnings: list[str] = []
-    complete = True
-    page, pages = 1, 1
-    while page <= pages:
-        fetched = await fetcher.post(source.url, json={**body, "page": page})
-        responses.append(fetched)
-        records.extend(parse(fetched.body, url=fetched.url, options=source.options))
-        pages = page_count(fetched.body)
-        if pages > MAX_PAGES:
-            warnings.append(f"pagination.pages is {pages}; only {MAX_PAGES} pages are fetched")
-            complete = False
-            pages = MAX_PAGES
-        page += 1
-    return CollectResult(
-        records=dedupe(records), responses=responses, complete=complete, warnings=warnings
+
+    async def request(page: int) -> Fetched:
+        return await fetcher.post(source.url, json={**body, "page": page})
+
+    return await paginate(
+        request, PageNumber(None), _page, parse, source.options, max_pages=MAX_PAGES
     )
+
+
+def _page(body: bytes) -> PageInfo:
+    pages = page_count(body)
+    return PageInfo(count=len(_data(c.load_json(body, KIND))), pages=pages)
+
+
+# --- Pay from the structured fields (the free-text parser is collectors.pay.parse_pay) ---
+
+
+_TELUS_UNITS: dict[str, PayUnit] = {"per_hour": "hour", "per_unit": "task", "per_task": "task"}
+
+
+def from_telus_compensation(compensation: dict[str, Any] | None) -> Pay | None:
+    """TELUS AI Community `compensation`: `{amount, currency, unit: "per_hour" | "per_unit"}`.
+
+    "per_unit" (one unit of work) gives unit "task".
+    """
+    if not isinstance(compensation, dict):
+        return None
+    amount = _as_float(compensation.get("amount"))
+    if amount is None:
+        return None
+    unit = _TELUS_UNITS.get(str(compensation.get("unit") or "").strip().lower(), "unknown")
+    return Pay(_tidy(amount), _tidy(amount), _currency_code(compensation.get("currency")), unit)

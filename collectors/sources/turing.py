@@ -22,7 +22,7 @@ from typing import Any
 
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
-from collectors.sources._collect import dedupe
+from collectors.sources._paging import PageInfo, PageNumber, paginate
 from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
 
 KIND = "turing"
@@ -58,14 +58,13 @@ def _rows(document: Any) -> tuple[list[Mapping[str, Any]], int | None]:
 def parse(
     body: bytes, *, url: str | None = None, options: Mapping[str, Any] | None = None
 ) -> list[ListingRecord]:
-    rows, _total = _rows(c.load_json(body, KIND))
-    return [_record(row) for row in rows]
+    return [_record(row) for row in _rows(c.load_json(body, KIND))[0]]
 
 
-def page_info(body: bytes) -> tuple[int, int | None]:
-    """(rows in this page, `totalCount`)."""
+def page_info(body: bytes) -> PageInfo:
+    """The rows in this page and `totalCount`, for the paginator."""
     rows, total = _rows(c.load_json(body, KIND))
-    return len(rows), total
+    return PageInfo(count=len(rows), total=total)
 
 
 def _record(row: Mapping[str, Any]) -> ListingRecord:
@@ -98,37 +97,17 @@ def _record(row: Mapping[str, Any]) -> ListingRecord:
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
-    """POST pages (`pageNumber` 1, 2, ...) until `totalCount` rows are seen or a page is empty.
+    """POST pages (`pageNumber` 1, 2, ...) until `totalCount` rows are seen.
 
-    Without a `totalCount` one page is taken, and the result is incomplete if the page was full.
+    Without a `totalCount`, a full page asks for the next and a short page ends the list
+    (the one rule of collectors/sources/_paging.py).
     """
     body = {**DEFAULT_BODY, **dict(source.options.get("body", {}))}
     page_size = int(body.get("pageSize") or 500)
-    records: list[ListingRecord] = []
-    responses: list[Fetched] = []
-    warnings: list[str] = []
-    complete = True
-    seen = 0
-    for page in range(1, MAX_PAGES + 1):
-        fetched = await fetcher.post(source.url, json={**body, "pageNumber": page})
-        responses.append(fetched)
-        records.extend(parse(fetched.body, url=fetched.url, options=source.options))
-        count, total = page_info(fetched.body)
-        seen += count
-        if total is None:
-            if count >= page_size:
-                warnings.append("no totalCount and the page was full: more rows may exist")
-                complete = False
-            break
-        if seen >= total:
-            break
-        if count == 0:
-            warnings.append(f"empty page {page} after {seen} of totalCount {total}")
-            complete = False
-            break
-    else:
-        warnings.append(f"stopped after {MAX_PAGES} pages")
-        complete = False
-    return CollectResult(
-        records=dedupe(records), responses=responses, complete=complete, warnings=warnings
+
+    async def request(page: int) -> Fetched:
+        return await fetcher.post(source.url, json={**body, "pageNumber": page})
+
+    return await paginate(
+        request, PageNumber(page_size), page_info, parse, source.options, max_pages=MAX_PAGES
     )

@@ -24,6 +24,7 @@ from typing import Any
 
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import _common as c
+from collectors.sources._paging import CursorToken, PageInfo, paginate
 from collectors.sources.base import CollectResult, Fetched, Fetcher, SourceConfig
 
 KIND = "workable"
@@ -65,9 +66,7 @@ def _account_from_url(url: str | None) -> str | None:
 
 def _record(job: Mapping[str, Any], account: str | None) -> ListingRecord:
     shortcode = c.external_id(job.get("shortcode"), KIND, "shortcode")
-    title = c.text_field(job.get("title"))
-    if title is None:
-        raise ParseError(f"{KIND}: job {shortcode} has no title")
+    title = c.required_text(job.get("title"), KIND, f"job {shortcode}")
     raw_location = job.get("location")
     location: Mapping[str, Any] = raw_location if isinstance(raw_location, Mapping) else {}
     remote = job.get("remote")
@@ -128,28 +127,21 @@ def _country(job: Mapping[str, Any], location: Mapping[str, Any]) -> str | None:
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     """POST the account's job list, then POST `{"token": nextPage}` until there is no next page.
 
-    A token seen twice or more than MAX_PAGES pages stops the loop with `complete=False`.
+    A token seen twice or more than MAX_PAGES pages gives `complete=False` (the one rule of
+    collectors/sources/_paging.py).
     """
-    body: Any = dict(source.options.get("body", {}))
-    responses: list[Fetched] = []
-    records: list[ListingRecord] = []
-    warnings: list[str] = []
-    seen_tokens: set[str] = set()
-    complete = True
-    for _page in range(MAX_PAGES):
-        fetched = await fetcher.post(source.url, json=body)
-        responses.append(fetched)
-        records.extend(parse(fetched.body, url=source.url, options=source.options))
-        token = next_page_token(fetched.body)
-        if token is None:
-            break
-        if token in seen_tokens:
-            warnings.append(f"nextPage token {token!r} repeated; stopped paging")
-            complete = False
-            break
-        seen_tokens.add(token)
-        body = {"token": token}
-    else:
-        warnings.append(f"stopped after {MAX_PAGES} pages with a nextPage still set")
-        complete = False
-    return CollectResult(records=records, responses=responses, complete=complete, warnings=warnings)
+    first: Any = dict(source.options.get("body", {}))
+
+    async def request(token: str | None) -> Fetched:
+        return await fetcher.post(source.url, json=first if token is None else {"token": token})
+
+    return await paginate(
+        request, CursorToken(), _page, parse, source.options, max_pages=MAX_PAGES,
+        record_url=source.url,
+    )
+
+
+def _page(body: bytes) -> PageInfo:
+    token = next_page_token(body)  # raises ParseError on a body that is not an object
+    results = c.load_json(body, KIND).get("results")
+    return PageInfo(count=len(results) if isinstance(results, list) else 0, next_token=token)
