@@ -34,11 +34,9 @@ Reading rules for free text (`parse_pay`), each tested in `tests/data/pay_string
 from __future__ import annotations
 
 import html
-import json
 import logging
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -1151,37 +1149,3 @@ def pay_to_dict(pay: Pay) -> dict[str, Any]:
         "approximate": pay.approximate, "up_to": pay.up_to, "at_least": pay.at_least,
         "currency_symbol": pay.currency_symbol,
     }
-
-
-def describe_pay(text: str, *, as_json: bool = False) -> str:
-    """What `gigwatch pay TEXT [--json]` prints: the parse of `text`, as a line or as JSON."""
-    pay = parse_pay(text)
-    if as_json:
-        return json.dumps(
-            {"text": text, "pay": None if pay is None else pay_to_dict(pay),
-             "display": None if pay is None else format_pay(pay)},
-            ensure_ascii=False,
-        )
-    if pay is None:
-        return "no pay stated"
-    details = [f"unit={pay.unit}", f"currency={pay.currency or 'not stated'}"]
-    if pay.currency is None and pay.currency_symbol:
-        details.append(f"sign={pay.currency_symbol!r}")
-    details.extend(name for name in ("approximate", "up_to", "at_least") if getattr(pay, name))
-    return f"{format_pay(pay)}  ({', '.join(details)})"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m collectors.pay TEXT [--json]`."""
-    args = sys.argv[1:] if argv is None else argv
-    as_json = "--json" in args
-    words = [a for a in args if a != "--json"]
-    if not words:
-        print("usage: python -m collectors.pay TEXT [--json]", file=sys.stderr)
-        return 2
-    print(describe_pay(" ".join(words), as_json=as_json))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
