@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from collectors.bench import SimulatedSource
+from benchmarks.bench import SimulatedSource
 from collectors.config import Settings
 from collectors.fetch import FetchPolicy
 from collectors.runner import RunSpooledError, listings_collector, run_source

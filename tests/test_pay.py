@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.pay_bench import benchmark_parse_pay
 from collectors.pay import (
     PAY_UNITS,
     HourlyUSD,
@@ -30,7 +31,6 @@ from collectors.pay import (
     pay_to_dict,
     to_hourly_usd,
 )
-from collectors.pay_bench import benchmark_parse_pay
 
 PAY_STRINGS = Path(__file__).parent / "data" / "pay_strings.jsonl"
 REAL_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "real-samples"
@@ -498,4 +498,4 @@ def test_benchmark_reports_strings_per_second(capsys: pytest.CaptureFixture[str]
     assert result["pay_strings_per_second"] > 0 and result["distinct_strings"] == len(_labelled())
     with capsys.disabled():
         print(f"\nparse_pay: {result['pay_strings_per_second']:,} strings/s (0.3 s sample; "
-              "python -m collectors.pay_bench for the real figure)")
+              "python -m benchmarks.pay_bench for the real figure)")

@@ -1,4 +1,9 @@
-"""Benchmarks: how gigwatch performs on years of history (`make bench`, `gigwatch bench --json`).
+"""Benchmarks: how gigwatch performs on years of history (`make bench`, `python -m benchmarks`).
+
+This lives outside the installed package (it needs the repository: `tests/httpserver.py`, the
+labelled pay strings, the dashboard's page files), so it runs from a checkout only. A new part of
+the benchmark is one `measure_*` function plus one line in `run_bench` (and its headline figures
+in `HEADLINE_FIGURES`, its size in `BenchSize`).
 
 `generate_store` builds a large synthetic lake through the real ingest path (`save_listing_runs`,
 many days of one source per call, and the bulk report import), and `run_bench` measures on it:
@@ -23,6 +28,7 @@ the parameters it was made with (kept in `data/bench/bench_params.json` and in `
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import inspect
@@ -498,12 +504,10 @@ def _generate_reports(store: Any, specs: Sequence[SourceSpec], count: int, seed:
     compares each row with the stored reports of nearby dates, so one import of everything would
     compare every row with every other.
     """
+    from collectors.store.reports import approve, import_reports
+
     if count <= 0:
         return {"reports_made": 0}
-    try:
-        from collectors.store.reports import approve, import_reports
-    except ImportError:
-        return {"reports_made": 0, "reports_skipped": "collectors.store.reports is not available"}
     rows = _report_rows(specs, count, seed)
     chunks: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for row in rows:
@@ -808,9 +812,6 @@ def _sample_keys(store: Any) -> dict[str, Any]:
     )
     if row:
         sample["listing_key"] = row[0][0]
-    row = store.read_rows(f"SELECT content_sha256 FROM {LAKE}.raw_responses ORDER BY content_sha256 LIMIT 1")
-    if row:
-        sample["content_sha256"] = row[0][0]
     row = store.read_rows(
         f"SELECT platform_id FROM {LAKE}.listings GROUP BY platform_id ORDER BY count(*) DESC LIMIT 1"
     )
@@ -984,14 +985,13 @@ PANDAS_CASES: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection], pd.DataFrame
 def measure_pandas(store: Any, settings: Settings, app_figures: dict[str, dict[str, Any]],
                    *, repeats: int, budget_seconds: float = 15.0) -> dict[str, dict[str, Any]]:
     """The main aggregates computed by loading rows into pandas, against gigwatch's p50."""
-    from dashboard import queries
 
     con = bare_connection(settings)
     out: dict[str, dict[str, Any]] = {}
     for label, (function, query_name) in PANDAS_CASES.items():
         app = app_figures.get(query_name, {})
-        if not hasattr(queries, query_name) or "app_p50_ms" not in app:
-            out[label] = {"skipped": f"dashboard.queries.{query_name} is not available"}
+        if "app_p50_ms" not in app:
+            out[label] = {"skipped": f"dashboard.queries.{query_name} was not timed: {app.get('error')}"}
             continue
         timings: list[float] = []
         rows = 0
@@ -1152,10 +1152,7 @@ def _wait_streamlit_idle(page: Any, *, timeout: float) -> None:
 def measure_cycle(work_dir: Path, *, hosts: int, pages_max: int, interval_max: float) -> dict[str, Any]:
     """One collection cycle over `hosts` local HTTP servers (Workable-format boards of 1 to
     `pages_max` pages, minimum intervals up to `interval_max` s), against the slowest host."""
-    try:
-        from collectors.runner import run_cycle
-    except ImportError:
-        return {"skipped": "collectors.runner is not available"}
+    from collectors.runner import run_cycle
     from collectors.sources.base import SourceConfig
     from collectors.store import get_store, reset_stores
     from tests.httpserver import LocalHTTPServer, Reply
@@ -1186,7 +1183,7 @@ def measure_cycle(work_dir: Path, *, hosts: int, pages_max: int, interval_max: f
             ))
             planned[server.host] = interval * pages  # robots.txt plus `pages` requests, `interval` apart
         started = time.perf_counter()
-        outcome = _call_run_cycle(run_cycle, sources, store, settings)
+        outcome = asyncio.run(run_cycle(sources, store, settings=settings))
         wall = time.perf_counter() - started
         spans = {}
         for server in servers:
@@ -1205,7 +1202,7 @@ def measure_cycle(work_dir: Path, *, hosts: int, pages_max: int, interval_max: f
         "slowest_host_seconds": round(slowest, 2),
         "slowest_host_politeness_floor_seconds": round(max(planned.values()), 2),
         "wall_over_slowest_host": round(wall / slowest, 2) if slowest else None,
-        "runs_ok": _count_ok(outcome),
+        "runs_ok": sum(1 for run in outcome if run.status == "ok"),
     }
 
 
@@ -1221,39 +1218,12 @@ def _workable_job(host: int, n: int) -> dict[str, Any]:
     }
 
 
-def _call_run_cycle(run_cycle: Callable[..., Any], sources: list[Any], store: Any, settings: Settings) -> Any:
-    import asyncio
-
-    parameters = inspect.signature(run_cycle).parameters
-    kwargs: dict[str, Any] = {}
-    if "settings" in parameters:
-        kwargs["settings"] = settings
-    result = run_cycle(sources, store, **kwargs)
-    if inspect.iscoroutine(result):
-        result = asyncio.run(result)
-    return result
-
-
-def _count_ok(outcome: Any) -> int | None:
-    items = outcome if isinstance(outcome, list | tuple) else getattr(outcome, "runs", None)
-    if not isinstance(items, list | tuple):
-        return None
-    count = 0
-    for item in items:
-        run = getattr(item, "run", item)
-        if getattr(run, "status", None) == "ok":
-            count += 1
-    return count
-
-
 # -- pay parsing -----------------------------------------------------------------------------------
 
 
 def measure_pay_parsing(seconds: float) -> dict[str, Any]:
-    try:
-        from collectors.pay_bench import benchmark_parse_pay
-    except ImportError:
-        return {"skipped": "collectors.pay_bench is not available"}
+    from benchmarks.pay_bench import benchmark_parse_pay
+
     return dict(benchmark_parse_pay(seconds))
 
 
@@ -1375,7 +1345,7 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
     base = data_dir or (Path(tempfile.mkdtemp(prefix="gigwatch-bench-")) if quick else BENCH_DIR)
     settings = bench_settings(base)
     figures: dict[str, Any] = {
-        "command": "gigwatch bench --json" + (" --quick" if quick else ""),
+        "command": "python -m benchmarks" + (" --quick" if quick else ""),
         "quick": quick,
         "date": datetime.now(UTC).date().isoformat(),
         "machine": machine(),
