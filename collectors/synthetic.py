@@ -39,7 +39,9 @@ def synthetic_run(
     complete = status != "failed"
     run = RunRecord(run_id, source_name, platform_id, started, started + timedelta(seconds=seconds), status,
                     complete, len(records) if records is not None and complete else 0, error)
-    return ListingRun(run=run, records=records if complete else None, responses=list(responses))
+    if responses:
+        return ListingRun(run=run, records=records if complete else None, responses=list(responses))
+    return ListingRun(run=run, records=records if complete else None)
 
 
 
