@@ -1098,9 +1098,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-dashboard", action="store_true")
+    parser.add_argument("--json", action="store_true", help="one line of JSON (as make bench prints)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    print(json.dumps(run_bench(quick=args.quick, dashboard=not args.no_dashboard), indent=2, default=str))
+    figures = run_bench(quick=args.quick, dashboard=not args.no_dashboard)
+    print(json.dumps(figures, indent=None if args.json else 2, default=str))
 
 
 if __name__ == "__main__":
