@@ -45,7 +45,7 @@ lint: install-dev
 
 ## Benchmarks: prints every figure as JSON (see README "Performance")
 bench: install-dev
-	$(UV) run --no-sync gigwatch bench --json
+	$(UV) run --no-sync python -m benchmarks --json
 
 clean-demo:
 	rm -rf data/demo

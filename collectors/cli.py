@@ -286,7 +286,12 @@ def bench(
     quick: Annotated[bool, typer.Option(help="A small run to check the benchmark works.")] = False,
 ) -> None:
     """Measure ingest, query latency, memory, storage growth, collection cycle and pay parsing."""
-    from collectors.bench import run_bench
+    try:
+        from benchmarks.bench import run_bench
+    except ImportError:
+        typer.echo("gigwatch bench runs from a source checkout only (`make bench` there): the "
+                   "benchmarks/ directory is not part of the installed package", err=True)
+        raise typer.Exit(2) from None
 
     figures = run_bench(quick=quick)
     typer.echo(json.dumps(figures, indent=None if as_json else 2))

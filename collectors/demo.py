@@ -30,8 +30,9 @@ from collectors.config import Settings
 from collectors.pay import Pay, PayUnit
 from collectors.records import ListingRecord
 from collectors.store import Store, get_store
-from collectors.store.listings import ListingRun, RunRecord, save_listing_runs
+from collectors.store.listings import ListingRun, RunStatus, save_listing_runs
 from collectors.store.reference import load_reference_data, replace_demo_events, set_meta
+from collectors.synthetic import synthetic_pay_text, synthetic_run
 
 DEMO_PLATFORMS = [
     {"platform_id": "demo_annotate", "name": "Demo Annotate (fictional)", "parent_company": "Demo data", "website": None},
@@ -71,19 +72,6 @@ class _PlatformSpec:
     volume: Callable[[float], float]  # fraction of the period (0..1) -> target open listings
     rate_factor: Callable[[float], float]  # fraction of the period -> multiplier of the base rates
     mean_lifetime_days: float
-
-
-def _fmt_money(value: float, currency: str) -> str:
-    symbols = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹", "PHP": "₱"}
-    symbol = symbols.get(currency, currency + " ")
-    return f"{symbol}{value:,.2f}".replace(".00", "")
-
-
-def _pay_text(pay_min: float, pay_max: float, role: _Role) -> str:
-    unit_words = {"hour": "per hour", "task": "per task", "minute": "per audio minute", "item": "per item"}
-    low, high = _fmt_money(pay_min, role.currency), _fmt_money(pay_max, role.currency)
-    span = low if math.isclose(pay_min, pay_max) else f"{low} - {high}"
-    return f"{span} {unit_words.get(role.unit, 'per ' + role.unit)}"
 
 
 SPECS: list[_PlatformSpec] = [
@@ -152,7 +140,7 @@ def _record(listing: _Listing, platform_id: str) -> ListingRecord:
         country=role.country,
         employment_type="contract",
         department=role.department,
-        pay_text=_pay_text(listing.pay_min, listing.pay_max, role),
+        pay_text=synthetic_pay_text(listing.pay_min, listing.pay_max, role.currency, role.unit),
         pay=pay,
         hours_per_week=role.hours_per_week,
         description_sha256=hashlib.sha256(description.encode()).hexdigest(),
@@ -206,19 +194,17 @@ def _simulate(spec: _PlatformSpec, start: date, days: int, rng: random.Random) -
         source_name = f"{spec.platform_id}-board"
         run_id = f"demo-{spec.platform_id}-{day:04d}"
         if day in failed_days:
-            run = RunRecord(run_id, source_name, spec.platform_id, started, started + timedelta(seconds=4),
-                            "failed", False, 0, "HTTPStatusError: 503 Service Unavailable (demo)")
-            runs.append(ListingRun(run=run, records=None))
+            runs.append(synthetic_run(run_id, source_name, spec.platform_id, started, seconds=4, status="failed",
+                                      error="HTTPStatusError: 503 Service Unavailable (demo)"))
             continue
         visible = open_listings
-        status = "ok"
+        status: RunStatus = "ok"
         if day in suspicious_days:
             visible = open_listings[: len(open_listings) // 3]
             status = "suspicious"
         records = [_record(item, spec.platform_id) for item in visible]
-        run = RunRecord(run_id, source_name, spec.platform_id, started, started + timedelta(seconds=12),
-                        status, True, len(records))  # type: ignore[arg-type]
-        runs.append(ListingRun(run=run, records=records))
+        runs.append(synthetic_run(run_id, source_name, spec.platform_id, started, seconds=12, status=status,
+                                  records=records))
     return runs
 
 

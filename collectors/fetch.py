@@ -1,44 +1,17 @@
 """One way to fetch: the HTTP client every source is given, and nothing else reaches the network.
 
-`PoliteFetcher` owns what Scrapy keeps in its downloader middlewares:
+`PoliteFetcher` owns what Scrapy keeps in its downloader middlewares: explicit timeouts and a
+User-Agent with a contact URL; robots.txt per origin, RFC 9309 (a 4xx one allows everything; a 5xx,
+429 or timeout disallows the origin for a while; Crawl-delay honoured, capped); one request at a
+time per `host:port`, with a minimum quiet interval between requests; retries with backoff and
+jitter on timeouts, connection errors, 429 and 5xx, honouring `Retry-After` up to a cap; bounded
+redirects, each hop checked against robots.txt; a response size cap; conditional GETs from the
+last kept response of a URL (a 304 returns the kept body, `not_modified=True`); and every body kept
+compressed in the store and recorded for the run (robots.txt excepted: a disallow shows in the
+failed run's error instead).
 
-* explicit timeouts (connect/read/write/pool) and a User-Agent naming gigwatch and a contact URL;
-* robots.txt via protego, cached per origin: a 4xx (404) robots.txt allows everything, a 5xx,
-  429, timeout or connection failure disallows the whole origin for a while (the conservative
-  reading), a Crawl-delay is honoured (capped);
-* one request at a time per host, with a minimum quiet interval from the end of one request to the
-  start of the next (the largest `min_interval_seconds` of the sources on that host, the policy's
-  default for other hosts); different hosts are fetched concurrently;
-* retries with exponential backoff and jitter on timeouts, connection errors, 429 and 5xx,
-  honouring `Retry-After` (seconds or HTTP date) up to a cap (beyond it: give up for now); the
-  wait applies to the whole host;
-* redirects followed by hand, bounded, each hop checked against robots.txt and paced;
-* a response size cap (the body is streamed and the transfer aborted above it);
-* conditional GETs (`If-None-Match` / `If-Modified-Since` from the last kept response of the URL,
-  read from `raw_responses` once per fetcher): a 304 returns the kept body, `not_modified=True`;
-* every response body kept compressed in the store (`Store.put_raw_body`) and recorded, with its
-  validators, on the fetcher and on the session that asked, for the runner to save with the run.
-  robots.txt is the exception: a run's responses are what its parser reads again (`gigwatch
-  reparse`), and a disallow shows in the failed run's error instead.
-
-A "host" is `host:port`; robots.txt is per origin (`scheme://host:port`), as RFC 9309 says.
-Header values given by a source are trimmed (RFC 9110 forbids surrounding whitespace).
-
-Errors (all subclasses of `FetchError`, each with the `url` concerned):
-
-    FetchError
-    ├── RobotsDisallowed      robots.txt forbids the URL (or could not be read: 5xx/timeout)
-    ├── HTTPStatusError       a 4xx, or a 429/5xx still failing after the retries (`.status`)
-    │   └── BoardGone         404/410: an ATS board or page that is gone or was renamed
-    ├── FetchTimeout          still timing out after the retries
-    ├── FetchConnectError     still failing to connect/read after the retries
-    ├── TooManyRedirects      more redirects than the policy allows
-    └── ResponseTooLarge      the body exceeded the size cap (the transfer is aborted)
-
-A plain `FetchError` means a request httpx cannot send or a body it cannot decode (not retried).
-
-Use it as an async context manager, one per collection cycle (or one per scheduler process), and
-give each source run its own `session()` so the responses of that run can be recorded with it.
+Every failure is a `FetchError` carrying its `url`; each subclass below documents its case. Use the
+fetcher as an async context manager, one per cycle, and give each source run its own `session()`.
 """
 
 from __future__ import annotations

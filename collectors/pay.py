@@ -1,44 +1,17 @@
-"""Pay normalisation: any advertised pay (free text or a platform's structured fields) to a `Pay`,
-and a `Pay` to comparable hourly USD figures with their assumptions stated.
+"""Pay normalisation: advertised pay (free text or a platform's fields) to a `Pay`, and a `Pay` to
+hourly USD with its assumptions stated.
 
-Per-task, per-item and per-minute-of-media pay is never turned into an hourly wage unless the time
-per unit is known: it stays in its own unit.
-
-Reading rules for free text (`parse_pay`), each tested in `tests/data/pay_strings.jsonl`:
-
-- Currency is the ISO 4217 code the text states: a code ("USD", "KES"), an unambiguous symbol
-  ("£", "€", "₹", "₱", "₦"), a prefixed dollar ("CA$", "A$", "R$" for reais) or a currency word
-  ("euros", "naira"). A bare "$" does not say which dollar: `currency` is None and
-  `currency_symbol` is "$"; `to_hourly_usd` then reads it as USD and says so. "Rs" is read as
-  INR and "¥" as JPY (the common readings on these platforms); "kr" and "pesos" stay None.
-- Units: hour, day, week, month, year (time worked); task (a task, HIT, study, question, prompt,
-  conversation, session, TELUS "unit"...), item (an item, label, image, annotation, word...) and
-  minute (a minute of audio or video). Media seconds and hours are converted to per-minute
-  (×60, ÷60). No unit stated gives "unknown", except: "k" amounts of 20k or more with no unit are
-  annual salaries ("$130K – $500K"), and "LPA" (lakh per annum) is yearly.
-- Numbers: "1,234.50", "1.234,50", "1 234,50", "18,50" (decimal comma), Indian "1,00,000",
-  suffixes k, lakh/lac, crore and 万. Amounts in millions or billions are never pay (funding,
-  prizes, valuations).
-- A single amount gives min = max; "up to $40" gives min None, max 40, up_to; "from $20" and
-  "minimum $20" give min 20, max None, at_least; "$20+" is both at_least and approximate (as the
-  `Pay` fields document); "~", "about", "approx." set approximate.
-- Two amounts joined by "-", "–", "to", "bis", "a", "～" or "between … and" are a range; a "k" or
-  "lakh" on the second end covers both ("$120-150K"). A number followed by "hours" ("20 hours per
-  week") is a time commitment, not money.
-- When the text holds several amounts, the first one with both a currency and a unit next to it
-  wins; money that is a price, fee, subscription, prize, funding round or referral bonus is not pay.
-- HTML is read as text: entities are unescaped (twice, for Greenhouse's escaped `content`) and
-  tags dropped.
+Per-task, per-item and per-minute-of-media pay stays in its own unit unless the time per unit is
+known. How free text is read (currencies, units, numbers, ranges, which amount wins) is set out in
+docs/pay-strings.md, each rule tested in `tests/data/pay_strings.jsonl`.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import logging
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -954,37 +927,3 @@ def pay_to_dict(pay: Pay) -> dict[str, Any]:
         "approximate": pay.approximate, "up_to": pay.up_to, "at_least": pay.at_least,
         "currency_symbol": pay.currency_symbol,
     }
-
-
-def describe_pay(text: str, *, as_json: bool = False) -> str:
-    """What `gigwatch pay TEXT [--json]` prints: the parse of `text`, as a line or as JSON."""
-    pay = parse_pay(text)
-    if as_json:
-        return json.dumps(
-            {"text": text, "pay": None if pay is None else pay_to_dict(pay),
-             "display": None if pay is None else format_pay(pay)},
-            ensure_ascii=False,
-        )
-    if pay is None:
-        return "no pay stated"
-    details = [f"unit={pay.unit}", f"currency={pay.currency or 'not stated'}"]
-    if pay.currency is None and pay.currency_symbol:
-        details.append(f"sign={pay.currency_symbol!r}")
-    details.extend(name for name in ("approximate", "up_to", "at_least") if getattr(pay, name))
-    return f"{format_pay(pay)}  ({', '.join(details)})"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m collectors.pay TEXT [--json]`."""
-    args = sys.argv[1:] if argv is None else argv
-    as_json = "--json" in args
-    words = [a for a in args if a != "--json"]
-    if not words:
-        print("usage: python -m collectors.pay TEXT [--json]", file=sys.stderr)
-        return 2
-    print(describe_pay(" ".join(words), as_json=as_json))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -361,11 +361,3 @@ def permalink_box() -> None:
             f"Cite as: gigwatch, snapshot {snap}, data as of {fmt_time(status.get('as_of'))}, "
             f"retrieved {date.today():%Y-%m-%d}."
         )
-
-
-def as_of_line(value: Any) -> str:
-    return f"as of {fmt_time(value)}"
-
-
-def today_utc() -> datetime:
-    return datetime.now().astimezone()

@@ -181,22 +181,6 @@ def filter_options(store: Store, snapshot_id: int | None = None) -> pd.DataFrame
 # -- overview -------------------------------------------------------------------------------------
 
 
-def collection_status(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
-    """Per platform: the last successful collection (the "as of" of its figures) and the last run."""
-    t = store.refs(snapshot_id)
-    return store.read_df(
-        f"""SELECT platform_id,
-                   max({_utc('started_at')}) FILTER (WHERE status = 'ok') AS last_ok_at,
-                   max({_utc('started_at')}) AS last_run_at,
-                   arg_max(status, started_at) AS last_status,
-                   count(*) AS n_runs
-            FROM {t.collector_runs}
-            WHERE platform_id IS NOT NULL AND platform_id <> ''
-            GROUP BY platform_id
-            ORDER BY platform_id"""
-    )
-
-
 def overview_pay(
     store: Store,
     snapshot_id: int | None = None,
@@ -449,27 +433,6 @@ def weekly_unit_pay(
     """
     return _weekly_series(store, snapshot_id, SERIES["per_unit"], platforms=platforms,
                           categories=categories, countries=countries, remote=remote)
-
-
-def pay_units(
-    store: Store,
-    snapshot_id: int | None = None,
-    *,
-    platforms: Sequence[str] = (),
-) -> pd.DataFrame:
-    """How the current versions of open listings state their pay: per platform and unit, a count."""
-    t = store.refs(snapshot_id)
-    params: dict[str, Any] = {}
-    where = _version_filters(params, platforms=platforms, platform_expr=PLATFORM_OF_VERSION)
-    return store.read_df(
-        # A version in force has no end: an open listing's current version (closing ends it).
-        f"""SELECT {PLATFORM_OF_VERSION} AS platform_id, coalesce(v.pay_unit, 'not stated') AS pay_unit,
-                   count(*) AS n_listings
-            FROM {_aliased(t.listing_versions, 'v')}
-            WHERE v.valid_to IS NULL AND {where}
-            GROUP BY ALL ORDER BY platform_id, n_listings DESC""",
-        params,
-    )
 
 
 def hourly_assumptions(
@@ -1047,18 +1010,6 @@ def delay_curves(
     return delays.curves_from_risk_sets(risk, "platform_id")
 
 
-def report_counts(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
-    """Per platform and moderation status: how many payment reports (the public sees approved ones)."""
-    t = store.refs(snapshot_id)
-    return _unless_missing(
-        lambda: store.read_df(
-            f"""SELECT platform_id, moderation_status, count(*) AS n_reports
-                FROM {t.payment_reports} GROUP BY ALL ORDER BY platform_id, moderation_status"""
-        ),
-        ["platform_id", "moderation_status", "n_reports"],
-    )
-
-
 # -- sources and health ---------------------------------------------------------------------------
 
 
@@ -1152,18 +1103,6 @@ def listing_raw_responses(
             WHERE v.listing_key = $key
             ORDER BY v.version_no, r.fetched_at""",
         {"key": listing_key},
-    )
-
-
-def raw_response(store: Store, snapshot_id: int | None = None, *, content_sha256: str = "") -> pd.DataFrame:
-    """What the lake records about one kept raw response (the body itself: `Store.get_raw_body`)."""
-    t = store.refs(snapshot_id)
-    return store.read_df(
-        f"""SELECT content_sha256, url, {_utc('fetched_at')} AS fetched_at, http_status,
-                   content_type, body_bytes, not_modified, run_id
-            FROM {t.raw_responses} WHERE content_sha256 = $sha
-            ORDER BY fetched_at DESC LIMIT 20""",
-        {"sha": content_sha256},
     )
 
 

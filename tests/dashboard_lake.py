@@ -24,9 +24,10 @@ from collectors.config import Settings
 from collectors.pay import Pay
 from collectors.records import ListingRecord
 from collectors.store import Store, get_store
-from collectors.store.listings import ListingRun, RunRecord, save_listing_runs
+from collectors.store.listings import ListingRun, RunStatus, save_listing_runs
 from collectors.store.reference import load_reference_data, replace_demo_events, set_meta
 from collectors.store.reports import approve, submit_report, validate_for_store
+from collectors.synthetic import synthetic_pay_text, synthetic_run
 
 START = date(2026, 1, 5)  # a Monday
 DAYS = 63
@@ -44,11 +45,10 @@ def at(day: int) -> datetime:
 
 def _hourly(external_id: str, title: str, amount: float, *, currency: str = "USD", remote: bool = True,
             country: str | None = None) -> ListingRecord:
-    symbol = {"USD": "$", "GBP": "£"}[currency]
     return ListingRecord(
         external_id=external_id, title=title, url=f"https://example.org/jobs/{external_id}",
         location="Remote" if remote else "London", is_remote=remote, country=country,
-        employment_type="contract", pay_text=f"{symbol}{amount:g} per hour",
+        employment_type="contract", pay_text=synthetic_pay_text(amount, amount, currency, "hour"),
         pay=Pay(min=amount, max=amount, currency=currency, unit="hour"),
     )
 
@@ -57,7 +57,7 @@ def alpha_records(day: int) -> list[ListingRecord]:
     records = [
         _hourly("a1", "AI Trainer – Generalist", 20),
         ListingRecord(external_id="a3", title="Image Tagging Tasks", is_remote=True, location="Remote",
-                      pay_text="$0.10 per task", pay=Pay(min=0.10, max=0.10, currency="USD", unit="task")),
+                      pay_text=synthetic_pay_text(0.10, 0.10, "USD", "task"), pay=Pay(min=0.10, max=0.10, currency="USD", unit="task")),
         _hourly("a4", "Voice Actor (British accent)", 20, currency="GBP", remote=False, country="GB"),
         _hourly("a5", "Python Engineer – AI Training", 40 if day < 40 else 30),
     ]
@@ -68,33 +68,27 @@ def alpha_records(day: int) -> list[ListingRecord]:
     return records
 
 
-def _run(platform_id: str, day: int, status: str = "ok", items: int = 0, *, complete: bool = True) -> RunRecord:
-    return RunRecord(
-        run_id=f"test-{platform_id}-{day:03d}", source_name=f"{platform_id}-board", platform_id=platform_id,
-        started_at=at(day), finished_at=at(day) + timedelta(seconds=5), status=status,  # type: ignore[arg-type]
-        complete=complete, items_count=items, error="HTTP 503 (test)" if status == "failed" else None,
+def _run(platform_id: str, day: int, status: RunStatus = "ok", records: list[ListingRecord] | None = None) -> ListingRun:
+    return synthetic_run(
+        f"test-{platform_id}-{day:03d}", f"{platform_id}-board", platform_id, at(day), seconds=5, status=status,
+        records=records, error="HTTP 503 (test)" if status == "failed" else None,
     )
 
 
 def alpha_runs(days: range) -> list[ListingRun]:
-    runs = []
-    for day in days:
-        records = alpha_records(day)
-        runs.append(ListingRun(run=_run("demo_alpha", day, items=len(records)), records=records))
-    return runs
+    return [_run("demo_alpha", day, records=alpha_records(day)) for day in days]
 
 
 def beta_runs(days: range) -> list[ListingRun]:
     runs = []
     for day in days:
         if day == 31:
-            runs.append(ListingRun(run=_run("demo_beta", day, "failed", complete=False), records=None))
+            runs.append(_run("demo_beta", day, "failed"))
             continue
         records = [_hourly("b1", "Medical Expert – Radiology Reviewer", 50)]
         if day <= 30:
             records.append(_hourly("b2", "Search Quality Rater", 10))
-        status = "suspicious" if day == 45 else "ok"
-        runs.append(ListingRun(run=_run("demo_beta", day, status, items=len(records)), records=records))
+        runs.append(_run("demo_beta", day, "suspicious" if day == 45 else "ok", records))
     return runs
 
 

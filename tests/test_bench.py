@@ -1,4 +1,4 @@
-"""`gigwatch bench --quick`: every figure the benchmark publishes is measured (no timing asserts:
+"""`python -m benchmarks --quick` (benchmarks/bench.py): every figure the benchmark publishes is measured (no timing asserts:
 the quick run is tiny and CI machines vary; the full figures are in README "Performance")."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors.bench import HEADLINE_FIGURES, QUERY_FIGURES, figure, run_bench
+from benchmarks.bench import HEADLINE_FIGURES, QUERY_FIGURES, figure, run_bench
 from collectors.store import reset_stores
 
 

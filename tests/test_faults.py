@@ -31,7 +31,6 @@ from typing import Any
 
 import pytest
 
-from collectors.bench import SimulatedSource
 from collectors.config import Settings
 from collectors.fetch import FetchPolicy
 from collectors.runner import RunSpooledError, listings_collector, run_source
@@ -39,6 +38,7 @@ from collectors.sources.base import SourceConfig
 from collectors.store import LAKE, Store, StoreError, get_store, reset_stores
 from collectors.store import spool as run_spool
 from collectors.store.listings import save_listing_runs
+from collectors.synthetic import SimulatedSource
 from tests import pgserver
 from tests.conftest import postgres_settings, sqlite_settings
 from tests.httpserver import JsonListKind, LocalHTTPServer, items

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from collectors import fx
-from collectors.reference import load_minimum_wages, minimum_wage_on
 
 PAY_STRINGS = Path(__file__).parent / "data" / "pay_strings.jsonl"
 ECB_CURRENCIES = ("EUR", "GBP", "CAD", "AUD", "INR", "PHP", "BRL", "MXN", "JPY", "CHF", "PLN", "ZAR",
@@ -133,17 +132,25 @@ def test_update_from_ecb_zip_keeps_other_currencies(tmp_path: Path) -> None:
 
 
 def test_minimum_wages_table() -> None:
-    rows = load_minimum_wages()
+    """data/minimum_wages.csv (read by dashboard.queries.minimum_wages): every row sourced."""
+    with (Path(__file__).resolve().parent.parent / "data" / "minimum_wages.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert {"US-federal", "GB", "CA-federal", "DE", "FR", "PH-NCR", "KE-cities", "BR"} <= {r["country"] for r in rows}
     for row in rows:
         assert row["source_url"].startswith("https://"), row
         assert row["unit"] in ("hour", "day", "month")
-        assert row["amount"] > 0 and len(row["currency"]) == 3
+        assert float(row["amount"]) > 0 and len(row["currency"]) == 3
         assert "verify" in row["note"]
+        date.fromisoformat(row["effective_from"])
     assert {r["unit"] for r in rows if r["country"] == "PH-NCR"} == {"day"}
     assert {r["unit"] for r in rows if r["country"] == "BR"} == {"month"}
-    uk_2025 = minimum_wage_on("GB", date(2025, 6, 1))
-    assert uk_2025 is not None and uk_2025["amount"] == 12.21 and "21+" in uk_2025["jurisdiction"]
-    us = minimum_wage_on("US-federal", date(2024, 1, 1))
-    assert us is not None and us["amount"] == 7.25
-    assert minimum_wage_on("GB", date(2020, 1, 1)) is None
+
+    def in_force(country: str, on: date) -> dict[str, str] | None:
+        rows_in_force = [r for r in rows if r["country"] == country and date.fromisoformat(r["effective_from"]) <= on]
+        return max(rows_in_force, key=lambda r: r["effective_from"]) if rows_in_force else None
+
+    uk_2025 = in_force("GB", date(2025, 6, 1))
+    assert uk_2025 is not None and float(uk_2025["amount"]) == 12.21 and "21+" in uk_2025["jurisdiction"]
+    us = in_force("US-federal", date(2024, 1, 1))
+    assert us is not None and float(us["amount"]) == 7.25
+    assert in_force("GB", date(2020, 1, 1)) is None

@@ -14,18 +14,17 @@ from typing import Any
 
 import pytest
 
+from benchmarks.pay_bench import benchmark_parse_pay
 from collectors.pay import (
     PAY_UNITS,
     HourlyUSD,
     Pay,
-    describe_pay,
     format_pay,
     from_hourly_bounds,
     parse_pay,
     pay_to_dict,
     to_hourly_usd,
 )
-from collectors.pay_bench import benchmark_parse_pay
 from collectors.sources.ashby import from_ashby_compensation
 from collectors.sources.greenhouse import from_greenhouse_range
 from collectors.sources.jsonld import from_jsonld_salary
@@ -167,15 +166,13 @@ def test_format_pay(pay: Pay, text: str) -> None:
     assert format_pay(pay) == text
 
 
-def test_describe_pay_for_the_cli() -> None:
-    assert describe_pay("Up to $50/hr") == "up to $50/hour  (unit=hour, currency=not stated, sign='$', up_to)"
-    assert describe_pay("Competitive") == "no pay stated"
-    payload = json.loads(describe_pay("£18.50 an hour", as_json=True))
-    assert payload["pay"] == {
+def test_pay_to_dict() -> None:
+    pay = parse_pay("£18.50 an hour")
+    assert pay is not None
+    assert pay_to_dict(pay) == {
         "min": 18.5, "max": 18.5, "currency": "GBP", "unit": "hour", "approximate": False,
         "up_to": False, "at_least": False, "currency_symbol": "£",
     }
-    assert payload["display"] == "£18.50/hour"
     assert pay_to_dict(Pay(1, 2, "USD", "hour"))["currency_symbol"] is None
 
 
@@ -501,4 +498,4 @@ def test_benchmark_reports_strings_per_second(capsys: pytest.CaptureFixture[str]
     assert result["pay_strings_per_second"] > 0 and result["distinct_strings"] == len(_labelled())
     with capsys.disabled():
         print(f"\nparse_pay: {result['pay_strings_per_second']:,} strings/s (0.3 s sample; "
-              "python -m collectors.pay_bench for the real figure)")
+              "python -m benchmarks.pay_bench for the real figure)")

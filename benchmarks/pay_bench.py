@@ -4,8 +4,8 @@ Runs `parse_pay` over the labelled set (`tests/data/pay_strings.jsonl`) in a loo
 (one thread, no multiprocessing) for about `seconds` and reports strings per CPU-second of the
 process (and per wall-clock second, which other load on the machine lowers)::
 
-    python -m collectors.pay_bench            # about 2 seconds
-    python -m collectors.pay_bench 10         # longer, steadier figure
+    python -m benchmarks.pay_bench            # about 2 seconds
+    python -m benchmarks.pay_bench 10         # longer, steadier figure
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Benchmarks: how gigwatch performs on years of history (`make bench`, `gigwatch bench --json`).
+"""Benchmarks: how gigwatch performs on years of history (`make bench`, `python -m benchmarks`).
+
+This lives outside the installed package (it needs the repository: `tests/httpserver.py`, the
+labelled pay strings, the dashboard's page files), so it runs from a checkout only. A new part of
+the benchmark is one `measure_*` function plus one line in `run_bench` (and its headline figures
+in `HEADLINE_FIGURES`, its size in `BenchSize`).
 
 `generate_store` builds a large synthetic lake through the real ingest path (`save_listing_runs`,
 many days of one source per call, and the bulk report import), and `run_bench` measures on it:
@@ -23,15 +28,14 @@ the parameters it was made with (kept in `data/bench/bench_params.json` and in `
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import hashlib
 import inspect
 import json
 import logging
 import math
 import os
 import platform
-import random
 import shutil
 import socket
 import statistics
@@ -53,10 +57,16 @@ import numpy as np
 import pandas as pd
 
 from collectors.config import Settings, load_settings
-from collectors.pay import Pay, PayUnit
-from collectors.records import ListingRecord
-from collectors.sources.base import Fetched
-from collectors.store.listings import ListingRun, RunRecord
+from collectors.synthetic import (
+    END_DATE,
+    ROLES,
+    SimulatedSource,
+    SourceSpec,
+    bench_platforms,
+    report_rows,
+    runs_for_days,
+    source_specs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,240 +74,8 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO_DIR / "data" / "bench"
 PARAMS_FILE = "bench_params.json"
 GENERATOR_VERSION = 4  # bump when the generator changes what it makes, so old lakes are rebuilt
-END_DATE = date(2026, 10, 31)  # fixed, so two generations with the same parameters are identical
 QUERY_P95_TARGET_MS = 200.0
 DASHBOARD_PEAK_TARGET_BYTES = int(1.5 * 1024**3)
-
-# -- the synthetic platforms --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Role:
-    title: str
-    department: str
-    unit: PayUnit | None  # None: the listing states no pay
-    currency: str
-    low: float
-    high: float
-    location: str
-    country: str | None
-    employment_type: str = "contract"
-
-
-ROLES: tuple[_Role, ...] = (
-    _Role("AI Trainer – Generalist", "Generalist", "hour", "USD", 15, 25, "Remote", None),
-    _Role("Response Rater (English)", "Generalist", "hour", "USD", 14, 22, "Remote", "US"),
-    _Role("Python Engineer – AI Training", "Coding", "hour", "USD", 40, 110, "Remote", None),
-    _Role("Medical Expert – Radiology Reviewer", "Medicine", "hour", "USD", 80, 150, "Remote", "US"),
-    _Role("Legal Expert (JD) – Contract Review", "Law", "hour", "USD", 60, 130, "Remote", None),
-    _Role("Mathematics PhD Evaluator", "Math", "hour", "USD", 50, 90, "Remote", None),
-    _Role("Voice Actor (British accent)", "Audio", "hour", "GBP", 20, 35, "United Kingdom", "GB"),
-    _Role("German Language Evaluator", "Languages", "hour", "EUR", 18, 30, "Germany", "DE"),
-    _Role("Hindi Language Annotator", "Languages", "hour", "INR", 350, 600, "India", "IN"),
-    _Role("Image Tagging Tasks", "Generalist", "task", "USD", 0.05, 0.15, "Remote", None),
-    _Role("Audio Transcriber", "Audio", "minute", "USD", 0.3, 0.7, "Remote", None),
-    _Role("Machine Learning Engineer", "Engineering", "year", "USD", 150_000, 250_000,
-          "San Francisco, CA", "US", "full_time"),
-    _Role("Annotation Team Lead", "Operations", "month", "USD", 3_000, 6_000, "Remote", None),
-    _Role("Community Moderator", "Operations", None, "USD", 0, 0, "Remote", None),
-)
-_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹"}
-_UNIT_WORDS = {"hour": "per hour", "task": "per task", "minute": "per audio minute",
-               "year": "per year", "month": "per month"}
-_PAGE_SIZE = 500  # listings per fetched page, for the synthetic raw-response rows
-_BODY = bytes(48_000)  # stands in for a page's body: only its length is recorded
-
-
-def _money(value: float, currency: str) -> str:
-    symbol = _SYMBOLS.get(currency, currency + " ")
-    if value >= 1000:
-        return f"{symbol}{value:,.0f}"
-    return f"{symbol}{value:,.2f}".replace(".00", "")
-
-
-def _round_rate(value: float, role: _Role) -> float:
-    if role.high < 1:
-        return round(value, 3)
-    if role.high < 1000:
-        return round(value * 2) / 2
-    return round(value, -2)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSpec:
-    """What to simulate for one source; everything it does derives from `seed`."""
-
-    index: int
-    platform_id: str
-    source_name: str
-    days: int
-    start: date
-    open_target: int  # listings open on day 0
-    arrivals_per_day: float  # new listings a day (as many close)
-    change_probability: float  # chance a day that an open listing changes
-    failed_rate: float
-    suspicious_rate: float
-    seed: int
-    pay_trend: float  # relative change of the platform's rates over the period
-
-
-@dataclass(slots=True)
-class _Live:
-    external_id: str
-    role: _Role
-    pay_min: float
-    pay_max: float
-    edit: int
-    record: ListingRecord
-
-
-class SimulatedSource:
-    """Daily snapshots of one synthetic source: listings open, change, close and arrive.
-
-    Deterministic: the same spec gives the same runs, so a test can replay what a killed process
-    was writing. `runs(days)` must be called with consecutive day ranges from day 0.
-    """
-
-    def __init__(self, spec: SourceSpec) -> None:
-        self.spec = spec
-        self.rng = random.Random(spec.seed)
-        self.roles = [ROLES[(spec.index + i * 3) % len(ROLES)] for i in range(5)]
-        self.open: list[_Live] = []
-        self.next_id = 0
-        self.listings_made = 0
-        self.changes_made = 0
-        for _ in range(spec.open_target):
-            self.open.append(self._new(0))
-
-    @classmethod
-    def make(
-        cls, index: int, *, open_listings: int, change_rate: float = 0.02, arrivals_per_day: float = 0.0,
-        days: int = 365, seed: int = 0, failed_rate: float = 0.0, suspicious_rate: float = 0.0,
-    ) -> SimulatedSource:
-        """A source `bench-sNN` of platform `bench_pNN` (tests use it to make realistic runs)."""
-        return cls(SourceSpec(
-            index=index, platform_id=f"bench_p{index + 1:02d}", source_name=f"bench-s{index + 1:02d}",
-            days=days, start=END_DATE - timedelta(days=days - 1), open_target=open_listings,
-            arrivals_per_day=arrivals_per_day, change_probability=change_rate, failed_rate=failed_rate,
-            suspicious_rate=suspicious_rate, seed=seed * 1000 + index, pay_trend=-0.1,
-        ))
-
-    @property
-    def platform_id(self) -> str:
-        return self.spec.platform_id
-
-    @property
-    def source_name(self) -> str:
-        return self.spec.source_name
-
-    def runs(self, days: range) -> list[ListingRun]:
-        """The runs of `days` (one a day), advancing the simulation."""
-        return _runs_for_days(self, days)
-
-    def _factor(self, day: int) -> float:
-        return 1.0 + self.spec.pay_trend * day / max(1, self.spec.days - 1)
-
-    def _record(self, item: _Live) -> ListingRecord:
-        role = item.role
-        pay: Pay | None = None
-        pay_text: str | None = None
-        if role.unit is not None:
-            pay = Pay(min=item.pay_min, max=item.pay_max, currency=role.currency, unit=role.unit)
-            low, high = _money(item.pay_min, role.currency), _money(item.pay_max, role.currency)
-            span = low if math.isclose(item.pay_min, item.pay_max) else f"{low} - {high}"
-            pay_text = f"{span} {_UNIT_WORDS[role.unit]}"
-        digest = hashlib.sha256(f"{self.spec.source_name}/{item.external_id}/{item.edit}".encode()).hexdigest()
-        return ListingRecord(
-            external_id=item.external_id,
-            title=role.title,
-            url=f"https://bench.invalid/{self.spec.source_name}/jobs/{item.external_id}",
-            location=role.location,
-            is_remote=role.location == "Remote",
-            country=role.country,
-            employment_type=role.employment_type,
-            department=role.department,
-            pay_text=pay_text,
-            pay=pay,
-            description_sha256=digest,
-        )
-
-    def _pay(self, role: _Role, day: int) -> tuple[float, float]:
-        factor = self._factor(day) * self.rng.uniform(0.9, 1.1)
-        low = _round_rate(role.low * factor, role)
-        high = max(low, _round_rate(role.high * factor * self.rng.uniform(0.85, 1.0), role))
-        return low, high
-
-    def _new(self, day: int) -> _Live:
-        role = self.rng.choice(self.roles)
-        low, high = self._pay(role, day)
-        self.next_id += 1
-        self.listings_made += 1
-        item = _Live(f"{self.spec.index:02d}-{self.next_id:07d}", role, low, high, 0,
-                     ListingRecord(external_id="", title=""))
-        item.record = self._record(item)
-        return item
-
-    def _change(self, item: _Live, day: int) -> None:
-        self.changes_made += 1
-        if item.role.unit is not None and self.rng.random() < 0.7:
-            item.pay_min, item.pay_max = self._pay(item.role, day)
-        else:
-            item.edit += 1
-        item.record = self._record(item)
-
-    def day(self, day: int) -> tuple[list[ListingRecord], int]:
-        """Advance to `day` (arrivals, closures, changes); returns its snapshot and page count."""
-        rng = self.rng
-        if day > 0:
-            arrivals = _stochastic_round(self.spec.arrivals_per_day, rng)
-            for _ in range(min(arrivals, len(self.open) - 1)):
-                gone = rng.randrange(len(self.open))
-                self.open[gone] = self.open[-1]
-                self.open.pop()
-            for _ in range(arrivals):
-                self.open.append(self._new(day))
-            changes = _stochastic_round(self.spec.change_probability * len(self.open), rng)
-            for index in rng.sample(range(len(self.open)), min(changes, len(self.open))):
-                self._change(self.open[index], day)
-        records = [item.record for item in self.open]
-        return records, max(1, math.ceil(len(records) / _PAGE_SIZE))
-
-
-def _stochastic_round(value: float, rng: random.Random) -> int:
-    whole = int(value)
-    return whole + (1 if rng.random() < value - whole else 0)
-
-
-def _runs_for_days(sim: SimulatedSource, days: range) -> list[ListingRun]:
-    spec = sim.spec
-    runs: list[ListingRun] = []
-    for day in days:
-        records, pages = sim.day(day)
-        started = datetime.combine(spec.start + timedelta(days=day), dtime(6, spec.index % 60), tzinfo=UTC)
-        run_id = f"bench-{spec.source_name}-{day:04d}"
-        roll = sim.rng.random()
-        shas = [f"{sim.rng.getrandbits(256):064x}" for _ in range(pages)]
-        if roll < spec.failed_rate:
-            run = RunRecord(run_id, spec.source_name, spec.platform_id, started, started + timedelta(seconds=3),
-                            "failed", False, 0, "HTTPStatusError: HTTP 503 (synthetic benchmark failure)")
-            responses = [Fetched(f"https://bench.invalid/{spec.source_name}/jobs?page=1", 503,
-                                 "text/html", b"", shas[0], started)]
-            runs.append(ListingRun(run=run, records=None, responses=responses))
-            continue
-        status = "ok"
-        if roll < spec.failed_rate + spec.suspicious_rate:
-            records = records[: len(records) // 3]
-            status = "suspicious"
-        responses = [
-            Fetched(f"https://bench.invalid/{spec.source_name}/jobs?page={page + 1}", 200,
-                    "application/json", _BODY, shas[page], started + timedelta(seconds=2 * page))
-            for page in range(pages)
-        ]
-        run = RunRecord(run_id, spec.source_name, spec.platform_id, started,
-                        started + timedelta(seconds=2 * pages + 1), status, True, len(records))  # type: ignore[arg-type]
-        runs.append(ListingRun(run=run, records=records, responses=responses))
-    return runs
-
 
 @dataclass(slots=True)
 class _IngestStats:
@@ -323,7 +101,7 @@ def _ingest_source(settings: Settings, spec: SourceSpec, batch_days: int) -> _In
     sim = SimulatedSource(spec)
     stats = _IngestStats()
     for first in range(0, spec.days, batch_days):
-        runs = _runs_for_days(sim, range(first, min(spec.days, first + batch_days)))
+        runs = runs_for_days(sim, range(first, min(spec.days, first + batch_days)))
         started = time.perf_counter()
         summary = save_listing_runs(store, platform_id=spec.platform_id, source_name=spec.source_name, runs=runs)
         stats.save_seconds += time.perf_counter() - started
@@ -334,57 +112,6 @@ def _ingest_source(settings: Settings, spec: SourceSpec, batch_days: int) -> _In
         stats.new_listings += summary.new_listings
         stats.new_versions += summary.new_versions
     return stats
-
-
-def _source_specs(
-    *, sources: int, days: int, listings: int, versions: int, change_rate: float, seed: int,
-    platforms: int | None = None,
-) -> list[SourceSpec]:
-    """Split the targets over sources of unequal size (a few big boards, many small ones).
-
-    With `open` listings open at any time and `change_rate` of them changing a day, `days` of
-    scrapes make `open * change_rate * days` new versions on top of one per listing, so `open`
-    follows from the targets; when that exceeds what the listing target allows, listings change
-    more often instead.
-    """
-    # Changes that happen on a failed or suspicious day are seen later, merged with the next ones:
-    # aim a little higher, so that at least `versions` versions are recorded.
-    changes = max(0, versions - listings) * 1.012
-    open_total = changes / max(1e-9, days * change_rate) if change_rate > 0 else listings * 0.4
-    open_total = min(open_total, listings * 0.8)
-    probability = changes / max(1.0, open_total * days) if changes else 0.0
-    arrivals_total = max(0.0, (listings * 1.005 - open_total) / max(1, days - 1))  # "at least"
-    weights = [1.0 / (1.0 + 0.12 * i) for i in range(sources)]
-    scale = 1.0 / sum(weights)
-    n_platforms = platforms or max(1, min(12, sources // 3))
-    start = END_DATE - timedelta(days=days - 1)
-    master = random.Random(seed)
-    specs = []
-    for i, weight in enumerate(weights):
-        platform_index = i % n_platforms
-        specs.append(SourceSpec(
-            index=i,
-            platform_id=f"bench_p{platform_index + 1:02d}",
-            source_name=f"bench-p{platform_index + 1:02d}-s{i + 1:02d}",
-            days=days,
-            start=start,
-            open_target=max(1, round(open_total * weight * scale)),
-            arrivals_per_day=arrivals_total * weight * scale,
-            change_probability=probability,
-            failed_rate=0.005,
-            suspicious_rate=0.002,
-            seed=master.getrandbits(32),
-            pay_trend=[-0.3, -0.15, 0.0, 0.08, -0.05][platform_index % 5],
-        ))
-    return specs
-
-
-def bench_platforms(n: int) -> list[dict[str, str | None]]:
-    return [
-        {"platform_id": f"bench_p{i + 1:02d}", "name": f"Bench Platform {i + 1:02d} (synthetic)",
-         "parent_company": "Synthetic benchmark data", "website": None}
-        for i in range(n)
-    ]
 
 
 def bench_settings(data_dir: Path | None = None) -> Settings:
@@ -439,7 +166,7 @@ def generate_store(
                      change_rate=change_rate, seed=seed, batch_days=batch_days)
     began = time.perf_counter()
     store = get_store(settings)
-    specs = _source_specs(sources=sources, days=days, listings=listings, versions=versions,
+    specs = source_specs(sources=sources, days=days, listings=listings, versions=versions,
                           change_rate=change_rate, seed=seed)
     n_platforms = len({s.platform_id for s in specs})
     load_reference_data(store, demo_platforms=bench_platforms(n_platforms))
@@ -498,13 +225,11 @@ def _generate_reports(store: Any, specs: Sequence[SourceSpec], count: int, seed:
     compares each row with the stored reports of nearby dates, so one import of everything would
     compare every row with every other.
     """
+    from collectors.store.reports import approve, import_reports
+
     if count <= 0:
         return {"reports_made": 0}
-    try:
-        from collectors.store.reports import approve, import_reports
-    except ImportError:
-        return {"reports_made": 0, "reports_skipped": "collectors.store.reports is not available"}
-    rows = _report_rows(specs, count, seed)
+    rows = report_rows(specs, count, seed)
     chunks: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for row in rows:
         window = (date.fromisoformat(row["work_period_end"]) - date(2000, 1, 1)).days // _REPORT_CHUNK_DAYS
@@ -529,56 +254,6 @@ def _generate_reports(store: Any, specs: Sequence[SourceSpec], count: int, seed:
         "reports_import_seconds": round(import_seconds, 1),
         "reports_per_second": round(len(stored) / import_seconds) if import_seconds else None,
     }
-
-
-def _report_rows(specs: Sequence[SourceSpec], count: int, seed: int) -> list[dict[str, Any]]:
-    """Synthetic reports over the generated span: most paid, some late, some still waiting."""
-    rng = random.Random(seed + 1)
-    platforms = sorted({s.platform_id for s in specs})
-    start = specs[0].start if specs else END_DATE - timedelta(days=365)
-    span = max(1, (END_DATE - start).days - 40)
-    methods = ["paypal", "payoneer", "stripe", "wise", "airtm", "deel"]
-    countries = ["US", "GB", "IN", "PH", "KE", "NG", "DE", "BR"]
-    rows = []
-    for i in range(count):
-        platform_id = platforms[i % len(platforms)]
-        work_end = start + timedelta(days=rng.randrange(span))
-        expected = work_end + timedelta(days=7)
-        delay = int(rng.expovariate(1 / (4 + 3 * (i % len(platforms)))))
-        roll = rng.random()
-        amount = round(rng.uniform(20, 900), 2)
-        paid: date | None = expected + timedelta(days=delay)
-        received = amount
-        if roll < 0.08:
-            status, paid, received = "unpaid_pending", None, 0.0
-        elif roll < 0.11:
-            status, paid, received = "never_paid", None, 0.0
-        elif roll < 0.16:
-            status, received = "partially_paid", round(amount * 0.5, 2)
-        else:
-            status = "paid_on_time" if delay == 0 else "paid_late"
-        if paid is not None and paid > END_DATE:
-            status, paid, received = "unpaid_pending", None, 0.0
-        # Reported a few weeks after it was paid (or after it was due, when still unpaid).
-        submitted = min(END_DATE, (paid or expected) + timedelta(days=rng.randrange(3, 45)))
-        rows.append({
-            "external_id": f"bench-report-{i:07d}",
-            "platform": platform_id,
-            "work_type": "hourly",
-            "status": status,
-            "work_period_start": (work_end - timedelta(days=6)).isoformat(),
-            "work_period_end": work_end.isoformat(),
-            "expected_pay_date": expected.isoformat(),
-            "paid_date": paid.isoformat() if paid else None,
-            "amount_expected": f"{amount:.2f}",
-            "amount_received": f"{received:.2f}",
-            "currency": "USD",
-            "payment_method": methods[i % len(methods)],
-            "country": countries[rng.randrange(len(countries))],
-            "consent_publish_aggregate": "yes",
-            "submitted_at": submitted.isoformat(),
-        })
-    return rows
 
 
 # -- reuse --------------------------------------------------------------------------------------
@@ -628,7 +303,7 @@ def measure_ingest(work_dir: Path, *, sources: int, days: int, listings: int, ve
 
     settings = bench_settings(work_dir / "ingest")
     get_store(settings)
-    specs = _source_specs(sources=sources, days=days, listings=listings, versions=versions,
+    specs = source_specs(sources=sources, days=days, listings=listings, versions=versions,
                           change_rate=0.02, seed=11)
     stats, _wall = _run_ingest(settings, specs, batch_days=batch_days, workers=1)
     reset_stores()
@@ -697,13 +372,13 @@ def measure_storage(work_dir: Path, *, sources: int, open_per_source: int, scrap
     ]
     for sim in sims:
         save_listing_runs(store, platform_id=sim.spec.platform_id, source_name=sim.spec.source_name,
-                          runs=_runs_for_days(sim, range(0, 1)))
+                          runs=runs_for_days(sim, range(0, 1)))
     before = lake_bytes(settings)
     versions = 0
     for day in range(1, scrapes + 1):
         for sim in sims:
             summary = save_listing_runs(store, platform_id=sim.spec.platform_id,
-                                        source_name=sim.spec.source_name, runs=_runs_for_days(sim, range(day, day + 1)))
+                                        source_name=sim.spec.source_name, runs=runs_for_days(sim, range(day, day + 1)))
             versions += summary.new_versions
     after = lake_bytes(settings)
     reset_stores()
@@ -808,9 +483,6 @@ def _sample_keys(store: Any) -> dict[str, Any]:
     )
     if row:
         sample["listing_key"] = row[0][0]
-    row = store.read_rows(f"SELECT content_sha256 FROM {LAKE}.raw_responses ORDER BY content_sha256 LIMIT 1")
-    if row:
-        sample["content_sha256"] = row[0][0]
     row = store.read_rows(
         f"SELECT platform_id FROM {LAKE}.listings GROUP BY platform_id ORDER BY count(*) DESC LIMIT 1"
     )
@@ -984,14 +656,13 @@ PANDAS_CASES: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection], pd.DataFrame
 def measure_pandas(store: Any, settings: Settings, app_figures: dict[str, dict[str, Any]],
                    *, repeats: int, budget_seconds: float = 15.0) -> dict[str, dict[str, Any]]:
     """The main aggregates computed by loading rows into pandas, against gigwatch's p50."""
-    from dashboard import queries
 
     con = bare_connection(settings)
     out: dict[str, dict[str, Any]] = {}
     for label, (function, query_name) in PANDAS_CASES.items():
         app = app_figures.get(query_name, {})
-        if not hasattr(queries, query_name) or "app_p50_ms" not in app:
-            out[label] = {"skipped": f"dashboard.queries.{query_name} is not available"}
+        if "app_p50_ms" not in app:
+            out[label] = {"skipped": f"dashboard.queries.{query_name} was not timed: {app.get('error')}"}
             continue
         timings: list[float] = []
         rows = 0
@@ -1152,10 +823,7 @@ def _wait_streamlit_idle(page: Any, *, timeout: float) -> None:
 def measure_cycle(work_dir: Path, *, hosts: int, pages_max: int, interval_max: float) -> dict[str, Any]:
     """One collection cycle over `hosts` local HTTP servers (Workable-format boards of 1 to
     `pages_max` pages, minimum intervals up to `interval_max` s), against the slowest host."""
-    try:
-        from collectors.runner import run_cycle
-    except ImportError:
-        return {"skipped": "collectors.runner is not available"}
+    from collectors.runner import run_cycle
     from collectors.sources.base import SourceConfig
     from collectors.store import get_store, reset_stores
     from tests.httpserver import LocalHTTPServer, Reply
@@ -1186,7 +854,7 @@ def measure_cycle(work_dir: Path, *, hosts: int, pages_max: int, interval_max: f
             ))
             planned[server.host] = interval * pages  # robots.txt plus `pages` requests, `interval` apart
         started = time.perf_counter()
-        outcome = _call_run_cycle(run_cycle, sources, store, settings)
+        outcome = asyncio.run(run_cycle(sources, store, settings=settings))
         wall = time.perf_counter() - started
         spans = {}
         for server in servers:
@@ -1205,7 +873,7 @@ def measure_cycle(work_dir: Path, *, hosts: int, pages_max: int, interval_max: f
         "slowest_host_seconds": round(slowest, 2),
         "slowest_host_politeness_floor_seconds": round(max(planned.values()), 2),
         "wall_over_slowest_host": round(wall / slowest, 2) if slowest else None,
-        "runs_ok": _count_ok(outcome),
+        "runs_ok": sum(1 for run in outcome if run.status == "ok"),
     }
 
 
@@ -1221,39 +889,12 @@ def _workable_job(host: int, n: int) -> dict[str, Any]:
     }
 
 
-def _call_run_cycle(run_cycle: Callable[..., Any], sources: list[Any], store: Any, settings: Settings) -> Any:
-    import asyncio
-
-    parameters = inspect.signature(run_cycle).parameters
-    kwargs: dict[str, Any] = {}
-    if "settings" in parameters:
-        kwargs["settings"] = settings
-    result = run_cycle(sources, store, **kwargs)
-    if inspect.iscoroutine(result):
-        result = asyncio.run(result)
-    return result
-
-
-def _count_ok(outcome: Any) -> int | None:
-    items = outcome if isinstance(outcome, list | tuple) else getattr(outcome, "runs", None)
-    if not isinstance(items, list | tuple):
-        return None
-    count = 0
-    for item in items:
-        run = getattr(item, "run", item)
-        if getattr(run, "status", None) == "ok":
-            count += 1
-    return count
-
-
 # -- pay parsing -----------------------------------------------------------------------------------
 
 
 def measure_pay_parsing(seconds: float) -> dict[str, Any]:
-    try:
-        from collectors.pay_bench import benchmark_parse_pay
-    except ImportError:
-        return {"skipped": "collectors.pay_bench is not available"}
+    from benchmarks.pay_bench import benchmark_parse_pay
+
     return dict(benchmark_parse_pay(seconds))
 
 
@@ -1375,7 +1016,7 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
     base = data_dir or (Path(tempfile.mkdtemp(prefix="gigwatch-bench-")) if quick else BENCH_DIR)
     settings = bench_settings(base)
     figures: dict[str, Any] = {
-        "command": "gigwatch bench --json" + (" --quick" if quick else ""),
+        "command": "python -m benchmarks" + (" --quick" if quick else ""),
         "quick": quick,
         "date": datetime.now(UTC).date().isoformat(),
         "machine": machine(),
@@ -1457,9 +1098,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-dashboard", action="store_true")
+    parser.add_argument("--json", action="store_true", help="one line of JSON (as make bench prints)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    print(json.dumps(run_bench(quick=args.quick, dashboard=not args.no_dashboard), indent=2, default=str))
+    figures = run_bench(quick=args.quick, dashboard=not args.no_dashboard)
+    print(json.dumps(figures, indent=None if args.json else 2, default=str))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""gigwatch's benchmarks (`make bench`): run from a checkout, never installed with the package."""
