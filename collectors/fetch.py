@@ -606,7 +606,10 @@ class PoliteFetcher:
     async def _check_robots(self, url: httpx.URL) -> None:
         if url.path == "/robots.txt":
             return
-        robots = await self._robots_for(url)
+        try:
+            robots = await self._robots_for(url)
+        except AddressRefused as exc:  # refused at robots.txt already: name the page asked for
+            raise AddressRefused(f"not fetching {url}: {exc.__cause__}", url=str(url)) from exc.__cause__
         if robots.unreachable is not None:
             raise RobotsDisallowed(
                 f"robots.txt of {_origin(url)} could not be read ({robots.unreachable}): "
