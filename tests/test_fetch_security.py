@@ -23,7 +23,13 @@ from dataclasses import replace
 import pytest
 
 from collectors.config import Settings, load_settings
-from collectors.fetch import AddressRefused, FetchPolicy, FetchTimeout, PoliteFetcher, ResponseTooLarge
+from collectors.fetch import (
+    AddressRefused,
+    FetchPolicy,
+    FetchTimeout,
+    PoliteFetcher,
+    ResponseTooLarge,
+)
 from collectors.netguard import AllowList, BoundedDecoder, is_public_address
 from collectors.runner import listings_collector, run_source
 from collectors.sources.base import SourceConfig
