@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 import pytest
@@ -111,7 +111,7 @@ def test_export_neutralises_csv_and_parquet_keeps_the_truth(hostile_settings: Se
 class KeptMedia(MemoryMediaFileStorage):
     """Streamlit's own in-memory media storage, remembering what download buttons offered."""
 
-    offered: dict[str, bytes] = {}
+    offered: ClassVar[dict[str, bytes]] = {}
 
     def load_and_get_id(self, path_or_data: Any, mimetype: str, kind: Any, filename: str | None = None) -> str:
         file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
