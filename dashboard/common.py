@@ -29,6 +29,22 @@ RESERVED_PARAMS = frozenset({SNAPSHOT_PARAM})
 
 T = TypeVar("T")
 
+# What Markdown (CommonMark + GFM autolinks), Streamlit's LaTeX (`$`), its `:material/...:` icons and
+# `:color[...]` directives, and HTML would read as markup. Backslash-escaped, each shows as itself.
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:&=^\"'")
+
+
+def md_escape(value: object) -> str:
+    """`value` as text that st.markdown, st.error, st.caption & co. show literally, never as markup.
+
+    Every value that comes from data, a URL or an exception goes through this before being put
+    into a string those functions render: `?snapshot=[notice](https://evil.example)` must show as
+    those characters, not as a link, and a listing title cannot load an image. Line breaks become
+    spaces (a new line could start a heading or a quote block).
+    """
+    text = " ".join(str(value).splitlines())
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
+
 
 # -- the store and cached queries -----------------------------------------------------------------
 
@@ -37,7 +53,7 @@ def settings() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
-        st.error(f"gigwatch is misconfigured: {exc}")
+        st.error(f"gigwatch is misconfigured: {md_escape(exc)}")
         st.stop()
         raise  # unreachable: st.stop() raises
 
@@ -314,7 +330,7 @@ def page_frame() -> None:
     try:
         current = store()
     except Exception as exc:  # a broken lake must say so on every page, not crash
-        st.error(f"The data store could not be opened: {exc}")
+        st.error(f"The data store could not be opened: {md_escape(exc)}")
         st.stop()
         return
     if current.is_demo:
@@ -328,7 +344,7 @@ def page_frame() -> None:
     pinned = pinned_snapshot()
     if raw not in (None, "") and pinned is None:
         st.error(
-            f"This link asks for snapshot {raw!r}, which this lake does not have (it may have "
+            f"This link asks for snapshot “{md_escape(raw)}”, which this lake does not have (it may have "
             "been expired by maintenance). Showing the latest data instead."
         )
     status = lake_status()
