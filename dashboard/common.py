@@ -10,6 +10,7 @@ and a permalink reproduces exactly what was shown.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -33,6 +34,13 @@ T = TypeVar("T")
 # `:color[...]` directives, and HTML would read as markup. Backslash-escaped, each shows as itself.
 MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:&=^\"'")
 
+# Streamlit's renderer turns `https://…`, `www.…` and `name@host.tld` into links *after* escapes are
+# resolved (GFM autolink literals), so a backslash cannot stop them: an invisible word joiner after
+# the colon, after `www` and before `@` breaks the pattern and changes nothing a reader sees.
+WORD_JOINER = "\u2060"
+_ESCAPES = {ch: "\\" + ch for ch in MARKDOWN_SPECIALS} | {":": "\\:" + WORD_JOINER, "@": WORD_JOINER + "@"}
+_WWW = re.compile(r"www(?=\\\.)", re.IGNORECASE)
+
 
 def md_escape(value: object) -> str:
     """`value` as text that st.markdown, st.error, st.caption & co. show literally, never as markup.
@@ -40,10 +48,12 @@ def md_escape(value: object) -> str:
     Every value that comes from data, a URL or an exception goes through this before being put
     into a string those functions render: `?snapshot=[notice](https://evil.example)` must show as
     those characters, not as a link, and a listing title cannot load an image. Line breaks become
-    spaces (a new line could start a heading or a quote block).
+    spaces (a new line could start a heading or a quote block); URLs and e-mail addresses are kept
+    from being linked (see WORD_JOINER).
     """
     text = " ".join(str(value).splitlines())
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
+    escaped = "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return _WWW.sub("\\g<0>" + WORD_JOINER, escaped)
 
 
 # -- the store and cached queries -----------------------------------------------------------------
