@@ -43,7 +43,8 @@ def clean_text(value: str, *, max_length: int | None = None) -> str:
     text that was already clean must hash as before, or every listing would gain a version). A cut
     value ends with "…" within the cap.
     """
-    text = _STRIP.sub("", value)
+    # Everything removed is non-printable (Cc, Cf): most text is printable and skips the regex.
+    text = value if value.isprintable() else _STRIP.sub("", value)
     if max_length is not None and len(text) > max_length:
         text = text[: max(0, max_length - len(ELLIPSIS))].rstrip() + ELLIPSIS
     return text
