@@ -19,6 +19,7 @@ import tracemalloc
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -286,3 +287,16 @@ def test_bounded_decoder_yields_small_pieces() -> None:
     pieces = list(decoder.feed(gzip.compress(bytes(1_000_000)))) + list(decoder.finish())
     assert sum(map(len, pieces)) == 1_000_000
     assert max(map(len, pieces)) <= 64 * 1024
+
+
+def test_one_non_public_answer_among_public_ones_refuses_the_name() -> None:
+    """A rebinding-style DNS answer mixing a public and an internal address: nothing is connected."""
+    from collectors.netguard import AddressNotAllowed, _GuardedBackend
+
+    class MixedAnswers(_GuardedBackend):
+        async def _resolve(self, host: str, port: int, timeout: float | None) -> list[Any]:
+            return [ipaddress.ip_address("93.184.215.14"), ipaddress.ip_address("127.0.0.1")]
+
+    backend = MixedAnswers(AllowList())
+    with pytest.raises(AddressNotAllowed, match=r"board\.example:443 resolves to 127\.0\.0\.1, a non-public address"):
+        asyncio.run(backend.connect_tcp("board.example", 443, timeout=1.0))
