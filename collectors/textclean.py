@@ -21,6 +21,7 @@ _BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 # C0 controls except tab (0x09), newline (0x0a) and carriage return (0x0d); DEL; C1 controls.
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _STRIP = re.compile(f"[{_CONTROLS}{_BIDI}]")
+
 # Field caps, in characters. Titles on the boards gigwatch reads are well under 200 characters.
 MAX_LENGTHS: dict[str, int] = {
     "external_id": 500,
