@@ -30,6 +30,18 @@ LakeOption = Annotated[
     typer.Option("--lake", help="Which lake: 'gigwatch' (real data, the default) or 'demo'."),
 ]
 DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
+STREAMLIT_CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+
+
+def streamlit_flags(path: Path = STREAMLIT_CONFIG) -> list[str]:
+    """The production Streamlit settings as `--section.option value` flags (they hold in any cwd)."""
+    import tomllib
+
+    flags: list[str] = []
+    for section, options in tomllib.loads(path.read_text(encoding="utf-8")).items():
+        for name, value in options.items():
+            flags += [f"--{section}.{name}", str(value).lower() if isinstance(value, bool) else str(value)]
+    return flags
 
 
 def _settings(lake: str | None = None) -> Settings:
@@ -105,7 +117,7 @@ def dashboard(
     command = [
         sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
         "--server.port", str(port), "--server.address", address,
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        *streamlit_flags(),  # .streamlit/config.toml: viewer toolbar, no error details, XSRF, ...
     ]
     raise typer.Exit(subprocess.call(command, env=env))
 

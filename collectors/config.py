@@ -10,6 +10,7 @@ directory, or the file named by GIGWATCH_CONFIG) and environment variables:
 | GIGWATCH_CATALOG               | storage.catalog                             | sqlite:<data_dir>/<lake>/catalog.sqlite  |
 | GIGWATCH_FILES_PATH            | storage.files_path                          | <data_dir>/<lake>/files/                 |
 | GIGWATCH_CONTACT_URL           | collect.contact_url                         | https://github.com/gigwatch/gigwatch     |
+| GIGWATCH_ALLOW_HOSTS           | collect.allow_hosts                         | none: only public addresses are fetched  |
 | GIGWATCH_ADMIN_PASSWORD_HASH   | admin.password_hash                         | unset: the admin page stays locked       |
 | GIGWATCH_ADMIN_PASSWORD        | (environment only; hashed at start-up)      | unset                                    |
 
@@ -47,6 +48,9 @@ class Settings:
     files_path: str
     contact_url: str
     admin_password_hash: str | None
+    # Hosts (`name`, `name:port`, an address) or networks (`10.0.0.0/8`) the fetcher may reach
+    # although they resolve to a loopback, private or otherwise non-public address.
+    allow_hosts: tuple[str, ...] = ()
 
     @property
     def is_demo(self) -> bool:
@@ -141,4 +145,18 @@ def load_settings(*, lake: str | None = None, env: dict[str, str] | None = None)
         files_path=files_path,
         contact_url=env.get("GIGWATCH_CONTACT_URL") or collect.get("contact_url") or DEFAULT_CONTACT_URL,
         admin_password_hash=password_hash,
+        allow_hosts=_allow_hosts(env.get("GIGWATCH_ALLOW_HOSTS"), collect.get("allow_hosts")),
     )
+
+
+def _allow_hosts(from_env: str | None, from_toml: Any) -> tuple[str, ...]:
+    """The allow-list: the environment's comma/space separated text, else the TOML list."""
+    if from_env is not None:
+        return tuple(entry for entry in from_env.replace(",", " ").split() if entry)
+    if from_toml is None:
+        return ()
+    if isinstance(from_toml, str):
+        from_toml = from_toml.replace(",", " ").split()
+    if not isinstance(from_toml, list) or not all(isinstance(entry, str) for entry in from_toml):
+        raise ConfigError(f"collect.allow_hosts must be a list of host names, not {from_toml!r}")
+    return tuple(entry.strip() for entry in from_toml if entry.strip())

@@ -2,7 +2,8 @@
 
 Only public data leaves: listings and their versions, runs, events, FX rates, and payment reports
 as the moderated public view (approved, rounded dates, no narrative). The manifest names the
-DuckLake snapshot, so an export can be cited and reproduced.
+DuckLake snapshot, so an export can be cited and reproduced. CSV text cells that a spreadsheet would
+run as a formula are prefixed with `'` (collectors.csvsafe); Parquet keeps the true values.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from collectors.csvsafe import write_safe_csv
 from collectors.store import Store
 
 DATA_README = Path(__file__).resolve().parent.parent / "data" / "README.md"
@@ -57,8 +59,8 @@ def export_public(store: Store, directory: Path, *, snapshot_id: int | None = No
         frame = frame_of()
         counts[name] = len(frame)
         csv_path, parquet_path = directory / f"{name}.csv", directory / f"{name}.parquet"
-        frame.to_csv(csv_path, index=False)
-        frame.to_parquet(parquet_path, index=False)
+        write_safe_csv(frame, csv_path)  # formula-like text cells prefixed with ' (collectors.csvsafe)
+        frame.to_parquet(parquet_path, index=False)  # the true values
         written += [csv_path, parquet_path]
     shutil.copyfile(DATA_README, directory / "README.md")
     manifest = {

@@ -5,10 +5,13 @@ User-Agent with a contact URL; robots.txt per origin, RFC 9309 (a 4xx one allows
 429 or timeout disallows the origin for a while; Crawl-delay honoured, capped); one request at a
 time per `host:port`, with a minimum quiet interval between requests; retries with backoff and
 jitter on timeouts, connection errors, 429 and 5xx, honouring `Retry-After` up to a cap; bounded
-redirects, each hop checked against robots.txt; a response size cap; conditional GETs from the
-last kept response of a URL (a 304 returns the kept body, `not_modified=True`); and every body kept
-compressed in the store and recorded for the run (robots.txt excepted: a disallow shows in the
-failed run's error instead).
+redirects followed by hand, each hop checked against robots.txt; no connection to loopback,
+private, link-local, multicast, reserved or unspecified addresses, checked after DNS resolution at
+every hop on the address actually connected to, unless `Settings.allow_hosts` names the host
+(collectors.netguard); an overall deadline per request; a size cap on the decoded body whatever
+`Content-Encoding` stack it comes in; conditional GETs from the last kept response of a URL (a 304
+returns the kept body, `not_modified=True`); and every body kept compressed in the store and
+recorded for the run (robots.txt excepted: a disallow shows in the failed run's error instead).
 
 Every failure is a `FetchError` carrying its `url`; each subclass below documents its case. Use the
 fetcher as an async context manager, one per cycle, and give each source run its own `session()`.
@@ -21,6 +24,7 @@ import email.utils
 import logging
 import random
 import time
+import zlib
 from collections import deque
 from collections.abc import Iterable, Mapping, MutableSequence
 from dataclasses import dataclass, field
@@ -32,12 +36,21 @@ import httpx
 from protego import Protego
 
 from collectors.config import Settings
+from collectors.netguard import (
+    ACCEPT_ENCODING,
+    AddressNotAllowed,
+    AllowList,
+    BoundedDecoder,
+    UnsupportedEncoding,
+    guarded_transport,
+)
 from collectors.sources.base import Fetched, SourceConfig
 from collectors.store import LAKE, Store, StoreError
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "AddressRefused",
     "BoardGone",
     "FetchConnectError",
     "FetchError",
@@ -108,6 +121,14 @@ class ResponseTooLarge(FetchError):
     """The body exceeded `FetchPolicy.max_body_bytes`; the transfer was aborted."""
 
 
+class AddressRefused(FetchError):
+    """The host (or a redirect's) resolves to a non-public address not in `Settings.allow_hosts`."""
+
+
+class RequestDeadlineExceeded(httpx.TimeoutException):
+    """One exchange took longer than `FetchPolicy.request_deadline` (handled as a timeout)."""
+
+
 # -- policy --------------------------------------------------------------------------------------
 
 
@@ -125,7 +146,8 @@ class FetchPolicy:
     backoff_jitter: float = 0.5  # ... times a random factor in [1, 1 + jitter]
     retry_after_cap: float = 300.0  # a longer Retry-After means "give up for now", not "hammer"
     max_redirects: int = 5
-    max_body_bytes: int = 25 * 1024 * 1024
+    max_body_bytes: int = 25 * 1024 * 1024  # decoded
+    request_deadline: float = 120.0  # one exchange, connect to last byte, whatever the trickle
     default_min_interval: float = 1.0  # for hosts no source names
     crawl_delay_cap: float = 60.0  # a robots.txt Crawl-delay above this is capped (and logged)
     robots_ttl: float = 24 * 3600.0  # RFC 9309: do not use a cached robots.txt for longer
@@ -285,9 +307,10 @@ class PoliteFetcher:
         if self._client is None:
             self._client = httpx.AsyncClient(
                 timeout=self.policy.timeout,
-                headers={"User-Agent": self.user_agent, "Accept": "*/*"},
+                headers={"User-Agent": self.user_agent, "Accept": "*/*", "Accept-Encoding": ACCEPT_ENCODING},
                 follow_redirects=False,  # followed by hand: each hop is checked and paced
-                transport=self._transport,
+                # A transport given by a test (httpx.MockTransport) opens no connections to check.
+                transport=self._transport or guarded_transport(AllowList.parse(self.settings.allow_hosts)),
                 trust_env=False,
             )
         return self._client
@@ -528,11 +551,20 @@ class PoliteFetcher:
             started = time.monotonic()
             self.fetch_log.append(LoggedRequest(host, started, request.method, str(request.url)))
             try:
-                response = await self.client.send(request, stream=True)
-                try:
-                    body = await _read_capped(response, cap, truncate=max_bytes is not None)
-                finally:
-                    await response.aclose()
+                async with asyncio.timeout(self.policy.request_deadline) as deadline:
+                    response = await self.client.send(request, stream=True)
+                    try:
+                        body = await _read_capped(response, cap, truncate=max_bytes is not None)
+                    finally:
+                        await response.aclose()
+            except TimeoutError as exc:
+                if not deadline.expired():
+                    raise
+                raise RequestDeadlineExceeded(
+                    f"no complete response within the {self.policy.request_deadline:g}s deadline"
+                ) from exc
+            except AddressNotAllowed as exc:
+                raise AddressRefused(f"not fetching {request.url}: {exc}", url=str(request.url)) from exc
             finally:
                 # The interval runs from the end of this exchange, so the host sees at least that
                 # much quiet between requests whatever the latency.
@@ -544,7 +576,10 @@ class PoliteFetcher:
     async def _check_robots(self, url: httpx.URL) -> None:
         if url.path == "/robots.txt":
             return
-        robots = await self._robots_for(url)
+        try:
+            robots = await self._robots_for(url)
+        except AddressRefused as exc:  # refused at robots.txt already: name the page asked for
+            raise AddressRefused(f"not fetching {url}: {exc.__cause__}", url=str(url)) from exc.__cause__
         if robots.unreachable is not None:
             raise RobotsDisallowed(
                 f"robots.txt of {_origin(url)} could not be read ({robots.unreachable}): "
@@ -609,20 +644,47 @@ class PoliteFetcher:
 
 
 async def _read_capped(response: httpx.Response, cap: int, *, truncate: bool) -> bytes:
-    """The body, aborting (or, with `truncate`, cutting) once it exceeds `cap` bytes."""
+    """The decoded body, aborting (or, with `truncate`, cutting) once it exceeds `cap` bytes.
+
+    Decoded here, a bounded step at a time (httpx would inflate a whole compressed chunk at once):
+    `Content-Encoding: gzip, gzip` of a few KiB cannot grow in memory past the cap.
+    """
     url = str(response.url)
     declared = response.headers.get("content-length")
     if not truncate and declared and declared.isdigit() and int(declared) > cap:
         raise ResponseTooLarge(f"{url} declares {declared} bytes, over the {cap}-byte cap", url=url)
+    encoding = response.headers.get("content-encoding")
+    try:
+        decoder = BoundedDecoder(encoding)
+    except UnsupportedEncoding as exc:
+        raise FetchError(f"{url}: {exc}", url=url) from exc
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        chunks.append(chunk)
-        if size > cap:
-            if truncate:
-                return b"".join(chunks)[:cap]
-            raise ResponseTooLarge(f"{url} sent more than the {cap}-byte cap", url=url)
+
+    def take(pieces: Iterable[bytes]) -> bool:
+        """Keep pieces; True once over the cap."""
+        nonlocal size
+        for piece in pieces:
+            size += len(piece)
+            chunks.append(piece)
+            if size > cap:
+                return True
+        return False
+
+    try:
+        over = False
+        async for raw in response.aiter_raw():
+            if take(decoder.feed(raw)):
+                over = True
+                break
+        over = over or take(decoder.finish())
+    except zlib.error as exc:
+        raise FetchError(f"{url}: the body does not decode as Content-Encoding {encoding!r} ({exc})", url=url) from exc
+    if over:
+        if truncate:
+            return b"".join(chunks)[:cap]
+        what = f" (decoded from Content-Encoding {encoding})" if encoding else ""
+        raise ResponseTooLarge(f"{url} sent more than the {cap}-byte cap{what}", url=url)
     return b"".join(chunks)
 
 

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from collectors.pay import Pay
+from collectors.textclean import MAX_LENGTHS, clean_optional, clean_text
+
+_TEXT_FIELDS = ("url", "location", "country", "employment_type", "department", "pay_text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,20 @@ class ListingRecord:
     hours_per_week: float | None = None  # when the listing states it (Mercor's hoursPerWeek)
     description_sha256: str | None = None  # hash of the description text, to detect edits
     posted_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        # Cleaned here, where every source's records are made, so no parser can forget it: control
+        # and bidi-formatting characters go, lengths are capped (see collectors.textclean). The raw
+        # response keeps what the platform really sent.
+        set_field = object.__setattr__  # frozen
+        for name in ("external_id", "title"):
+            value = getattr(self, name)
+            if isinstance(value, str):  # a parser's wrong type is its own error, found later
+                set_field(self, name, clean_text(value, max_length=MAX_LENGTHS[name]))
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                set_field(self, name, clean_optional(value, max_length=MAX_LENGTHS[name]))
 
 
 class ParseError(ValueError):

@@ -48,6 +48,7 @@ from collectors.store.listings import (
     recent_runs,
     save_listing_runs,
 )
+from collectors.textclean import clean_error
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -231,7 +232,8 @@ async def _saving(save: Callable[..., T], *args: Any) -> T:
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    # Errors echo what a server sent (keys, bodies): cleaned like scraped text before stored/shown.
+    return clean_error(f"{type(exc).__name__}: {exc}") if str(exc) else type(exc).__name__
 
 
 def _record(

@@ -10,6 +10,7 @@ and a permalink reproduces exactly what was shown.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -29,6 +30,31 @@ RESERVED_PARAMS = frozenset({SNAPSHOT_PARAM})
 
 T = TypeVar("T")
 
+# What Markdown (CommonMark + GFM autolinks), Streamlit's LaTeX (`$`), its `:material/...:` icons and
+# `:color[...]` directives, and HTML would read as markup. Backslash-escaped, each shows as itself.
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:&=^\"'")
+
+# Streamlit's renderer turns `https://…`, `www.…` and `name@host.tld` into links *after* escapes are
+# resolved (GFM autolink literals), so a backslash cannot stop them: an invisible word joiner after
+# the colon, after `www` and before `@` breaks the pattern and changes nothing a reader sees.
+WORD_JOINER = "\u2060"
+_ESCAPES = {ch: "\\" + ch for ch in MARKDOWN_SPECIALS} | {":": "\\:" + WORD_JOINER, "@": WORD_JOINER + "@"}
+_WWW = re.compile(r"www(?=\\\.)", re.IGNORECASE)
+
+
+def md_escape(value: object) -> str:
+    """`value` as text that st.markdown, st.error, st.caption & co. show literally, never as markup.
+
+    Every value that comes from data, a URL or an exception goes through this before being put
+    into a string those functions render: `?snapshot=[notice](https://evil.example)` must show as
+    those characters, not as a link, and a listing title cannot load an image. Line breaks become
+    spaces (a new line could start a heading or a quote block); URLs and e-mail addresses are kept
+    from being linked (see WORD_JOINER).
+    """
+    text = " ".join(str(value).splitlines())
+    escaped = "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return _WWW.sub("\\g<0>" + WORD_JOINER, escaped)
+
 
 # -- the store and cached queries -----------------------------------------------------------------
 
@@ -37,7 +63,7 @@ def settings() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
-        st.error(f"gigwatch is misconfigured: {exc}")
+        st.error(f"gigwatch is misconfigured: {md_escape(exc)}")
         st.stop()
         raise  # unreachable: st.stop() raises
 
@@ -314,7 +340,7 @@ def page_frame() -> None:
     try:
         current = store()
     except Exception as exc:  # a broken lake must say so on every page, not crash
-        st.error(f"The data store could not be opened: {exc}")
+        st.error(f"The data store could not be opened: {md_escape(exc)}")
         st.stop()
         return
     if current.is_demo:
@@ -328,7 +354,7 @@ def page_frame() -> None:
     pinned = pinned_snapshot()
     if raw not in (None, "") and pinned is None:
         st.error(
-            f"This link asks for snapshot {raw!r}, which this lake does not have (it may have "
+            f"This link asks for snapshot “{md_escape(raw)}”, which this lake does not have (it may have "
             "been expired by maintenance). Showing the latest data instead."
         )
     status = lake_status()

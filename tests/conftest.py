@@ -22,8 +22,12 @@ def pg_server() -> Iterator[pgserver.PgServer]:
         yield server
 
 
+# The fetcher refuses non-public addresses; the tests' servers listen on loopback (tests/httpserver.py).
+LOOPBACK_ALLOWED = {"GIGWATCH_ALLOW_HOSTS": "127.0.0.1"}
+
+
 def sqlite_settings(tmp_path: Path, lake: str = "gigwatch") -> Settings:
-    return load_settings(lake=lake, env={"GIGWATCH_DATA_DIR": str(tmp_path / "data")})
+    return load_settings(lake=lake, env={"GIGWATCH_DATA_DIR": str(tmp_path / "data"), **LOOPBACK_ALLOWED})
 
 
 def postgres_settings(tmp_path: Path, server: pgserver.PgServer, lake: str = "gigwatch") -> Settings:
@@ -34,6 +38,7 @@ def postgres_settings(tmp_path: Path, server: pgserver.PgServer, lake: str = "gi
             "GIGWATCH_DATA_DIR": str(tmp_path / "data"),
             "GIGWATCH_CATALOG": f"postgres:{server.conninfo(dbname)}",
             "GIGWATCH_FILES_PATH": str(tmp_path / "pgfiles") + "/",
+            **LOOPBACK_ALLOWED,
         },
     )
 

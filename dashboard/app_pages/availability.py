@@ -73,7 +73,7 @@ if index.empty:
 else:
     baselines = index.groupby("platform_id").first().reset_index()
     st.caption(" · ".join(
-        f"{names.get(str(r.platform_id), str(r.platform_id))}: baseline {common.fmt_date(r.baseline_from)} to "
+        f"{common.md_escape(names.get(str(r.platform_id), str(r.platform_id)))}: baseline {common.fmt_date(r.baseline_from)} to "
         f"{common.fmt_date(r.baseline_to)} = {r.baseline_mean:,.1f} open listings"
         for r in baselines.itertuples()
     ) + f" · {len(index):,} complete weeks · as of {common.fmt_time(as_of)}")

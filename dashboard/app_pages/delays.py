@@ -80,7 +80,7 @@ with left:
 
 if not suppressed.empty:
     st.warning(
-        "Suppressed: " + ", ".join(names.get(p, p) for p in suppressed["platform_id"])
+        "Suppressed: " + ", ".join(common.md_escape(names.get(p, p)) for p in suppressed["platform_id"])
         + f" — fewer than {queries.MIN_REPORTS} approved reports each. Their numbers are not shown: "
         "with so few reports a median would be false precision, and could point at the reporters.",
         icon=":material/lock:",

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from collectors.categories import CATEGORY_LABELS
+from collectors.csvsafe import safe_csv_bytes
 from dashboard import common, queries, readme
 
 ROW_LIMIT = queries.PREVIEW_ROWS
@@ -127,7 +128,7 @@ else:
     frame.to_parquet(parquet, index=False)
     cols = st.columns(3)
     with cols[0]:
-        st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=f"{stem}.csv",
+        st.download_button("Download CSV", safe_csv_bytes(frame), file_name=f"{stem}.csv",
                            mime="text/csv", key="download_csv", width="stretch")
     with cols[1]:
         st.download_button("Download Parquet", parquet.getvalue(), file_name=f"{stem}.parquet",

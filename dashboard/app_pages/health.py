@@ -72,7 +72,7 @@ if listing_key:
         try:
             body = common.store().get_raw_body(sha)
         except StoreError as exc:
-            st.warning(f"{exc}: the file may have been removed by maintenance.")
+            st.warning(f"{common.md_escape(exc)}: the file may have been removed by maintenance.")
         else:
             text = body.decode("utf-8", errors="replace")
             shown = text[:RAW_PREVIEW_CHARS]

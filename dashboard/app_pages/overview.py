@@ -51,7 +51,7 @@ def _row(frame: pd.DataFrame, platform_id: str) -> dict[str, Any]:
 def card(platform_id: str) -> None:
     p, d = _row(pay, platform_id), _row(delays, platform_id)
     with st.container(border=True):
-        st.subheader(names.get(platform_id, platform_id), anchor=False)
+        st.subheader(common.md_escape(names.get(platform_id, platform_id)), anchor=False)
         now, before = p.get("median_hourly_usd_now"), p.get("median_hourly_usd_before")
         delta = None
         if now is not None and before is not None and not common.is_missing(now) and not common.is_missing(before):
