@@ -163,7 +163,7 @@ def session_end_reason(settings: Settings, session: ModeratorSession, *, now: fl
     if _fingerprint(account.password_hash) != session.fingerprint:
         return "Signed out: the password of this account was changed."
     if now - session.signed_in_at > settings.session_max_seconds:
-        return f"Signed out after {settings.session_max_seconds / 3600:g} hours; please sign in again."
+        return f"Signed out: sessions last at most {settings.session_max_seconds / 3600:g} h; please sign in again."
     if now - session.last_seen_at > settings.session_idle_seconds:
         return f"Signed out after {settings.session_idle_seconds / 60:g} minutes without activity."
     return None
