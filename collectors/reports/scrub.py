@@ -20,7 +20,7 @@ offline installs cannot fetch, and it still misses the Kenyan, Filipino and Vene
 these reports often enough to need the same rules. Known limits: a lone first name with no cue
 ("Priya said"), names written in lower case, and handles after an unusual separator
 ("Discord - name") stay. On tests/data/scrub_cases.jsonl (92 sentences with identifiers from eight
-countries, 48 that must not change) every identifier is removed and no clean sentence is touched;
+countries, 53 that must not change) every identifier is removed and no clean sentence is touched;
 on 36 sentences written afterwards (not used to build the patterns) 35 were caught, 0 of 12 clean
 ones changed.
 
@@ -171,12 +171,14 @@ _STREET_TYPE = (
 _ADDRESS = re.compile(
     r"(?:"
     rf"\b\d{{1,5}}[A-Z]?(?:[-/]\d{{1,5}})?,?[ \t]+(?:{_CAP}[ \t]+){{1,3}}{_STREET_TYPE}\b\.?"
-    rf"|(?<![\w-])(?:{_CAP}[ \t]+){{1,3}}(?:Street|Road|Avenue|Lane|Way|Close|Crescent|Boulevard|Drive|Highway)\b"
+    rf"|(?<![\w-])(?!(?:The|A|An|By|On|My|No|Any|This|That|Our|Your|In|Of|To|All|Half|Same|Wrong|Right|Long|"
+    rf"Easy|Hard|Which|Either|Other|Every|Each|Some|One|Fast|Slow|Quick|Only|New|Old)\b)"
+    rf"(?:{_CAP}[ \t]+){{1,3}}(?:Street|Road|Avenue|Lane|Way|Close|Crescent|Boulevard|Highway)\b"
     r"(?:[ \t]+No\.?[ \t]*\d+)?"
     r"|\b(?:Road|Street|Lane|Sector|Phase|Block)[ \t]+No\.?[ \t]*\d+[A-Z]?"
     r"|\b[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer)[ \t]*\d{1,4}[a-z]?\b"
     r"|\b(?:Flat|Apt\.?|Apartment|Unit|Suite|Ste\.?|Plot|House[ \t]+No\.?|H\.[ \t]?No\.?|Door[ \t]+No\.?|"
-    r"Block|Blk\.?|Lot|Room|Rm\.?|Bldg\.?|Building|Piso|Apto\.?|Wohnung)[ \t]*(?:No\.?)?[ \t]*#?"
+    r"Block[ \t]*\d+[ \t]*Lot|Blk\.?|Lot|Room|Rm\.?|Bldg\.?|Building|Piso|Apto\.?|Wohnung)[ \t]*(?:No\.?)?[ \t]*#?"
     r"[\w/-]*\d[\w/-]*"
     rf"|\b(?:Brgy\.?|Barangay|Purok|Sitio)[ \t]+(?:{_CAP}[ \t]?){{1,3}}"
     rf"|\b(?:Calle|Carrera|Cra\.|Avenida|Av\.|Urb\.|Urbanizaci[oó]n|Edificio|Edif\.|Residencias|Quinta)[ \t]+"
