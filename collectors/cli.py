@@ -309,6 +309,89 @@ def bench(
     typer.echo(json.dumps(figures, indent=None if as_json else 2))
 
 
+# -- moderator accounts ---------------------------------------------------------------------------------
+
+moderators_app = typer.Typer(help="Moderator accounts for the Admin page (argon2 hashes in gigwatch.toml).",
+                             no_args_is_help=True)
+app.add_typer(moderators_app, name="moderators")
+
+
+@moderators_app.command("add")
+def moderators_add(
+    name: Annotated[str, typer.Argument(help="The moderator's name (letters, digits, . _ -).")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input.")] = False,
+) -> None:
+    """Add a moderator, or set a new password for one, in gigwatch.toml (or the file GIGWATCH_CONFIG names)."""
+    from collectors.config import ConfigError, normalise_moderator_name
+    from collectors.moderators import check_new_password, config_path, hash_password, save_moderator
+
+    try:
+        name = normalise_moderator_name(name)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+        check_new_password(password)
+        path = config_path()
+        replaced = save_moderator(path, name, hash_password(password))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"{'new password for' if replaced else 'added'} moderator {name} in {path}")
+    if path.stat().st_mode & 0o077:
+        typer.secho(f"note: {path} is readable by other users and now holds password hashes "
+                    f"(`chmod 600 {path}`)", err=True, fg=typer.colors.YELLOW)
+    shadow = _settings().moderator(name)
+    if shadow is not None and shadow.source != "gigwatch.toml":
+        typer.secho(f"note: {name} is also set by {shadow.source}, which wins over {path}", err=True,
+                    fg=typer.colors.YELLOW)
+
+
+@moderators_app.command("remove")
+def moderators_remove(name: Annotated[str, typer.Argument(help="The moderator's name.")]) -> None:
+    """Remove a moderator from gigwatch.toml; their open sessions end at their next page view."""
+    from collectors.config import ConfigError, normalise_moderator_name
+    from collectors.moderators import config_path, delete_moderator
+
+    path = config_path()
+    try:
+        name = normalise_moderator_name(name)
+        removed = delete_moderator(path, name)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    still = _settings().moderator(name)
+    if not removed:
+        where = f"; it is set by {still.source}, which this command does not edit" if still else ""
+        raise _fail(f"no moderator {name} in {path}{where}")
+    typer.echo(f"removed moderator {name} from {path}")
+    if still is not None:
+        typer.secho(f"note: {name} is still set by {still.source}", err=True, fg=typer.colors.YELLOW)
+
+
+@moderators_app.command("list")
+def moderators_list(lake: LakeOption = None) -> None:
+    """The configured moderators: name, where each is set, hash scheme, and any sign-in lockout."""
+    from collectors.moderators import describe
+    from collectors.store.auth import LoginThrottle
+
+    settings = _settings(lake)
+    if not settings.moderators:
+        typer.echo("no moderators: add one with `gigwatch moderators add NAME`")
+        return
+    throttle = LoginThrottle.for_settings(settings)
+    for account in settings.moderators:
+        wait = throttle.retry_after(account.name)
+        typer.echo(describe(account) + (f"\tlocked for {wait / 60:.0f} min" if wait else ""))
+
+
+@moderators_app.command("unlock")
+def moderators_unlock(name: Annotated[str, typer.Argument(help="The moderator's name.")], lake: LakeOption = None) -> None:
+    """Clear a moderator's failed sign-ins (after someone guessed at their name)."""
+    from collectors.store.auth import LoginThrottle
+
+    cleared = LoginThrottle.for_settings(_settings(lake)).unlock(name)
+    typer.echo(f"cleared {cleared} failed sign-in(s) for {name.strip().lower()}")
+
+
 def main() -> None:
     app()
 

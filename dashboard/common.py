@@ -387,3 +387,42 @@ def permalink_box() -> None:
             f"Cite as: gigwatch, snapshot {snap}, data as of {fmt_time(status.get('as_of'))}, "
             f"retrieved {date.today():%Y-%m-%d}."
         )
+
+
+# -- the signed-in moderator ---------------------------------------------------------------------------
+
+MODERATOR_SESSION_KEY = "moderator_session"
+MODERATOR_SIGNED_OUT_KEY = "moderator_signed_out_reason"
+
+
+def signed_in_moderator() -> str | None:
+    """The moderator signed in in this browser session, or None.
+
+    None also when the session has just ended (idle or too long, the account removed, its password
+    changed): the reason is left in `st.session_state[MODERATOR_SIGNED_OUT_KEY]` for the admin page
+    to show. Each call counts as activity. Moderation functions take this name as `moderator`.
+    """
+    from collectors.moderators import ModeratorSession, session_end_reason, touch
+
+    session = ModeratorSession.from_state(st.session_state.get(MODERATOR_SESSION_KEY))
+    if session is None:
+        return None
+    reason = session_end_reason(settings(), session)
+    if reason is not None:
+        end_moderator_session(reason)
+        return None
+    st.session_state[MODERATOR_SESSION_KEY] = touch(session).as_state()
+    return session.name
+
+
+def start_moderator_session(session: Any) -> None:
+    """Remember a `collectors.moderators.ModeratorSession` from a successful sign-in."""
+    st.session_state[MODERATOR_SESSION_KEY] = session.as_state()
+    st.session_state.pop(MODERATOR_SIGNED_OUT_KEY, None)
+
+
+def end_moderator_session(reason: str | None = None) -> None:
+    st.session_state.pop(MODERATOR_SESSION_KEY, None)
+    if reason is not None:
+        st.session_state[MODERATOR_SIGNED_OUT_KEY] = reason
+

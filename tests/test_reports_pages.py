@@ -147,7 +147,7 @@ def test_admin_login_and_moderation(lake: Store, monkeypatch: pytest.MonkeyPatch
     admin = page("admin.py")
     admin.text_input(key="admin_password").input("wrong")
     submit_button(admin, "Sign in").click().run()
-    assert "Wrong password." in rendered_markup(admin) and not admin.dataframe
+    assert "Wrong name or password." in rendered_markup(admin) and not admin.dataframe
     admin.text_input(key="admin_password").input("s3cret-admin")
     submit_button(admin, "Sign in").click().run()
     assert admin.dataframe

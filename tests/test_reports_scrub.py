@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 import unicodedata
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -180,3 +183,67 @@ def test_property_identifiers_are_found_in_any_context(case: tuple[str, str, str
         return  # names need their cue word right before them; the context may break it
     out = scrub(f"{before} {template.format(identifier)} {after}")
     assert any(t in out for t in TAGS), out
+
+
+# -- the labelled set: realistic identifier-bearing sentences and sentences that must not change -------------
+
+CASES_PATH = Path(__file__).parent / "data" / "scrub_cases.jsonl"
+CASES: list[dict[str, Any]] = [json.loads(line) for line in CASES_PATH.read_text(encoding="utf-8").splitlines()]
+POSITIVE = [c for c in CASES if c["identifiers"]]
+CLEAN = [c for c in CASES if not c["identifiers"]]
+
+
+def _leaks(case: dict[str, Any]) -> list[str]:
+    out = scrub(case["text"])
+    return [identifier for identifier in case["identifiers"] if identifier in out]
+
+
+def test_the_labelled_set_covers_the_kinds_and_countries() -> None:
+    assert len(POSITIVE) >= 80 and len(CLEAN) >= 40
+    assert {c["country"] for c in POSITIVE} >= {"KE", "IN", "PH", "NG", "VE", "US", "GB", "DE"}
+    assert {c["kind"] for c in POSITIVE} >= {"worker-id", "link", "username", "id-number", "address", "email",
+                                             "phone", "payment-handle", "name"}
+
+
+def test_recall_on_the_labelled_set_is_at_least_95_percent() -> None:
+    missed = [(c["text"], leaks) for c in POSITIVE if (leaks := _leaks(c))]
+    recall = 1 - len(missed) / len(POSITIVE)
+    assert recall >= 0.95, (f"recall {recall:.3f}", missed)
+
+
+@pytest.mark.parametrize("text", [c["text"] for c in CLEAN])
+def test_clean_sentences_of_the_labelled_set_are_unchanged(text: str) -> None:
+    assert scrub(text) == text
+
+
+# The fifteen kinds of identifier issue 13 found the scrubber missing, each as it was written.
+MISSED_BEFORE = [
+    ("ID: OUT-123456", "123456"),
+    ("employee no. 448812", "448812"),
+    ("ping me at t.me/jdoe_rates", "jdoe_rates"),
+    ("linkedin.com/in/priya-ramanathan", "priya-ramanathan"),
+    ("github.com/kamau-dev", "kamau-dev"),
+    ("my discord is jdoe_rater#4821", "jdoe_rater"),
+    ("Discord: maria.annotates", "maria.annotates"),
+    ("passport no. AK0123456", "AK0123456"),
+    ("KRA PIN A012345678Z", "A012345678Z"),
+    ("I live at 42 Ngong Road, Nairobi", "Ngong"),
+    ("1234 Elm Street, Springfield", "Elm"),
+    ("jane dot doe at gmail", "doe"),
+    ("I am Priya Ramanathan", "Ramanathan"),
+    ("Jane Wanjiru Kamau here", "Wanjiru"),
+    ("This is Chinedu Okafor from Lagos", "Okafor"),
+]
+
+
+@pytest.mark.parametrize(("text", "piece"), MISSED_BEFORE, ids=[m[1] for m in MISSED_BEFORE])
+def test_identifiers_the_scrubber_used_to_miss(text: str, piece: str) -> None:
+    out = scrub(text)
+    assert piece not in out and any(tag[:-1] in out for tag in TAGS), out  # "[link: t.me]" too
+
+
+def test_new_tags_are_stable_under_rescrubbing() -> None:
+    text = " ".join(c["text"] for c in POSITIVE)
+    once = scrub(text, max_chars=20_000)
+    assert scrub(once, max_chars=20_000) == once
+    assert "[id-number]" in once and "[address]" in once and "[link: t.me]" in once

@@ -1,17 +1,19 @@
 """Moderation: approve, reject or merge payment reports, and tag mass incidents as one event.
 
-Behind a password (GIGWATCH_ADMIN_PASSWORD or GIGWATCH_ADMIN_PASSWORD_HASH; only the hash is kept).
+Behind named moderator accounts (`gigwatch moderators add NAME`; see collectors.moderators): a
+lockout shared by every process, sessions that end when idle or old.
 Everything reporters wrote is shown as plain text (tables and st.text), never as HTML or Markdown.
 """
 
 from __future__ import annotations
 
-import time
+import math
 from datetime import date
 
 import streamlit as st
 
-from collectors.config import check_password
+from collectors.config import LEGACY_ADMIN
+from collectors.moderators import MAX_PASSWORD_CHARS, SignIn, sign_in
 from collectors.reports.schema import PLATFORMS, STATUSES
 from collectors.store.reports import (
     EVENT_KINDS,
@@ -26,41 +28,51 @@ from collectors.store.reports import (
 )
 from dashboard import common
 
-AUTH_KEY = "admin_authenticated"
-FAILS_KEY = "admin_failed_attempts"
-
 st.title("Moderation")
 settings = common.settings()
 
-if not settings.admin_password_hash:
-    st.warning("The admin page is locked because no admin password is set.")
+# -- signing in (named moderator accounts; see collectors.moderators) --------------------------------
+
+if not settings.moderators:
+    st.warning("The admin page is locked because no moderator account is set up.")
     st.markdown(
-        "Set one in the environment of the dashboard process and restart it:\n\n"
-        "* `GIGWATCH_ADMIN_PASSWORD=...` (hashed when gigwatch starts; the password itself is not kept), or\n"
-        "* `GIGWATCH_ADMIN_PASSWORD_HASH=...` made with "
-        "`uv run python -c \"from collectors.config import hash_password; print(hash_password('...'))\"`, "
-        "or `password_hash` under `[admin]` in gigwatch.toml."
+        "On the machine that serves the dashboard, add one:\n\n"
+        "* `gigwatch moderators add NAME` asks for the password and writes its argon2 hash under "
+        "`[moderators]` in gigwatch.toml (read on the next page view, no restart needed), or\n"
+        "* `GIGWATCH_MODERATORS=name:hash` in the environment of the dashboard process.\n\n"
+        "The older `GIGWATCH_ADMIN_PASSWORD` and `GIGWATCH_ADMIN_PASSWORD_HASH` still work, as a "
+        "moderator named `admin`, but are deprecated."
     )
     st.stop()
 
-if not st.session_state.get(AUTH_KEY):
+moderator = common.signed_in_moderator()
+if moderator is None:
+    ended = st.session_state.pop(common.MODERATOR_SIGNED_OUT_KEY, None)
+    if ended:
+        st.info(str(ended))
+    # Configured the old way there is one account, named "admin": the name is filled in.
+    only_legacy = settings.admin_password_hash is not None and len(settings.moderators) == 1
     with st.form("admin_login"):
-        password = st.text_input("Admin password", type="password", key="admin_password")
+        name = st.text_input("Moderator name", value=LEGACY_ADMIN if only_legacy else "", key="admin_name",
+                             max_chars=64)
+        password = st.text_input("Password", type="password", key="admin_password", max_chars=MAX_PASSWORD_CHARS)
         login = st.form_submit_button("Sign in")
     if login:
-        fails = int(st.session_state.get(FAILS_KEY, 0))
-        time.sleep(min(fails, 5))  # slow down guessing within a session
-        if check_password(password, settings.admin_password_hash):
-            st.session_state[AUTH_KEY] = True
-            st.session_state[FAILS_KEY] = 0
+        client = getattr(st.context, "ip_address", None)  # behind a proxy, the proxy's address
+        result = sign_in(settings, name, password, client=str(client) if client else None)
+        if result.outcome is SignIn.OK and result.session is not None:
+            common.start_moderator_session(result.session)
             st.rerun()
+        elif result.outcome is SignIn.LOCKED:
+            minutes = math.ceil((result.retry_after_seconds or 60) / 60)
+            st.error(f"Too many failed sign-ins. Try again in {minutes} minute(s).")
         else:
-            st.session_state[FAILS_KEY] = fails + 1
-            st.error("Wrong password.")
+            st.error("Wrong name or password.")
     st.stop()
 
+st.sidebar.text(f"Signed in as {moderator}")
 if st.sidebar.button("Sign out", key="admin_signout"):
-    st.session_state[AUTH_KEY] = False
+    common.end_moderator_session()
     st.rerun()
 
 store = common.store()
