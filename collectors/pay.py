@@ -47,12 +47,15 @@ from collectors import fx
 
 log = logging.getLogger(__name__)
 
-PayUnit = Literal["hour", "day", "week", "month", "year", "task", "item", "minute", "unknown"]
+PayUnit = Literal["hour", "day", "week", "month", "year", "task", "item", "minute", "once", "unknown"]
 PAY_UNITS: tuple[PayUnit, ...] = (
-    "hour", "day", "week", "month", "year", "task", "item", "minute", "unknown",
+    "hour", "day", "week", "month", "year", "task", "item", "minute", "once", "unknown",
 )
 # Units that describe time worked; the others are per piece of work and stay apart.
 TIME_UNITS: frozenset[str] = frozenset({"hour", "day", "week", "month", "year"})
+# Units of output: a task, an item, a minute of media. Never turned into time worked.
+OUTPUT_UNITS: frozenset[str] = frozenset({"task", "item", "minute"})
+UnitKind = Literal["time", "output", "lump", "unknown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,24 @@ class Pay:
     # The currency sign as written ("$", "£", "Rs", "KSh"...), None for structured fields. Kept out
     # of equality: it only lets `to_hourly_usd` read a bare "$" as USD, and says so.
     currency_symbol: str | None = field(default=None, compare=False)
+
+    @property
+    def unit_kind(self) -> UnitKind:
+        """What `unit` measures: "time" worked (hour...year), "output" (a task, an item, a minute
+        of media: pay per unit of output, never hourly pay), "lump" (a one-off sum such as a
+        sign-up or referral bonus, unit "once") or "unknown"."""
+        return unit_kind(self.unit)
+
+
+def unit_kind(unit: str) -> UnitKind:
+    """The kind of a pay unit (see `Pay.unit_kind`)."""
+    if unit in TIME_UNITS:
+        return "time"
+    if unit in OUTPUT_UNITS:
+        return "output"
+    if unit == "once":
+        return "lump"
+    return "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +119,7 @@ def _words(text: str) -> tuple[str, ...]:
 ISO_CODES: frozenset[str] = frozenset(_words(
     "USD EUR GBP CAD AUD NZD CHF JPY CNY HKD SGD TWD INR PKR BDT LKR NPR PHP IDR MYR THB VND KRW "
     "KES NGN GHS ZAR EGP MAD UGX TZS ETB RWF XOF BRL MXN ARS CLP COP PEN UYU PLN CZK HUF RON BGN "
-    "SEK NOK DKK ISK TRY ILS AED SAR QAR UAH RUB"
+    "SEK NOK DKK ISK TRY ILS AED SAR QAR UAH RUB MGA"
 ))
 # Currencies written with "$": a code next to a "$" is read only when it is one of these, so that
 # "PHP $50/hr" (the programming language) stays dollars.
@@ -123,7 +144,8 @@ _LETTER_MARKS: dict[str, str | None] = {
     "rs": "INR", "rs.": "INR", "inr": "INR", "ksh": "KES", "ksh.": "KES", "kshs": "KES", "kshs.": "KES",
     "php": "PHP", "rp": "IDR", "rm": "MYR", "chf": "CHF", "fr.": "CHF", "zł": "PLN", "zl": "PLN",
     "kr": None, "kr.": None, "kč": "CZK", "ft": "HUF", "lei": "RON", "tl": "TRY", "r": "ZAR",
-    "n": "NGN", "/=": None,
+    "n": "NGN", "/=": None, "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
+    "руб": "RUB", "руб.": "RUB",
 }
 _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     # Keys without dots or spaces: "U.S. dollars" → "usdollar".
@@ -133,14 +155,23 @@ _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     "peso": (None, "pesos"), "naira": ("NGN", "₦"), "shilling": (None, "shillings"),
     "reais": ("BRL", "R$"), "real": ("BRL", "R$"), "yen": ("JPY", "¥"), "rand": ("ZAR", "R"),
     "zloty": ("PLN", "zł"), "złotych": ("PLN", "zł"), "cent": (None, "¢"),
+    "dólar": (None, "$"), "dólare": (None, "$"), "dolar": (None, "$"), "dolare": (None, "$"),
+    "kenyanshilling": ("KES", "KSh"), "ariary": ("MGA", "Ar"), "рубль": ("RUB", "₽"),
+    "рублей": ("RUB", "₽"), "рубля": ("RUB", "₽"), "лева": ("BGN", "лв"), "лев": ("BGN", "лв"),
+    "रुपये": ("INR", "Rs"), "रुपए": ("INR", "Rs"), "रुपया": ("INR", "Rs"),
+    # Cents of a currency: "6 centimes de dollars", "5 y 25 centavos de dólar", "40 euro cents".
+    "eurocent": ("EUR", "€"), "centavo": (None, "¢"), "centime": (None, "¢"),
 }
+# Which of the words above are hundredths of their currency.
+_CENT_WORDS = frozenset({"cent", "eurocent", "centavo", "centime"})
 
 _PRE_CURRENCY = re.compile(
     r"""(?:
-        (?<![A-Za-z])(?P<dpre>U\.S\.|US|USD|CAN|CAD|CA|C|AUD|AU|A|NZD|NZ|SGD|SG|S|HKD|HK|MXN|MX|NT|R)\s?\$
+        (?<![A-Za-z])(?P<dpre>U\.S\.|US|USD|CAN|CAD|CA|AUD|AU|NZD|NZ|SGD|SG|HKD|HK|MXN|MX|NT)\s?\$
+      | (?<![A-Za-z])(?P<dpre1>C|A|S|R)\$  # one letter only when joined: "A $500 bonus" is an article
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽])
-      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Php|Rp|RM|Fr\.|R|N)
+      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Sh\.?|Php|Rp|RM|Fr\.|R|N)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
     )\s?$""",
     re.X,
@@ -150,9 +181,13 @@ _POST_CURRENCY = re.compile(
         (?P<code>[A-Z]{3})(?![A-Za-z])
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽¢円元])
-      | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z]))
-      | (?i:(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|dollars?|bucks|euros?
-            |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?)(?![a-z]))
+      | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
+            |лв\.?(?![а-я])|руб\.?(?![а-я]))
+      | (?i:(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|kenyan\ shillings?
+            |euro\ cents?|(?:centavos?|centimes?)(?:\ de)?(?:\ d['’]?)?\ ?(?:d[oó]lar(?:es|s)?|dollars?)
+            |d[oó]lar(?:es)?|dollars?|bucks|euros?
+            |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?|ariary
+            |рубл(?:ей|я|ь)|лева?|रुपय[ेा]|रुपए)(?![a-zа-яà-ÿ]))
     )""",
     re.X,
 )
@@ -180,8 +215,14 @@ _NUMBER = re.compile(
     re.X,
 )
 _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5,
-                   "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4}
+                   "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4,
+                   "m": 1e6, "mn": 1e6, "million": 1e6}  # millions only pass `_million_salary`
 _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b"})
+# Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
+# millions); never "$2M daily" (a payout total) or billions.
+_MILLION_SUFFIXES = frozenset({"m", "mn", "million"})
+_MILLION_SALARY_AFTER = re.compile(r"\s*(?:/\s*|per\s+)(?:year|yr|annum|y)\b", re.I)
+_MILLION_SALARY_CURRENCIES = frozenset({"₹", "INR", "Rs", "Rs."})
 
 # --- Units -------------------------------------------------------------------------------------------
 
@@ -193,19 +234,22 @@ _ADJECTIVES = (
 )
 _NOUNS: dict[str, tuple[str, ...]] = {
     "hour": ("hours", "hour", "hrs", "hr", "h", "horas", "hora", "heures", "heure", "stunde", "std",
-             "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "saat", "jam",
+             "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "saat", "jam", "час",
              "小时", "時間"),
-    "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "日"),
+    "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "день", "ден", "日"),
     "week": ("weeks", "week", "wks", "wk", "w", "semanas", "semana", "semaine", "woche", "tydzień", "週", "周"),
     "month": ("months", "month", "mths", "mth", "mos", "mo", "mon", "m", "meses", "mes", "mês", "mois",
-              "monat", "miesiąc", "月"),
-    "year": ("years", "year", "yrs", "yr", "y", "annum", "año", "ano", "an", "jahr", "rok", "年"),
+              "monat", "miesiąc", "месяц", "месец", "月"),
+    "year": ("years", "year", "yrs", "yr", "y", "annum", "año", "ano", "an", "jahr", "rok", "год", "година",
+             "年"),
     "task": ("tasks", "task", "hits", "hit", "studies", "study", "surveys", "survey", "questions",
              "question", "prompts", "prompt", "conversations", "conversation", "responses", "response",
              "submissions", "submission", "assignments", "assignment", "sessions", "session",
              "projects", "project", "reviews", "review", "evaluations", "evaluation", "comparisons",
              "comparison", "turns", "turn", "dialogues", "dialogue", "units", "unit", "tareas", "tarea",
-             "tâche", "aufgabe", "trajectories", "trajectory", "rubrics", "rubric", "jobs", "job"),
+             "tâche", "aufgabe", "trajectories", "trajectory", "rubrics", "rubric", "jobs", "job",
+             "clics", "clic", "clicks", "click", "rides", "ride", "trips", "trip", "deliveries", "delivery",
+             "judgments", "judgment", "judgements", "judgement"),
     "item": ("items", "item", "labels", "label", "images", "image", "annotations", "annotation", "words",
              "word", "pages", "page", "records", "record", "videos", "video", "clips", "clip", "files",
              "file", "boxes", "box", "sentences", "sentence", "rows", "row", "utterances", "utterance",
@@ -225,7 +269,8 @@ _ADJECTIVE_UNITS = {
     "monatlich": "month", "mensuel": "month", "anuales": "year",
     "miesięcznie": "month", "yearly": "year", "annually": "year", "annual": "year", "pa": "year",
     "p.a.": "year", "anual": "year", "jährlich": "year", "annuel": "year", "brutto/jahr": "year",
-    "lpa": "year",
+    "lpa": "year", "месечно": "month", "месячно": "month", "ежемесячно": "month", "годишно": "year",
+    "mensuels": "month", "semanales": "week", "semanal": "week", "diarios": "day", "diario": "day",
 }
 
 _nouns_alt = "|".join(sorted((re.escape(n) for n in _NOUN_UNIT), key=len, reverse=True))
@@ -237,19 +282,21 @@ _FILLER = (
 )
 _CONNECTOR = (
     r"(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
-    r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|毎|每)"
+    r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
+    r"|(?<!\w)на(?!\w)|毎|每)"
 )
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}
     (?:
         (?P<conn>{_CONNECTOR})\s*{_ADJECTIVES}
         (?:
-            (?P<media>(?:audio|video|media|recorded|transcribed|speech)\s+(?:{_media_alt}))(?![a-z])
+            (?P<media>(?:audio|video|media|recorded|transcribed|speech|finished)\s+(?:{_media_alt}))(?![a-z])
           | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+of\s+(?:audio|video|speech|media))
           | (?P<noun>{_nouns_alt})(?![a-zà-ÿ])\.?
           | (?P<minute>minutes|minute|mins|min|seconds|second|secs|sec)(?![a-z])
         )
-      | (?P<adj>{_adj_alt})(?![a-zà-ÿ])
+      | (?P<adj>{_adj_alt})(?![a-zà-ÿа-я])
+      | (?P<pfh>PFH|PAH)(?![A-Za-z])  # per finished hour (audiobooks), per audio hour (transcription)
       | (?P<hr>hrs|hr)(?![a-z])
     )""",
     re.X | re.I,
@@ -257,10 +304,12 @@ _UNIT_AFTER = re.compile(
 _UNIT_BEFORE = re.compile(
     r"""(?P<word>hourly|per\s+hour|an\s+hour|daily|per\s+day|day|weekly|per\s+week|monthly|per\s+month
         |yearly|annual|annually|per\s+annum|per\s+year|salary\s+per\s+annum|stundenlohn|taux\s+horaire
-        |tarifa\s+por\s+hora|valor\s+hora|per\s+task|per\s+item
+        |tarifa\s+por\s+hora|valor\s+hora|per\s+task|per\s+item|by\s+the\s+hour|pro\s+stunde|pro\s+jahr
+        |pro\s+monat|por\s+hora|por\s+mes|par\s+heure|par\s+mois|मासिक|सालाना|वार्षिक
         |時給|日給|週給|月給|年収|年俸|时薪|月薪|年薪|每小时)
-        (?:\s+(?:rate|pay|wage|range|compensation|salary|earnings|band|stipend|income))*
-        [\s():\-=]*(?:(?:is|of|from|between|at|ranges?|:)\s*)*$""",
+        (?:\s+(?:rate|pay|wage|range|compensation|salary|earnings|band|stipend|income|reward|ctc|in-hand
+            |take-home|package|gross|औसत|वेतन|सैलरी))*
+        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|the|:)\s*)*$""",
     re.X | re.I,
 )
 _BEFORE_UNIT_WORDS = {
@@ -270,7 +319,9 @@ _BEFORE_UNIT_WORDS = {
     "salary per annum": "year", "stundenlohn": "hour", "taux horaire": "hour", "tarifa por hora": "hour",
     "valor hora": "hour", "per task": "task", "per item": "item", "時給": "hour", "日給": "day",
     "週給": "week", "月給": "month", "年収": "year", "年俸": "year", "时薪": "hour", "月薪": "month",
-    "年薪": "year", "每小时": "hour",
+    "年薪": "year", "每小时": "hour", "by the hour": "hour", "pro stunde": "hour", "pro jahr": "year",
+    "pro monat": "month", "por hora": "hour", "por mes": "month", "par heure": "hour", "par mois": "month",
+    "मासिक": "month", "सालाना": "year", "वार्षिक": "year",
 }
 # Anywhere in the text (last resort): explicit "per hour"-style phrases only, not "weekly", which is
 # as often a payment schedule ("paid weekly") as a rate.
@@ -285,44 +336,59 @@ _DURATION_BEFORE = re.compile(r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?|h)\s*$", re.I
 
 _FLAG_BEFORE = re.compile(
     r"""(?:
-        (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|less\s+than|under
+        (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|(?:not|no)\s+higher\s+than
+            |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of
             |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till)
-      | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|min(?:imum)?\.?(?:\s+of)?
+      | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than
+            |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
+            |min(?:imum)?\.?(?:\s+of)?
             |no\s+less\s+than|not\s+less\s+than|more\s+than|over|above|upwards\s+of|ab|à\s+partir\s+de
             |a\s+partir\s+de|desde|dès)
       | (?P<approx>~|≈|∼|about|around|approx(?:\.|imately)?|roughly|circa|ca\.|c\.|est(?:imated|\.)?
             |nearly|almost|close\s+to|ungefähr|environ|aprox(?:\.|imadamente)?|cerca\s+de)
       | (?P<between>between|entre|zwischen)
-    )[\s:]*$""",
+    )(?:\s+(?:los|las|les|the|de|os|as))?[\s:]*$""",
     re.X | re.I,
 )
 _FLAG_AFTER = re.compile(
     r"""(?P<plus>\+)(?![\d.,])  # "$20/h+" (a spaced " + " adds something else: "+ bonuses")
-    | [\s/]*(?:
+    | [\s/,(-]*(?:
         (?P<at_least>or\s+more|and\s+up|and\s+above|or\s+higher|or\s+above|[～〜](?!\s*\d))
       | (?P<up_to>max(?:imum)?(?![a-z])|at\s+most|or\s+less|tops)
     )""",
     re.X | re.I,
 )
 _RANGE_GAP = re.compile(
-    r"^\s*\(?\s*(?:-{1,2}|to|up\s+to|bis|à|a|até|hasta|~|～|〜|and|&|y|e|und|et)\s*$", re.I,
+    r"^\s*\(?\s*(?:-{1,2}|to|up\s+to|bis|à|a|até|hasta|до|~|～|〜|to\s+a\s+maximum\s+of"
+    r"|(?:and|&|y|e|und|et)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
+    re.I,
 )
 _TRAP_BEFORE = re.compile(
     r"""(?:\bprice[ds]?|\bpriced\s+at|\bpricing|\bcosts?|\bfees?|\bsubscription|\braised|\braising
         |\braises|\bvaluation|\bvalued\s+at|\brevenue|\bseries\s+[a-f]|\bfunding|\bprize\s+pool
         |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bbuy|\bsave|\bdeposit|\brefund|\bdiscount
-        |\bgpa|\bgrade|\bpoint|\bbonus\s+of|\breferral\s+bonus\s+of|\bcredit\s+of|\bgift\s+card
+        |\bgpa|\bgrade|\bpoint|\bcredit\s+of|\bgift\s+card|\bcharged(?:\s+a)?
         |\bwin|\bbudget)\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
     r"""^[^.;!?]{0,24}?(?:\bsubscription|\bmembership|\bprizes?|\braised|\bfunding|\bround\b
-        |\bvaluation|\brevenue|\barr\b|\breferral|\bsign[- ]?on|\bsigning|\boff\b|\bdiscount
+        |\bvaluation|\brevenue|\barr\b|\boff\b|\bdiscount|\bpackage\b|\b(?:be|been|get|is|are)\s+charged
         |\bdeposit|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
         |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat)""",
     re.X | re.I,
 )
-_REFERRAL_NEAR = re.compile(r"\b(?:refer(?:ral|\s+a\s+friend)|invite\s+a\s+friend)\b[^.]{0,40}$", re.I)
+# Bonuses (referral, sign-up, hiring, retention) are pay, but a lump sum: unit "once", never a rate.
+_BONUS_AFTER = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:bonus(?:es)?|referral\s+(?:reward|payout)s?)\b", re.I,
+)
+_BONUS_BEFORE = re.compile(
+    r"\b(?:bonus(?:es)?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
+)
+# Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
+_PRICE_CONTEXT = re.compile(
+    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing)\b[^.;!?]{0,60}$", re.I,
+)
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
 
@@ -410,7 +476,7 @@ def _parse_text(text: str | None) -> Pay | None:
 
 
 def _parse(text: str) -> Pay | None:
-    amounts = _amounts(text)
+    amounts = _drop_conversions(text, _amounts(text))
     if not amounts:
         return None
     candidates: list[tuple[int, _Candidate, str | None, str | None]] = []
@@ -426,23 +492,68 @@ def _parse(text: str) -> Pay | None:
             if _RANGE_GAP.match(gap) and _range_allowed(text, first, gap):
                 last = nxt
                 unit_match = _UNIT_AFTER.match(text, last.end)
-        i += 2 if last is not first else 1
+                if _CHANGE_BEFORE.search(text, max(0, first.start - 45), first.start):
+                    first = nxt  # "will rise by Sh2,058 to Sh36,360": the pay is now Sh36,360
+        skip = 0
+        if last is first and i + 1 < len(amounts):
+            for ahead in range(i + 1, min(i + 3, len(amounts))):
+                spread = _spread_range(text, first, amounts[ahead], unit_match)
+                if spread is not None:
+                    first, last = spread
+                    unit_match = _UNIT_AFTER.match(text, first.end)
+                    if unit_match is None or _unit_from_match(unit_match, is_bare=False)[0] is None:
+                        unit_match = _UNIT_AFTER.match(text, last.end)
+                    skip = ahead - i - (0 if last is first else 1)
+                    break
+                if amounts[ahead].code or amounts[ahead].symbol:
+                    break  # only bare numbers ("in September 2017") are looked past
+        i += skip + (2 if last is not first else 1)
         candidate = _candidate(text, first, last, unit_match)
+        if candidate is not None and _CHANGE_BEFORE.search(text, max(0, first.start - 45), first.start):
+            candidate.flags.discard("at_least")  # "up from around $1.50": a past value, not a bound
         if candidate is None:
             continue
         code, symbol = _currency(text, first, last)
         has_currency = bool(code or symbol)
         if not has_currency and candidate.unit is None and not _bare_k_range(first, last):
             continue
-        if first.word_currency and last.word_currency and candidate.unit is None:
-            continue
-        score = (2 if candidate.unit is not None else 0) + (1 if has_currency else 0)
+        if first.word_currency and last.word_currency and candidate.unit is None and code is None:
+            continue  # "millions of dollars", "a few dollars": a currency word alone needs a unit
+        unit_score = 0 if candidate.unit is None else 1 if candidate.unit == "once" else 2
+        score = unit_score + (1 if has_currency else 0)
         candidates.append((score, candidate, code, symbol))
     if not candidates:
         return None
     best = max(candidates, key=lambda c: c[0])  # max keeps the first of equal scores
     _, candidate, code, symbol = best
     return _to_pay(text, candidate, code, symbol)
+
+
+# "from $15/hr entry-level annotators to $1,000/hr domain experts": a range spread over a sentence;
+# "increased by 0.8% from £31,929 in September to £32,174 in October": a change, the last is now.
+_FROM_BEFORE = re.compile(r"\b(?:from|by)\s+(?:as\s+little\s+as\s+|about\s+|around\s+|roughly\s+)?$", re.I)
+_TO_LATER = re.compile(r"^[^.;!?]{0,90}?\b(?:up\s+)?to\b[^.;!?\d]{0,45}$", re.I)
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:increase[sd]?|rise[sn]?|rising|rose|raised?|grew|grow[sn]?|fell|falls?|dropp?(?:ed|s)?|reduced?|reduces"
+    r"|cut|cuts|jump(?:ed|s)?|climb(?:ed|s)?|went|changed?|up|down)\b[^.;!?$£€₹\d]{0,30}?\b(?:from|by)\b[^.;!?]{0,25}$",
+    re.I,
+)
+
+
+def _spread_range(
+    text: str, first: _Amount, nxt: _Amount, unit_match: re.Match[str] | None
+) -> tuple[_Amount, _Amount] | None:
+    """(first, last) of a "from X ... to Y" range, (Y, Y) for a change "from X to Y", else None."""
+    if not _FROM_BEFORE.search(text, max(0, first.start - 25), first.start):
+        return None
+    gap_start = unit_match.end() if unit_match is not None else first.end
+    if gap_start > nxt.start or not _TO_LATER.match(text[gap_start : nxt.start]):
+        return None
+    if (first.code or first.symbol) != (nxt.code or nxt.symbol):
+        return None
+    if _CHANGE_BEFORE.search(text, max(0, first.start - 45), first.start):
+        return nxt, nxt
+    return first, nxt
 
 
 def _amounts(text: str) -> list[_Amount]:
@@ -453,9 +564,9 @@ def _amounts(text: str) -> list[_Amount]:
             continue
         suffix = (match.group("suffix") or "").strip()
         suffix_key = suffix.lower()
-        if suffix_key in _HUGE_SUFFIXES:
-            continue  # millions and billions are funding, prizes or aggregates, never a rate
         pre = _PRE_CURRENCY.search(text, max(0, start - 8), start)
+        if suffix_key in _HUGE_SUFFIXES and not _million_salary(text, match, pre, suffix_key):
+            continue  # millions and billions are funding, prizes or aggregates, never a rate
         if pre is None and start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
             continue  # part of a word or model name: "H100", "COVID19", "v2"
         code: str | None = None
@@ -499,9 +610,55 @@ def _amounts(text: str) -> list[_Amount]:
     return found
 
 
+def _million_salary(text: str, number: re.Match[str], pre: re.Match[str] | None, suffix: str) -> bool:
+    if suffix not in _MILLION_SUFFIXES:
+        return False
+    if _MILLION_SALARY_AFTER.match(text, number.end()):
+        return True
+    sign = pre.group(0).strip() if pre is not None else ""
+    after = text[number.end() : number.end() + 5].strip()[:3]
+    return sign in _MILLION_SALARY_CURRENCIES or after in _MILLION_SALARY_CURRENCIES
+
+
+def _drop_conversions(text: str, amounts: list[_Amount]) -> list[_Amount]:
+    """Amounts that are a conversion of the one before them are dropped, and the rate keeps the unit
+    written after the conversion: "£9.00 / $12.00 per hour", "Sh250 ($2.20) per hour",
+    "400 000 ariary, soit 80 euros par mois" are £9, Sh250 and 400,000 ariary."""
+    kept: list[_Amount] = []
+    for amount in amounts:
+        previous = kept[-1] if kept else None
+        if previous is not None and (previous.code or previous.symbol) and (amount.code or amount.symbol):
+            gap = text[previous.end : amount.start]
+            other_currency = (previous.code or previous.symbol) != (amount.code or amount.symbol)
+            if _CONVERSION_OPEN.match(gap):
+                close = _CONVERSION_CLOSE.match(text, amount.end)
+                if close is None:
+                    unit = _UNIT_AFTER.match(text, amount.end)
+                    if unit is not None and _CONVERSION_CLOSE.match(text, unit.end()):
+                        previous.end = amount.end
+                        continue
+                else:
+                    previous.end = close.end()
+                    continue
+            elif other_currency and _CONVERSION_BETWEEN.match(gap):
+                previous.end = amount.end
+                continue
+        kept.append(amount)
+    return kept
+
+
+_CONVERSION_OPEN = re.compile(
+    r"^\s*\(\s*(?:(?:or|ou|o|oder|about|approx\.?|approximately|around|roughly|c\.|ca\.|~|≈|i\.e\.|soit"
+    r"|equivalent\s+to|equal\s+to|about)\s*)?$",
+    re.I,
+)
+_CONVERSION_CLOSE = re.compile(r"\s*\)")
+_CONVERSION_BETWEEN = re.compile(r"^\s*(?:/|,?\s*(?:soit|i\.e\.|that\s+is|or\s+about|equivalent\s+to))\s*$", re.I)
+
+
 def _pre_currency(match: re.Match[str]) -> tuple[str | None, str | None]:
-    if match.group("dpre"):
-        prefix = match.group("dpre")
+    if match.group("dpre") or match.group("dpre1"):
+        prefix = match.group("dpre") or match.group("dpre1")
         code = _DOLLAR_PREFIXES[prefix]
         return code, f"{prefix}$"
     if match.group("dollar"):
@@ -532,9 +689,11 @@ def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, 
         letters = match.group("letters")
         return _LETTER_MARKS.get(letters.lower()), letters, False, False
     word = match.group("word").lower().replace(".", "").replace(" ", "")
+    if word.startswith(("centavo", "centime")):  # "centavos de dólar": hundredths of a dollar
+        return None, "¢", True, True
     key = word if word in _WORD_CURRENCIES else word.removesuffix("s")
     code, symbol = _WORD_CURRENCIES.get(key, (None, None))
-    return code, symbol, True, key == "cent"
+    return code, symbol, True, key in _CENT_WORDS
 
 
 def _number(raw: str, code: str | None) -> float | None:
@@ -568,7 +727,9 @@ def _number(raw: str, code: str | None) -> float | None:
 
 def _range_allowed(text: str, first: _Amount, gap: str) -> bool:
     word = gap.strip().lower()
-    if word in ("and", "&", "y", "e", "und", "et"):
+    if "max" in word:  # "a minimum of KSh 15,000 and a maximum of KSh 50,000"
+        return True
+    if word.split(" ", 1)[0] in ("and", "&", "y", "e", "und", "et"):
         before = _flag_before(text, first.start)
         return before is not None and before.group("between") is not None
     return True
@@ -608,6 +769,8 @@ def _candidate(
             unit_end = unit_match.end()
     if unit is None and (first.suffix == "lpa" or last.suffix == "lpa"):
         unit = "year"
+    if not (first.code or first.symbol or last.code or last.symbol) and _HOURS_AFTER.match(text, last.end):
+        return None  # "36 hrs per week" is a time commitment, not money
     # Words just before the amount: flags first ("up to"), then a unit ("Hourly rate:").
     cursor = first.start
     for _ in range(3):
@@ -632,7 +795,12 @@ def _candidate(
         flags.add("approx")
     if _is_trap(text, cursor, unit_end):
         return None
+    if unit is None and _is_bonus(text, cursor, unit_end):
+        unit = "once"
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
+
+
+_HOURS_AFTER = re.compile(r"\s*(?:hours?|hrs?)\b", re.I)
 
 
 # Cheap pre-checks: the regexes above are only run when their words can be there (speed).
@@ -640,10 +808,11 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "to up-to upto as than under below max max. maximum zu à jusqu'à jusqu’à hasta até till from "
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
-    "aprox. aproximadamente between entre zwischen"
+    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
-    "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|時|日|週|月|年|薪|每",
+    "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
+    "|मासिक|सालाना|वार्षिक|時|日|週|月|年|薪|每",
     re.I,
 )
 
@@ -652,10 +821,10 @@ _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 _TRAP_LAST_WORDS = frozenset(_words(
     "price prices priced pricing at cost costs fee fees subscription raised raising raises valuation "
     "revenue a b c d e f funding pool prize prizes of tuition worth for buy save deposit refund "
-    "discount gpa grade point card win budget"
+    "discount gpa grade point card win budget charged"
 ))
 _TRAP_AFTER_HINTS = re.compile(
-    "subscri|member|prize|raised|funding|round|valuation|revenue|arr|referral|sign|off|discount"
+    "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
     "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat",
     re.I,
 )
@@ -666,7 +835,7 @@ def _flag_before(text: str, cursor: int) -> re.Match[str] | None:
     tail = text[window_start:cursor].rstrip(" :")
     if not tail:
         return None
-    if tail[-1] not in "~≈∼" and tail.rsplit(" ", 1)[-1].lower() not in _FLAG_LAST_WORDS:
+    if tail[-1] not in "~≈∼" and tail.rsplit(" ", 1)[-1].lower().lstrip("'\"“‘(") not in _FLAG_LAST_WORDS:
         return None
     return _FLAG_BEFORE.search(text, window_start, cursor)
 
@@ -679,6 +848,8 @@ def _unit_before(text: str, cursor: int) -> re.Match[str] | None:
 
 
 def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | None, float]:
+    if match.group("pfh"):
+        return "minute", 1 / 60
     if match.group("media"):
         words = match.group("media").lower().split()
         return "minute", _MEDIA.get(words[-1], 1.0)
@@ -716,11 +887,11 @@ def _is_trap(text: str, start: int, end: int) -> bool:
     after = text[end : end + 40]
     if _TRAP_AFTER_HINTS.search(after) and _TRAP_AFTER.match(after):
         return True
-    window_start = max(0, start - 60)
-    window = text[window_start:start].lower()
-    if "refer" not in window and "invite" not in window:
-        return False
-    return bool(_REFERRAL_NEAR.search(text, window_start, start))
+    return bool(_PRICE_CONTEXT.search(text, max(0, start - 80), start))
+
+
+def _is_bonus(text: str, start: int, end: int) -> bool:
+    return bool(_BONUS_AFTER.match(text, end) or _BONUS_BEFORE.search(text, max(0, start - 60), start))
 
 
 def _currency(text: str, first: _Amount, last: _Amount) -> tuple[str | None, str | None]:
