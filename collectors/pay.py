@@ -171,9 +171,9 @@ _PRE_CURRENCY = re.compile(
       | (?<![A-Za-z])(?P<dpre1>C|A|S|R)\$  # one letter only when joined: "A $500 bonus" is an article
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽])
-      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Sh\.?|Php|Rp|RM|Fr\.|R|N)
+      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
-    )\s?$""",
+    )[\s:]{0,2}$""",
     re.X,
 )
 _POST_CURRENCY = re.compile(
@@ -202,10 +202,12 @@ _NUMBER = re.compile(
         \d{1,2},\d{2},\d{3}(?:,\d{3})*(?:\.\d+)?          # Indian grouping: 1,00,000
       | \d{1,3}(?:(?:,|\.|'|\ )\d{3})+(?:[.,]\d+)?        # grouped thousands, optional decimals
       | \d+(?:[.,]\d+)?
+      | (?<=[$£€₹])\.\d+                                   # "$.75": only right after a sign
     )
     (?P<suffix>
         \s?(?:k|K)(?!\w)
       | \s?(?i:lakhs?|lacs?|lpa|crores?)(?!\w)
+      | \s?(?:लाख|करोड़)
       | \s?(?:cr|L)(?!\w)
       | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b)(?!\w)
       | 万
@@ -215,7 +217,7 @@ _NUMBER = re.compile(
     re.X,
 )
 _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5,
-                   "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4,
+                   "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4, "लाख": 1e5, "करोड़": 1e7,
                    "m": 1e6, "mn": 1e6, "million": 1e6}  # millions only pass `_million_salary`
 _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b"})
 # Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
@@ -281,7 +283,7 @@ _FILLER = (
     r"|avg|average|[A-Z]{3}|/=|[.,]-+)\s*){0,2}"
 )
 _CONNECTOR = (
-    r"(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
+    r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
     r"|(?<!\w)на(?!\w)|毎|每)"
 )
@@ -337,7 +339,7 @@ _DURATION_BEFORE = re.compile(r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?|h)\s*$", re.I
 _FLAG_BEFORE = re.compile(
     r"""(?:
         (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|(?:not|no)\s+higher\s+than
-            |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of
+            |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
             |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till)
       | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than
             |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
@@ -360,6 +362,7 @@ _FLAG_AFTER = re.compile(
 )
 _RANGE_GAP = re.compile(
     r"^\s*\(?\s*(?:-{1,2}|to|up\s+to|bis|à|a|até|hasta|до|~|～|〜|to\s+a\s+maximum\s+of"
+    r"|or|ou|oder|o"
     r"|(?:and|&|y|e|und|et)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
     re.I,
 )
@@ -387,7 +390,7 @@ _BONUS_BEFORE = re.compile(
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
 _PRICE_CONTEXT = re.compile(
-    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing)\b[^.;!?]{0,60}$", re.I,
+    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate)\b[^.;!?]{0,60}$", re.I,
 )
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
@@ -470,9 +473,19 @@ def parse_pay(text: str | None) -> Pay | None:
 
 
 def _parse_text(text: str | None) -> Pay | None:
-    if not isinstance(text, str) or not _HAS_DIGIT.search(text):
+    if not isinstance(text, str):
         return None
+    if not _HAS_DIGIT.search(text):
+        # "less than a dollar an hour": one unit of a currency, written as a word
+        text = _A_CURRENCY_UNIT.sub(r"1 \1", text)
+        if not _HAS_DIGIT.search(text):
+            return None
     return _parse(_clean(text))
+
+
+_A_CURRENCY_UNIT = re.compile(
+    r"\b(?:a|one)\s+(dollar|euro|pound|buck|rupee)(?=\s+(?:an?|per|each|every)\s+\w)", re.I,
+)
 
 
 def _parse(text: str) -> Pay | None:
@@ -489,7 +502,9 @@ def _parse(text: str) -> Pay | None:
             nxt = amounts[i + 1]
             gap_start = unit_match.end() if unit_match else first.end
             gap = text[gap_start : nxt.start] if gap_start <= nxt.start else text[first.end : nxt.start]
-            if _RANGE_GAP.match(gap) and _range_allowed(text, first, gap):
+            if _RANGE_GAP.match(gap) and (
+                _range_allowed(text, first, gap) or _or_range(first, nxt, gap)
+            ):
                 last = nxt
                 unit_match = _UNIT_AFTER.match(text, last.end)
                 if _CHANGE_BEFORE.search(text, max(0, first.start - 45), first.start):
@@ -535,7 +550,8 @@ _FROM_BEFORE = re.compile(r"\b(?:from|by)\s+(?:as\s+little\s+as\s+|about\s+|arou
 _TO_LATER = re.compile(r"^[^.;!?]{0,90}?\b(?:up\s+)?to\b[^.;!?\d]{0,45}$", re.I)
 _CHANGE_BEFORE = re.compile(
     r"\b(?:increase[sd]?|rise[sn]?|rising|rose|raised?|grew|grow[sn]?|fell|falls?|dropp?(?:ed|s)?|reduced?|reduces"
-    r"|cut|cuts|jump(?:ed|s)?|climb(?:ed|s)?|went|changed?|up|down)\b[^.;!?$£€₹\d]{0,30}?\b(?:from|by)\b[^.;!?]{0,25}$",
+    r"|cut|cuts|jump(?:ed|s)?|climb(?:ed|s)?|went|changed?|up|down)\b(?:(?!\.\s)[^;!?$£€₹]){0,30}?\b(?:from|by)\b"
+    r"[^.;!?]{0,25}$",
     re.I,
 )
 
@@ -729,15 +745,34 @@ def _range_allowed(text: str, first: _Amount, gap: str) -> bool:
     word = gap.strip().lower()
     if "max" in word:  # "a minimum of KSh 15,000 and a maximum of KSh 50,000"
         return True
+    if word in ("or", "ou", "oder", "o"):
+        # "$14 or $14.50 an hour" is a range; "£6 or $8" and "$5 or $500" are not
+        return False
     if word.split(" ", 1)[0] in ("and", "&", "y", "e", "und", "et"):
         before = _flag_before(text, first.start)
         return before is not None and before.group("between") is not None
     return True
 
 
+def _or_range(first: _Amount, last: _Amount, gap: str) -> bool:
+    """ "$14 or $14.50 an hour": two close amounts in one currency joined by "or" are a range."""
+    if gap.strip().lower() not in ("or", "ou", "oder", "o"):
+        return False
+    same_sign = (first.code or first.symbol) is not None and (first.code or first.symbol) == (last.code or last.symbol)
+    return same_sign and 0 < first.value <= last.value <= 2 * first.value
+
+
 def _bare_k_range(first: _Amount, last: _Amount) -> bool:
-    """ "120k-150k": thousands on both ends of a range read as a salary even without a currency."""
-    return first is not last and last.suffix == "k" and first.value * first.factor >= 1000
+    """ "120k-150k", "6 - 9 Lakhs": thousands or lakhs on both ends of a range read as a salary even
+    without a currency."""
+    if first is last:
+        return False
+    if last.suffix in _LAKH_SUFFIXES:
+        return True
+    return last.suffix == "k" and first.value * first.factor >= 1000
+
+
+_LAKH_SUFFIXES = frozenset({"lakh", "lakhs", "lac", "lacs", "लाख", "crore", "crores", "करोड़"})
 
 
 def _candidate(
@@ -779,6 +814,8 @@ def _candidate(
             break
         flags.update(name for name in ("up_to", "at_least", "approx", "between") if flag.group(name))
         cursor = flag.start()
+    if first is last and _BETWEEN_WORDS_AND.search(text, max(0, cursor - 60), cursor):
+        flags.add("up_to")  # "between a couple of dollars and about $40": only the top is a number
     if unit is None:
         before = _unit_before(text, cursor)
         if before is not None:
@@ -800,6 +837,7 @@ def _candidate(
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
 
 
+_BETWEEN_WORDS_AND = re.compile(r"\bbetween\b[^\d$£€₹.;!?]{2,40}\band\s+$", re.I)
 _HOURS_AFTER = re.compile(r"\s*(?:hours?|hrs?)\b", re.I)
 
 
@@ -913,7 +951,8 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
     if unit is None:
         top = candidate.high if candidate.high is not None else candidate.low
         k_suffixed = "k" in (candidate.first.suffix, candidate.last.suffix)
-        unit = "year" if k_suffixed and top >= 20_000 else "unknown"
+        lakhs = candidate.last.suffix in _LAKH_SUFFIXES  # Indian salaries in lakhs are yearly (CTC)
+        unit = "year" if (k_suffixed and top >= 20_000) or lakhs else "unknown"
     factor = candidate.unit_factor if unit == "minute" else 1.0
     low = _tidy(candidate.low * factor)
     high = None if candidate.high is None else _tidy(candidate.high * factor)
