@@ -902,6 +902,8 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
             return None, 1.0
         if noun in ("an", "ano") and conn != "/":
             return None, 1.0
+        if noun in _MEDIA and "finished" in match.group(0).lower():
+            return "minute", _MEDIA[noun]  # "per finished hour": an hour of finished audio
         return _NOUN_UNIT[noun], 1.0  # type: ignore[return-value]
     if match.group("adj"):
         adj = match.group("adj").lower()
@@ -1350,8 +1352,12 @@ def format_pay(pay: Pay) -> str:
         amount = "pay not stated"
     if pay.approximate and not (pay.at_least and pay.max is None):
         amount = f"~{amount}"
-    unit = "" if pay.unit == "unknown" else f"/{pay.unit}"
+    unit = _UNIT_TEXT.get(pay.unit, f"/{pay.unit}")
     return f"{amount}{code_suffix}{unit}"
+
+
+# A minute of media is output, not time worked: "$1/media minute", never "$1/minute".
+_UNIT_TEXT = {"unknown": "", "minute": "/media minute", "once": " one-off"}
 
 
 def pay_to_dict(pay: Pay) -> dict[str, Any]:
@@ -1359,7 +1365,7 @@ def pay_to_dict(pay: Pay) -> dict[str, Any]:
     return {
         "min": pay.min, "max": pay.max, "currency": pay.currency, "unit": pay.unit,
         "approximate": pay.approximate, "up_to": pay.up_to, "at_least": pay.at_least,
-        "currency_symbol": pay.currency_symbol,
+        "currency_symbol": pay.currency_symbol, "unit_kind": pay.unit_kind,
     }
 
 

@@ -173,7 +173,7 @@ def test_describe_pay_for_the_cli() -> None:
     payload = json.loads(describe_pay("£18.50 an hour", as_json=True))
     assert payload["pay"] == {
         "min": 18.5, "max": 18.5, "currency": "GBP", "unit": "hour", "approximate": False,
-        "up_to": False, "at_least": False, "currency_symbol": "£",
+        "up_to": False, "at_least": False, "currency_symbol": "£", "unit_kind": "time",
     }
     assert payload["display"] == "£18.50/hour"
     assert pay_to_dict(Pay(1, 2, "USD", "hour"))["currency_symbol"] is None
