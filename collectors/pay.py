@@ -169,6 +169,7 @@ _PRE_CURRENCY = re.compile(
     r"""(?:
         (?<![A-Za-z])(?P<dpre>U\.S\.|US|USD|CAN|CAD|CA|AUD|AU|NZD|NZ|SGD|SG|HKD|HK|MXN|MX|NT)\s?\$
       | (?<![A-Za-z])(?P<dpre1>C|A|S|R)\$  # one letter only when joined: "A $500 bonus" is an article
+      | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D)  # "U$S 40", "U$SD 10" (Spanish-language press)
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽])
       | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
@@ -340,8 +341,10 @@ _FLAG_BEFORE = re.compile(
     r"""(?:
         (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|(?:not|no)\s+higher\s+than
             |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
+            |menos\s+de|weniger\s+als|moins\s+de|unter
             |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till)
-      | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than
+      | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than|m[áa]s\s+de
+            |mehr\s+als|plus\s+de|mais\s+de|über
             |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
             |min(?:imum)?\.?(?:\s+of)?
             |no\s+less\s+than|not\s+less\s+than|more\s+than|over|above|upwards\s+of|ab|à\s+partir\s+de
@@ -355,7 +358,8 @@ _FLAG_BEFORE = re.compile(
 _FLAG_AFTER = re.compile(
     r"""(?P<plus>\+)(?![\d.,])  # "$20/h+" (a spaced " + " adds something else: "+ bonuses")
     | [\s/,(-]*(?:
-        (?P<at_least>or\s+more|and\s+up|and\s+above|or\s+higher|or\s+above|[～〜](?!\s*\d))
+        (?P<at_least>or\s+more|and\s+up|and\s+above|or\s+higher|or\s+above|o\s+m[áa]s|ou\s+mais|oder\s+mehr
+            |[～〜](?!\s*\d))
       | (?P<up_to>max(?:imum)?(?![a-z])|at\s+most|or\s+less|tops)
     )""",
     re.X | re.I,
@@ -677,6 +681,8 @@ def _pre_currency(match: re.Match[str]) -> tuple[str | None, str | None]:
         prefix = match.group("dpre") or match.group("dpre1")
         code = _DOLLAR_PREFIXES[prefix]
         return code, f"{prefix}$"
+    if match.group("usd"):
+        return "USD", match.group("usd")
     if match.group("dollar"):
         return None, "$"
     if match.group("sym"):
@@ -846,7 +852,7 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "to up-to upto as than under below max max. maximum zu à jusqu'à jusqu’à hasta até till from "
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
-    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de"
+    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
