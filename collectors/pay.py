@@ -145,7 +145,7 @@ _LETTER_MARKS: dict[str, str | None] = {
     "php": "PHP", "rp": "IDR", "rm": "MYR", "chf": "CHF", "fr.": "CHF", "zł": "PLN", "zl": "PLN",
     "kr": None, "kr.": None, "kč": "CZK", "ft": "HUF", "lei": "RON", "tl": "TRY", "r": "ZAR",
     "n": "NGN", "/=": None, "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
-    "руб": "RUB", "руб.": "RUB",
+    "руб": "RUB", "руб.": "RUB", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
 }
 _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     # Keys without dots or spaces: "U.S. dollars" → "usdollar".
@@ -172,7 +172,8 @@ _PRE_CURRENCY = re.compile(
       | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D)  # "U$S 40", "U$SD 10" (Spanish-language press)
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽])
-      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
+      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
+      | (?<![A-Za-z])(?P<peso>P)  # "P9000", "P482.60": a peso sign (only before 3+ digits, see _amounts)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
     )[\s:]{0,2}$""",
     re.X,
@@ -210,7 +211,7 @@ _NUMBER = re.compile(
       | \s?(?i:lakhs?|lacs?|lpa|crores?)(?!\w)
       | \s?(?:लाख|करोड़)
       | \s?(?:cr|L)(?!\w)
-      | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b)(?!\w)
+      | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b|trillion|trillions|tn)(?!\w)
       | 万
     )?
     (?P<plus>\+(?![\d.,]))?  # "$20+" ("$20 + bonus" is not "$20 or more")
@@ -220,7 +221,8 @@ _NUMBER = re.compile(
 _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5,
                    "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4, "लाख": 1e5, "करोड़": 1e7,
                    "m": 1e6, "mn": 1e6, "million": 1e6}  # millions only pass `_million_salary`
-_HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b"})
+_HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b",
+                            "trillion", "trillions", "tn"})
 # Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
 # millions); never "$2M daily" (a payout total) or billions.
 _MILLION_SUFFIXES = frozenset({"m", "mn", "million"})
@@ -274,6 +276,7 @@ _ADJECTIVE_UNITS = {
     "p.a.": "year", "anual": "year", "jährlich": "year", "annuel": "year", "brutto/jahr": "year",
     "lpa": "year", "месечно": "month", "месячно": "month", "ежемесячно": "month", "годишно": "year",
     "mensuels": "month", "semanales": "week", "semanal": "week", "diarios": "day", "diario": "day",
+    "-an-hour": "hour", "-a-day": "day", "-a-week": "week", "-a-month": "month", "-a-year": "year",
 }
 
 _nouns_alt = "|".join(sorted((re.escape(n) for n in _NOUN_UNIT), key=len, reverse=True))
@@ -289,7 +292,7 @@ _CONNECTOR = (
     r"|(?<!\w)на(?!\w)|毎|每)"
 )
 _UNIT_AFTER = re.compile(
-    rf"""[\s:(),]*{_FILLER}
+    rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
     (?:
         (?P<conn>{_CONNECTOR})\s*{_ADJECTIVES}
         (?:
@@ -312,7 +315,7 @@ _UNIT_BEFORE = re.compile(
         |時給|日給|週給|月給|年収|年俸|时薪|月薪|年薪|每小时)
         (?:\s+(?:rate|pay|wage|range|compensation|salary|earnings|band|stipend|income|reward|ctc|in-hand
             |take-home|package|gross|औसत|वेतन|सैलरी))*
-        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|the|:)\s*)*$""",
+        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|ranging|varies|vary|goes|the|:)\s*)*$""",
     re.X | re.I,
 )
 _BEFORE_UNIT_WORDS = {
@@ -585,6 +588,8 @@ def _amounts(text: str) -> list[_Amount]:
         suffix = (match.group("suffix") or "").strip()
         suffix_key = suffix.lower()
         pre = _PRE_CURRENCY.search(text, max(0, start - 8), start)
+        if pre is not None and pre.group("peso") and (pre.end() != start or not re.match(r"\d{3}", match.group("num"))):
+            pre = None  # "P90" is a percentile, "P1" a priority
         if suffix_key in _HUGE_SUFFIXES and not _million_salary(text, match, pre, suffix_key):
             continue  # millions and billions are funding, prizes or aggregates, never a rate
         if pre is None and start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
@@ -683,6 +688,8 @@ def _pre_currency(match: re.Match[str]) -> tuple[str | None, str | None]:
         return code, f"{prefix}$"
     if match.group("usd"):
         return "USD", match.group("usd")
+    if match.group("peso"):
+        return "PHP", "P"
     if match.group("dollar"):
         return None, "$"
     if match.group("sym"):
@@ -840,9 +847,20 @@ def _candidate(
         return None
     if unit is None and _is_bonus(text, cursor, unit_end):
         unit = "once"
+    if unit is None and (
+        _TOTAL_AFTER.match(text, unit_end) or _TOTAL_BEFORE.search(text, max(0, first.start - 40), first.start)
+    ):
+        return None
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
 
 
+# A sum earned so far is a total, not a rate: "earned Sh 45,000 since he opened an account".
+_TOTAL_BEFORE = re.compile(
+    r"(?:\b(?:have|has|had)\s+)?\bearned\s+(?:a\s+total\s+of\s+|at\s+least\s+|more\s+than\s+|over\s+|about\s+)?$"
+    r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$",
+    re.I,
+)
+_TOTAL_AFTER = re.compile(r"\s*(?:since|so\s+far|in\s+total|to\s+date|altogether)\b", re.I)
 _BETWEEN_WORDS_AND = re.compile(r"\bbetween\b[^\d$£€₹.;!?]{2,40}\band\s+$", re.I)
 _HOURS_AFTER = re.compile(r"\s*(?:hours?|hrs?)\b", re.I)
 
