@@ -539,8 +539,10 @@ def _parse(text: str) -> Pay | None:
         has_currency = bool(code or symbol)
         if not has_currency and candidate.unit is None and not _bare_k_range(first, last):
             continue
-        if first.word_currency and last.word_currency and candidate.unit is None and code is None:
-            continue  # "millions of dollars", "a few dollars": a currency word alone needs a unit
+        if first.word_currency and last.word_currency and candidate.unit is None and code is None and (
+            symbol not in ("$", "Rs") or first.value < 1
+        ):
+            continue  # "pesos", "shillings", "cents" alone do not say which currency or rate
         unit_score = 0 if candidate.unit is None else 1 if candidate.unit == "once" else 2
         score = unit_score + (1 if has_currency else 0)
         candidates.append((score, candidate, code, symbol))
@@ -553,6 +555,7 @@ def _parse(text: str) -> Pay | None:
 
 # "from $15/hr entry-level annotators to $1,000/hr domain experts": a range spread over a sentence;
 # "increased by 0.8% from £31,929 in September to £32,174 in October": a change, the last is now.
+_PAREN_TO = re.compile(r"^\s*\([^()]{1,30}\)\s*(?:to|-|–|bis|a|hasta|até)\s*$", re.I)
 _FROM_BEFORE = re.compile(r"\b(?:from|by)\s+(?:as\s+little\s+as\s+|about\s+|around\s+|roughly\s+)?$", re.I)
 _TO_LATER = re.compile(r"^[^.;!?]{0,90}?\b(?:up\s+)?to\b[^.;!?\d]{0,45}$", re.I)
 _CHANGE_BEFORE = re.compile(
@@ -567,9 +570,13 @@ def _spread_range(
     text: str, first: _Amount, nxt: _Amount, unit_match: re.Match[str] | None
 ) -> tuple[_Amount, _Amount] | None:
     """(first, last) of a "from X ... to Y" range, (Y, Y) for a change "from X to Y", else None."""
-    if not _FROM_BEFORE.search(text, max(0, first.start - 25), first.start):
-        return None
     gap_start = unit_match.end() if unit_match is not None else first.end
+    if not _FROM_BEFORE.search(text, max(0, first.start - 25), first.start):
+        # "$18/hr (Level 1) to $25/hr (Level 3)": a range with a note on each end
+        same = (first.code or first.symbol) is not None and (first.code or first.symbol) == (nxt.code or nxt.symbol)
+        if same and gap_start <= nxt.start and _PAREN_TO.match(text[gap_start : nxt.start]):
+            return first, nxt
+        return None
     if gap_start > nxt.start or not _TO_LATER.match(text[gap_start : nxt.start]):
         return None
     if (first.code or first.symbol) != (nxt.code or nxt.symbol):
