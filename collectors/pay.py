@@ -854,6 +854,11 @@ def _candidate(
         return None
     if unit is None and _is_bonus(text, cursor, unit_end):
         unit = "once"
+        bonus = _BONUS_AFTER.match(text, unit_end)
+        per_unit = _UNIT_AFTER.match(text, bonus.end()) if bonus is not None else None
+        per_output = _unit_from_match(per_unit, is_bare=False)[0] if per_unit is not None else None
+        if per_output in OUTPUT_UNITS:  # "$3 bonus per task" is paid per task; a bonus is never time pay
+            unit = per_output
     if unit is None and (
         _TOTAL_AFTER.match(text, unit_end) or _TOTAL_BEFORE.search(text, max(0, first.start - 40), first.start)
     ):
