@@ -358,6 +358,16 @@ _FLAG_BEFORE = re.compile(
     )(?:\s+(?:los|las|les|the|de|os|as))?[\s:]*$""",
     re.X | re.I,
 )
+# "At maximum, this pays $10.20 an hour": a bound that opens its clause.
+_CLAUSE_FLAG = re.compile(
+    r"""(?:^|(?<=[.;!?]\s))(?:
+        (?P<up_to>at\s+(?:maximum|most|best)|maximum)
+      | (?P<at_least>at\s+(?:minimum|least))
+      | (?P<approx>(?!x)x)
+      | (?P<between>(?!x)x)
+    )\s*,\s*(?:[A-Za-z']+\s+){1,3}$""",
+    re.X | re.I,
+)
 _FLAG_AFTER = re.compile(
     r"""(?P<plus>\+)(?![\d.,])  # "$20/h+" (a spaced " + " adds something else: "+ bonuses")
     | [\s/,(-]*(?:
@@ -396,9 +406,7 @@ _BONUS_BEFORE = re.compile(
     r"\b(?:bonus(?:es)?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
-_PRICE_CONTEXT = re.compile(
-    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate)\b[^.;!?]{0,60}$", re.I,
-)
+_PRICE_WORDS = re.compile(r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate)\b", re.I)
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
 
@@ -909,6 +917,9 @@ def _flag_before(text: str, cursor: int) -> re.Match[str] | None:
     tail = text[window_start:cursor].rstrip(" :")
     if not tail:
         return None
+    clause = _CLAUSE_FLAG.search(text, max(0, cursor - 45), cursor)
+    if clause is not None:
+        return clause
     if tail[-1] not in "~≈∼" and tail.rsplit(" ", 1)[-1].lower().lstrip("'\"“‘(") not in _FLAG_LAST_WORDS:
         return None
     return _FLAG_BEFORE.search(text, window_start, cursor)
@@ -963,7 +974,10 @@ def _is_trap(text: str, start: int, end: int) -> bool:
     after = text[end : end + 40]
     if _TRAP_AFTER_HINTS.search(after) and _TRAP_AFTER.match(after):
         return True
-    return bool(_PRICE_CONTEXT.search(text, max(0, start - 80), start))
+    # A price context holds for the rest of its sentence: "two tiers — $100 per month and $200 per
+    # month — rather than the single $200 option".
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
+    return bool(_PRICE_WORDS.search(text, sentence_start, start))
 
 
 def _is_bonus(text: str, start: int, end: int) -> bool:

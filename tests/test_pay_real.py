@@ -16,8 +16,8 @@ from collectors.pay_eval import EvalResult, is_exact, load_labelled, main, score
 
 REAL = Path(__file__).parent / "data" / "pay_strings_real.jsonl"
 # The measured holdout rate after tuning on the tune half, less one point (see README.md).
-HOLDOUT_FLOOR = 0.77
-TUNE_FLOOR = 0.92
+HOLDOUT_FLOOR = 0.78
+TUNE_FLOOR = 0.94
 
 
 def _split_of(text: str) -> str:
