@@ -186,7 +186,7 @@ _POST_CURRENCY = re.compile(
       | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
             |лв\.?(?![а-я])|руб\.?(?![а-я]))
       | (?i:(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|kenyan\ shillings?
-            |euro\ cents?|(?:centavos?|centimes?)(?:\ de)?(?:\ d['’]?)?\ ?(?:d[oó]lar(?:es|s)?|dollars?)
+            |euro\ cents?|(?:centavos?|centimes?)(?:(?:\ de)?(?:\ d['’]?)?\ ?(?:d[oó]lar(?:es|s)?|dollars?|euros?))?
             |d[oó]lar(?:es)?|dollars?|bucks|euros?
             |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?|ariary
             |рубл(?:ей|я|ь)|лева?|रुपय[ेा]|रुपए)(?![a-zа-яà-ÿ]))
@@ -260,6 +260,7 @@ _NOUNS: dict[str, tuple[str, ...]] = {
              "file", "boxes", "box", "sentences", "sentence", "rows", "row", "utterances", "utterance",
              "recordings", "recording", "transcripts", "transcript", "documents", "document", "photos",
              "photo", "samples", "sample", "segments", "segment", "entries", "entry", "bounding boxes",
+             "formulaires", "formulaire", "forms", "form",
              "bounding box", "polygons", "polygon", "frames", "frame"),
 }
 _NOUN_UNIT = {noun: unit for unit, nouns in _NOUNS.items() for noun in nouns}
@@ -289,7 +290,7 @@ _FILLER = (
 _CONNECTOR = (
     r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
-    r"|(?<!\w)на(?!\w)|毎|每)"
+    r"|(?<!\w)на(?!\w)|\ble\b|毎|每)"
 )
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
@@ -344,7 +345,7 @@ _FLAG_BEFORE = re.compile(
     r"""(?:
         (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|(?:not|no)\s+higher\s+than
             |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
-            |menos\s+de|weniger\s+als|moins\s+de|unter
+            |menos\s+de|weniger\s+als|moins\s+de|unter|ne\s+d[ée]passe\s+pas(?:\s+les)?|n['’]exc[ée]d\w*
             |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till)
       | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than|m[áa]s\s+de
             |mehr\s+als|plus\s+de|mais\s+de|über
@@ -548,7 +549,7 @@ def _parse(text: str) -> Pay | None:
         if not has_currency and candidate.unit is None and not _bare_k_range(first, last):
             continue
         if first.word_currency and last.word_currency and candidate.unit is None and code is None and (
-            symbol not in ("$", "Rs") or first.value < 1
+            symbol not in ("$", "Rs", "¢") or first.value < 1
         ):
             continue  # "pesos", "shillings", "cents" alone do not say which currency or rate
         unit_score = 0 if candidate.unit is None else 1 if candidate.unit == "once" else 2
@@ -733,8 +734,8 @@ def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, 
         letters = match.group("letters")
         return _LETTER_MARKS.get(letters.lower()), letters, False, False
     word = match.group("word").lower().replace(".", "").replace(" ", "")
-    if word.startswith(("centavo", "centime")):  # "centavos de dólar": hundredths of a dollar
-        return None, "¢", True, True
+    if word.startswith(("centavo", "centime")):  # "centavos de dólar", "centimes d'euro": hundredths
+        return ("EUR", "€", True, True) if "euro" in word else (None, "¢", True, True)
     key = word if word in _WORD_CURRENCIES else word.removesuffix("s")
     code, symbol = _WORD_CURRENCIES.get(key, (None, None))
     return code, symbol, True, key in _CENT_WORDS
@@ -876,8 +877,10 @@ def _candidate(
 
 # A sum earned so far is a total, not a rate: "earned Sh 45,000 since he opened an account".
 _TOTAL_BEFORE = re.compile(
-    r"(?:\b(?:have|has|had)\s+)?\bearned\s+(?:a\s+total\s+of\s+|at\s+least\s+|more\s+than\s+|over\s+|about\s+)?$"
-    r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$",
+    r"(?:\b(?:have|has|had)\s+)?\bearned\s+(?:is\s+|was\s+)?(?:a\s+total\s+of\s+|at\s+least\s+|more\s+than\s+|over\s+"
+    r"|about\s+)?$"
+    r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
+    r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
     re.I,
 )
 _TOTAL_AFTER = re.compile(r"\s*(?:since|so\s+far|in\s+total|to\s+date|altogether)\b", re.I)
@@ -890,7 +893,7 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "to up-to upto as than under below max max. maximum zu à jusqu'à jusqu’à hasta até till from "
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
-    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über"
+    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
