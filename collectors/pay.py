@@ -314,9 +314,9 @@ _UNIT_BEFORE = re.compile(
         |tarifa\s+por\s+hora|valor\s+hora|per\s+task|per\s+item|by\s+the\s+hour|pro\s+stunde|pro\s+jahr
         |pro\s+monat|por\s+hora|por\s+mes|par\s+heure|par\s+mois|मासिक|सालाना|वार्षिक
         |時給|日給|週給|月給|年収|年俸|时薪|月薪|年薪|每小时)
-        (?:\s+(?:rate|pay|wage|range|compensation|salary|earnings|band|stipend|income|reward|ctc|in-hand
-            |take-home|package|gross|औसत|वेतन|सैलरी))*
-        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|ranging|varies|vary|goes|the|:)\s*)*$""",
+        (?:\s+(?:rates?|pay|wages?|range|compensation|salary|salaries|earnings|band|stipend|income|reward|ctc
+            |in-hand|take-home|package|gross|minimum|औसत|वेतन|सैलरी))*
+        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|ranging|varies|vary|goes|the|to|:)\s*)*$""",
     re.X | re.I,
 )
 _BEFORE_UNIT_WORDS = {
@@ -334,9 +334,11 @@ _BEFORE_UNIT_WORDS = {
 # as often a payment schedule ("paid weekly") as a rate.
 _UNIT_ANYWHERE = re.compile(
     r"""(?:\bper\s+|/\s*|\ban?\s+)(?P<noun>hour|hr|h|day|week|wk|month|mo|year|yr|annum|task|item|label)(?![a-z])
-      | (?P<adj>hourly|per\s+annum|annually|annual\s+salary|yearly)(?![a-z])""",
+      | (?P<adj>hourly|per\s+annum|annually|annual\s+salary|yearly|salaire\s+horaire|taux\s+horaire|stundenlohn
+            |salario\s+por\s+hora)(?![a-z])""",
     re.X | re.I,
 )
+_HOURLY_WORDS = frozenset({"salaire horaire", "taux horaire", "stundenlohn", "salario por hora"})
 _DURATION_BEFORE = re.compile(r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?|h)\s*$", re.I)
 
 # --- Flags and traps ---------------------------------------------------------------------------------
@@ -604,7 +606,7 @@ def _amounts(text: str) -> list[_Amount]:
         suffix = (match.group("suffix") or "").strip()
         suffix_key = suffix.lower()
         pre = _PRE_CURRENCY.search(text, max(0, start - 8), start)
-        if pre is not None and pre.group("peso") and (pre.end() != start or not re.match(r"\d{3}", match.group("num"))):
+        if pre is not None and pre.group("peso") and not _peso_amount(text, pre, start, match.group("num")):
             pre = None  # "P90" is a percentile, "P1" a priority
         if suffix_key in _HUGE_SUFFIXES and not _million_salary(text, match, pre, suffix_key):
             continue  # millions and billions are funding, prizes or aggregates, never a rate
@@ -651,6 +653,18 @@ def _amounts(text: str) -> list[_Amount]:
     return found
 
 
+def _peso_amount(text: str, pre: re.Match[str], start: int, raw: str) -> bool:
+    """Whether "P" before a number is a peso sign: joined to it and before 3+ digits, or 2 digits
+    beside another such amount ("P50 to P100 a day")."""
+    if pre.end() != start:
+        return False
+    digits = sum(c.isdigit() for c in raw.split(".")[0])
+    return digits >= 3 or (digits == 2 and _PESO_3_DIGITS.search(text) is not None)
+
+
+_PESO_3_DIGITS = re.compile(r"(?<![A-Za-z])P\d{1,3}(?:,\d{3})+|(?<![A-Za-z])P\d{3,}")
+
+
 def _million_salary(text: str, number: re.Match[str], pre: re.Match[str] | None, suffix: str) -> bool:
     if suffix not in _MILLION_SUFFIXES:
         return False
@@ -694,7 +708,11 @@ _CONVERSION_OPEN = re.compile(
     re.I,
 )
 _CONVERSION_CLOSE = re.compile(r"\s*\)")
-_CONVERSION_BETWEEN = re.compile(r"^\s*(?:/|,?\s*(?:soit|i\.e\.|that\s+is|or\s+about|equivalent\s+to))\s*$", re.I)
+_CONVERSION_BETWEEN = re.compile(
+    r"^\s*(?:/|,?\s*(?:soit|i\.e\.|that\s+is|or\s+(?:about|around|roughly|close\s+to)|equivalent\s+to"
+    r"|which\s+is\s+(?:like|about|around|roughly)))\s*$",
+    re.I,
+)
 
 
 def _pre_currency(match: re.Match[str]) -> tuple[str | None, str | None]:
@@ -1029,7 +1047,7 @@ def _unit_anywhere(text: str) -> PayUnit | None:
         if _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
             continue  # "20 hours per week" is a time commitment, not a rate
         word = (match.group("noun") or match.group("adj")).lower()
-        if word in ("hour", "hr", "h", "hourly"):
+        if word in ("hour", "hr", "h", "hourly") or _SPACES.sub(" ", word) in _HOURLY_WORDS:
             return "hour"
         if word == "day":
             return "day"

@@ -17,7 +17,7 @@ from collectors.pay_eval import EvalResult, is_exact, load_labelled, main, score
 REAL = Path(__file__).parent / "data" / "pay_strings_real.jsonl"
 # The measured holdout rate after tuning on the tune half, less one point (see README.md).
 HOLDOUT_FLOOR = 0.78
-TUNE_FLOOR = 0.94
+TUNE_FLOOR = 0.95
 
 
 def _split_of(text: str) -> str:
@@ -26,7 +26,7 @@ def _split_of(text: str) -> str:
 
 def test_real_set_is_big_varied_and_split_by_hash() -> None:
     rows = load_labelled(REAL)
-    assert len(rows) >= 380
+    assert len(rows) >= 400
     assert len({row["text"] for row in rows}) == len(rows), "no duplicates"
     assert all(row["source"] and row["note"] for row in rows), "every string says where it was found"
     assert all(row["split"] == _split_of(row["text"]) for row in rows), "the split is the hash's"
