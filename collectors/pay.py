@@ -409,6 +409,7 @@ _BONUS_BEFORE = re.compile(
     r"\b(?:bonus(?:es)?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
+_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange")
 _PRICE_WORDS = re.compile(r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate)\b", re.I)
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
@@ -525,7 +526,7 @@ def _parse(text: str) -> Pay | None:
             ):
                 last = nxt
                 unit_match = _UNIT_AFTER.match(text, last.end)
-                if _CHANGE_BEFORE.search(text, max(0, first.start - 45), first.start):
+                if _changed_before(text, first.start):
                     first = nxt  # "will rise by Sh2,058 to Sh36,360": the pay is now Sh36,360
         skip = 0
         if last is first and i + 1 < len(amounts):
@@ -542,7 +543,7 @@ def _parse(text: str) -> Pay | None:
                     break  # only bare numbers ("in September 2017") are looked past
         i += skip + (2 if last is not first else 1)
         candidate = _candidate(text, first, last, unit_match)
-        if candidate is not None and _CHANGE_BEFORE.search(text, max(0, first.start - 45), first.start):
+        if candidate is not None and _changed_before(text, first.start):
             candidate.flags.discard("at_least")  # "up from around $1.50": a past value, not a bound
         if candidate is None:
             continue
@@ -577,6 +578,13 @@ _CHANGE_BEFORE = re.compile(
 )
 
 
+def _changed_before(text: str, start: int) -> bool:
+    window = text[max(0, start - 45) : start].lower()
+    if "from" not in window and "by" not in window:
+        return False
+    return _CHANGE_BEFORE.search(text, max(0, start - 45), start) is not None
+
+
 def _spread_range(
     text: str, first: _Amount, nxt: _Amount, unit_match: re.Match[str] | None
 ) -> tuple[_Amount, _Amount] | None:
@@ -592,7 +600,7 @@ def _spread_range(
         return None
     if (first.code or first.symbol) != (nxt.code or nxt.symbol):
         return None
-    if _CHANGE_BEFORE.search(text, max(0, first.start - 45), first.start):
+    if _changed_before(text, first.start):
         return nxt, nxt
     return first, nxt
 
@@ -938,9 +946,10 @@ def _flag_before(text: str, cursor: int) -> re.Match[str] | None:
     tail = text[window_start:cursor].rstrip(" :")
     if not tail:
         return None
-    clause = _CLAUSE_FLAG.search(text, max(0, cursor - 45), cursor)
-    if clause is not None:
-        return clause
+    if "," in tail[-40:]:
+        clause = _CLAUSE_FLAG.search(text, max(0, cursor - 45), cursor)
+        if clause is not None:
+            return clause
     if tail[-1] not in "~≈∼" and tail.rsplit(" ", 1)[-1].lower().lstrip("'\"“‘(") not in _FLAG_LAST_WORDS:
         return None
     return _FLAG_BEFORE.search(text, window_start, cursor)
@@ -998,6 +1007,9 @@ def _is_trap(text: str, start: int, end: int) -> bool:
     # A price context holds for the rest of its sentence: "two tiers — $100 per month and $200 per
     # month — rather than the single $200 option".
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
+    before = text[sentence_start:start].lower()
+    if not any(hint in before for hint in _PRICE_HINTS):
+        return False
     return bool(_PRICE_WORDS.search(text, sentence_start, start))
 
 
