@@ -2,9 +2,12 @@
 and a `Pay` to comparable hourly USD figures with their assumptions stated.
 
 Per-task, per-item and per-minute-of-media pay is never turned into an hourly wage unless the time
-per unit is known: it stays in its own unit.
+per unit is known: it stays in its own unit, and `Pay.unit_kind` says which kind a unit is: "time"
+(hour...year), "output" (task, item, a minute of media) or "lump" (`once`: a bonus).
 
-Reading rules for free text (`parse_pay`), each tested in `tests/data/pay_strings.jsonl`:
+Reading rules for free text (`parse_pay`), each tested in `tests/data/pay_strings.jsonl`; the
+honest measure on real strings it was not built with is `collectors.pay_eval` over
+`tests/data/pay_strings_real.jsonl` (see README, "Pay parsing accuracy"):
 
 - Currency is the ISO 4217 code the text states: a code ("USD", "KES"), an unambiguous symbol
   ("£", "€", "₹", "₱", "₦"), a prefixed dollar ("CA$", "A$", "R$" for reais) or a currency word
@@ -26,7 +29,15 @@ Reading rules for free text (`parse_pay`), each tested in `tests/data/pay_string
   "lakh" on the second end covers both ("$120-150K"). A number followed by "hours" ("20 hours per
   week") is a time commitment, not money.
 - When the text holds several amounts, the first one with both a currency and a unit next to it
-  wins; money that is a price, fee, subscription, prize, funding round or referral bonus is not pay.
+  wins; money that is a price, fee, subscription, tier, fare, prize, funding round, market size or a
+  total earned or owed is not pay. An amount right after a rate in another currency ("£9.00 /
+  $12.00 per hour", "Sh250 ($2.20) per hour", "400 000 ariary, soit 80 euros") is its conversion:
+  the first is the rate. "from $15/hr ... to $1,000/hr" is a range across a sentence; "rose from
+  $12 to $15", "will rise by Sh2,058 to Sh36,360" are changes: the last is the pay now.
+- Bonuses (referral, sign-up, hiring) are pay but a lump sum: unit `once`, never a rate; a rate in
+  the same text wins over a bonus. Millions are pay only as a salary ("1M/year", "₹2M - ₹4M").
+- Media time is output, not time worked: "$60/audio hour", "$250 per finished hour", "$135 PFH"
+  are read per minute of media (unit `minute`, shown as "/media minute").
 - HTML is read as text: entities are unescaped (twice, for Greenhouse's escaped `content`) and
   tags dropped.
 """
