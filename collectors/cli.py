@@ -206,7 +206,7 @@ def pay(
     if as_json:
         typer.echo(json.dumps({
             "text": text,
-            "pay": asdict(parsed) if parsed else None,
+            "pay": {**asdict(parsed), "unit_kind": parsed.unit_kind} if parsed else None,
             "hourly_usd": asdict(hourly) if hourly else None,
         }, ensure_ascii=False))
         return
@@ -214,7 +214,7 @@ def pay(
         typer.echo("no pay stated")
         return
     typer.echo(f"pay:        {format_pay(parsed)}")
-    for field in ("min", "max", "currency", "unit", "approximate", "up_to", "at_least"):
+    for field in ("min", "max", "currency", "unit", "unit_kind", "approximate", "up_to", "at_least"):
         typer.echo(f"{field + ':':11} {getattr(parsed, field)}")
     if hourly is None:
         typer.echo("hourly USD: not comparable (per-unit pay or unknown currency)")

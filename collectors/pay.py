@@ -1,9 +1,12 @@
 """Pay normalisation: advertised pay (free text or a platform's fields) to a `Pay`, and a `Pay` to
 hourly USD with its assumptions stated.
 
-Per-task, per-item and per-minute-of-media pay stays in its own unit unless the time per unit is
-known. How free text is read (currencies, units, numbers, ranges, which amount wins) is set out in
-docs/pay-strings.md, each rule tested in `tests/data/pay_strings.jsonl`.
+Per-task, per-item and per-minute-of-media pay is never turned into an hourly wage unless the time
+per unit is known: it stays in its own unit, and `Pay.unit_kind` says which kind a unit is: "time"
+(hour...year), "output" (task, item, a minute of media) or "lump" (`once`: a bonus). How free text
+is read is set out in docs/pay-strings.md, each rule tested in `tests/data/pay_strings.jsonl`; the
+honest measure on real strings it was not built with is `collectors.pay_eval` over
+`tests/data/pay_strings_real.jsonl` (README, "Pay parsing accuracy").
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from collectors import fx
 
 log = logging.getLogger(__name__)
 
-PayUnit = Literal["hour", "day", "week", "month", "year", "task", "item", "minute", "unknown"]
+PayUnit = Literal["hour", "day", "week", "month", "year", "task", "item", "minute", "once", "unknown"]
 PAY_UNITS: tuple[PayUnit, ...] = (
-    "hour", "day", "week", "month", "year", "task", "item", "minute", "unknown",
+    "hour", "day", "week", "month", "year", "task", "item", "minute", "once", "unknown",
 )
 # Units that describe time worked; the others are per piece of work and stay apart.
 TIME_UNITS: frozenset[str] = frozenset({"hour", "day", "week", "month", "year"})
+# Units of output: a task, an item, a minute of media. Never turned into time worked.
+OUTPUT_UNITS: frozenset[str] = frozenset({"task", "item", "minute"})
+UnitKind = Literal["time", "output", "lump", "unknown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,24 @@ class Pay:
     # The currency sign as written ("$", "£", "Rs", "KSh"...), None for structured fields. Kept out
     # of equality: it only lets `to_hourly_usd` read a bare "$" as USD, and says so.
     currency_symbol: str | None = field(default=None, compare=False)
+
+    @property
+    def unit_kind(self) -> UnitKind:
+        """What `unit` measures: "time" worked (hour...year), "output" (a task, an item, a minute
+        of media: pay per unit of output, never hourly pay), "lump" (a one-off sum such as a
+        sign-up or referral bonus, unit "once") or "unknown"."""
+        return unit_kind(self.unit)
+
+
+def unit_kind(unit: str) -> UnitKind:
+    """The kind of a pay unit (see `Pay.unit_kind`)."""
+    if unit in TIME_UNITS:
+        return "time"
+    if unit in OUTPUT_UNITS:
+        return "output"
+    if unit == "once":
+        return "lump"
+    return "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +93,7 @@ def _words(text: str) -> tuple[str, ...]:
 ISO_CODES: frozenset[str] = frozenset(_words(
     "USD EUR GBP CAD AUD NZD CHF JPY CNY HKD SGD TWD INR PKR BDT LKR NPR PHP IDR MYR THB VND KRW "
     "KES NGN GHS ZAR EGP MAD UGX TZS ETB RWF XOF BRL MXN ARS CLP COP PEN UYU PLN CZK HUF RON BGN "
-    "SEK NOK DKK ISK TRY ILS AED SAR QAR UAH RUB"
+    "SEK NOK DKK ISK TRY ILS AED SAR QAR UAH RUB MGA"
 ))
 # Currencies written with "$": a code next to a "$" is read only when it is one of these, so that
 # "PHP $50/hr" (the programming language) stays dollars.
@@ -94,7 +118,8 @@ _LETTER_MARKS: dict[str, str | None] = {
     "rs": "INR", "rs.": "INR", "inr": "INR", "ksh": "KES", "ksh.": "KES", "kshs": "KES", "kshs.": "KES",
     "php": "PHP", "rp": "IDR", "rm": "MYR", "chf": "CHF", "fr.": "CHF", "zł": "PLN", "zl": "PLN",
     "kr": None, "kr.": None, "kč": "CZK", "ft": "HUF", "lei": "RON", "tl": "TRY", "r": "ZAR",
-    "n": "NGN", "/=": None,
+    "n": "NGN", "/=": None, "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
+    "руб": "RUB", "руб.": "RUB", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
 }
 _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     # Keys without dots or spaces: "U.S. dollars" → "usdollar".
@@ -104,16 +129,27 @@ _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     "peso": (None, "pesos"), "naira": ("NGN", "₦"), "shilling": (None, "shillings"),
     "reais": ("BRL", "R$"), "real": ("BRL", "R$"), "yen": ("JPY", "¥"), "rand": ("ZAR", "R"),
     "zloty": ("PLN", "zł"), "złotych": ("PLN", "zł"), "cent": (None, "¢"),
+    "dólar": (None, "$"), "dólare": (None, "$"), "dolar": (None, "$"), "dolare": (None, "$"),
+    "kenyanshilling": ("KES", "KSh"), "ariary": ("MGA", "Ar"), "рубль": ("RUB", "₽"),
+    "рублей": ("RUB", "₽"), "рубля": ("RUB", "₽"), "лева": ("BGN", "лв"), "лев": ("BGN", "лв"),
+    "रुपये": ("INR", "Rs"), "रुपए": ("INR", "Rs"), "रुपया": ("INR", "Rs"),
+    # Cents of a currency: "6 centimes de dollars", "5 y 25 centavos de dólar", "40 euro cents".
+    "eurocent": ("EUR", "€"), "centavo": (None, "¢"), "centime": (None, "¢"),
 }
+# Which of the words above are hundredths of their currency.
+_CENT_WORDS = frozenset({"cent", "eurocent", "centavo", "centime"})
 
 _PRE_CURRENCY = re.compile(
     r"""(?:
-        (?<![A-Za-z])(?P<dpre>U\.S\.|US|USD|CAN|CAD|CA|C|AUD|AU|A|NZD|NZ|SGD|SG|S|HKD|HK|MXN|MX|NT|R)\s?\$
+        (?<![A-Za-z])(?P<dpre>U\.S\.|US|USD|CAN|CAD|CA|AUD|AU|NZD|NZ|SGD|SG|HKD|HK|MXN|MX|NT)\s?\$
+      | (?<![A-Za-z])(?P<dpre1>C|A|S|R)\$  # one letter only when joined: "A $500 bonus" is an article
+      | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D)  # "U$S 40", "U$SD 10" (Spanish-language press)
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽])
-      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Php|Rp|RM|Fr\.|R|N)
+      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
+      | (?<![A-Za-z])(?P<peso>P)  # "P9000", "P482.60": a peso sign (only before 3+ digits, see _amounts)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
-    )\s?$""",
+    )[\s:]{0,2}$""",
     re.X,
 )
 _POST_CURRENCY = re.compile(
@@ -121,9 +157,13 @@ _POST_CURRENCY = re.compile(
         (?P<code>[A-Z]{3})(?![A-Za-z])
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽¢円元])
-      | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z]))
-      | (?i:(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|dollars?|bucks|euros?
-            |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?)(?![a-z]))
+      | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
+            |лв\.?(?![а-я])|руб\.?(?![а-я]))
+      | (?i:(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|kenyan\ shillings?
+            |euro\ cents?|(?:centavos?|centimes?)(?:(?:\ de)?(?:\ d['’]?)?\ ?(?:d[oó]lar(?:es|s)?|dollars?|euros?))?
+            |d[oó]lar(?:es)?|dollars?|bucks|euros?
+            |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?|ariary
+            |рубл(?:ей|я|ь)|лева?|रुपय[ेा]|रुपए)(?![a-zа-яà-ÿ]))
     )""",
     re.X,
 )
@@ -138,12 +178,14 @@ _NUMBER = re.compile(
         \d{1,2},\d{2},\d{3}(?:,\d{3})*(?:\.\d+)?          # Indian grouping: 1,00,000
       | \d{1,3}(?:(?:,|\.|'|\ )\d{3})+(?:[.,]\d+)?        # grouped thousands, optional decimals
       | \d+(?:[.,]\d+)?
+      | (?<=[$£€₹])\.\d+                                   # "$.75": only right after a sign
     )
     (?P<suffix>
         \s?(?:k|K)(?!\w)
       | \s?(?i:lakhs?|lacs?|lpa|crores?)(?!\w)
+      | \s?(?:लाख|करोड़)
       | \s?(?:cr|L)(?!\w)
-      | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b)(?!\w)
+      | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b|trillion|trillions|tn)(?!\w)
       | 万
     )?
     (?P<plus>\+(?![\d.,]))?  # "$20+" ("$20 + bonus" is not "$20 or more")
@@ -151,8 +193,15 @@ _NUMBER = re.compile(
     re.X,
 )
 _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5,
-                   "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4}
-_HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b"})
+                   "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4, "लाख": 1e5, "करोड़": 1e7,
+                   "m": 1e6, "mn": 1e6, "million": 1e6}  # millions only pass `_million_salary`
+_HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b",
+                            "trillion", "trillions", "tn"})
+# Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
+# millions); never "$2M daily" (a payout total) or billions.
+_MILLION_SUFFIXES = frozenset({"m", "mn", "million"})
+_MILLION_SALARY_AFTER = re.compile(r"\s*(?:/\s*|per\s+)(?:year|yr|annum|y)\b", re.I)
+_MILLION_SALARY_CURRENCIES = frozenset({"₹", "INR", "Rs", "Rs."})
 
 # --- Units -------------------------------------------------------------------------------------------
 
@@ -164,24 +213,28 @@ _ADJECTIVES = (
 )
 _NOUNS: dict[str, tuple[str, ...]] = {
     "hour": ("hours", "hour", "hrs", "hr", "h", "horas", "hora", "heures", "heure", "stunde", "std",
-             "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "saat", "jam",
+             "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "saat", "jam", "час",
              "小时", "時間"),
-    "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "日"),
+    "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "день", "ден", "日"),
     "week": ("weeks", "week", "wks", "wk", "w", "semanas", "semana", "semaine", "woche", "tydzień", "週", "周"),
     "month": ("months", "month", "mths", "mth", "mos", "mo", "mon", "m", "meses", "mes", "mês", "mois",
-              "monat", "miesiąc", "月"),
-    "year": ("years", "year", "yrs", "yr", "y", "annum", "año", "ano", "an", "jahr", "rok", "年"),
+              "monat", "miesiąc", "месяц", "месец", "月"),
+    "year": ("years", "year", "yrs", "yr", "y", "annum", "año", "ano", "an", "jahr", "rok", "год", "година",
+             "年"),
     "task": ("tasks", "task", "hits", "hit", "studies", "study", "surveys", "survey", "questions",
              "question", "prompts", "prompt", "conversations", "conversation", "responses", "response",
              "submissions", "submission", "assignments", "assignment", "sessions", "session",
              "projects", "project", "reviews", "review", "evaluations", "evaluation", "comparisons",
              "comparison", "turns", "turn", "dialogues", "dialogue", "units", "unit", "tareas", "tarea",
-             "tâche", "aufgabe", "trajectories", "trajectory", "rubrics", "rubric", "jobs", "job"),
+             "tâche", "aufgabe", "trajectories", "trajectory", "rubrics", "rubric", "jobs", "job",
+             "clics", "clic", "clicks", "click", "rides", "ride", "trips", "trip", "deliveries", "delivery",
+             "judgments", "judgment", "judgements", "judgement"),
     "item": ("items", "item", "labels", "label", "images", "image", "annotations", "annotation", "words",
              "word", "pages", "page", "records", "record", "videos", "video", "clips", "clip", "files",
              "file", "boxes", "box", "sentences", "sentence", "rows", "row", "utterances", "utterance",
              "recordings", "recording", "transcripts", "transcript", "documents", "document", "photos",
              "photo", "samples", "sample", "segments", "segment", "entries", "entry", "bounding boxes",
+             "formulaires", "formulaire", "forms", "form",
              "bounding box", "polygons", "polygon", "frames", "frame"),
 }
 _NOUN_UNIT = {noun: unit for unit, nouns in _NOUNS.items() for noun in nouns}
@@ -196,7 +249,9 @@ _ADJECTIVE_UNITS = {
     "monatlich": "month", "mensuel": "month", "anuales": "year",
     "miesięcznie": "month", "yearly": "year", "annually": "year", "annual": "year", "pa": "year",
     "p.a.": "year", "anual": "year", "jährlich": "year", "annuel": "year", "brutto/jahr": "year",
-    "lpa": "year",
+    "lpa": "year", "месечно": "month", "месячно": "month", "ежемесячно": "month", "годишно": "year",
+    "mensuels": "month", "semanales": "week", "semanal": "week", "diarios": "day", "diario": "day",
+    "-an-hour": "hour", "-a-day": "day", "-a-week": "week", "-a-month": "month", "-a-year": "year",
 }
 
 _nouns_alt = "|".join(sorted((re.escape(n) for n in _NOUN_UNIT), key=len, reverse=True))
@@ -207,20 +262,22 @@ _FILLER = (
     r"|avg|average|[A-Z]{3}|/=|[.,]-+)\s*){0,2}"
 )
 _CONNECTOR = (
-    r"(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
-    r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|毎|每)"
+    r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
+    r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
+    r"|(?<!\w)на(?!\w)|\ble\b|毎|每)"
 )
 _UNIT_AFTER = re.compile(
-    rf"""[\s:(),]*{_FILLER}
+    rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
     (?:
         (?P<conn>{_CONNECTOR})\s*{_ADJECTIVES}
         (?:
-            (?P<media>(?:audio|video|media|recorded|transcribed|speech)\s+(?:{_media_alt}))(?![a-z])
+            (?P<media>(?:audio|video|media|recorded|transcribed|speech|finished)\s+(?:{_media_alt}))(?![a-z])
           | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+of\s+(?:audio|video|speech|media))
           | (?P<noun>{_nouns_alt})(?![a-zà-ÿ])\.?
           | (?P<minute>minutes|minute|mins|min|seconds|second|secs|sec)(?![a-z])
         )
-      | (?P<adj>{_adj_alt})(?![a-zà-ÿ])
+      | (?P<adj>{_adj_alt})(?![a-zà-ÿа-я])
+      | (?P<pfh>PFH|PAH)(?![A-Za-z])  # per finished hour (audiobooks), per audio hour (transcription)
       | (?P<hr>hrs|hr)(?![a-z])
     )""",
     re.X | re.I,
@@ -228,10 +285,12 @@ _UNIT_AFTER = re.compile(
 _UNIT_BEFORE = re.compile(
     r"""(?P<word>hourly|per\s+hour|an\s+hour|daily|per\s+day|day|weekly|per\s+week|monthly|per\s+month
         |yearly|annual|annually|per\s+annum|per\s+year|salary\s+per\s+annum|stundenlohn|taux\s+horaire
-        |tarifa\s+por\s+hora|valor\s+hora|per\s+task|per\s+item
+        |tarifa\s+por\s+hora|valor\s+hora|per\s+task|per\s+item|by\s+the\s+hour|pro\s+stunde|pro\s+jahr
+        |pro\s+monat|por\s+hora|por\s+mes|par\s+heure|par\s+mois|मासिक|सालाना|वार्षिक
         |時給|日給|週給|月給|年収|年俸|时薪|月薪|年薪|每小时)
-        (?:\s+(?:rate|pay|wage|range|compensation|salary|earnings|band|stipend|income))*
-        [\s():\-=]*(?:(?:is|of|from|between|at|ranges?|:)\s*)*$""",
+        (?:\s+(?:rates?|pay|wages?|range|compensation|salary|salaries|earnings|band|stipend|income|reward|ctc
+            |in-hand|take-home|package|gross|minimum|औसत|वेतन|सैलरी))*
+        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|ranging|varies|vary|goes|the|to|:)\s*)*$""",
     re.X | re.I,
 )
 _BEFORE_UNIT_WORDS = {
@@ -241,59 +300,91 @@ _BEFORE_UNIT_WORDS = {
     "salary per annum": "year", "stundenlohn": "hour", "taux horaire": "hour", "tarifa por hora": "hour",
     "valor hora": "hour", "per task": "task", "per item": "item", "時給": "hour", "日給": "day",
     "週給": "week", "月給": "month", "年収": "year", "年俸": "year", "时薪": "hour", "月薪": "month",
-    "年薪": "year", "每小时": "hour",
+    "年薪": "year", "每小时": "hour", "by the hour": "hour", "pro stunde": "hour", "pro jahr": "year",
+    "pro monat": "month", "por hora": "hour", "por mes": "month", "par heure": "hour", "par mois": "month",
+    "मासिक": "month", "सालाना": "year", "वार्षिक": "year",
 }
 # Anywhere in the text (last resort): explicit "per hour"-style phrases only, not "weekly", which is
 # as often a payment schedule ("paid weekly") as a rate.
 _UNIT_ANYWHERE = re.compile(
     r"""(?:\bper\s+|/\s*|\ban?\s+)(?P<noun>hour|hr|h|day|week|wk|month|mo|year|yr|annum|task|item|label)(?![a-z])
-      | (?P<adj>hourly|per\s+annum|annually|annual\s+salary|yearly)(?![a-z])""",
+      | (?P<adj>hourly|per\s+annum|annually|annual\s+salary|yearly|salaire\s+horaire|taux\s+horaire|stundenlohn
+            |salario\s+por\s+hora)(?![a-z])""",
     re.X | re.I,
 )
+_HOURLY_WORDS = frozenset({"salaire horaire", "taux horaire", "stundenlohn", "salario por hora"})
 _DURATION_BEFORE = re.compile(r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?|h)\s*$", re.I)
 
 # --- Flags and traps ---------------------------------------------------------------------------------
 
 _FLAG_BEFORE = re.compile(
     r"""(?:
-        (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|less\s+than|under
+        (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|(?:not|no)\s+higher\s+than
+            |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
+            |menos\s+de|weniger\s+als|moins\s+de|unter|ne\s+d[ée]passe\s+pas(?:\s+les)?|n['’]exc[ée]d\w*
             |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till)
-      | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|min(?:imum)?\.?(?:\s+of)?
+      | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than|m[áa]s\s+de
+            |mehr\s+als|plus\s+de|mais\s+de|über
+            |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
+            |min(?:imum)?\.?(?:\s+of)?
             |no\s+less\s+than|not\s+less\s+than|more\s+than|over|above|upwards\s+of|ab|à\s+partir\s+de
             |a\s+partir\s+de|desde|dès)
       | (?P<approx>~|≈|∼|about|around|approx(?:\.|imately)?|roughly|circa|ca\.|c\.|est(?:imated|\.)?
             |nearly|almost|close\s+to|ungefähr|environ|aprox(?:\.|imadamente)?|cerca\s+de)
       | (?P<between>between|entre|zwischen)
-    )[\s:]*$""",
+    )(?:\s+(?:los|las|les|the|de|os|as))?[\s:]*$""",
+    re.X | re.I,
+)
+# "At maximum, this pays $10.20 an hour": a bound that opens its clause.
+_CLAUSE_FLAG = re.compile(
+    r"""(?:^|(?<=[.;!?]\s))(?:
+        (?P<up_to>at\s+(?:maximum|most|best)|maximum)
+      | (?P<at_least>at\s+(?:minimum|least))
+      | (?P<approx>(?!x)x)
+      | (?P<between>(?!x)x)
+    )\s*,\s*(?:[A-Za-z']+\s+){1,3}$""",
     re.X | re.I,
 )
 _FLAG_AFTER = re.compile(
     r"""(?P<plus>\+)(?![\d.,])  # "$20/h+" (a spaced " + " adds something else: "+ bonuses")
-    | [\s/]*(?:
-        (?P<at_least>or\s+more|and\s+up|and\s+above|or\s+higher|or\s+above|[～〜](?!\s*\d))
+    | [\s/,(-]*(?:
+        (?P<at_least>or\s+more|and\s+up|and\s+above|or\s+higher|or\s+above|o\s+m[áa]s|ou\s+mais|oder\s+mehr
+            |[～〜](?!\s*\d))
       | (?P<up_to>max(?:imum)?(?![a-z])|at\s+most|or\s+less|tops)
     )""",
     re.X | re.I,
 )
 _RANGE_GAP = re.compile(
-    r"^\s*\(?\s*(?:-{1,2}|to|up\s+to|bis|à|a|até|hasta|~|～|〜|and|&|y|e|und|et)\s*$", re.I,
+    r"^\s*\(?\s*(?:-{1,2}|to|up\s+to|bis|à|a|até|hasta|до|~|～|〜|to\s+a\s+maximum\s+of"
+    r"|or|ou|oder|o"
+    r"|(?:and|&|y|e|und|et)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
+    re.I,
 )
 _TRAP_BEFORE = re.compile(
     r"""(?:\bprice[ds]?|\bpriced\s+at|\bpricing|\bcosts?|\bfees?|\bsubscription|\braised|\braising
         |\braises|\bvaluation|\bvalued\s+at|\brevenue|\bseries\s+[a-f]|\bfunding|\bprize\s+pool
         |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bbuy|\bsave|\bdeposit|\brefund|\bdiscount
-        |\bgpa|\bgrade|\bpoint|\bbonus\s+of|\breferral\s+bonus\s+of|\bcredit\s+of|\bgift\s+card
+        |\bgpa|\bgrade|\bpoint|\bcredit\s+of|\bgift\s+card|\bcharged(?:\s+a)?
         |\bwin|\bbudget)\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
     r"""^[^.;!?]{0,24}?(?:\bsubscription|\bmembership|\bprizes?|\braised|\bfunding|\bround\b
-        |\bvaluation|\brevenue|\barr\b|\breferral|\bsign[- ]?on|\bsigning|\boff\b|\bdiscount
+        |\bvaluation|\brevenue|\barr\b|\boff\b|\bdiscount|\bpackage\b|\b(?:be|been|get|is|are)\s+charged
         |\bdeposit|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
         |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat)""",
     re.X | re.I,
 )
-_REFERRAL_NEAR = re.compile(r"\b(?:refer(?:ral|\s+a\s+friend)|invite\s+a\s+friend)\b[^.]{0,40}$", re.I)
+# Bonuses (referral, sign-up, hiring, retention) are pay, but a lump sum: unit "once", never a rate.
+_BONUS_AFTER = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:bonus(?:es)?|referral\s+(?:reward|payout)s?)\b", re.I,
+)
+_BONUS_BEFORE = re.compile(
+    r"\b(?:bonus(?:es)?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
+)
+# Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
+_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange")
+_PRICE_WORDS = re.compile(r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate)\b", re.I)
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
 
@@ -375,13 +466,23 @@ def parse_pay(text: str | None) -> Pay | None:
 
 
 def _parse_text(text: str | None) -> Pay | None:
-    if not isinstance(text, str) or not _HAS_DIGIT.search(text):
+    if not isinstance(text, str):
         return None
+    if not _HAS_DIGIT.search(text):
+        # "less than a dollar an hour": one unit of a currency, written as a word
+        text = _A_CURRENCY_UNIT.sub(r"1 \1", text)
+        if not _HAS_DIGIT.search(text):
+            return None
     return _parse(_clean(text))
 
 
+_A_CURRENCY_UNIT = re.compile(
+    r"\b(?:a|one)\s+(dollar|euro|pound|buck|rupee)(?=\s+(?:an?|per|each|every)\s+\w)", re.I,
+)
+
+
 def _parse(text: str) -> Pay | None:
-    amounts = _amounts(text)
+    amounts = _drop_conversions(text, _amounts(text))
     if not amounts:
         return None
     candidates: list[tuple[int, _Candidate, str | None, str | None]] = []
@@ -394,26 +495,88 @@ def _parse(text: str) -> Pay | None:
             nxt = amounts[i + 1]
             gap_start = unit_match.end() if unit_match else first.end
             gap = text[gap_start : nxt.start] if gap_start <= nxt.start else text[first.end : nxt.start]
-            if _RANGE_GAP.match(gap) and _range_allowed(text, first, gap):
+            if _RANGE_GAP.match(gap) and (
+                _range_allowed(text, first, gap) or _or_range(first, nxt, gap)
+            ):
                 last = nxt
                 unit_match = _UNIT_AFTER.match(text, last.end)
-        i += 2 if last is not first else 1
+                if _changed_before(text, first.start):
+                    first = nxt  # "will rise by Sh2,058 to Sh36,360": the pay is now Sh36,360
+        skip = 0
+        if last is first and i + 1 < len(amounts):
+            for ahead in range(i + 1, min(i + 3, len(amounts))):
+                spread = _spread_range(text, first, amounts[ahead], unit_match)
+                if spread is not None:
+                    first, last = spread
+                    unit_match = _UNIT_AFTER.match(text, first.end)
+                    if unit_match is None or _unit_from_match(unit_match, is_bare=False)[0] is None:
+                        unit_match = _UNIT_AFTER.match(text, last.end)
+                    skip = ahead - i - (0 if last is first else 1)
+                    break
+                if amounts[ahead].code or amounts[ahead].symbol:
+                    break  # only bare numbers ("in September 2017") are looked past
+        i += skip + (2 if last is not first else 1)
         candidate = _candidate(text, first, last, unit_match)
+        if candidate is not None and _changed_before(text, first.start):
+            candidate.flags.discard("at_least")  # "up from around $1.50": a past value, not a bound
         if candidate is None:
             continue
         code, symbol = _currency(text, first, last)
         has_currency = bool(code or symbol)
         if not has_currency and candidate.unit is None and not _bare_k_range(first, last):
             continue
-        if first.word_currency and last.word_currency and candidate.unit is None:
-            continue
-        score = (2 if candidate.unit is not None else 0) + (1 if has_currency else 0)
+        if first.word_currency and last.word_currency and candidate.unit is None and code is None and (
+            symbol not in ("$", "Rs", "¢") or first.value < 1
+        ):
+            continue  # "pesos", "shillings", "cents" alone do not say which currency or rate
+        unit_score = 0 if candidate.unit is None else 1 if candidate.unit == "once" else 2
+        score = unit_score + (1 if has_currency else 0)
         candidates.append((score, candidate, code, symbol))
     if not candidates:
         return None
     best = max(candidates, key=lambda c: c[0])  # max keeps the first of equal scores
     _, candidate, code, symbol = best
     return _to_pay(text, candidate, code, symbol)
+
+
+# "from $15/hr entry-level annotators to $1,000/hr domain experts": a range spread over a sentence;
+# "increased by 0.8% from £31,929 in September to £32,174 in October": a change, the last is now.
+_PAREN_TO = re.compile(r"^\s*\([^()]{1,30}\)\s*(?:to|-|–|bis|a|hasta|até)\s*$", re.I)
+_FROM_BEFORE = re.compile(r"\b(?:from|by)\s+(?:as\s+little\s+as\s+|about\s+|around\s+|roughly\s+)?$", re.I)
+_TO_LATER = re.compile(r"^[^.;!?]{0,90}?\b(?:up\s+)?to\b[^.;!?\d]{0,45}$", re.I)
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:increase[sd]?|rise[sn]?|rising|rose|raised?|grew|grow[sn]?|fell|falls?|dropp?(?:ed|s)?|reduced?|reduces"
+    r"|cut|cuts|jump(?:ed|s)?|climb(?:ed|s)?|went|changed?|up|down)\b(?:(?!\.\s)[^;!?$£€₹]){0,30}?\b(?:from|by)\b"
+    r"[^.;!?]{0,25}$",
+    re.I,
+)
+
+
+def _changed_before(text: str, start: int) -> bool:
+    window = text[max(0, start - 45) : start].lower()
+    if "from" not in window and "by" not in window:
+        return False
+    return _CHANGE_BEFORE.search(text, max(0, start - 45), start) is not None
+
+
+def _spread_range(
+    text: str, first: _Amount, nxt: _Amount, unit_match: re.Match[str] | None
+) -> tuple[_Amount, _Amount] | None:
+    """(first, last) of a "from X ... to Y" range, (Y, Y) for a change "from X to Y", else None."""
+    gap_start = unit_match.end() if unit_match is not None else first.end
+    if not _FROM_BEFORE.search(text, max(0, first.start - 25), first.start):
+        # "$18/hr (Level 1) to $25/hr (Level 3)": a range with a note on each end
+        same = (first.code or first.symbol) is not None and (first.code or first.symbol) == (nxt.code or nxt.symbol)
+        if same and gap_start <= nxt.start and _PAREN_TO.match(text[gap_start : nxt.start]):
+            return first, nxt
+        return None
+    if gap_start > nxt.start or not _TO_LATER.match(text[gap_start : nxt.start]):
+        return None
+    if (first.code or first.symbol) != (nxt.code or nxt.symbol):
+        return None
+    if _changed_before(text, first.start):
+        return nxt, nxt
+    return first, nxt
 
 
 def _amounts(text: str) -> list[_Amount]:
@@ -424,9 +587,11 @@ def _amounts(text: str) -> list[_Amount]:
             continue
         suffix = (match.group("suffix") or "").strip()
         suffix_key = suffix.lower()
-        if suffix_key in _HUGE_SUFFIXES:
-            continue  # millions and billions are funding, prizes or aggregates, never a rate
         pre = _PRE_CURRENCY.search(text, max(0, start - 8), start)
+        if pre is not None and pre.group("peso") and not _peso_amount(text, pre, start, match.group("num")):
+            pre = None  # "P90" is a percentile, "P1" a priority
+        if suffix_key in _HUGE_SUFFIXES and not _million_salary(text, match, pre, suffix_key):
+            continue  # millions and billions are funding, prizes or aggregates, never a rate
         if pre is None and start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
             continue  # part of a word or model name: "H100", "COVID19", "v2"
         code: str | None = None
@@ -470,11 +635,77 @@ def _amounts(text: str) -> list[_Amount]:
     return found
 
 
+def _peso_amount(text: str, pre: re.Match[str], start: int, raw: str) -> bool:
+    """Whether "P" before a number is a peso sign: joined to it and before 3+ digits, or 2 digits
+    beside another such amount ("P50 to P100 a day")."""
+    if pre.end() != start:
+        return False
+    digits = sum(c.isdigit() for c in raw.split(".")[0])
+    return digits >= 3 or (digits == 2 and _PESO_3_DIGITS.search(text) is not None)
+
+
+_PESO_3_DIGITS = re.compile(r"(?<![A-Za-z])P\d{1,3}(?:,\d{3})+|(?<![A-Za-z])P\d{3,}")
+
+
+def _million_salary(text: str, number: re.Match[str], pre: re.Match[str] | None, suffix: str) -> bool:
+    if suffix not in _MILLION_SUFFIXES:
+        return False
+    if _MILLION_SALARY_AFTER.match(text, number.end()):
+        return True
+    sign = pre.group(0).strip() if pre is not None else ""
+    after = text[number.end() : number.end() + 5].strip()[:3]
+    return sign in _MILLION_SALARY_CURRENCIES or after in _MILLION_SALARY_CURRENCIES
+
+
+def _drop_conversions(text: str, amounts: list[_Amount]) -> list[_Amount]:
+    """Amounts that are a conversion of the one before them are dropped, and the rate keeps the unit
+    written after the conversion: "£9.00 / $12.00 per hour", "Sh250 ($2.20) per hour",
+    "400 000 ariary, soit 80 euros par mois" are £9, Sh250 and 400,000 ariary."""
+    kept: list[_Amount] = []
+    for amount in amounts:
+        previous = kept[-1] if kept else None
+        if previous is not None and (previous.code or previous.symbol) and (amount.code or amount.symbol):
+            gap = text[previous.end : amount.start]
+            other_currency = (previous.code or previous.symbol) != (amount.code or amount.symbol)
+            if _CONVERSION_OPEN.match(gap):
+                close = _CONVERSION_CLOSE.match(text, amount.end)
+                if close is None:
+                    unit = _UNIT_AFTER.match(text, amount.end)
+                    if unit is not None and _CONVERSION_CLOSE.match(text, unit.end()):
+                        previous.end = amount.end
+                        continue
+                else:
+                    previous.end = close.end()
+                    continue
+            elif other_currency and _CONVERSION_BETWEEN.match(gap):
+                previous.end = amount.end
+                continue
+        kept.append(amount)
+    return kept
+
+
+_CONVERSION_OPEN = re.compile(
+    r"^\s*\(\s*(?:(?:or|ou|o|oder|about|approx\.?|approximately|around|roughly|c\.|ca\.|~|≈|i\.e\.|soit"
+    r"|equivalent\s+to|equal\s+to|about)\s*)?$",
+    re.I,
+)
+_CONVERSION_CLOSE = re.compile(r"\s*\)")
+_CONVERSION_BETWEEN = re.compile(
+    r"^\s*(?:/|,?\s*(?:soit|i\.e\.|that\s+is|or\s+(?:about|around|roughly|close\s+to)|equivalent\s+to"
+    r"|which\s+is\s+(?:like|about|around|roughly)))\s*$",
+    re.I,
+)
+
+
 def _pre_currency(match: re.Match[str]) -> tuple[str | None, str | None]:
-    if match.group("dpre"):
-        prefix = match.group("dpre")
+    if match.group("dpre") or match.group("dpre1"):
+        prefix = match.group("dpre") or match.group("dpre1")
         code = _DOLLAR_PREFIXES[prefix]
         return code, f"{prefix}$"
+    if match.group("usd"):
+        return "USD", match.group("usd")
+    if match.group("peso"):
+        return "PHP", "P"
     if match.group("dollar"):
         return None, "$"
     if match.group("sym"):
@@ -503,9 +734,11 @@ def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, 
         letters = match.group("letters")
         return _LETTER_MARKS.get(letters.lower()), letters, False, False
     word = match.group("word").lower().replace(".", "").replace(" ", "")
+    if word.startswith(("centavo", "centime")):  # "centavos de dólar", "centimes d'euro": hundredths
+        return ("EUR", "€", True, True) if "euro" in word else (None, "¢", True, True)
     key = word if word in _WORD_CURRENCIES else word.removesuffix("s")
     code, symbol = _WORD_CURRENCIES.get(key, (None, None))
-    return code, symbol, True, key == "cent"
+    return code, symbol, True, key in _CENT_WORDS
 
 
 def _number(raw: str, code: str | None) -> float | None:
@@ -539,15 +772,36 @@ def _number(raw: str, code: str | None) -> float | None:
 
 def _range_allowed(text: str, first: _Amount, gap: str) -> bool:
     word = gap.strip().lower()
-    if word in ("and", "&", "y", "e", "und", "et"):
+    if "max" in word:  # "a minimum of KSh 15,000 and a maximum of KSh 50,000"
+        return True
+    if word in ("or", "ou", "oder", "o"):
+        # "$14 or $14.50 an hour" is a range; "£6 or $8" and "$5 or $500" are not
+        return False
+    if word.split(" ", 1)[0] in ("and", "&", "y", "e", "und", "et"):
         before = _flag_before(text, first.start)
         return before is not None and before.group("between") is not None
     return True
 
 
+def _or_range(first: _Amount, last: _Amount, gap: str) -> bool:
+    """ "$14 or $14.50 an hour": two close amounts in one currency joined by "or" are a range."""
+    if gap.strip().lower() not in ("or", "ou", "oder", "o"):
+        return False
+    same_sign = (first.code or first.symbol) is not None and (first.code or first.symbol) == (last.code or last.symbol)
+    return same_sign and 0 < first.value <= last.value <= 2 * first.value
+
+
 def _bare_k_range(first: _Amount, last: _Amount) -> bool:
-    """ "120k-150k": thousands on both ends of a range read as a salary even without a currency."""
-    return first is not last and last.suffix == "k" and first.value * first.factor >= 1000
+    """ "120k-150k", "6 - 9 Lakhs": thousands or lakhs on both ends of a range read as a salary even
+    without a currency."""
+    if first is last:
+        return False
+    if last.suffix in _LAKH_SUFFIXES:
+        return True
+    return last.suffix == "k" and first.value * first.factor >= 1000
+
+
+_LAKH_SUFFIXES = frozenset({"lakh", "lakhs", "lac", "lacs", "लाख", "crore", "crores", "करोड़"})
 
 
 def _candidate(
@@ -579,6 +833,8 @@ def _candidate(
             unit_end = unit_match.end()
     if unit is None and (first.suffix == "lpa" or last.suffix == "lpa"):
         unit = "year"
+    if not (first.code or first.symbol or last.code or last.symbol) and _HOURS_AFTER.match(text, last.end):
+        return None  # "36 hrs per week" is a time commitment, not money
     # Words just before the amount: flags first ("up to"), then a unit ("Hourly rate:").
     cursor = first.start
     for _ in range(3):
@@ -587,6 +843,8 @@ def _candidate(
             break
         flags.update(name for name in ("up_to", "at_least", "approx", "between") if flag.group(name))
         cursor = flag.start()
+    if first is last and _BETWEEN_WORDS_AND.search(text, max(0, cursor - 60), cursor):
+        flags.add("up_to")  # "between a couple of dollars and about $40": only the top is a number
     if unit is None:
         before = _unit_before(text, cursor)
         if before is not None:
@@ -603,7 +861,31 @@ def _candidate(
         flags.add("approx")
     if _is_trap(text, cursor, unit_end):
         return None
+    if unit is None and _is_bonus(text, cursor, unit_end):
+        unit = "once"
+        bonus = _BONUS_AFTER.match(text, unit_end)
+        per_unit = _UNIT_AFTER.match(text, bonus.end()) if bonus is not None else None
+        per_output = _unit_from_match(per_unit, is_bare=False)[0] if per_unit is not None else None
+        if per_output in OUTPUT_UNITS:  # "$3 bonus per task" is paid per task; a bonus is never time pay
+            unit = per_output
+    if unit is None and (
+        _TOTAL_AFTER.match(text, unit_end) or _TOTAL_BEFORE.search(text, max(0, first.start - 40), first.start)
+    ):
+        return None
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
+
+
+# A sum earned so far is a total, not a rate: "earned Sh 45,000 since he opened an account".
+_TOTAL_BEFORE = re.compile(
+    r"(?:\b(?:have|has|had)\s+)?\bearned\s+(?:is\s+|was\s+)?(?:a\s+total\s+of\s+|at\s+least\s+|more\s+than\s+|over\s+"
+    r"|about\s+)?$"
+    r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
+    r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
+    re.I,
+)
+_TOTAL_AFTER = re.compile(r"\s*(?:since|so\s+far|in\s+total|to\s+date|altogether)\b", re.I)
+_BETWEEN_WORDS_AND = re.compile(r"\bbetween\b[^\d$£€₹.;!?]{2,40}\band\s+$", re.I)
+_HOURS_AFTER = re.compile(r"\s*(?:hours?|hrs?)\b", re.I)
 
 
 # Cheap pre-checks: the regexes above are only run when their words can be there (speed).
@@ -611,10 +893,11 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "to up-to upto as than under below max max. maximum zu à jusqu'à jusqu’à hasta até till from "
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
-    "aprox. aproximadamente between entre zwischen"
+    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
-    "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|時|日|週|月|年|薪|每",
+    "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
+    "|मासिक|सालाना|वार्षिक|時|日|週|月|年|薪|每",
     re.I,
 )
 
@@ -623,10 +906,10 @@ _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 _TRAP_LAST_WORDS = frozenset(_words(
     "price prices priced pricing at cost costs fee fees subscription raised raising raises valuation "
     "revenue a b c d e f funding pool prize prizes of tuition worth for buy save deposit refund "
-    "discount gpa grade point card win budget"
+    "discount gpa grade point card win budget charged"
 ))
 _TRAP_AFTER_HINTS = re.compile(
-    "subscri|member|prize|raised|funding|round|valuation|revenue|arr|referral|sign|off|discount"
+    "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
     "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat",
     re.I,
 )
@@ -637,7 +920,11 @@ def _flag_before(text: str, cursor: int) -> re.Match[str] | None:
     tail = text[window_start:cursor].rstrip(" :")
     if not tail:
         return None
-    if tail[-1] not in "~≈∼" and tail.rsplit(" ", 1)[-1].lower() not in _FLAG_LAST_WORDS:
+    if "," in tail[-40:]:
+        clause = _CLAUSE_FLAG.search(text, max(0, cursor - 45), cursor)
+        if clause is not None:
+            return clause
+    if tail[-1] not in "~≈∼" and tail.rsplit(" ", 1)[-1].lower().lstrip("'\"“‘(") not in _FLAG_LAST_WORDS:
         return None
     return _FLAG_BEFORE.search(text, window_start, cursor)
 
@@ -650,6 +937,8 @@ def _unit_before(text: str, cursor: int) -> re.Match[str] | None:
 
 
 def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | None, float]:
+    if match.group("pfh"):
+        return "minute", 1 / 60
     if match.group("media"):
         words = match.group("media").lower().split()
         return "minute", _MEDIA.get(words[-1], 1.0)
@@ -664,6 +953,8 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
             return None, 1.0
         if noun in ("an", "ano") and conn != "/":
             return None, 1.0
+        if noun in _MEDIA and "finished" in match.group(0).lower():
+            return "minute", _MEDIA[noun]  # "per finished hour": an hour of finished audio
         return _NOUN_UNIT[noun], 1.0  # type: ignore[return-value]
     if match.group("adj"):
         adj = match.group("adj").lower()
@@ -687,11 +978,17 @@ def _is_trap(text: str, start: int, end: int) -> bool:
     after = text[end : end + 40]
     if _TRAP_AFTER_HINTS.search(after) and _TRAP_AFTER.match(after):
         return True
-    window_start = max(0, start - 60)
-    window = text[window_start:start].lower()
-    if "refer" not in window and "invite" not in window:
+    # A price context holds for the rest of its sentence: "two tiers — $100 per month and $200 per
+    # month — rather than the single $200 option".
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
+    before = text[sentence_start:start].lower()
+    if not any(hint in before for hint in _PRICE_HINTS):
         return False
-    return bool(_REFERRAL_NEAR.search(text, window_start, start))
+    return bool(_PRICE_WORDS.search(text, sentence_start, start))
+
+
+def _is_bonus(text: str, start: int, end: int) -> bool:
+    return bool(_BONUS_AFTER.match(text, end) or _BONUS_BEFORE.search(text, max(0, start - 60), start))
 
 
 def _currency(text: str, first: _Amount, last: _Amount) -> tuple[str | None, str | None]:
@@ -713,7 +1010,8 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
     if unit is None:
         top = candidate.high if candidate.high is not None else candidate.low
         k_suffixed = "k" in (candidate.first.suffix, candidate.last.suffix)
-        unit = "year" if k_suffixed and top >= 20_000 else "unknown"
+        lakhs = candidate.last.suffix in _LAKH_SUFFIXES  # Indian salaries in lakhs are yearly (CTC)
+        unit = "year" if (k_suffixed and top >= 20_000) or lakhs else "unknown"
     factor = candidate.unit_factor if unit == "minute" else 1.0
     low = _tidy(candidate.low * factor)
     high = None if candidate.high is None else _tidy(candidate.high * factor)
@@ -735,7 +1033,7 @@ def _unit_anywhere(text: str) -> PayUnit | None:
         if _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
             continue  # "20 hours per week" is a time commitment, not a rate
         word = (match.group("noun") or match.group("adj")).lower()
-        if word in ("hour", "hr", "h", "hourly"):
+        if word in ("hour", "hr", "h", "hourly") or _SPACES.sub(" ", word) in _HOURLY_WORDS:
             return "hour"
         if word == "day":
             return "day"
@@ -916,8 +1214,12 @@ def format_pay(pay: Pay) -> str:
         amount = "pay not stated"
     if pay.approximate and not (pay.at_least and pay.max is None):
         amount = f"~{amount}"
-    unit = "" if pay.unit == "unknown" else f"/{pay.unit}"
+    unit = _UNIT_TEXT.get(pay.unit, f"/{pay.unit}")
     return f"{amount}{code_suffix}{unit}"
+
+
+# A minute of media is output, not time worked: "$1/media minute", never "$1/minute".
+_UNIT_TEXT = {"unknown": "", "minute": "/media minute", "once": " one-off"}
 
 
 def pay_to_dict(pay: Pay) -> dict[str, Any]:
@@ -925,5 +1227,5 @@ def pay_to_dict(pay: Pay) -> dict[str, Any]:
     return {
         "min": pay.min, "max": pay.max, "currency": pay.currency, "unit": pay.unit,
         "approximate": pay.approximate, "up_to": pay.up_to, "at_least": pay.at_least,
-        "currency_symbol": pay.currency_symbol,
+        "currency_symbol": pay.currency_symbol, "unit_kind": pay.unit_kind,
     }

@@ -171,7 +171,7 @@ def test_pay_to_dict() -> None:
     assert pay is not None
     assert pay_to_dict(pay) == {
         "min": 18.5, "max": 18.5, "currency": "GBP", "unit": "hour", "approximate": False,
-        "up_to": False, "at_least": False, "currency_symbol": "£",
+        "up_to": False, "at_least": False, "currency_symbol": "£", "unit_kind": "time",
     }
     assert pay_to_dict(Pay(1, 2, "USD", "hour"))["currency_symbol"] is None
 
