@@ -521,7 +521,8 @@ def _generate_reports(store: Any, specs: Sequence[SourceSpec], count: int, seed:
                 stored.append(result.report_id)
     import_seconds = time.perf_counter() - started
     for first in range(0, len(stored), 50_000):
-        approve(store, stored[first : first + 50_000], note="synthetic benchmark data", now=now)
+        approve(store, stored[first : first + 50_000], note="synthetic benchmark data", now=now,
+                moderator="benchmark")
     return {
         "reports_made": len(stored),
         "report_outcomes": outcomes,

@@ -17,6 +17,7 @@ from collectors.store.reports import (
     EVENT_KINDS,
     ReportError,
     approve,
+    audit_log,
     create_event,
     list_events,
     merge_duplicates,
@@ -64,6 +65,10 @@ if st.sidebar.button("Sign out", key="admin_signout"):
     st.rerun()
 
 store = common.store()
+# The signed-in moderator's name for the audit log (named accounts set MODERATOR_KEY at login;
+# with the shared password the name is "admin").
+MODERATOR_KEY = "admin_moderator"
+moderator = str(st.session_state.get(MODERATOR_KEY) or "admin")
 
 
 def _short(report_id: str) -> str:
@@ -127,15 +132,15 @@ for report_id in selected:
 
 a1, a2 = st.columns(2)
 if a1.button("Approve selected", type="primary", disabled=not selected, key="admin_approve"):
-    _done(f"Approved {approve(store, selected)} report(s).")
+    _done(f"Approved {approve(store, selected, moderator=moderator)} report(s).")
 reason = a2.text_input("Reason for rejecting", key="admin_reject_reason", max_chars=300)
 if a2.button("Reject selected", disabled=not selected, key="admin_reject"):
-    _done(f"Rejected {reject(store, selected, reason=reason or None)} report(s).")
+    _done(f"Rejected {reject(store, selected, reason=reason or None, moderator=moderator)} report(s).")
 
 unflagged = pending[pending["review_reasons"].map(lambda r: r is None or len(r) == 0)] if not pending.empty else pending
 if st.button(f"Approve all {len(unflagged)} unflagged waiting report(s)", disabled=unflagged.empty,
              key="admin_approve_unflagged"):
-    _done(f"Approved {approve(store, [str(r) for r in unflagged['report_id']])} report(s).")
+    _done(f"Approved {approve(store, [str(r) for r in unflagged['report_id']], moderator=moderator)} report(s).")
 
 st.subheader("Merge duplicates")
 st.caption("Keep one report; the others stop counting and point to it.")
@@ -143,7 +148,7 @@ if len(selected) >= 2:
     keep = str(st.selectbox("Keep", selected, format_func=lambda r: labels[r], key="admin_keep"))
     if st.button("Merge the others into it", key="admin_merge"):
         try:
-            count = merge_duplicates(store, keep, [r for r in selected if r != keep])
+            count = merge_duplicates(store, keep, [r for r in selected if r != keep], moderator=moderator)
         except ReportError as exc:
             st.error(md_escape(str(exc)))
         else:
@@ -167,7 +172,7 @@ with st.form("admin_event"):
 if create:
     try:
         event_id = create_event(store, title=title, kind=kind, platform_id=platform, event_date=when,
-                                source_url=url or None)
+                                source_url=url or None, moderator=moderator)
     except ReportError as exc:
         st.error(md_escape(str(exc)))
     else:
@@ -178,8 +183,17 @@ if not events.empty:
                           format_func=lambda e: "no event (remove tag)" if e is None else str(e), key="admin_tag_event")
     if st.button("Tag selected", disabled=not selected, key="admin_tag"):
         try:
-            count = tag_event(store, selected, choice)
+            count = tag_event(store, selected, choice, moderator=moderator)
         except ReportError as exc:
             st.error(md_escape(str(exc)))
         else:
             _done(f"Tagged {count} report(s).")
+
+st.subheader("Audit log", anchor=False)
+st.caption("Every moderation action, newest first: who, when, which report or event, before and after. "
+           "Append-only; report text is never recorded here.")
+log = audit_log(store, limit=200)
+if log.empty:
+    st.info("No moderation actions yet.")
+else:
+    common.frame_table(log)

@@ -19,7 +19,7 @@ DATASETS = {
     "weekly_pay": "Aggregate: weekly advertised hourly pay (USD)",
     "open_listings_daily": "Aggregate: open listings per day",
     "events": "Events (dated, sourced)",
-    "payment_reports": "Payment reports (approved, public view)",
+    "payment_reports": "Payment reports: published figures (grouped; no report rows)",
     "forum_posts": "Forum posts with signals (public posts, scrubbed titles)",
 }
 AGGREGATE_COLUMNS = {
@@ -36,8 +36,11 @@ AGGREGATE_COLUMNS = {
         "| open_listings | listings open at the end of the day |"
     ),
     "payment_reports": (
-        "Approved reports only, with dates rounded and no free text; see the Methodology page "
-        "(payment reports) for each column."
+        "Grouped figures only, never report rows: one row per grouping (platform, month pay was due, "
+        "payment method) and group, with time-to-payment figures over follow-up days binned to 5. Groups "
+        "of fewer than 5 independent reports, and groups that would let one be worked out by "
+        "subtraction, are suppressed (no numbers, not even the count). Always the latest publication: "
+        "a withdrawn report leaves these figures at every snapshot."
     ),
     "forum_posts": (
         "Public forum posts that mention late or missing pay, pay cuts or empty queues: a link to the "
