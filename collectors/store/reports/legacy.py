@@ -114,8 +114,8 @@ def move_reports_to_vault(cur: duckdb.DuckDBPyConnection) -> None:
         vault = vaults.get_vault(store)
         rows = cur.execute(
             f"SELECT * FROM {LAKE}.payment_reports WHERE moderation_status NOT IN ('withdrawn', 'rejected')"
-        ).arrow().to_pylist()
-        events = cur.execute(f"SELECT * FROM {LAKE}.report_events").arrow().to_pylist() \
+        ).to_arrow_table().to_pylist()
+        events = cur.execute(f"SELECT * FROM {LAKE}.report_events").to_arrow_table().to_pylist() \
             if "report_events" in tables else []
 
         def copy(con: object) -> None:
