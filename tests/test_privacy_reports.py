@@ -379,4 +379,8 @@ def test_migration_moves_reports_out_of_the_lake_and_deletes_their_files(tmp_pat
     assert store.snapshot_exists(listing_snapshot)  # listing permalinks still resolve
     parquet = [p for p in Path(settings.files_path).rglob("*.parquet") if TOKEN.encode() in p.read_bytes()]
     assert parquet == []
+    # The catalog kept the dropped tables' min/max text statistics: erased too. Only the vault
+    # holds the moved reports' text.
+    assert _files_containing(tmp_path, TOKEN.encode()) == [vault_path(store)]
+    assert b"Zqx7TokenWithdrawnPlease 5" not in vault_path(store).read_bytes()
     reset_stores()

@@ -162,4 +162,35 @@ def purge_dropped_files(store: object) -> list[str]:
         if table not in present and folder.exists():
             shutil.rmtree(folder)
             removed.append(str(folder))
+    if store.settings.catalog_kind == "sqlite":
+        _purge_catalog_stats(Path(store.settings.catalog_target), [t for t in DROPPED_TABLES if t not in present])
     return removed
+
+
+def _purge_catalog_stats(catalog: Path, tables: list[str]) -> None:
+    """DuckLake keeps each string column's min and max value in its catalog (and small inserts
+    inline): for the dropped report tables those are report text. Delete them with SQLite's
+    secure_delete on, and truncate the WAL so no copy of the old pages remains."""
+    import sqlite3
+
+    if not tables or not catalog.exists():
+        return
+    con = sqlite3.connect(catalog, timeout=60)
+    try:
+        con.execute("PRAGMA secure_delete = ON")
+        marks = ", ".join("?" for _ in tables)
+        ids = [row[0] for row in con.execute(
+            f"SELECT table_id FROM ducklake_table WHERE table_name IN ({marks}) AND end_snapshot IS NOT NULL", tables)]
+        if not ids:
+            return
+        id_marks = ", ".join("?" for _ in ids)
+        for stats in ("ducklake_file_column_stats", "ducklake_table_column_stats"):
+            con.execute(f"DELETE FROM {stats} WHERE table_id IN ({id_marks})", ids)
+        names = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for name in names:
+            if any(name.startswith(f"ducklake_inlined_data_{table_id}_") for table_id in ids):
+                con.execute(f'DELETE FROM "{name}"')
+        con.commit()
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
