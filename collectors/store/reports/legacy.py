@@ -4,6 +4,8 @@ vault and drops `payment_reports` and `report_cells` from the lake; nothing else
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from collectors.store import LAKE
@@ -147,7 +149,6 @@ def purge_dropped_files(store: object) -> list[str]:
     """Delete the Parquet files of the report tables migration 0006 dropped (local files only).
     Listing tables and their snapshots are not touched. Returns the directories removed."""
     import shutil
-    from pathlib import Path
 
     from collectors.store import Store
 
