@@ -384,3 +384,17 @@ def test_migration_moves_reports_out_of_the_lake_and_deletes_their_files(tmp_pat
     assert _files_containing(tmp_path, TOKEN.encode()) == [vault_path(store)]
     assert b"Zqx7TokenWithdrawnPlease 5" not in vault_path(store).read_bytes()
     reset_stores()
+
+
+def test_the_demo_lake_publishes_no_report_rows_and_no_recoverable_small_cell(demo_settings: Settings) -> None:
+    """Before: the demo's public report view had 626 rows, 544 unique on their published columns.
+    After: grouped figures only, and the differencing attack finds nothing below 5."""
+    store = get_store(demo_settings)
+    stored = report_rows(get_vault(store))
+    figures = reports_store.all_figures(store)
+    approved = [r for r in stored if r["moderation_status"] == "approved"]
+    assert len(approved) > 300 and len(figures) < len(approved) / 3
+    assert differencing_leaks(figures, stored) == []
+    assert figures["suppressed"].astype(bool).any() and (~figures["suppressed"].astype(bool)).any()
+    print(f"demo: {len(approved)} approved reports -> {len(figures)} figure rows, "
+          f"{int(figures['suppressed'].astype(bool).sum())} suppressed")
