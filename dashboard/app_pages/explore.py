@@ -143,7 +143,7 @@ else:
         st.caption("These rows are fictional demo data: do not cite them.")
 
 st.subheader("Data dictionary", anchor=False)
-entry = readme.table_dictionary(readme.read_readme(), dataset)
+entry = readme.table_dictionary(readme.read_readme(), "report_figures" if dataset == "payment_reports" else dataset)
 common.markdown_with_tables(entry or AGGREGATE_COLUMNS.get(dataset, "See the Methodology page."))
 
 common.permalink_box()
