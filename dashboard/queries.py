@@ -1235,3 +1235,27 @@ def snapshot_times(store: Store, snapshot_id: int | None = None, *, limit: int =
         params,
     )
 
+
+
+# -- moderation (the Admin page; never cached, never public) ---------------------------------------
+
+
+def moderation_queue(store: Store, *, include_decided: bool = False) -> pd.DataFrame:
+    """Reports awaiting a decision, from the private vault (moderators only: holds report text)."""
+    from collectors.store.reports import moderation_queue as queue
+
+    return queue(store, include_decided=include_decided)
+
+
+def report_events(store: Store) -> pd.DataFrame:
+    """Mass incidents and how many stored reports each has (moderators)."""
+    from collectors.store.reports import list_events
+
+    return list_events(store)
+
+
+def audit_entries(store: Store, *, limit: int = 200) -> pd.DataFrame:
+    """The moderation audit log, newest first (moderators)."""
+    from collectors.store.reports import audit_log
+
+    return audit_log(store, limit=limit)

@@ -17,15 +17,12 @@ from collectors.store.reports import (
     EVENT_KINDS,
     ReportError,
     approve,
-    audit_log,
     create_event,
-    list_events,
     merge_duplicates,
-    moderation_queue,
     reject,
     tag_event,
 )
-from dashboard import common
+from dashboard import common, queries
 
 AUTH_KEY = "admin_authenticated"
 FAILS_KEY = "admin_failed_attempts"
@@ -89,7 +86,7 @@ if "admin_message" in st.session_state:
     st.success(st.session_state.pop("admin_message"))
 
 show_all = st.toggle("Show decided reports too", key="admin_show_all")
-queue = moderation_queue(store, include_decided=show_all)
+queue = queries.moderation_queue(store, include_decided=show_all)
 pending = queue[queue["moderation_status"] == "pending"] if not queue.empty else queue
 held = pending[pending["review_reasons"].map(lambda r: r is not None and len(r) > 0)] if not pending.empty else pending
 c1, c2 = st.columns(2)
@@ -157,7 +154,7 @@ else:
     st.caption("Select two or more reports above.")
 
 st.subheader("Events (one incident, many reports)")
-events = list_events(store)
+events = queries.report_events(store)
 if not events.empty:
     common.frame_table(events)
 with st.form("admin_event"):
@@ -192,7 +189,7 @@ if not events.empty:
 st.subheader("Audit log", anchor=False)
 st.caption("Every moderation action, newest first: who, when, which report or event, before and after. "
            "Append-only; report text is never recorded here.")
-log = audit_log(store, limit=200)
+log = queries.audit_entries(store, limit=200)
 if log.empty:
     st.info("No moderation actions yet.")
 else:
