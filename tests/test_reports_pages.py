@@ -163,3 +163,8 @@ def test_admin_login_and_moderation(lake: Store, monkeypatch: pytest.MonkeyPatch
     submit_button(admin, "Approve selected").click().run()
     assert not admin.exception, admin.exception
     assert stored(lake)[0]["moderation_status"] == "approved"
+    # The audit log records the approval under the signed-in name, and moderators see it.
+    admin.run()
+    logs = [d.value for d in admin.dataframe if "moderator" in d.value.columns]
+    assert logs and list(logs[0]["action"])[:1] == ["approved"] and list(logs[0]["report_id"])[:1] == [report_id]
+    assert list(logs[0]["moderator"])[:1] == ["admin"]

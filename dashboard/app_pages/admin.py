@@ -85,6 +85,15 @@ def _done(message: str) -> None:
 if "admin_message" in st.session_state:
     st.success(st.session_state.pop("admin_message"))
 
+with st.expander("Audit log: every moderation action, newest first"):
+    st.caption("Who, when, which report or event, before and after. Append-only; report text is "
+               "never recorded here.")
+    log = queries.audit_entries(store, limit=200)
+    if log.empty:
+        st.info("No moderation actions yet.")
+    else:
+        common.frame_table(log)
+
 show_all = st.toggle("Show decided reports too", key="admin_show_all")
 queue = queries.moderation_queue(store, include_decided=show_all)
 pending = queue[queue["moderation_status"] == "pending"] if not queue.empty else queue
@@ -185,12 +194,3 @@ if not events.empty:
             st.error(md_escape(str(exc)))
         else:
             _done(f"Tagged {count} report(s).")
-
-st.subheader("Audit log", anchor=False)
-st.caption("Every moderation action, newest first: who, when, which report or event, before and after. "
-           "Append-only; report text is never recorded here.")
-log = queries.audit_entries(store, limit=200)
-if log.empty:
-    st.info("No moderation actions yet.")
-else:
-    common.frame_table(log)
