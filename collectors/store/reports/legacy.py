@@ -185,12 +185,17 @@ def _purge_catalog_stats(catalog: Path, tables: list[str]) -> None:
         if not ids:
             return
         id_marks = ", ".join("?" for _ in ids)
+        names = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        inlined = [n for n in names if any(n.startswith(f"ducklake_inlined_data_{t}_") for t in ids)]
+        left = sum(con.execute(f"SELECT count(*) FROM {stats} WHERE table_id IN ({id_marks})", ids).fetchone()[0]
+                   for stats in ("ducklake_file_column_stats", "ducklake_table_column_stats"))
+        left += sum(con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in inlined)
+        if not left:  # already purged: nothing to write (this runs whenever a store opens)
+            return
         for stats in ("ducklake_file_column_stats", "ducklake_table_column_stats"):
             con.execute(f"DELETE FROM {stats} WHERE table_id IN ({id_marks})", ids)
-        names = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for name in names:
-            if any(name.startswith(f"ducklake_inlined_data_{table_id}_") for table_id in ids):
-                con.execute(f'DELETE FROM "{name}"')
+        for name in inlined:
+            con.execute(f'DELETE FROM "{name}"')
         con.commit()
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
