@@ -234,10 +234,7 @@ def submit_report(store: Store, report: PaymentReport, *, client_hash: str,
         ))
         return tuple(reasons)
 
-    try:
-        reasons = vaults.get_vault(store).write(txn)
-    except RateLimited:
-        raise
+    reasons = vaults.get_vault(store).write(txn)
     return Receipt(report_id, code, bool(reasons), reasons, report.expected_pay_date, report.days_late)
 
 
