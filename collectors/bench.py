@@ -978,7 +978,7 @@ PANDAS_CASES: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection], pd.DataFrame
     "weekly_median_pay": (pandas_weekly_median_pay, "weekly_pay"),
     "open_listings_per_day": (pandas_open_listings_daily, "open_listings_daily"),
     "listing_lifetimes": (pandas_listing_lifetimes, "listing_lifetimes"),
-    "km_curves": (pandas_km_curves, "delay_curves"),
+    # km_curves: no pandas counterpart since reports left the lake (the curves read published risk sets)
 }
 
 
