@@ -130,7 +130,8 @@ def suppressed_cells(cells: dict[Cell, frozenset[str]]) -> set[Cell]:
                 for part in visible:
                     if part is big or part in hidden or big in hidden:
                         continue
-                    if cells[part] <= cells[big] and small(len(cells[big] - cells[part])):
+                    # |big - part| = |big| - |part| when part is within big: compare sizes first.
+                    if small(len(cells[big]) - len(cells[part])) and cells[part] <= cells[big]:
                         hidden.add(part if part != top else big)
                         changed = True
     return hidden
