@@ -252,6 +252,69 @@ def reports_import(
     raise typer.Exit(run_import_cli(file, _settings(lake)))
 
 
+ModeratorOption = Annotated[str, typer.Option("--moderator", help="Your name, recorded in the audit log.")]
+
+
+@reports_app.command("pending")
+def reports_pending(
+    lake: LakeOption = None,
+    import_run: Annotated[str | None, typer.Option("--import-run", help="Only this import run.")] = None,
+) -> None:
+    """List reports awaiting moderation (id, platform, status, run, review reasons)."""
+    from collectors.store.reports import moderation_queue
+
+    queue = moderation_queue(_store(lake), import_run=import_run, limit=10**6)
+    for row in queue.itertuples():
+        reasons = "; ".join(str(r) for r in (row.review_reasons or [])) or "-"  # type: ignore[union-attr]
+        typer.echo(f"{row.report_id}  {row.platform_id}  {row.status}  {row.run_id}  {reasons}")
+    typer.echo(f"{len(queue)} pending report(s)")
+
+
+@reports_app.command("approve")
+def reports_approve(
+    ids: Annotated[list[str] | None, typer.Argument(help="Report ids to approve.")] = None,
+    moderator: ModeratorOption = "",
+    import_run: Annotated[str | None, typer.Option("--import-run", help="Approve every pending report of this import run.")] = None,
+    lake: LakeOption = None,
+) -> None:
+    """Approve reports (by id, or a whole import run); writes the audit log."""
+    from collectors.store.reports import ReportError, approve, approve_import_run
+
+    if not moderator.strip():
+        raise _fail("--moderator NAME is required (it is recorded in the audit log)")
+    if bool(ids) == bool(import_run):
+        raise _fail("give report ids or --import-run RUN (one of the two)")
+    try:
+        if import_run:
+            count = approve_import_run(_store(lake), import_run, moderator=moderator)
+        else:
+            count = approve(_store(lake), ids or [], moderator=moderator)
+    except ReportError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"approved {count} report(s)")
+
+
+@reports_app.command("reject")
+def reports_reject(
+    ids: Annotated[list[str], typer.Argument(help="Report ids to reject (they are erased).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, recorded in the audit log.")] = "",
+    moderator: ModeratorOption = "",
+    lake: LakeOption = None,
+) -> None:
+    """Reject reports: erased from the vault; the audit log keeps the decision and the reason."""
+    from collectors.store.reports import ReportError, reject
+
+    if not moderator.strip():
+        raise _fail("--moderator NAME is required (it is recorded in the audit log)")
+    if not reason.strip():
+        raise _fail("--reason TEXT is required")
+    try:
+        count = reject(_store(lake), ids, moderator=moderator, reason=reason)
+    except ReportError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"rejected {count} report(s)")
+
+
 @app.command()
 def export(
     directory: Annotated[Path, typer.Argument(help="Where to write the public tables.")],

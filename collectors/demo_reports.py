@@ -132,13 +132,14 @@ def add_demo_reports(store: Store, *, start: date, end: date, rng: random.Random
     if final_rows:
         import_batch(final_rows, end)
     pending = set(rng.sample(stored_ids, k=min(12, len(stored_ids))))
-    approved = approve(store, [r for r in stored_ids if r not in pending], note="demo: approved")
+    approved = approve(store, [r for r in stored_ids if r not in pending], note="demo: approved",
+                       moderator="demo moderator")
     exit_event = create_event(
         store, title="Demo Tasky stops work in one country; balances frozen (fictional)",
         kind="country_exit", platform_id="demo_tasky", event_date=start + timedelta(days=int(span * 0.55)),
-        source_url="https://example.org/gigwatch-demo",
+        source_url="https://example.org/gigwatch-demo", moderator="demo moderator",
     )
-    tag_event(store, tasky_after_exit, exit_event)
+    tag_event(store, tasky_after_exit, exit_event, moderator="demo moderator")
     posts = _add_demo_forum_posts(store, start, end, rng)
     return {"reports": len(stored_ids), "reports_approved": approved, "forum_posts": posts}
 

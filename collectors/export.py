@@ -40,10 +40,12 @@ def _public_frames(store: Store, snapshot_id: int | None) -> Iterator[tuple[str,
 
         yield name, frame
     try:
-        from collectors.store.reports import forum_signals, public_reports
+        from collectors.store.reports import all_figures, forum_signals
     except ImportError:  # the reports tables arrive with migration 0002
         return
-    yield "payment_reports_public", lambda: public_reports(store, snapshot_id=snapshot_id)
+    # Payment reports are published as grouped figures only (never rows); always the latest
+    # publication, whatever the snapshot (a withdrawn report leaves every export).
+    yield "payment_report_figures", lambda: all_figures(store).drop(columns=["published_at"])
     yield "forum_signals", lambda: forum_signals(store, snapshot_id=snapshot_id)
 
 

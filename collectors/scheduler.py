@@ -552,6 +552,12 @@ def _lead(
             run_spool.try_replay, IntervalTrigger(seconds=SPOOL_REPLAY_SECONDS, timezone=UTC), args=[store], id="_spool",
             max_instances=1, coalesce=True, next_run_time=datetime.now(UTC),
         )
+        from collectors.store.reports.public import MAINTENANCE_WINDOW_HOURS, report_maintenance
+
+        scheduler.add_job(  # erased reports leave the published figures and the vault file within 24 h
+            report_maintenance, IntervalTrigger(hours=MAINTENANCE_WINDOW_HOURS, timezone=UTC), args=[store],
+            id="_report_maintenance", max_instances=1, coalesce=True, next_run_time=datetime.now(UTC),
+        )
         for job in scheduler.get_jobs():
             if job.id in last_started:
                 log.info("%s: last run started %s UTC; next run at %s UTC", job.id,

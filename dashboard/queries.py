@@ -42,7 +42,12 @@ from collectors.store.aggregates import (  # one definition for the stored table
     pay_change_rows_sql,
 )
 from collectors.store.aggregates import week_of as _week_index
-from collectors.store.reports import PUBLIC_COLUMNS, PUBLIC_REPORTS, forum_signals, public_reports
+from collectors.store.reports import (
+    all_figures,
+    forum_signals,
+    published_figures,
+    published_risk_sets,
+)
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 MINIMUM_WAGES_CSV = REPO_DIR / "data" / "minimum_wages.csv"
@@ -907,73 +912,23 @@ DelayGrouping = Literal["platform", "month", "payment_method"]
 
 PREVIEW_ROWS = 10_000  # rows a page shows and offers for download; `gigwatch export` gives all
 
+# Report figures are never pinned to a snapshot: every view reads the latest publication, so a
+# withdrawn or rejected report leaves them at every `?snapshot=` too (see
+# collectors/store/reports/public.py). `snapshot_id` is accepted and ignored for that reason.
+_GROUPINGS: dict[DelayGrouping, str] = {"platform": "platform", "month": "month", "payment_method": "payment_method"}
+
 
 def payment_reports(
     store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = (),
     limit: int | None = PREVIEW_ROWS,
 ) -> pd.DataFrame:
-    """Approved, consented payment reports as published (rounded dates, no free text), from
-    `collectors.store.reports.public_reports`, newest submission month first: only `platforms`
-    when given, the first `limit` rows (all with `limit=None`; `count_rows` says how many there
-    are); empty when the lake has no reports table."""
-    return _unless_missing(
-        lambda: public_reports(store, snapshot_id=snapshot_id, platforms=platforms, limit=limit),
-        PUBLIC_COLUMNS,
-    )
-
-
-# How `delay_summary` groups: output column -> its SQL over a payment report, and which reports
-# have a place in the grouping (one without an expected pay date has no month, and no delay).
-_DELAY_GROUPS: dict[DelayGrouping, tuple[dict[str, str], str]] = {
-    "platform": ({"platform_id": "platform_id"}, "TRUE"),
-    "month": (
-        {"platform_id": "platform_id", "month": "strftime(expected_pay_date, '%Y-%m')"},
-        "expected_pay_date IS NOT NULL",
-    ),
-    "payment_method": (
-        {"platform_id": "platform_id", "payment_method": "coalesce(payment_method, 'unknown')"},
-        "TRUE",
-    ),
-}
-
-
-def _delay_risk_sets(
-    store: Store, snapshot_id: int | None, *, by: DelayGrouping, platforms: Sequence[str]
-) -> pd.DataFrame:
-    """The reports of the public view (approved, consented) counted into risk sets per group:
-    `delays.RISK_SET_COLUMNS` per group and follow-up day, a few thousand rows however many
-    reports there are. A tagged mass incident (event_id) counts once as independent."""
-    t = store.refs(snapshot_id)
-    columns, where = _DELAY_GROUPS[by]
-    params: dict[str, Any] = {}
+    """The published payment-report figures (no report rows exist in public): one row per grouping
+    (platform, month pay was due, payment method) and group, suppressed groups without numbers."""
+    frame = all_figures(store)
     if platforms:
-        params["platforms"] = list(platforms)
-        where += " AND list_contains($platforms::VARCHAR[], platform_id)"
-    keys = ", ".join(columns)
-    return store.read_df(
-        f"""WITH reports AS (
-                SELECT {", ".join(f"{sql} AS {name}" for name, sql in columns.items())},
-                       followup_days, paid_in_full, event_id
-                FROM {t.payment_reports}
-                WHERE {PUBLIC_REPORTS} AND {where}
-            ),
-            groups AS (
-                SELECT {keys},
-                       count(*) FILTER (WHERE followup_days IS NOT NULL AND event_id IS NULL)
-                       + count(DISTINCT event_id) FILTER (WHERE followup_days IS NOT NULL) AS n_independent
-                FROM reports GROUP BY ALL
-            ),
-            days AS (
-                SELECT {keys}, followup_days AS days,
-                       count(*) FILTER (WHERE paid_in_full) AS paid,
-                       count(*) FILTER (WHERE NOT paid_in_full) AS censored
-                FROM reports WHERE followup_days IS NOT NULL GROUP BY ALL
-            )
-            SELECT {keys}, n_independent, days, paid, censored
-            FROM groups LEFT JOIN days USING ({keys})
-            ORDER BY {keys}, days""",
-        params,
-    )
+        frame = frame[frame["platform_id"].isin(list(platforms))]
+    frame = frame.drop(columns=["published_at"], errors="ignore").reset_index(drop=True)
+    return frame if limit is None else frame.head(limit)
 
 
 def delay_summary(
@@ -983,18 +938,14 @@ def delay_summary(
     by: DelayGrouping = "platform",
     platforms: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Time-to-payment per platform (and month the pay was due, or payment method), from
-    approved reports, with Kaplan-Meier medians, intervals and shares unpaid after 30/60/90 days.
+    """Time-to-payment per platform (and month the pay was due, or payment method), as published:
+    Kaplan-Meier medians, intervals and shares unpaid after 30/60/90 days over binned follow-up days.
 
-    Groups of fewer than `MIN_REPORTS` come back with `suppressed=True`, no numbers and a note.
+    Suppressed groups (fewer than `MIN_REPORTS` independent reports, or hidden so that one cannot
+    be recovered by subtraction) come back with `suppressed=True`, no numbers and a note.
     Columns: platform_id, [month | payment_method], and `delays.SUMMARY_COLUMNS`.
     """
-    keys = list(_DELAY_GROUPS[by][0])
-    risk = _unless_missing(
-        lambda: _delay_risk_sets(store, snapshot_id, by=by, platforms=platforms),
-        [*keys, *delays.RISK_SET_COLUMNS],
-    )
-    return delays.summaries_from_risk_sets(risk, keys)
+    return published_figures(store, _GROUPINGS[by], platforms=platforms)
 
 
 def delay_curves(
@@ -1002,12 +953,8 @@ def delay_curves(
 ) -> pd.DataFrame:
     """Kaplan-Meier curves per platform (share still unpaid by days after the due date), long
     format: platform_id, n_reports, days, at_risk, paid, censored, survival, ci_lower, ci_upper.
-    Platforms with fewer than `MIN_REPORTS` reports are left out (`delay_summary` says which)."""
-    risk = _unless_missing(
-        lambda: _delay_risk_sets(store, snapshot_id, by="platform", platforms=platforms),
-        ["platform_id", *delays.RISK_SET_COLUMNS],
-    )
-    return delays.curves_from_risk_sets(risk, "platform_id")
+    Only platforms whose figures are published (`delay_summary` says which are suppressed)."""
+    return delays.curves_from_risk_sets(published_risk_sets(store, platforms=platforms), "platform_id")
 
 
 # -- sources and health ---------------------------------------------------------------------------
@@ -1217,8 +1164,8 @@ def count_rows(
         "listings": f"{_aliased(t.listings, 'x')}",
         "listing_versions": f"{_aliased(t.listing_versions, 'v')} JOIN {_aliased(t.listings, 'x')} USING (listing_key)",
         "events": f"{_aliased(t.events, 'x')}",
-        # the public view's rows: approved reports their reporters let us publish
-        "payment_reports": f"(SELECT platform_id FROM {t.payment_reports} WHERE {PUBLIC_REPORTS}) x",
+        # the published figure rows (no report rows are public)
+        "payment_reports": f"(SELECT platform_id FROM {LAKE}.report_figures) x",
     }[table]
     return store.read_df(f"SELECT count(*) AS n_rows FROM {source} WHERE {where}", params)
 
@@ -1233,3 +1180,27 @@ def snapshot_times(store: Store, snapshot_id: int | None = None, *, limit: int =
         params,
     )
 
+
+
+# -- moderation (the Admin page; never cached, never public) ---------------------------------------
+
+
+def moderation_queue(store: Store, *, include_decided: bool = False) -> pd.DataFrame:
+    """Reports awaiting a decision, from the private vault (moderators only: holds report text)."""
+    from collectors.store.reports import moderation_queue as queue
+
+    return queue(store, include_decided=include_decided)
+
+
+def report_events(store: Store) -> pd.DataFrame:
+    """Mass incidents and how many stored reports each has (moderators)."""
+    from collectors.store.reports import list_events
+
+    return list_events(store)
+
+
+def audit_entries(store: Store, *, limit: int = 200) -> pd.DataFrame:
+    """The moderation audit log, newest first (moderators)."""
+    from collectors.store.reports import audit_log
+
+    return audit_log(store, limit=limit)

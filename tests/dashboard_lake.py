@@ -120,7 +120,7 @@ def add_reports(store: Store) -> list[str]:
         result = validate_for_store(raw, store, now=now)
         assert result.report is not None, result.errors
         ids.append(submit_report(store, result.report, client_hash=f"test-client-{index}", now=now).report_id)
-    approve(store, ids, now=now)
+    approve(store, ids, now=now, moderator="test fixture")
     return ids
 
 

@@ -347,9 +347,11 @@ class Store:
 
     def migrate(self) -> list[str]:
         """Apply the migrations not yet recorded; returns the names applied now."""
+        from collectors.store import vault
         from collectors.store.migrations import MIGRATIONS
 
         applied_now: list[str] = []
+        token = vault.MIGRATING.set(self)  # migration 0006 moves reports into this store's vault
         with self._migration_lock():
             done = set(self.applied_migrations())
             for migration in MIGRATIONS:
@@ -364,7 +366,9 @@ class Store:
 
                 self.write(step, what=f"apply migration {migration.name}")
                 applied_now.append(migration.name)
+        vault.MIGRATING.reset(token)
         self._meta_cache = None
+        vault.after_migrations(self, applied_now)
         return applied_now
 
     def is_migrated(self) -> bool:

@@ -20,13 +20,11 @@ from collectors.store.reports import (
     ReportError,
     approve,
     create_event,
-    list_events,
     merge_duplicates,
-    moderation_queue,
     reject,
     tag_event,
 )
-from dashboard import common
+from dashboard import common, queries
 
 st.title("Moderation")
 settings = common.settings()
@@ -76,15 +74,11 @@ if st.sidebar.button("Sign out", key="admin_signout"):
     st.rerun()
 
 store = common.store()
+# `moderator` (the signed-in account's name, above) is what every moderation call records in the audit log.
 
 
 def _short(report_id: str) -> str:
     return report_id[:8]
-
-
-def md_escape(text: str) -> str:
-    """Text shown inside st.error (which renders Markdown) as plain characters."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in text)
 
 
 def _done(message: str) -> None:
@@ -93,10 +87,19 @@ def _done(message: str) -> None:
 
 
 if "admin_message" in st.session_state:
-    st.success(st.session_state.pop("admin_message"))
+    st.success(common.md_escape(str(st.session_state.pop("admin_message"))))
+
+with st.expander("Audit log: every moderation action, newest first"):
+    st.caption("Who, when, which report or event, before and after. Append-only; report text is "
+               "never recorded here.")
+    log = queries.audit_entries(store, limit=200)
+    if log.empty:
+        st.info("No moderation actions yet.")
+    else:
+        common.frame_table(log)
 
 show_all = st.toggle("Show decided reports too", key="admin_show_all")
-queue = moderation_queue(store, include_decided=show_all)
+queue = queries.moderation_queue(store, include_decided=show_all)
 pending = queue[queue["moderation_status"] == "pending"] if not queue.empty else queue
 held = pending[pending["review_reasons"].map(lambda r: r is not None and len(r) > 0)] if not pending.empty else pending
 c1, c2 = st.columns(2)
@@ -139,15 +142,15 @@ for report_id in selected:
 
 a1, a2 = st.columns(2)
 if a1.button("Approve selected", type="primary", disabled=not selected, key="admin_approve"):
-    _done(f"Approved {approve(store, selected)} report(s).")
+    _done(f"Approved {approve(store, selected, moderator=moderator)} report(s).")
 reason = a2.text_input("Reason for rejecting", key="admin_reject_reason", max_chars=300)
 if a2.button("Reject selected", disabled=not selected, key="admin_reject"):
-    _done(f"Rejected {reject(store, selected, reason=reason or None)} report(s).")
+    _done(f"Rejected {reject(store, selected, reason=reason or None, moderator=moderator)} report(s).")
 
 unflagged = pending[pending["review_reasons"].map(lambda r: r is None or len(r) == 0)] if not pending.empty else pending
 if st.button(f"Approve all {len(unflagged)} unflagged waiting report(s)", disabled=unflagged.empty,
              key="admin_approve_unflagged"):
-    _done(f"Approved {approve(store, [str(r) for r in unflagged['report_id']])} report(s).")
+    _done(f"Approved {approve(store, [str(r) for r in unflagged['report_id']], moderator=moderator)} report(s).")
 
 st.subheader("Merge duplicates")
 st.caption("Keep one report; the others stop counting and point to it.")
@@ -155,16 +158,16 @@ if len(selected) >= 2:
     keep = str(st.selectbox("Keep", selected, format_func=lambda r: labels[r], key="admin_keep"))
     if st.button("Merge the others into it", key="admin_merge"):
         try:
-            count = merge_duplicates(store, keep, [r for r in selected if r != keep])
+            count = merge_duplicates(store, keep, [r for r in selected if r != keep], moderator=moderator)
         except ReportError as exc:
-            st.error(md_escape(str(exc)))
+            st.error(common.md_escape(str(exc)))
         else:
             _done(f"Merged {count} report(s) into {_short(keep)}.")
 else:
     st.caption("Select two or more reports above.")
 
 st.subheader("Events (one incident, many reports)")
-events = list_events(store)
+events = queries.report_events(store)
 if not events.empty:
     common.frame_table(events)
 with st.form("admin_event"):
@@ -179,9 +182,9 @@ with st.form("admin_event"):
 if create:
     try:
         event_id = create_event(store, title=title, kind=kind, platform_id=platform, event_date=when,
-                                source_url=url or None)
+                                source_url=url or None, moderator=moderator)
     except ReportError as exc:
-        st.error(md_escape(str(exc)))
+        st.error(common.md_escape(str(exc)))
     else:
         _done(f"Created event {event_id}.")
 
@@ -190,8 +193,8 @@ if not events.empty:
                           format_func=lambda e: "no event (remove tag)" if e is None else str(e), key="admin_tag_event")
     if st.button("Tag selected", disabled=not selected, key="admin_tag"):
         try:
-            count = tag_event(store, selected, choice)
+            count = tag_event(store, selected, choice, moderator=moderator)
         except ReportError as exc:
-            st.error(md_escape(str(exc)))
+            st.error(common.md_escape(str(exc)))
         else:
             _done(f"Tagged {count} report(s).")

@@ -13,8 +13,10 @@ st.markdown(
     "How long workers wait to be paid after the date pay was due, from **approved** payment "
     "reports. Reports still waiting are not dropped (that would make delays look shorter): the "
     "Kaplan-Meier method counts them as *censored*, i.e. unpaid for at least as long as they have "
-    f"been watched. Groups of fewer than {queries.MIN_REPORTS} reports are suppressed, and the "
-    "page says which."
+    f"been watched. Groups of fewer than {queries.MIN_REPORTS} independent reports are suppressed, "
+    "as are groups that would let one be worked out by subtraction, and the page says which. Days "
+    "are counted in bins of 5. These are the latest published figures, whatever snapshot the page is "
+    "pinned to: a report its reporter withdraws leaves them everywhere."
 )
 
 
@@ -26,7 +28,6 @@ def median_text(days: object) -> str:
 
 names = common.platform_names()
 platforms = common.platform_filter()
-status = common.lake_status()
 summary = common.query(queries.delay_summary, by="platform", platforms=tuple(platforms))
 if summary.empty:
     common.empty_state(
@@ -37,7 +38,7 @@ if summary.empty:
     common.permalink_box()
     st.stop()
 
-as_of_note = f"approved reports in snapshot {status.get('snapshot_id')} ({common.fmt_time(status.get('snapshot_time'))})"
+as_of_note = "approved reports, latest publication"
 shown = summary[~summary["suppressed"].astype(bool)]
 suppressed = summary[summary["suppressed"].astype(bool)]
 
@@ -110,7 +111,7 @@ if not visible.empty:
         "90 d": visible["unpaid_after_90d"].map(common.fmt_share),
     }))
 common.caption(int(visible["n_reports"].sum()) if not visible.empty else 0, "approved reports shown",
-               extra=f"{len(hidden)} groups suppressed (fewer than {queries.MIN_REPORTS} reports each) · {as_of_note}")
+               extra=f"{len(hidden)} groups suppressed (small, or hidden so a small one cannot be worked out) · {as_of_note}")
 if not hidden.empty:
     with st.expander(f"Which groups are suppressed ({len(hidden)})"):
         common.frame_table(pd.DataFrame({

@@ -20,7 +20,7 @@ DATASETS = {
     "weekly_pay": "Aggregate: weekly advertised hourly pay (USD)",
     "open_listings_daily": "Aggregate: open listings per day",
     "events": "Events (dated, sourced)",
-    "payment_reports": "Payment reports (approved, public view)",
+    "payment_reports": "Payment reports: published figures (grouped; no report rows)",
     "forum_posts": "Forum posts with signals (public posts, scrubbed titles)",
 }
 AGGREGATE_COLUMNS = {
@@ -37,8 +37,11 @@ AGGREGATE_COLUMNS = {
         "| open_listings | listings open at the end of the day |"
     ),
     "payment_reports": (
-        "Approved reports only, with dates rounded and no free text; see the Methodology page "
-        "(payment reports) for each column."
+        "Grouped figures only, never report rows: one row per grouping (platform, month pay was due, "
+        "payment method) and group, with time-to-payment figures over follow-up days binned to 5. Groups "
+        "of fewer than 5 independent reports, and groups that would let one be worked out by "
+        "subtraction, are suppressed (no numbers, not even the count). Always the latest publication: "
+        "a withdrawn report leaves these figures at every snapshot."
     ),
     "forum_posts": (
         "Public forum posts that mention late or missing pay, pay cuts or empty queues: a link to the "
@@ -141,7 +144,7 @@ else:
         st.caption("These rows are fictional demo data: do not cite them.")
 
 st.subheader("Data dictionary", anchor=False)
-entry = readme.table_dictionary(readme.read_readme(), dataset)
+entry = readme.table_dictionary(readme.read_readme(), "report_figures" if dataset == "payment_reports" else dataset)
 common.markdown_with_tables(entry or AGGREGATE_COLUMNS.get(dataset, "See the Methodology page."))
 
 common.permalink_box()

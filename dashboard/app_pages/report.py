@@ -4,7 +4,6 @@ their report later with the receipt code it gives them. Thin: validation and sto
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -25,8 +24,10 @@ from collectors.reports.schema import (
 )
 from collectors.store.reports import (
     ReportError,
+    client_address_from,
     client_hash,
     submit_report,
+    trusted_proxies,
     update_report,
     validate_for_store,
     withdraw_report,
@@ -38,29 +39,18 @@ RECEIPT_KEY = "report_last_receipt"
 COMMON_CURRENCIES = ["USD", "EUR", "GBP", "KES", "PHP", "INR", "NGN", "CAD", "AUD", "BRL", "ZAR", "MXN", "PKR", "EGP"]
 
 
-def md_escape(text: str) -> str:
-    """Text shown inside st.error/st.success (which render Markdown) as plain characters."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in text)
-
-
 def client_address() -> str:
-    """The client's address for rate limiting (hashed at once by the caller, never stored).
+    """The client's address for rate limiting (keyed at once by the caller, never stored).
 
-    Behind a local reverse proxy Streamlit sees the proxy, so the proxy's X-Forwarded-For
-    (its last entry, the one the proxy itself added) is used instead.
-    """
+    X-Forwarded-For is believed only from a configured trusted proxy (GIGWATCH_TRUSTED_PROXIES;
+    default none); without an address every client is "unknown", whose bursts are held for
+    moderation rather than refused."""
     found = getattr(st.context, "ip_address", None)
-    ip = found if isinstance(found, str) and found else None  # None in tests and bare mode
     headers: Mapping[str, str] = st.context.headers or {}
-    forwarded = headers.get("X-Forwarded-For") or headers.get("X-Real-Ip")
-    if isinstance(forwarded, str) and forwarded:
-        try:
-            direct_private = ip is None or ipaddress.ip_address(ip).is_private or ipaddress.ip_address(ip).is_loopback
-        except ValueError:
-            direct_private = True
-        if direct_private:
-            ip = forwarded.split(",")[-1].strip()
-    return ip or "unknown"
+    return client_address_from(found if isinstance(found, str) else None, headers, _PROXIES)
+
+
+_PROXIES = trusted_proxies()
 
 
 def _label(choices: dict[str, str]) -> Any:
@@ -178,13 +168,13 @@ if send:
     if result.report is None:
         st.error("Your report was not saved yet. Please fix these and send it again:")
         for message in result.errors:
-            st.error(md_escape(message))
+            st.error(common.md_escape(message))
     else:
         hashed = client_hash(client_address(), store)
         try:
             saved = submit_report(store, result.report, client_hash=hashed)
         except ReportError as exc:
-            st.error(md_escape(str(exc)))
+            st.error(common.md_escape(str(exc)))
         else:
             st.session_state[RECEIPT_KEY] = {
                 "code": saved.code,
@@ -230,7 +220,7 @@ if update:
         try:
             outcome = update_report(store, code, changes, client_hash=client_hash(client_address(), store))
         except ReportError as exc:
-            st.error(md_escape(str(exc)))
+            st.error(common.md_escape(str(exc)))
         else:
             st.success(f"Updated: {STATUSES[outcome.status].lower()}"
                        + (f", {outcome.days_late} days late." if outcome.days_late else "."))
@@ -248,6 +238,6 @@ with st.expander("Withdraw my report"):
             try:
                 withdraw_report(store, withdraw_code, client_hash=client_hash(client_address(), store))
             except ReportError as exc:
-                st.error(md_escape(str(exc)))
+                st.error(common.md_escape(str(exc)))
             else:
                 st.success("Your report was withdrawn.")

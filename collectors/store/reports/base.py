@@ -1,0 +1,129 @@
+"""What the report modules share: their errors, the stored columns of a report, and row building."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pyarrow as pa
+
+from collectors.reports.schema import PaymentReport
+
+MODERATION_STATUSES = ("pending", "approved", "rejected", "merged", "withdrawn")
+EVENT_KINDS = ("country_exit", "processor_migration", "deactivation_wave", "project_cancelled", "other")
+
+
+class ReportError(ValueError):
+    """A report operation refused with a message the reporter or admin can act on."""
+
+
+class RateLimited(ReportError):
+    """Too many submissions from one client this hour."""
+
+    def __init__(self, limit: int, window: timedelta, retry_after: timedelta) -> None:
+        minutes = max(1, int(retry_after.total_seconds() // 60) + 1)
+        super().__init__(
+            f"Too many reports from this connection: at most {limit} an hour. "
+            f"Please try again in about {minutes} minutes."
+        )
+        self.retry_after = retry_after
+
+
+class ReceiptNotFound(ReportError):
+    def __init__(self) -> None:
+        super().__init__("No report has this receipt code. Check the code (letters and digits, "
+                         "dashes optional) and try again.")
+
+
+class ReportRejected(ReportError):
+    """An update that does not validate; `errors` are the validator's messages."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = list(errors)
+
+
+_TS = pa.timestamp("us", tz="UTC")
+_STRS = pa.list_(pa.string())
+# The columns of a stored report (each row's JSON body in the vault holds these and any field the
+# report model adds); also the Arrow schema the publish step computes over.
+REPORT_SCHEMA = pa.schema([
+    ("report_id", pa.string()), ("receipt_hash", pa.string()), ("submitted_at", _TS),
+    ("updated_at", _TS), ("confirmed_at", _TS), ("source_kind", pa.string()),
+    ("source_name", pa.string()), ("source_url", pa.string()), ("source_ref", pa.string()),
+    ("platform_id", pa.string()), ("platform_other", pa.string()), ("intermediary", pa.string()),
+    ("project_code", pa.string()), ("work_type", pa.string()), ("rate_min", pa.float64()),
+    ("rate_max", pa.float64()), ("rate_unit", pa.string()), ("amount_expected", pa.decimal128(18, 2)),
+    ("amount_received", pa.decimal128(18, 2)), ("currency", pa.string()),
+    ("currency_from_context", pa.bool_()), ("amount_expected_usd", pa.float64()),
+    ("usd_per_unit", pa.float64()), ("work_period_start", pa.date32()),
+    ("work_period_end", pa.date32()), ("expected_pay_date", pa.date32()),
+    ("expected_pay_date_basis", pa.string()), ("policy_version", pa.string()),
+    ("paid_date", pa.date32()), ("status", pa.string()), ("days_late", pa.int32()),
+    ("paid_in_full", pa.bool_()), ("followup_days", pa.int32()), ("grace_days", pa.int32()),
+    ("processor_hold", pa.bool_()), ("payment_method", pa.string()), ("causes", _STRS),
+    ("support_contacted", pa.bool_()), ("support_response", pa.string()),
+    ("days_to_first_response", pa.int32()), ("account_status", pa.string()),
+    ("country", pa.string()), ("evidence_types", _STRS), ("narrative_scrubbed", pa.string()),
+    ("consent_publish_aggregate", pa.bool_()), ("fingerprint", pa.string()),
+    ("content_hash", pa.string()), ("duplicate_of", pa.string()), ("event_id", pa.string()),
+    ("moderation_status", pa.string()), ("moderated_at", _TS), ("moderation_note", pa.string()),
+    ("review_reasons", _STRS), ("is_demo", pa.bool_()), ("run_id", pa.string()),
+])
+REPORT_COLUMNS = REPORT_SCHEMA.names
+_REPORT_FIELD_NAMES = [f.name for f in fields(PaymentReport)]
+# The moderation fields the audit log records before and after (never report text).
+MODERATION_FIELDS = ("moderation_status", "moderated_at", "moderation_note", "duplicate_of", "event_id")
+
+
+def now_utc(now: datetime | None) -> datetime:
+    now = now or datetime.now(UTC)
+    return now if now.tzinfo else now.replace(tzinfo=UTC)
+
+
+def report_row(report: PaymentReport, *, report_id: str, receipt: str | None, now: datetime,
+               source_name: str | None, review_reasons: Sequence[str], is_demo: bool, run_id: str,
+               source_ref: str | None = None) -> dict[str, Any]:
+    """A stored row: every field of the validated report, plus the store's own fields."""
+    row: dict[str, Any] = {name: getattr(report, name) for name in _REPORT_FIELD_NAMES}
+    for name, value in row.items():
+        if isinstance(value, tuple):
+            row[name] = list(value)
+    row.update(
+        report_id=report_id,
+        receipt_hash=receipt,
+        updated_at=now,
+        source_name=source_name,
+        source_ref=source_ref if source_ref is not None else report.source_ref,
+        duplicate_of=None,
+        moderation_status="pending",
+        moderated_at=None,
+        moderation_note=None,
+        review_reasons=list(review_reasons),
+        is_demo=is_demo,
+        run_id=run_id,
+    )
+    return row
+
+
+def stored_report(row: Mapping[str, Any]) -> PaymentReport:
+    """The validated report a stored row holds (fields the model has, lists back to tuples)."""
+    values: dict[str, Any] = {}
+    for name in _REPORT_FIELD_NAMES:
+        if name in row:
+            value = row[name]
+            values[name] = tuple(value) if isinstance(value, list) else value
+    values["paid_in_full"] = bool(values.get("paid_in_full"))
+    values["review_reasons"] = tuple(row.get("review_reasons") or ())
+    return PaymentReport(**values)
+
+
+def moderation_view(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: row.get(name) for name in MODERATION_FIELDS}
+
+
+def rows_to_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Stored rows as an Arrow table of REPORT_SCHEMA (for SQL over them)."""
+    return pa.Table.from_pylist([{k: row.get(k) for k in REPORT_COLUMNS} for row in rows], schema=REPORT_SCHEMA)
