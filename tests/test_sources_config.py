@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from collectors.platforms import research_names
 from collectors.sources import (
     DEFAULT_SOURCES_PATH,
     KINDS,
@@ -20,25 +21,9 @@ from collectors.sources import (
 
 SOURCES_MD = Path(__file__).resolve().parents[2] / "shared" / "sources.md"
 
-# sources.md section 1 platform names -> the platform slug used in data/sources.toml.
-PLATFORM_SLUGS = {
-    "Scale AI": "scale_ai",
-    "Outlier": "outlier",
-    "Remotasks": "remotasks",
-    "Mercor": "mercor",
-    "Handshake AI": "handshake_ai",
-    "DataAnnotation.tech": "dataannotation",
-    "Surge AI": "surge",
-    "Alignerr": "alignerr",
-    "Invisible Technologies": "invisible",
-    "Turing": "turing",
-    "Appen": "appen",
-    "TELUS International AI / TELUS Digital AI Community": "telus",
-    "Prolific": "prolific",
-    "Toloka": "toloka",
-    "micro1": "micro1",
-    "Snorkel AI expert network": "snorkel",
-}
+# sources.md section 1 platform names -> the platform slug used in data/sources.toml
+# (the registry's `research_name` column).
+PLATFORM_SLUGS = research_names()
 # "Other, for context" platforms whose format gigwatch reads.
 CONTEXT_SLUGS = {"welocalize", "rws", "cloudfactory", "sama", "braintrust", "afterquery", "labelbox"}
 
