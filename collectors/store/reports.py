@@ -50,6 +50,7 @@ from collectors.sources.base import Fetched
 from collectors.store import LAKE, Store, get_store
 from collectors.store.aggregates import DAY_US
 from collectors.store.listings import RUN_COLUMNS, RunRecord
+from collectors.store.migrations import arrow_schema
 
 SUBMISSIONS_PER_HOUR = 5
 UPDATES_PER_HOUR = 20
@@ -94,29 +95,8 @@ class ReportRejected(ReportError):
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
-REPORT_SCHEMA = pa.schema([
-    ("report_id", pa.string()), ("receipt_hash", pa.string()), ("submitted_at", _TS),
-    ("updated_at", _TS), ("confirmed_at", _TS), ("source_kind", pa.string()),
-    ("source_name", pa.string()), ("source_url", pa.string()), ("source_ref", pa.string()),
-    ("platform_id", pa.string()), ("platform_other", pa.string()), ("intermediary", pa.string()),
-    ("project_code", pa.string()), ("work_type", pa.string()), ("rate_min", pa.float64()),
-    ("rate_max", pa.float64()), ("rate_unit", pa.string()), ("amount_expected", pa.decimal128(18, 2)),
-    ("amount_received", pa.decimal128(18, 2)), ("currency", pa.string()),
-    ("currency_from_context", pa.bool_()), ("amount_expected_usd", pa.float64()),
-    ("usd_per_unit", pa.float64()), ("work_period_start", pa.date32()),
-    ("work_period_end", pa.date32()), ("expected_pay_date", pa.date32()),
-    ("expected_pay_date_basis", pa.string()), ("policy_version", pa.string()),
-    ("paid_date", pa.date32()), ("status", pa.string()), ("days_late", pa.int32()),
-    ("paid_in_full", pa.bool_()), ("followup_days", pa.int32()), ("grace_days", pa.int32()),
-    ("processor_hold", pa.bool_()), ("payment_method", pa.string()), ("causes", _STRS),
-    ("support_contacted", pa.bool_()), ("support_response", pa.string()),
-    ("days_to_first_response", pa.int32()), ("account_status", pa.string()),
-    ("country", pa.string()), ("evidence_types", _STRS), ("narrative_scrubbed", pa.string()),
-    ("consent_publish_aggregate", pa.bool_()), ("fingerprint", pa.string()),
-    ("content_hash", pa.string()), ("duplicate_of", pa.string()), ("event_id", pa.string()),
-    ("moderation_status", pa.string()), ("moderated_at", _TS), ("moderation_note", pa.string()),
-    ("review_reasons", _STRS), ("is_demo", pa.bool_()), ("run_id", pa.string()),
-])
+# The table's one definition is its migration (collectors/store/migrations.py).
+REPORT_SCHEMA = arrow_schema("payment_reports")
 REPORT_COLUMNS = REPORT_SCHEMA.names
 # Fields of PaymentReport that are stored under the same name.
 _REPORT_FIELDS = [name for name in PaymentReport.__dataclass_fields__ if name in REPORT_COLUMNS]
