@@ -12,11 +12,9 @@ Parser = Callable[..., list[ListingRecord]]
 
 
 def fetch_errors() -> tuple[type[Exception], ...]:
-    """The fetch layer's error types (imported late: collectors.fetch is optional at import)."""
-    try:
-        from collectors.fetch import FetchError
-    except ImportError:  # pragma: no cover - only while collectors/fetch.py does not exist
-        return ()
+    """The fetch layer's error types (imported late: collectors.fetch imports the sources)."""
+    from collectors.fetch import FetchError
+
     return (FetchError,)
 
 

@@ -240,12 +240,3 @@ def _update_from(cur: duckdb.DuckDBPyConnection, table: str, column: str, frame:
     finally:
         cur.unregister("_upd")
 
-
-def save_failed_run(store: Store, run: RunRecord, responses: Sequence[Fetched] = ()) -> None:
-    """Record a run that yielded nothing usable (it closes nothing)."""
-    save_listing_runs(
-        store,
-        platform_id=run.platform_id or "",
-        source_name=run.source_name,
-        runs=[ListingRun(run=run, records=None, responses=responses)],
-    )
