@@ -315,26 +315,11 @@ class Store:
 
     @contextlib.contextmanager
     def _migration_lock(self) -> Iterator[None]:
-        """Only one process migrates at a time: a file lock, or a PostgreSQL advisory lock."""
-        if self.settings.catalog_kind == "sqlite":
-            lock_path = self.settings.lake_dir / ".migrate.lock"
-            lock_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(lock_path, "w") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
-        else:
-            import psycopg
+        """Only one process migrates at a time (collectors/store/locks.py)."""
+        from collectors.store.locks import migration_lock
 
-            key = advisory_key(f"gigwatch-migrate-{self.settings.lake}")
-            with psycopg.connect(self.settings.catalog_target, autocommit=True) as pg:
-                pg.execute("SELECT pg_advisory_lock(%s)", (key,))
-                try:
-                    yield
-                finally:
-                    pg.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        with migration_lock(self.settings):
+            yield
 
     def applied_migrations(self) -> list[str]:
         exists = self.read_value(
@@ -459,11 +444,6 @@ def attach_sql(settings: Settings) -> tuple[list[str], str]:
 
 def _sql_str(value: str) -> str:
     return value.replace("'", "''")
-
-
-def advisory_key(name: str) -> int:
-    """A stable signed 64-bit key for pg_advisory_lock from a name."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 _stores: dict[tuple[str, str, str], Store] = {}
