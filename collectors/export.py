@@ -16,31 +16,19 @@ from pathlib import Path
 import pandas as pd
 
 from collectors.store import Store
+from collectors.store.exports import PUBLIC_TABLES, public_table
 
 DATA_README = Path(__file__).resolve().parent.parent / "data" / "README.md"
 
-PUBLIC_TABLES: dict[str, str] = {
-    "platforms": "SELECT * FROM {t.platforms} ORDER BY platform_id",
-    "listings": "SELECT * FROM {t.listings} ORDER BY listing_key",
-    "listing_versions": "SELECT * FROM {t.listing_versions} ORDER BY listing_key, version_no",
-    "collector_runs": "SELECT * FROM {t.collector_runs} ORDER BY started_at, run_id",
-    "events": "SELECT * FROM {t.events} ORDER BY event_date, event_id",
-    "fx_rates": "SELECT * FROM {t.fx_rates} ORDER BY month, currency",
-}
-
-
 def _public_frames(store: Store, snapshot_id: int | None) -> Iterator[tuple[str, Callable[[], pd.DataFrame]]]:
-    refs = store.refs(snapshot_id)
-    for name, sql in PUBLIC_TABLES.items():
+    for name in PUBLIC_TABLES:
 
-        def frame(statement: str = sql) -> pd.DataFrame:
-            return store.read_df(statement.format(t=refs))
+        def frame(table: str = name) -> pd.DataFrame:
+            return public_table(store, table, snapshot_id)
 
         yield name, frame
-    try:
-        from collectors.store.reports import forum_signals, public_reports
-    except ImportError:  # the reports tables arrive with migration 0002
-        return
+    from collectors.store.reports import forum_signals, public_reports
+
     yield "payment_reports_public", lambda: public_reports(store, snapshot_id=snapshot_id)
     yield "forum_signals", lambda: forum_signals(store, snapshot_id=snapshot_id)
 
