@@ -18,7 +18,6 @@ sources call their functions and never open the database themselves.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gzip
 import hashlib
 import logging
@@ -261,27 +260,16 @@ class Store:
         would make each other's commits fail again and again, each retry redoing all its work, until
         one gave up. Queued on a lock, they run one after the other. PostgreSQL needs no such lock.
         """
-        if self.settings.catalog_kind != "sqlite":
+        from collectors.store.locks import writer_lock
+
+        def busy() -> StoreBusyError:
+            return StoreBusyError(
+                f"could not {what}: another gigwatch process kept writing to "
+                f"{self.settings.catalog_target} for {self.write_lock_seconds:.0f} s"
+            )
+
+        with writer_lock(self.settings, seconds=self.write_lock_seconds, busy=busy):
             yield
-            return
-        lock_path = Path(self.settings.catalog_target).with_name(".write.lock")
-        with open(lock_path, "a") as handle:
-            deadline = time.monotonic() + self.write_lock_seconds
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreBusyError(
-                            f"could not {what}: another gigwatch process kept writing to "
-                            f"{self.settings.catalog_target} for {self.write_lock_seconds:.0f} s"
-                        ) from None
-                    time.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- reading ----------------------------------------------------------------------------
 

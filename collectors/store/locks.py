@@ -1,7 +1,9 @@
-"""Locks, in one place: one process migrates a lake at a time, one scheduler leads it.
+"""Locks, in one place: one process migrates a lake at a time, one scheduler leads it, and
+writers to a SQLite catalog take turns.
 
-On a SQLite catalog both are file locks in the lake directory; on PostgreSQL, advisory locks keyed
-by the lake's name (a session lock on its own connection, dropped by the server with the session).
+On a SQLite catalog they are file locks beside the lake; on PostgreSQL, advisory locks keyed
+by the lake's name (a session lock on its own connection, dropped by the server with the session),
+and writers need none.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -51,6 +54,30 @@ def migration_lock(settings: Settings) -> Iterator[None]:
                 yield
             finally:
                 pg.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+
+@contextlib.contextmanager
+def writer_lock(settings: Settings, *, seconds: float, busy: Callable[[], Exception]) -> Iterator[None]:
+    """Writers to a SQLite catalog take turns: a file lock beside the catalog, waited for at most
+    `seconds` (then `busy()` is raised). PostgreSQL needs no such lock (see Store._write_lock)."""
+    if settings.catalog_kind != "sqlite":
+        yield
+        return
+    lock_path = Path(settings.catalog_target).with_name(".write.lock")
+    with open(lock_path, "a") as handle:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise busy() from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class SchedulerLockedError(RuntimeError):
