@@ -190,6 +190,23 @@ def reparse(
 
 
 @app.command()
+def docs(
+    check: Annotated[bool, typer.Option(help="Only check: exit 1 when a generated doc is stale.")] = False,
+) -> None:
+    """Regenerate the docs written from data/ (the platform list in docs/report-import-format.md)."""
+    from collectors.platforms import IMPORT_FORMAT_DOC, render_import_format_doc, write_docs
+
+    if check:
+        text = IMPORT_FORMAT_DOC.read_text(encoding="utf-8")
+        if render_import_format_doc(text) != text:
+            raise _fail(f"{IMPORT_FORMAT_DOC} is stale: run `gigwatch docs`")
+        typer.echo(f"{IMPORT_FORMAT_DOC}: up to date")
+        return
+    changed = write_docs()
+    typer.echo(f"{IMPORT_FORMAT_DOC}: {'rewritten' if changed else 'already up to date'}")
+
+
+@app.command()
 def pay(
     text: Annotated[str, typer.Argument(help="Pay as published, e.g. 'Up to $40 per hour'.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

@@ -18,31 +18,20 @@ import pandas as pd
 
 from collectors.csvsafe import write_safe_csv
 from collectors.store import Store
+from collectors.store.exports import PUBLIC_TABLES, public_table
 
 DATA_README = Path(__file__).resolve().parent.parent / "data" / "README.md"
 
-PUBLIC_TABLES: dict[str, str] = {
-    "platforms": "SELECT * FROM {t.platforms} ORDER BY platform_id",
-    "listings": "SELECT * FROM {t.listings} ORDER BY listing_key",
-    "listing_versions": "SELECT * FROM {t.listing_versions} ORDER BY listing_key, version_no",
-    "collector_runs": "SELECT * FROM {t.collector_runs} ORDER BY started_at, run_id",
-    "events": "SELECT * FROM {t.events} ORDER BY event_date, event_id",
-    "fx_rates": "SELECT * FROM {t.fx_rates} ORDER BY month, currency",
-}
-
 
 def _public_frames(store: Store, snapshot_id: int | None) -> Iterator[tuple[str, Callable[[], pd.DataFrame]]]:
-    refs = store.refs(snapshot_id)
-    for name, sql in PUBLIC_TABLES.items():
+    for name in PUBLIC_TABLES:
 
-        def frame(statement: str = sql) -> pd.DataFrame:
-            return store.read_df(statement.format(t=refs))
+        def frame(table: str = name) -> pd.DataFrame:
+            return public_table(store, table, snapshot_id)
 
         yield name, frame
-    try:
-        from collectors.store.reports import all_figures, forum_signals
-    except ImportError:  # the reports tables arrive with migration 0002
-        return
+    from collectors.store.reports import all_figures, forum_signals
+
     # Payment reports are published as grouped figures only (never rows); always the latest
     # publication, whatever the snapshot (a withdrawn report leaves every export).
     yield "payment_report_figures", lambda: all_figures(store).drop(columns=["published_at"])

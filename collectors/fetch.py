@@ -45,7 +45,8 @@ from collectors.netguard import (
     guarded_transport,
 )
 from collectors.sources.base import Fetched, SourceConfig
-from collectors.store import LAKE, Store, StoreError
+from collectors.store import Store, StoreError
+from collectors.store.listings import kept_validators
 
 log = logging.getLogger(__name__)
 
@@ -467,13 +468,7 @@ class PoliteFetcher:
         return self._kept.get(url)
 
     def _load_kept(self) -> dict[str, _Kept]:
-        # One query per fetcher rather than one per request: a source may fetch hundreds of pages.
-        rows = self.store.read_rows(
-            f"""SELECT url, content_sha256, etag, last_modified, content_type
-                FROM {LAKE}.raw_responses
-                WHERE http_status IN (200, 304) AND (etag IS NOT NULL OR last_modified IS NOT NULL)
-                QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1"""
-        )
+        rows = kept_validators(self.store)
         return {url: _Kept(sha, etag, modified, ctype) for url, sha, etag, modified, ctype in rows}
 
     # -- sending ------------------------------------------------------------------------------

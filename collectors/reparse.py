@@ -11,14 +11,20 @@ on its own with `parse` and the records are joined (later pages win on a repeate
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 
 from collectors.records import ListingRecord, ParseError
 from collectors.sources import get_kind, load_sources
 from collectors.sources.base import SourceConfig
-from collectors.store import LAKE, Store
-from collectors.store.listings import ListingRun, RunRecord, rebuild_source_history
+from collectors.store import Store
+from collectors.store.listings import (
+    ListingRun,
+    RunRecord,
+    kept_responses_of,
+    listing_runs_of,
+    listing_source_names,
+    rebuild_source_history,
+)
 
 
 def records_from_responses(
@@ -36,31 +42,6 @@ def records_from_responses(
     return list(by_id.values())
 
 
-def _runs_of(store: Store, source_name: str) -> list[dict[str, Any]]:
-    frame = store.read_df(
-        f"""SELECT run_id, source_name, platform_id, started_at, finished_at, status, complete,
-                   items_count, error
-            FROM {LAKE}.collector_runs WHERE source_name = ? AND run_kind = 'listings'
-            ORDER BY started_at, run_id""",
-        [source_name],
-    )
-    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _responses_of(store: Store, source_name: str) -> Mapping[str, list[tuple[str, str]]]:
-    rows = store.read_rows(
-        f"""SELECT r.run_id, r.url, r.content_sha256 FROM {LAKE}.raw_responses r
-            JOIN {LAKE}.collector_runs c USING (run_id)
-            WHERE c.source_name = ? AND r.http_status IN (200, 304)
-            ORDER BY r.fetched_at""",
-        [source_name],
-    )
-    by_run: dict[str, list[tuple[str, str]]] = {}
-    for run_id, url, sha in rows:
-        by_run.setdefault(run_id, []).append((url, sha))
-    return by_run
-
-
 def reparse(
     store: Store, *, source: str | None = None, sources: Sequence[SourceConfig] | None = None
 ) -> Iterator[str]:
@@ -69,16 +50,14 @@ def reparse(
     if source is not None and source not in configured:
         raise KeyError(f"unknown source {source!r}; known: {', '.join(sorted(configured))}")
     names = [source] if source else sorted(
-        {row[0] for row in store.read_rows(
-            f"SELECT DISTINCT source_name FROM {LAKE}.collector_runs WHERE run_kind = 'listings'"
-        )} & set(configured)
+listing_source_names(store) & set(configured)
     )
     for name in names:
         config = configured[name]
-        responses = _responses_of(store, name)
+        responses = kept_responses_of(store, name)
         runs: list[ListingRun] = []
         unparseable = 0
-        for row in _runs_of(store, name):
+        for row in listing_runs_of(store, name):
             run = RunRecord(**{k: row[k] for k in (
                 "run_id", "source_name", "platform_id", "started_at", "finished_at", "status",
                 "complete", "items_count", "error")})

@@ -40,6 +40,7 @@ from collectors.store.aggregates import (  # one definition for the stored table
     Series,
     key_range,
     pay_change_rows_sql,
+    platforms_filter,
 )
 from collectors.store.aggregates import week_of as _week_index
 from collectors.store.reports import (
@@ -875,10 +876,7 @@ def forum_signals_weekly(
     """
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
-    where = "TRUE"
-    if platforms:
-        params["platforms"] = list(platforms)
-        where = "list_contains($platforms::VARCHAR[], f.platform_id)"
+    where = platforms_filter(params, platforms, "f.platform_id")
     return _unless_missing(
         lambda: store.read_df(
             f"""SELECT date_trunc('week', {_utc('f.created_at')})::DATE AS week_start,
@@ -1156,10 +1154,7 @@ def count_rows(
     """How many rows a table has for `platforms` (so a truncated download can say so)."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
-    where = "TRUE"
-    if platforms:
-        params["platforms"] = list(platforms)
-        where = "list_contains($platforms::VARCHAR[], x.platform_id)"
+    where = platforms_filter(params, platforms, "x.platform_id")
     source = {
         "listings": f"{_aliased(t.listings, 'x')}",
         "listing_versions": f"{_aliased(t.listing_versions, 'v')} JOIN {_aliased(t.listings, 'x')} USING (listing_key)",

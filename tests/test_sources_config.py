@@ -3,12 +3,12 @@ every platform of sources.md section 1 is watched, and bad entries fail naming t
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 import pytest
 
+from collectors.platforms import load_platforms, research_names
 from collectors.sources import (
     DEFAULT_SOURCES_PATH,
     KINDS,
@@ -20,25 +20,9 @@ from collectors.sources import (
 
 SOURCES_MD = Path(__file__).resolve().parents[2] / "shared" / "sources.md"
 
-# sources.md section 1 platform names -> the platform slug used in data/sources.toml.
-PLATFORM_SLUGS = {
-    "Scale AI": "scale_ai",
-    "Outlier": "outlier",
-    "Remotasks": "remotasks",
-    "Mercor": "mercor",
-    "Handshake AI": "handshake_ai",
-    "DataAnnotation.tech": "dataannotation",
-    "Surge AI": "surge",
-    "Alignerr": "alignerr",
-    "Invisible Technologies": "invisible",
-    "Turing": "turing",
-    "Appen": "appen",
-    "TELUS International AI / TELUS Digital AI Community": "telus",
-    "Prolific": "prolific",
-    "Toloka": "toloka",
-    "micro1": "micro1",
-    "Snorkel AI expert network": "snorkel",
-}
+# sources.md section 1 platform names -> the platform slug used in data/sources.toml
+# (the registry's `research_name` column).
+PLATFORM_SLUGS = research_names()
 # "Other, for context" platforms whose format gigwatch reads.
 CONTEXT_SLUGS = {"welocalize", "rws", "cloudfactory", "sama", "braintrust", "afterquery", "labelbox"}
 
@@ -76,11 +60,7 @@ def test_every_platform_of_section_one_has_an_entry() -> None:
 
 
 def test_every_platform_is_in_the_platforms_table() -> None:
-    table = Path(__file__).resolve().parents[1] / "data" / "platforms.csv"
-    if not table.is_file():
-        pytest.skip("data/platforms.csv not written yet")
-    with table.open(encoding="utf-8", newline="") as handle:
-        known = {row["platform_id"] for row in csv.DictReader(handle)}
+    known = {p.platform_id for p in load_platforms()}
     assert {s.platform for s in load_sources()} <= known
 
 

@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from collectors.platforms import report_platforms
 from collectors.reports import schedules
 from collectors.reports.codes import COUNTRIES, CURRENCIES
 from collectors.reports.scrub import clean_text, scrub
@@ -40,30 +41,8 @@ SCHEMA_VERSION = "0.2"
 
 # -- vocabulary: slug -> plain-language label (the form shows the labels) ------------------------
 
-PLATFORMS: dict[str, str] = {
-    "outlier": "Outlier (Scale AI)",
-    "remotasks": "Remotasks (Scale AI)",
-    "dataannotation": "DataAnnotation",
-    "mercor": "Mercor",
-    "handshake_ai": "Handshake AI (MOVE)",
-    "alignerr": "Alignerr (Labelbox)",
-    "appen": "Appen / CrowdGen",
-    "prolific": "Prolific",
-    "mturk": "Amazon Mechanical Turk",
-    "toloka": "Toloka / Mindrift",
-    "turing": "Turing",
-    "invisible": "Invisible Technologies",
-    "surge": "Surge AI",
-    "telus": "TELUS Digital AI Community",
-    "oneforma": "OneForma",
-    "clickworker": "Clickworker",
-    "micro1": "micro1",
-    "sama": "Sama",
-    "cloudfactory": "CloudFactory",
-    "welocalize": "Welocalize / Welo Data",
-    "rws": "RWS TrainAI",
-    "other": "Another platform",
-}
+# From the registry, data/platforms.csv (its `report_label` column), in the file's order.
+PLATFORMS: dict[str, str] = report_platforms()
 
 # Names seen in the wild (and the research doc's slugs) -> slug. Keys are normalised by `_key`.
 PLATFORM_ALIASES: dict[str, str] = {

@@ -18,7 +18,6 @@ sources call their functions and never open the database themselves.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gzip
 import hashlib
 import logging
@@ -261,27 +260,16 @@ class Store:
         would make each other's commits fail again and again, each retry redoing all its work, until
         one gave up. Queued on a lock, they run one after the other. PostgreSQL needs no such lock.
         """
-        if self.settings.catalog_kind != "sqlite":
+        from collectors.store.locks import writer_lock
+
+        def busy() -> StoreBusyError:
+            return StoreBusyError(
+                f"could not {what}: another gigwatch process kept writing to "
+                f"{self.settings.catalog_target} for {self.write_lock_seconds:.0f} s"
+            )
+
+        with writer_lock(self.settings, seconds=self.write_lock_seconds, busy=busy):
             yield
-            return
-        lock_path = Path(self.settings.catalog_target).with_name(".write.lock")
-        with open(lock_path, "a") as handle:
-            deadline = time.monotonic() + self.write_lock_seconds
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreBusyError(
-                            f"could not {what}: another gigwatch process kept writing to "
-                            f"{self.settings.catalog_target} for {self.write_lock_seconds:.0f} s"
-                        ) from None
-                    time.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -315,26 +303,11 @@ class Store:
 
     @contextlib.contextmanager
     def _migration_lock(self) -> Iterator[None]:
-        """Only one process migrates at a time: a file lock, or a PostgreSQL advisory lock."""
-        if self.settings.catalog_kind == "sqlite":
-            lock_path = self.settings.lake_dir / ".migrate.lock"
-            lock_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(lock_path, "w") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
-        else:
-            import psycopg
+        """Only one process migrates at a time (collectors/store/locks.py)."""
+        from collectors.store.locks import migration_lock
 
-            key = advisory_key(f"gigwatch-migrate-{self.settings.lake}")
-            with psycopg.connect(self.settings.catalog_target, autocommit=True) as pg:
-                pg.execute("SELECT pg_advisory_lock(%s)", (key,))
-                try:
-                    yield
-                finally:
-                    pg.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        with migration_lock(self.settings):
+            yield
 
     def applied_migrations(self) -> list[str]:
         exists = self.read_value(
@@ -463,11 +436,6 @@ def attach_sql(settings: Settings) -> tuple[list[str], str]:
 
 def _sql_str(value: str) -> str:
     return value.replace("'", "''")
-
-
-def advisory_key(name: str) -> int:
-    """A stable signed 64-bit key for pg_advisory_lock from a name."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 _stores: dict[tuple[str, str, str], Store] = {}

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -57,6 +57,14 @@ def key_range(platforms: Sequence[str]) -> tuple[str, str]:
     `platform|source|external_id` and "}" sorts right after "|", so DuckDB can check the range
     against each file's key statistics and skip other sources' files. Exact for one platform."""
     return f"{min(platforms)}|", f"{max(platforms)}}}"
+
+
+def platforms_filter(params: dict[str, Any], platforms: Sequence[str], column: str) -> str:
+    """SQL: `column` is one of `platforms`, bound as `$platforms` in `params`; TRUE when none are given."""
+    if not platforms:
+        return "TRUE"
+    params["platforms"] = list(platforms)
+    return f"list_contains($platforms::VARCHAR[], {column})"
 
 
 def week_of(epoch_us: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
 import pandas as pd
@@ -241,11 +241,51 @@ def _update_from(cur: duckdb.DuckDBPyConnection, table: str, column: str, frame:
         cur.unregister("_upd")
 
 
-def save_failed_run(store: Store, run: RunRecord, responses: Sequence[Fetched] = ()) -> None:
-    """Record a run that yielded nothing usable (it closes nothing)."""
-    save_listing_runs(
-        store,
-        platform_id=run.platform_id or "",
-        source_name=run.source_name,
-        runs=[ListingRun(run=run, records=None, responses=responses)],
+
+# -- reads for the fetcher and for reparse ------------------------------------------------------
+
+
+def kept_validators(store: Store) -> list[tuple[str, str, str | None, str | None, str | None]]:
+    """(url, content_sha256, etag, last_modified, content_type) of the last kept response of every
+    URL that carried validators: what a conditional request sends. One query per fetcher rather than
+    one per request: a source may fetch hundreds of pages."""
+    return store.read_rows(
+        f"""SELECT url, content_sha256, etag, last_modified, content_type
+            FROM {LAKE}.raw_responses
+            WHERE http_status IN (200, 304) AND (etag IS NOT NULL OR last_modified IS NOT NULL)
+            QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1"""
     )
+
+
+def listing_runs_of(store: Store, source_name: str) -> list[dict[str, Any]]:
+    """A source's recorded listing runs (collector_runs rows), in run order."""
+    frame = store.read_df(
+        f"""SELECT run_id, source_name, platform_id, started_at, finished_at, status, complete,
+                   items_count, error
+            FROM {LAKE}.collector_runs WHERE source_name = ? AND run_kind = 'listings'
+            ORDER BY started_at, run_id""",
+        [source_name],
+    )
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def kept_responses_of(store: Store, source_name: str) -> dict[str, list[tuple[str, str]]]:
+    """run_id -> (url, content_sha256) of the source's kept 200/304 responses, in fetch order."""
+    rows = store.read_rows(
+        f"""SELECT r.run_id, r.url, r.content_sha256 FROM {LAKE}.raw_responses r
+            JOIN {LAKE}.collector_runs c USING (run_id)
+            WHERE c.source_name = ? AND r.http_status IN (200, 304)
+            ORDER BY r.fetched_at""",
+        [source_name],
+    )
+    by_run: dict[str, list[tuple[str, str]]] = {}
+    for run_id, url, sha in rows:
+        by_run.setdefault(run_id, []).append((url, sha))
+    return by_run
+
+
+def listing_source_names(store: Store) -> set[str]:
+    """Every source with a recorded listing run."""
+    return {row[0] for row in store.read_rows(
+        f"SELECT DISTINCT source_name FROM {LAKE}.collector_runs WHERE run_kind = 'listings'"
+    )}

@@ -1,17 +1,20 @@
 """Migrations: an append-only list of named steps, each recorded in `lake.migrations` once applied.
 
-Never edit or reorder a step that has shipped: add a new one at the end. DuckLake tables have no
+Never edit or reorder a step that has shipped: add a new one at the end. A step's SQL is written
+out in the step, never taken from another module (that module's SQL may change, a shipped step may
+not); tests/test_migrations.py holds a checksum of every shipped step. DuckLake tables have no
 primary keys or indexes; uniqueness is kept by the code that writes (see the other store modules).
+The steps are also the one definition of a table's columns: `arrow_schema` reads them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
-
-from collectors.store import aggregates, reports
+import pyarrow as pa
 
 L = "lake"
 
@@ -27,6 +30,14 @@ class Migration:
             cur.execute(statement)
         if self.function is not None:
             self.function(cur)
+
+
+def _move_reports_to_vault(cur: duckdb.DuckDBPyConnection) -> None:
+    """Step 0006's data move. Its code is frozen in collectors/store/reports/legacy.py (imported
+    here, late, because the reports package imports this module)."""
+    from collectors.store.reports import legacy
+
+    legacy.move_reports_to_vault(cur)
 
 
 MIGRATIONS: list[Migration] = [
@@ -235,24 +246,158 @@ MIGRATIONS: list[Migration] = [
     ),
     # Weekly pay quartiles derived from listing_versions, kept in step by every save (see
     # collectors/store/aggregates.py); created and filled from the history already recorded.
+    # Frozen: the SQL as shipped (the module's own SQL may change; this step may not).
     Migration(
         "0003_weekly_pay_quartiles",
-        (aggregates.CREATE_TABLE,),
-        aggregates.backfill_weekly_pay,
+        (
+            """CREATE TABLE lake.weekly_pay_quartiles (
+    week_start DATE NOT NULL,          -- Monday (UTC); sampled at the end of the week
+    platform_id VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,           -- hourly_usd | hourly_original | per_unit
+    currency VARCHAR NOT NULL,
+    pay_unit VARCHAR NOT NULL,
+    n_listings BIGINT NOT NULL,
+    median DOUBLE NOT NULL,
+    p25 DOUBLE NOT NULL,
+    p75 DOUBLE NOT NULL
+)""",
+            """DELETE FROM lake.weekly_pay_quartiles""",
+            """INSERT INTO lake.weekly_pay_quartiles (week_start, platform_id, series, currency, pay_unit, n_listings, median, p25, p75)
+        WITH last_weeks AS (
+            SELECT platform_id, ((max(epoch_us(started_at))) - 345600000000) // 604800000000 AS k_last
+            FROM lake.collector_runs WHERE status = 'ok' AND complete AND platform_id IS NOT NULL
+            GROUP BY platform_id
+        ),
+        v AS MATERIALIZED (
+            SELECT split_part(v.listing_key, '|', 1) AS platform_id, v.pay_unit, v.pay_currency, v.pay_min,
+                   v.pay_max, v.hourly_usd_min, v.hourly_usd_max,
+                   epoch_us(v.valid_from) AS vf, epoch_us(v.valid_to) AS vt
+            FROM lake.listing_versions v WHERE TRUE
+        ),
+        series AS (
+            SELECT v.platform_id, 'hourly_usd' AS series, 'USD' AS currency, 'hour' AS pay_unit,
+                   CASE WHEN v.hourly_usd_min IS NOT NULL AND v.hourly_usd_max IS NOT NULL THEN (v.hourly_usd_min + v.hourly_usd_max) / 2 ELSE coalesce(v.hourly_usd_min, v.hourly_usd_max) END AS value, v.vf, v.vt
+            FROM v WHERE v.pay_unit IN ('hour', 'day', 'week', 'month', 'year') AND CASE WHEN v.hourly_usd_min IS NOT NULL AND v.hourly_usd_max IS NOT NULL THEN (v.hourly_usd_min + v.hourly_usd_max) / 2 ELSE coalesce(v.hourly_usd_min, v.hourly_usd_max) END IS NOT NULL
+            UNION ALL
+            SELECT v.platform_id, 'hourly_original' AS series, v.pay_currency AS currency, 'hour' AS pay_unit,
+                   CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END AS value, v.vf, v.vt
+            FROM v WHERE v.pay_unit = 'hour' AND v.pay_currency IS NOT NULL AND CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END IS NOT NULL
+            UNION ALL
+            SELECT v.platform_id, 'per_unit' AS series, coalesce(v.pay_currency, 'unknown') AS currency, v.pay_unit AS pay_unit,
+                   CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END AS value, v.vf, v.vt
+            FROM v WHERE v.pay_unit IN ('task', 'item', 'minute') AND CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END IS NOT NULL
+        ),
+        spans AS (
+            SELECT s.platform_id, s.series, s.currency, s.pay_unit, s.value, ((s.vf - 1) - 345600000000) // 604800000000 AS k_from,
+                   CASE WHEN s.vt IS NULL THEN w.k_last
+                        ELSE least(((s.vt - 1) - 345600000000) // 604800000000 - 1, w.k_last) END AS k_to
+            FROM series s JOIN last_weeks w USING (platform_id)
+        ),
+        live AS (
+            SELECT platform_id, series, currency, pay_unit, value,
+                   unnest(generate_series(k_from, k_to)) AS k
+            FROM spans WHERE k_to >= k_from
+        ),
+        weekly AS (
+            SELECT k, platform_id, series, currency, pay_unit, count(*) AS n_listings,
+                   quantile_cont(value, [0.25, 0.5, 0.75]) AS q
+            FROM live GROUP BY ALL
+        )
+        SELECT make_timestamp(k * 604800000000 + 345600000000)::DATE AS week_start, platform_id,
+               series, currency, pay_unit, n_listings, q[2] AS median, q[1] AS p25, q[3] AS p75
+        FROM weekly""",
+        ),
     ),
     # Pay changes between consecutive listing versions, added by every save (see
     # collectors/store/aggregates.py); created and filled from the history already recorded.
+    # Frozen: the SQL as shipped (the module's own SQL may change; this step may not).
     Migration(
         "0004_listing_pay_changes",
-        (aggregates.CREATE_PAY_CHANGES,),
-        aggregates.backfill_pay_changes,
+        (
+            """CREATE TABLE lake.listing_pay_changes (
+    listing_key VARCHAR NOT NULL,
+    version_no INTEGER NOT NULL,       -- the version that changed the pay (compared with version_no - 1)
+    platform_id VARCHAR NOT NULL,
+    changed_at TIMESTAMPTZ NOT NULL,   -- valid_from of that version
+    title VARCHAR,
+    pay_before VARCHAR,                -- pay_text of both versions, as advertised
+    pay_after VARCHAR,
+    same_terms BOOLEAN NOT NULL,       -- same currency and unit: compared in them, else in hourly USD
+    pay_currency VARCHAR,
+    pay_unit VARCHAR,
+    before_value DOUBLE NOT NULL,      -- midpoints compared (> 0 before, and different)
+    after_value DOUBLE NOT NULL
+)""",
+            """DELETE FROM lake.listing_pay_changes""",
+            """INSERT INTO lake.listing_pay_changes SELECT * FROM (
+        WITH a AS MATERIALIZED (
+            SELECT v.listing_key, v.version_no, v.pay_text, v.pay_currency, v.pay_unit, CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END AS pay_mid, CASE WHEN v.hourly_usd_min IS NOT NULL AND v.hourly_usd_max IS NOT NULL THEN (v.hourly_usd_min + v.hourly_usd_max) / 2 ELSE coalesce(v.hourly_usd_min, v.hourly_usd_max) END AS hourly_mid, v.valid_from, v.title, split_part(v.listing_key, '|', 1) AS platform_id
+            FROM lake.listing_versions v WHERE v.version_no > 1
+        ),
+        b AS (
+            SELECT v.listing_key, v.version_no, v.pay_text, v.pay_currency, v.pay_unit, CASE WHEN v.pay_min IS NOT NULL AND v.pay_max IS NOT NULL THEN (v.pay_min + v.pay_max) / 2 ELSE coalesce(v.pay_min, v.pay_max) END AS pay_mid, CASE WHEN v.hourly_usd_min IS NOT NULL AND v.hourly_usd_max IS NOT NULL THEN (v.hourly_usd_min + v.hourly_usd_max) / 2 ELSE coalesce(v.hourly_usd_min, v.hourly_usd_max) END AS hourly_mid FROM lake.listing_versions v
+            SEMI JOIN a ON a.listing_key = v.listing_key AND a.version_no - 1 = v.version_no
+            WHERE TRUE
+        ),
+        c AS (
+            SELECT a.*, b.pay_text AS before_text,
+                   (a.pay_currency IS NOT DISTINCT FROM b.pay_currency
+                    AND a.pay_unit IS NOT DISTINCT FROM b.pay_unit) AS same_terms,
+                   CASE WHEN same_terms THEN b.pay_mid ELSE b.hourly_mid END AS before_value,
+                   CASE WHEN same_terms THEN a.pay_mid ELSE a.hourly_mid END AS after_value
+            FROM a JOIN b ON b.listing_key = a.listing_key AND b.version_no = a.version_no - 1
+        )
+        SELECT listing_key, version_no, platform_id, valid_from AS changed_at, title,
+               before_text AS pay_before, pay_text AS pay_after, same_terms, pay_currency, pay_unit,
+               before_value, after_value
+        FROM c
+        WHERE before_value > 0 AND after_value IS NOT NULL AND after_value <> before_value) ORDER BY changed_at""",
+        ),
     ),
     # The sizes of the public view's small cells, recounted by every moderation (see
     # collectors/store/reports.py); created and filled from the reports already stored.
+    # Frozen: the SQL as shipped (the module's own SQL may change; this step may not).
     Migration(
         "0005_report_cells",
-        (reports.CREATE_CELLS,),
-        reports.backfill_report_cells,
+        (
+            """CREATE TABLE lake.report_cells (
+    platform_id VARCHAR NOT NULL,
+    cell VARCHAR NOT NULL,             -- n_period_week | n_paid_week | n_country_month | n_month | project | submitted_month
+    week DATE,                         -- Monday of the week, for the week cells
+    month DATE,                        -- first of the month, for the month cells
+    country VARCHAR,
+    project_code VARCHAR,
+    n BIGINT NOT NULL                  -- approved, consented reports (independent ones for a project)
+)""",
+            """DELETE FROM lake.report_cells""",
+            """INSERT INTO lake.report_cells
+        WITH cell_keys AS MATERIALIZED (
+            SELECT platform_id, country, work_period_end, paid_date,
+                   date_trunc('month', coalesce(expected_pay_date, work_period_end))::DATE AS month_key,
+                   epoch_us(submitted_at) // 86400000000 AS submitted_day, project_code,
+                   CASE WHEN project_code IS NOT NULL THEN coalesce(event_id, fingerprint) END AS independent
+            FROM lake.payment_reports
+            WHERE moderation_status = 'approved' AND consent_publish_aggregate AND TRUE
+        )
+        SELECT platform_id, 'n_period_week' AS cell, date_trunc('week', work_period_end)::DATE AS week,
+               NULL::DATE AS month, NULL AS country, NULL AS project_code, sum(n)::BIGINT AS n
+        FROM (SELECT platform_id, work_period_end, count(*) AS n FROM cell_keys GROUP BY ALL) GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'n_paid_week', date_trunc('week', paid_date)::DATE, NULL, NULL, NULL, sum(n)::BIGINT
+        FROM (SELECT platform_id, paid_date, count(*) AS n FROM cell_keys GROUP BY ALL) GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'n_country_month', NULL, month_key, country, NULL, count(*)
+        FROM cell_keys GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'n_month', NULL, month_key, NULL, NULL, count(*) FROM cell_keys GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'project', NULL, NULL, NULL, project_code, count(DISTINCT independent)
+        FROM cell_keys WHERE project_code IS NOT NULL GROUP BY ALL
+        UNION ALL
+        SELECT platform_id, 'submitted_month', NULL, date_trunc('month', make_timestamp(submitted_day * 86400000000))::DATE,
+               NULL, NULL, sum(n)::BIGINT
+        FROM (SELECT platform_id, submitted_day, count(*) AS n FROM cell_keys GROUP BY ALL) GROUP BY ALL""",
+        ),
     ),
     # Payment reports leave the time-travelled lake for the private vault (collectors/store/vault.py):
     # reports and events are copied there (withdrawn and rejected ones are erased), the report
@@ -261,6 +406,47 @@ MIGRATIONS: list[Migration] = [
     Migration(
         "0006_reports_to_vault",
         (),
-        reports.legacy.move_reports_to_vault,
+        _move_reports_to_vault,
     ),
 ]
+
+
+# -- table definitions, read back from the steps ----------------------------------------------------
+
+_TS = pa.timestamp("us", tz="UTC")
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(), "TIMESTAMPTZ": _TS, "DOUBLE": pa.float64(), "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "VARCHAR[]": pa.list_(pa.string()),
+}
+_COLUMN = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s+([A-Z]+(?:\(\d+,\s*\d+\))?(?:\[\])?)")
+_ADD_COLUMN = re.compile(r"ALTER TABLE \S+\.(\w+) ADD COLUMN (?:IF NOT EXISTS )?(\w+) ([A-Z]+(?:\(\d+,\s*\d+\))?(?:\[\])?)")
+
+
+def table_columns(table: str) -> list[tuple[str, str]]:
+    """(name, SQL type) of `table`'s columns as the steps define them: its CREATE TABLE, then
+    every later ALTER TABLE ... ADD COLUMN."""
+    columns: list[tuple[str, str]] = []
+    create = re.compile(rf"CREATE TABLE (?:IF NOT EXISTS )?{L}\.{table} \((.*)\)\s*$", re.S)
+    for migration in MIGRATIONS:
+        for statement in migration.statements:
+            if (found := create.match(statement.strip())) is not None:
+                body = re.sub(r"--[^\n]*", "", found.group(1))
+                columns = [(m.group(1), m.group(2)) for line in re.split(r",(?![^()]*\))", body)
+                           if (m := _COLUMN.match(line)) is not None]
+            elif (added := _ADD_COLUMN.match(statement.strip())) is not None and added.group(1) == table:
+                columns.append((added.group(2), added.group(3)))
+    if not columns:
+        raise KeyError(f"no migration creates {L}.{table}")
+    return columns
+
+
+def arrow_type(sql_type: str) -> pa.DataType:
+    decimal = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", sql_type)
+    if decimal:
+        return pa.decimal128(int(decimal.group(1)), int(decimal.group(2)))
+    return _ARROW_TYPES[sql_type]
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of `table`, from its definition in the steps (for bulk inserts)."""
+    return pa.schema([(name, arrow_type(sql_type)) for name, sql_type in table_columns(table)])

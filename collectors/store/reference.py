@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from collectors.platforms import LAKE_COLUMNS
 from collectors.store import LAKE, Store
 from collectors.store.listings import RUN_COLUMNS
 
@@ -29,7 +30,7 @@ def load_reference_data(store: Store, *, demo_platforms: list[dict[str, str | No
     """Replace the shipped reference rows (not demo rows) with the CSVs' current content."""
     run_id = f"ref-{uuid.uuid4().hex[:12]}"
     now = datetime.now(UTC)
-    platforms = pd.DataFrame(read_csv_rows("platforms.csv"))
+    platforms = pd.DataFrame(read_csv_rows("platforms.csv"))[list(LAKE_COLUMNS)].copy()
     platforms["is_demo"] = False
     if demo_platforms:
         demo = pd.DataFrame(demo_platforms)

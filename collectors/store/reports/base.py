@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from collectors.reports.schema import PaymentReport
+from collectors.store.migrations import arrow_schema
 
 MODERATION_STATUSES = ("pending", "approved", "rejected", "merged", "withdrawn")
 EVENT_KINDS = ("country_exit", "processor_migration", "deactivation_wave", "project_cancelled", "other")
@@ -49,29 +50,9 @@ _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
 # The columns of a stored report (each row's JSON body in the vault holds these and any field the
 # report model adds); also the Arrow schema the publish step computes over.
-REPORT_SCHEMA = pa.schema([
-    ("report_id", pa.string()), ("receipt_hash", pa.string()), ("submitted_at", _TS),
-    ("updated_at", _TS), ("confirmed_at", _TS), ("source_kind", pa.string()),
-    ("source_name", pa.string()), ("source_url", pa.string()), ("source_ref", pa.string()),
-    ("platform_id", pa.string()), ("platform_other", pa.string()), ("intermediary", pa.string()),
-    ("project_code", pa.string()), ("work_type", pa.string()), ("rate_min", pa.float64()),
-    ("rate_max", pa.float64()), ("rate_unit", pa.string()), ("amount_expected", pa.decimal128(18, 2)),
-    ("amount_received", pa.decimal128(18, 2)), ("currency", pa.string()),
-    ("currency_from_context", pa.bool_()), ("amount_expected_usd", pa.float64()),
-    ("usd_per_unit", pa.float64()), ("work_period_start", pa.date32()),
-    ("work_period_end", pa.date32()), ("expected_pay_date", pa.date32()),
-    ("expected_pay_date_basis", pa.string()), ("policy_version", pa.string()),
-    ("paid_date", pa.date32()), ("status", pa.string()), ("days_late", pa.int32()),
-    ("paid_in_full", pa.bool_()), ("followup_days", pa.int32()), ("grace_days", pa.int32()),
-    ("processor_hold", pa.bool_()), ("payment_method", pa.string()), ("causes", _STRS),
-    ("support_contacted", pa.bool_()), ("support_response", pa.string()),
-    ("days_to_first_response", pa.int32()), ("account_status", pa.string()),
-    ("country", pa.string()), ("evidence_types", _STRS), ("narrative_scrubbed", pa.string()),
-    ("consent_publish_aggregate", pa.bool_()), ("fingerprint", pa.string()),
-    ("content_hash", pa.string()), ("duplicate_of", pa.string()), ("event_id", pa.string()),
-    ("moderation_status", pa.string()), ("moderated_at", _TS), ("moderation_note", pa.string()),
-    ("review_reasons", _STRS), ("is_demo", pa.bool_()), ("run_id", pa.string()),
-])
+# The report row layout is the one the lake table was created with (its migration, 0002); the
+# vault keeps the same columns plus the JSON body.
+REPORT_SCHEMA = arrow_schema("payment_reports")
 REPORT_COLUMNS = REPORT_SCHEMA.names
 _REPORT_FIELD_NAMES = [f.name for f in fields(PaymentReport)]
 # The moderation fields the audit log records before and after (never report text).
