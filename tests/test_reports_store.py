@@ -62,6 +62,7 @@ def raw_report(**changes: Any) -> dict[str, Any]:
         "country": "KE",
         "narrative": "My lead Sarah Jones said wait. Mail me: kamau@gmail.com",
         "consent_publish_aggregate": True,
+        "submitted_at": NOW.isoformat(),  # imports: an undated row has an unknown report date (issue 14)
     }
     raw.update(changes)
     return raw

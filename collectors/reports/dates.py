@@ -330,6 +330,6 @@ def _parse_text(text: str, *, anchor: ApproxDate | None, today: date | None) -> 
             raise DateParseError(f"{text!r} needs {what} to be known; give a date instead")
         return base.shift(days if later else -days, within)
     raise DateParseError(
-        f"{text!r} is not a date gigwatch can read; write 2025-07-23, 2025-07 (a month), "
+        f"{text!r} is not a date gigwatch can read; write it as YYYY-MM-DD (2025-07-23), 2025-07 (a month), "
         "'about 2025-07-23', 'early July 2025', 'about 3 weeks later' or 'unknown'"
     )
