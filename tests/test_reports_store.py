@@ -62,7 +62,6 @@ def raw_report(**changes: Any) -> dict[str, Any]:
         "country": "KE",
         "narrative": "My lead Sarah Jones said wait. Mail me: kamau@gmail.com",
         "consent_publish_aggregate": True,
-        "submitted_at": NOW.isoformat(),  # imports: an undated row has an unknown report date (issue 14)
     }
     raw.update(changes)
     return raw
@@ -429,6 +428,7 @@ def test_dashboard_delay_figures_from_sql_counts_equal_those_from_public_rows(an
             payment_method=(None, "paypal", "stripe", "wise")[i % 4],
             amount_expected=str(100 + 13 * i),
             consent_publish_aggregate=i % 11 != 5,
+            submitted_at=NOW.isoformat(),  # an undated import row's report date is unknown (issue 14)
         ))
     account = import_reports(store, raws, source_name="union", now=NOW)
     ids = [r.report_id for r in account.rows if r.report_id]
