@@ -221,9 +221,9 @@ def parse(
         raise DateParseError(f"precision {precision!r} is not one of: {', '.join(PRECISIONS)}")
     if within_days is not None and not 0 <= within_days <= MAX_WITHIN_DAYS:
         raise DateParseError(f"give or take {within_days} days is out of bounds (0–{MAX_WITHIN_DAYS})")
+    if precision == "unknown":  # "don't know" wins over whatever was written beside it
+        return ApproxDate.unknown()
     if value is None or (isinstance(value, str) and not value.strip()):
-        if precision == "unknown":
-            return ApproxDate.unknown()
         return None
     if isinstance(value, date):
         parsed = ApproxDate.day(value)

@@ -561,6 +561,7 @@ MISSING_REASONS: dict[str, str] = {
     "not_yet_due": "the pay was not yet due when reported",
     "no_report_date": "still unpaid, but the date of the report is unknown",
     "no_paid_date": "paid, but the date of payment is unknown",
+    "processor_hold": "the money is held by a payment provider (not the platform's lateness)",
     "too_few_independent": f"fewer than {MIN_GROUP_SIZE} independent reports (one incident counts once)",
     "median_not_reached": "more than half may still be unpaid: the median is not reached",
     "no_hours": "no report gives the hours worked and the amount received",
@@ -571,7 +572,7 @@ DELAY_FIGURE_COLUMNS = [
     "n_public_record", "median_days_low", "median_days_high",
     *(f"paid_within_{d}d_{bound}" for d in SHARE_PAID_WITHIN_DAYS for bound in ("low", "high")),
     *(f"n_{reason}" for reason in ("not_a_delay", "no_due_date", "no_work_dates", "not_yet_due",
-                                   "no_report_date", "no_paid_date")),
+                                   "no_report_date", "no_paid_date", "processor_hold")),
     "suppressed", "missing_reason", "missing_detail",
 ]
 
@@ -675,7 +676,8 @@ def _delay_row(group: pd.DataFrame) -> dict[str, Any]:
     usable = group[group["delay_lower_days"].notna()]
     reasons = group.loc[group["delay_lower_days"].isna(), "delay_reason"].fillna("no_due_date")
     counts = reasons.value_counts()
-    for reason in ("not_a_delay", "no_due_date", "no_work_dates", "not_yet_due", "no_report_date", "no_paid_date"):
+    for reason in ("not_a_delay", "no_due_date", "no_work_dates", "not_yet_due", "no_report_date", "no_paid_date",
+                   "processor_hold"):
         row[f"n_{reason}"] = int(counts.get(reason, 0))
     upper = usable["delay_upper_days"]
     independent = _independent(usable)

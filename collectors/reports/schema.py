@@ -380,6 +380,7 @@ DELAY_REASONS: dict[str, str] = {
     "not_yet_due": "the pay was not yet due when the report was made",
     "no_report_date": "still unpaid, but the date of the report is unknown, so the wait cannot be measured",
     "no_paid_date": "paid, but the date of payment is unknown",
+    "processor_hold": "the money is held by a payment provider, which is not the platform's lateness",
 }
 
 
@@ -1154,7 +1155,12 @@ def _check_dates(p: _Problems, d: _Draft) -> None:
 
 
 def _all_dates_blank(d: _Draft) -> bool:
-    names = [*DATE_FIELDS, *(f"{n}_precision" for n in DATE_FIELDS), "payments"]
+    """No date that could place the pay in time. The form asks for the end of the work or the
+    due date (each with "about" and "don't know"); an import may give any date, or "unknown"."""
+    fields = ("work_period_end", "expected_pay_date") if d.values["source_kind"] == "self_report" else DATE_FIELDS
+    names = [*fields, *(f"{n}_precision" for n in fields)]
+    if d.values["source_kind"] != "self_report":
+        names.append("payments")
     return all(_blank(d.get(n)) for n in names)
 
 
@@ -1339,6 +1345,8 @@ def _delay(p: _Problems, d: _Draft) -> None:
     timing = bool(set(v["grievances"]) & TIMING_GRIEVANCES) or status in PAID_STATUSES
     if not timing:
         reason = "not_a_delay"
+    elif v["processor"] is not None and "processor_hold" in v["grievances"] and status not in PAID_IN_FULL_STATUSES:
+        reason = "processor_hold"  # a payment provider's hold is not the platform's lateness
     elif due_lower is None or due_upper is None:
         reason = "no_due_date" if v["work_period_end_approx"] is not None and v["work_period_end_approx"].known else "no_work_dates"
     elif status in PAID_IN_FULL_STATUSES:
