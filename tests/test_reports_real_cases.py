@@ -215,3 +215,15 @@ def test_property_approximate_dates_never_become_exact(end: ApproxDate, paid: Ap
     assert again.report.paid_date_approx == report.paid_date_approx
     assert again.report.submitted_approx == report.submitted_approx
     assert (again.report.delay_lower_days, again.report.delay_upper_days) == (report.delay_lower_days, report.delay_upper_days)
+
+
+def test_every_case_round_trips_through_its_json_body(results: dict[str, Any]) -> None:
+    import json
+
+    from collectors.reports.schema import report_from_json, report_to_json
+
+    for case, result in results.items():
+        if result.report is None:
+            continue
+        body = json.loads(json.dumps(report_to_json(result.report)))
+        assert report_from_json(body) == result.report, case

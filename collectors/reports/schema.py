@@ -1566,3 +1566,69 @@ def report_to_raw(report: PaymentReport) -> dict[str, Any]:
         "consent_publish_aggregate": report.consent_publish_aggregate,
         "event_id": report.event_id,
     }
+
+
+# -- the report as JSON (the `body` a private store keeps beside its core columns) ----------------
+
+_DATE_FIELDS_OF_REPORT = frozenset({"work_period_start", "work_period_end", "expected_pay_date", "paid_date",
+                                    "due_lower", "due_upper"})
+_DATETIME_FIELDS = frozenset({"submitted_at", "confirmed_at"})
+_DECIMAL_FIELDS = frozenset({"amount_expected", "amount_received"})
+_APPROX_FIELDS = frozenset({"work_period_start_approx", "work_period_end_approx", "expected_pay_date_approx",
+                            "paid_date_approx", "submitted_approx"})
+_TUPLE_FIELDS = frozenset({"causes", "evidence_types", "review_reasons", "grievances"})
+
+
+def report_to_json(report: PaymentReport) -> dict[str, Any]:
+    """Every field of the report as JSON values (dates ISO 8601, amounts as strings, approximate
+    dates as {lower, upper, precision}); `report_from_json` reads it back to an equal report."""
+    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    for name in PaymentReport.__dataclass_fields__:
+        value = getattr(report, name)
+        if value is None:
+            out[name] = None
+        elif name in _APPROX_FIELDS:
+            out[name] = value.to_json()
+        elif name in _DATE_FIELDS_OF_REPORT or name in _DATETIME_FIELDS:
+            out[name] = value.isoformat()
+        elif name in _DECIMAL_FIELDS:
+            out[name] = str(value)
+        elif name == "payments":
+            out[name] = [p.to_json() for p in value]
+        elif name == "unpaid_hours":
+            out[name] = [[kind, hours] for kind, hours in value]
+        elif name in _TUPLE_FIELDS:
+            out[name] = list(value)
+        else:
+            out[name] = value
+    return out
+
+
+def report_from_json(body: Mapping[str, Any]) -> PaymentReport:
+    """The report `report_to_json` wrote (fields it lacks, from older bodies, take their defaults)."""
+    values: dict[str, Any] = {}
+    for name in PaymentReport.__dataclass_fields__:
+        if name not in body:
+            continue
+        value = body[name]
+        if value is None:
+            values[name] = None
+        elif name in _APPROX_FIELDS:
+            values[name] = ApproxDate.from_json(value)
+        elif name in _DATE_FIELDS_OF_REPORT:
+            values[name] = date.fromisoformat(value)
+        elif name in _DATETIME_FIELDS:
+            values[name] = datetime.fromisoformat(value)
+        elif name in _DECIMAL_FIELDS:
+            values[name] = Decimal(value)
+        elif name == "payments":
+            values[name] = tuple(Payment(ApproxDate.from_json(p["date"]),
+                                         None if p["amount"] is None else Decimal(p["amount"]), p["kind"])
+                                 for p in value)
+        elif name == "unpaid_hours":
+            values[name] = tuple((str(kind), float(hours)) for kind, hours in value)
+        elif name in _TUPLE_FIELDS:
+            values[name] = tuple(value)
+        else:
+            values[name] = value
+    return PaymentReport(**values)
