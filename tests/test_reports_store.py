@@ -344,6 +344,7 @@ def test_dashboard_figures_are_those_of_the_binned_public_reports(any_store: Sto
             payment_method=(None, "paypal", "stripe", "wise")[i % 4],
             amount_expected=str(100 + 13 * i),
             consent_publish_aggregate=i % 11 != 5,
+            submitted_at=NOW.isoformat(),  # an undated import row's report date is unknown (issue 14)
         ))
     account = import_reports(store, raws, source_name="union", now=NOW)
     ids = [r.report_id for r in account.rows if r.report_id]

@@ -458,7 +458,13 @@ def assert_hard_rules(report: PaymentReport) -> None:
     """Every hard rule, checked on the output independently of how the validator checks input."""
     latest = (report.confirmed_at + timedelta(hours=14)).date()
     assert report.platform_id in PLATFORMS and report.status in STATUSES
-    assert report.work_period_end is not None or report.expected_pay_date is not None
+    # Issue 14: a report about late or missing pay gives some date (of any precision, or an
+    # explicit "unknown"); other grievances (a rate cut, hours disputed) need none.
+    if set(report.grievances) & {"late_payment", "missing_payment"}:
+        assert any(d is not None for d in (report.work_period_end_approx, report.expected_pay_date_approx,
+                                           report.paid_date_approx)) or report.payments
+    if report.work_period_end_approx is not None and report.work_period_end_approx.precision != "day":
+        assert report.work_period_end is None  # an approximate date never becomes exact
     if report.work_period_start and report.work_period_end:
         assert report.work_period_start <= report.work_period_end <= latest
     if report.expected_pay_date and report.work_period_end:
@@ -520,6 +526,9 @@ INVALIDATING: list[Mutation] = [
 def test_property_nothing_invalid_gets_through(raw: dict[str, Any], mutation: Mutation) -> None:
     field, changes = mutation
     raw = {**raw, **changes}
+    if field == "work_period_end" and raw["status"] in ("disputed_hours", "other_grievance"):
+        # Issue 14: a grievance that is not about timing (hours disputed) needs no dates.
+        raw["status"] = "unpaid_pending"
     result = validate(raw, now=NOW)
     assert result.report is None
     assert field in result.error_fields, (field, result.errors)

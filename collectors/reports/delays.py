@@ -457,3 +457,313 @@ def km_curves(frame: pd.DataFrame, by: str = "platform_id", *, alpha: float = DE
     Groups too small to publish are left out; `delay_summary` says which.
     """
     return curves_from_risk_sets(risk_sets(frame, [by]), by, alpha=alpha)
+
+
+# -- interval-censored time to payment (issue 14) ---------------------------------------------------
+#
+# Real reports give dates as intervals ("early July", "about three weeks later"), so each report
+# says only that payment came between `lower` and `upper` days after the due date (`upper` = inf
+# while it is still unpaid: right-censored). The Turnbull estimator is the nonparametric maximum
+# likelihood estimate of the distribution of such data: it puts probability mass only on the
+# *innermost intervals* (a left end immediately followed by a right end, among all ends sorted)
+# and finds the masses by EM. Where a mass sits inside its interval is not identified, so the
+# survival curve, the median and every share are intervals, never a single made-up day. Checked
+# against lifelines' `KaplanMeierFitter.fit_interval_censoring` in tests/test_reports_turnbull.py.
+
+SHARE_PAID_WITHIN_DAYS = (30, 60, 90)
+
+
+@dataclass(frozen=True, slots=True)
+class TurnbullFit:
+    """The NPMLE: probability `mass[j]` that payment came in the closed interval
+    [`left[j]`, `right[j]`] of days after the due date (right may be inf: never paid in view)."""
+
+    left: np.ndarray
+    right: np.ndarray
+    mass: np.ndarray
+    n: int
+    iterations: int
+    log_likelihood: float
+
+    def survival_bounds(self, days: float) -> tuple[float, float]:
+        """(lowest, highest) share still unpaid `days` after the due date that fits the data."""
+        lowest = float(self.mass[self.left > days].sum())
+        highest = float(self.mass[self.right > days].sum())
+        return min(lowest, 1.0), min(highest, 1.0)
+
+    def share_paid_within(self, days: float) -> tuple[float, float]:
+        """(lowest, highest) share paid within `days` days of the due date."""
+        lowest_unpaid, highest_unpaid = self.survival_bounds(days)
+        return max(0.0, 1.0 - highest_unpaid), max(0.0, 1.0 - lowest_unpaid)
+
+    def median_bounds(self) -> tuple[float | None, float | None]:
+        """The earliest and latest day the median can be; None when more than half may never
+        have been paid within the data's view (the median is not reached)."""
+        cumulative = np.cumsum(self.mass)
+        k = int(np.searchsorted(cumulative, 0.5 - 1e-9))
+        if k >= len(self.mass):
+            return None, None
+        low = float(self.left[k])
+        high = float(self.right[k])
+        return (None if math.isinf(low) else low), (None if math.isinf(high) else high)
+
+
+def turnbull_intervals(lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The innermost intervals of closed observation intervals (lifelines' convention: at a tie
+    a left end sorts before a right end, so [3, 3] and [0, 3] share the point 3)."""
+    ends = sorted([(float(x), 0) for x in lower] + [(float(x), 1) for x in upper])
+    pairs = sorted({(a[0], b[0]) for a, b in pairwise(ends) if a[1] == 0 and b[1] == 1})
+    return np.array([a for a, _ in pairs], dtype=float), np.array([b for _, b in pairs], dtype=float)
+
+
+def turnbull(lower_days: Sequence[float] | np.ndarray, upper_days: Sequence[float] | np.ndarray, *,
+             weights: Sequence[float] | np.ndarray | None = None, tol: float = 1e-10,
+             max_iter: int = 100_000) -> TurnbullFit:
+    """The Turnbull NPMLE of time to payment from intervals [lower, upper] (upper may be inf).
+    `weights` (default 1 each) lets the k reports of one incident weigh 1/k each."""
+    lower = np.asarray(lower_days, dtype=float)
+    upper = np.asarray(upper_days, dtype=float)
+    weight = np.ones(lower.shape) if weights is None else np.asarray(weights, dtype=float)
+    if not (lower.shape == upper.shape == weight.shape) or lower.ndim != 1:
+        raise ValueError("lower_days, upper_days and weights must be lists of the same length")
+    if lower.size == 0:
+        raise ValueError("no intervals: nothing to estimate")
+    if np.isnan(lower).any() or np.isnan(upper).any() or (lower < 0).any() or np.isinf(lower).any():
+        raise ValueError("interval bounds must be numbers of days, 0 or more (upper may be inf)")
+    if (upper < lower).any():
+        raise ValueError("an interval's upper bound is below its lower bound")
+    if (weight <= 0).any() or not np.isfinite(weight).all():
+        raise ValueError("weights must be positive numbers")
+    left, right = turnbull_intervals(lower, upper)
+    # contains[i, j]: observation i's interval holds innermost interval j.
+    contains = ((lower[:, None] <= left[None, :]) & (right[None, :] <= upper[:, None])).astype(float)
+    mass = np.full(len(left), 1.0 / len(left))
+    total = weight.sum()
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
+        updated = mass * (contains.T @ (weight / (contains @ mass))) / total
+        updated /= updated.sum()
+        done = float(np.abs(updated - mass).max()) < tol
+        mass = updated
+        if done:
+            break
+    log_likelihood = float((weight * np.log(contains @ mass)).sum())
+    return TurnbullFit(left, right, mass, int(lower.size), iterations, log_likelihood)
+
+
+# -- per-group figures with the reason for each missing one ------------------------------------------
+
+# Why a report gives no delay interval (PaymentReport.delay_reason), or a group no figure.
+MISSING_REASONS: dict[str, str] = {
+    "not_a_delay": "reports about something other than when pay came (a rate cut, a bonus ...)",
+    "no_due_date": "no due date: none stated, no published schedule and no stated pay cycle",
+    "no_work_dates": "no due date: neither the due date nor the end of the work is known",
+    "not_yet_due": "the pay was not yet due when reported",
+    "no_report_date": "still unpaid, but the date of the report is unknown",
+    "no_paid_date": "paid, but the date of payment is unknown",
+    "processor_hold": "the money is held by a payment provider (not the platform's lateness)",
+    "too_few_independent": f"fewer than {MIN_GROUP_SIZE} independent reports (one incident counts once)",
+    "median_not_reached": "more than half may still be unpaid: the median is not reached",
+    "no_hours": "no report gives the hours worked and the amount received",
+}
+
+DELAY_FIGURE_COLUMNS = [
+    "n_reports", "n_with_delay", "n_independent", "n_paid", "n_unpaid", "n_estimated_due",
+    "n_public_record", "median_days_low", "median_days_high",
+    *(f"paid_within_{d}d_{bound}" for d in SHARE_PAID_WITHIN_DAYS for bound in ("low", "high")),
+    *(f"n_{reason}" for reason in ("not_a_delay", "no_due_date", "no_work_dates", "not_yet_due",
+                                   "no_report_date", "no_paid_date", "processor_hold")),
+    "suppressed", "missing_reason", "missing_detail",
+]
+
+_FRAME_COLUMNS = [
+    "platform_id", "source_kind", "source_class", "verification_tier", "status", "grievances",
+    "event_id", "due_basis", "delay_lower_days", "delay_upper_days", "delay_reason", "payment_method",
+    "processor", "country", "work_type", "rate_min", "rate_unit", "usd_per_unit", "currency",
+    "effective_hourly_rate", "effective_hourly_usd", "hours_worked", "amount_received",
+]
+
+
+def report_frame(reports: Sequence[Any] | pd.DataFrame) -> pd.DataFrame:
+    """PaymentReports (or a DataFrame of their fields) as the frame the figures read."""
+    if isinstance(reports, pd.DataFrame):
+        return reports
+    rows = [{name: getattr(r, name, None) for name in _FRAME_COLUMNS} for r in reports]
+    return pd.DataFrame(rows, columns=_FRAME_COLUMNS)
+
+
+def _group_frames(frame: pd.DataFrame, keys: list[str]) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
+    if "grievance" in keys and "grievance" not in frame.columns:
+        frame = frame.assign(grievance=frame["grievances"].map(lambda g: list(g) or [None])).explode("grievance")
+    if not keys:
+        return [((), frame)]
+    return [((k if isinstance(k, tuple) else (k,)), g)
+            for k, g in frame.groupby(keys, dropna=False, sort=True)]
+
+
+def _independent(frame: pd.DataFrame) -> int:
+    """Reports counted so that the reports of one incident (event_id) count once."""
+    if frame.empty:
+        return 0
+    events = frame["event_id"] if "event_id" in frame.columns else pd.Series([None] * len(frame))
+    return int(events.isna().sum()) + int(events.dropna().nunique())
+
+
+def _one_per_incident(frame: pd.DataFrame) -> pd.DataFrame:
+    """An incident's reports stand for one report in the estimate: each gets weight 1/k."""
+    if "event_id" not in frame.columns:
+        return frame.assign(weight=1.0)
+    sizes = frame.groupby("event_id")["event_id"].transform("size")
+    return frame.assign(weight=np.where(frame["event_id"].isna(), 1.0, 1.0 / sizes.fillna(1.0)))
+
+
+def delay_figures(reports: Sequence[Any] | pd.DataFrame, by: Sequence[str] = ("platform_id",)) -> pd.DataFrame:
+    """Time-to-payment figures per group, censoring- and precision-aware, with the reason for
+    every missing figure.
+
+    `reports`: PaymentReports, or a DataFrame with their fields (at least `delay_lower_days`,
+    `delay_upper_days`, `delay_reason`, `event_id` and the `by` columns). `by`: any report fields
+    (`platform_id`, `source_kind`, `source_class`, `verification_tier`, ...) and `grievance`
+    (a report counts in each of its grievances).
+
+    Columns, after the `by` columns:
+
+    * `n_reports`: reports in the group; `n_with_delay`: those with a delay interval;
+      `n_independent`: of those, incidents counted once; `n_paid` / `n_unpaid`: closed and
+      right-censored intervals; `n_estimated_due`: due date estimated from a stated pay cycle;
+      `n_public_record`: from news, court filings or public forum posts.
+    * `median_days_low`, `median_days_high`: the median days from due date to payment; an
+      interval because imprecise dates leave the NPMLE not unique; high is None when the median
+      is not reached.
+    * `paid_within_{30,60,90}d_{low,high}`: the share paid within so many days of the due date
+      (None past the longest follow-up while some reports are still unpaid).
+    * `n_<reason>`: reports without a delay interval, by reason (see MISSING_REASONS).
+    * `suppressed`: True when the group has fewer than MIN_GROUP_SIZE independent reports; then
+      every figure is None.
+    * `missing_reason`: None when the figures are shown, else the MISSING_REASONS key saying why
+      not (`too_few_independent`, or the reason most reports lack an interval, or
+      `median_not_reached` when only the median is missing); `missing_detail` says it in words,
+      with the counts.
+
+    Each incident's reports together weigh one report in the estimate, as they count once.
+    """
+    keys = list(by)
+    frame = report_frame(reports)
+    rows: list[dict[str, Any]] = []
+    for values, group in _group_frames(frame, keys):
+        row: dict[str, Any] = dict(zip(keys, values, strict=True))
+        row.update(_delay_row(group))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*keys, *DELAY_FIGURE_COLUMNS])
+
+
+def censored_intervals(lower_days: pd.Series, upper_days: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Reports' delay intervals as the estimator reads them. A report still unpaid with at
+    least c days so far says payment came *after* day c: in whole days, [c + 1, inf). (So that
+    with exact dates the NPMLE is Kaplan-Meier's, whose censored reports are at risk on their day.)"""
+    lower = lower_days.astype(float).to_numpy()
+    upper = upper_days.astype(float).to_numpy()
+    censored = np.isnan(upper)
+    return np.where(censored, lower + 1, lower), np.where(censored, math.inf, upper)
+
+
+def _count(frame: pd.DataFrame, column: str, value: str) -> int:
+    return int((frame[column] == value).sum()) if column in frame.columns else 0
+
+
+def _delay_row(group: pd.DataFrame) -> dict[str, Any]:
+    row: dict[str, Any] = {c: None for c in DELAY_FIGURE_COLUMNS}
+    usable = group[group["delay_lower_days"].notna()]
+    reasons = group.loc[group["delay_lower_days"].isna(), "delay_reason"].fillna("no_due_date")
+    counts = reasons.value_counts()
+    for reason in ("not_a_delay", "no_due_date", "no_work_dates", "not_yet_due", "no_report_date", "no_paid_date",
+                   "processor_hold"):
+        row[f"n_{reason}"] = int(counts.get(reason, 0))
+    upper = usable["delay_upper_days"]
+    independent = _independent(usable)
+    row.update(
+        n_reports=len(group), n_with_delay=len(usable), n_independent=independent,
+        n_paid=int(upper.notna().sum()), n_unpaid=int(upper.isna().sum()),
+        n_estimated_due=_count(usable, "due_basis", "estimated_from_cycle"),
+        n_public_record=_count(group, "source_class", "public_record"),
+        suppressed=independent < MIN_GROUP_SIZE,
+    )
+    if usable.empty:
+        reason = str(counts.idxmax()) if not counts.empty else "too_few_independent"
+        detail = ", ".join(f"{n} {MISSING_REASONS.get(str(r), str(r))}" for r, n in counts.items())
+        row.update(missing_reason=reason, missing_detail=f"no report gives a delay ({detail})" if detail
+                   else "no reports")
+        return row
+    if independent < MIN_GROUP_SIZE:
+        row.update(missing_reason="too_few_independent",
+                   missing_detail=f"{independent} independent report(s) with a delay; at least "
+                                  f"{MIN_GROUP_SIZE} are needed" + (f" ({len(group) - len(usable)} more "
+                                  "without one)" if len(group) > len(usable) else ""))
+        return row
+    weighted = _one_per_incident(usable)
+    lower_days, upper_days = censored_intervals(weighted["delay_lower_days"], weighted["delay_upper_days"])
+    fit = turnbull(lower_days, upper_days, weights=weighted["weight"].to_numpy(dtype=float))
+    low, high = fit.median_bounds()
+    row.update(median_days_low=low, median_days_high=high)
+    finite = np.concatenate([lower_days, upper_days[np.isfinite(upper_days)]])
+    horizon = float(finite.max()) if finite.size else 0.0
+    for days in SHARE_PAID_WITHIN_DAYS:
+        if days > horizon and np.isinf(upper_days).any():
+            continue  # past the longest follow-up the data say nothing (as Kaplan-Meier): None
+        share_low, share_high = fit.share_paid_within(days)
+        row[f"paid_within_{days}d_low"], row[f"paid_within_{days}d_high"] = round(share_low, 4), round(share_high, 4)
+    if high is None:
+        row.update(missing_reason="median_not_reached", missing_detail=MISSING_REASONS["median_not_reached"])
+    return row
+
+
+EFFECTIVE_PAY_COLUMNS = [
+    "n_reports", "n_with_hours", "n_independent", "effective_hourly_usd_median",
+    "effective_hourly_usd_p25", "effective_hourly_usd_p75", "n_with_stated_rate",
+    "stated_hourly_usd_median", "share_below_stated_rate", "suppressed", "missing_reason", "missing_detail",
+]
+
+
+def effective_pay_figures(reports: Sequence[Any] | pd.DataFrame, by: Sequence[str] = ("platform_id",)) -> pd.DataFrame:
+    """What workers really earned an hour (amount received / all hours worked, paid and unpaid),
+    per group, next to the hourly rate they were told.
+
+    Columns, after the `by` columns: `n_reports`; `n_with_hours` (reports giving received amount,
+    paid hours and an exchange rate); `n_independent` (incidents once); the median and quartiles
+    of `effective_hourly_usd`; `n_with_stated_rate` and `stated_hourly_usd_median` (the reported
+    hourly rate, `rate_min` with `rate_unit` hour, in USD) among the reports with hours;
+    `share_below_stated_rate` (of the reports giving both, those that earned less than the rate);
+    `suppressed` (fewer than MIN_GROUP_SIZE independent reports: figures None);
+    `missing_reason` / `missing_detail` (`no_hours`, `too_few_independent`, or None).
+    """
+    keys = list(by)
+    frame = report_frame(reports)
+    rows: list[dict[str, Any]] = []
+    for values, group in _group_frames(frame, keys):
+        row: dict[str, Any] = {**dict(zip(keys, values, strict=True)), **{c: None for c in EFFECTIVE_PAY_COLUMNS}}
+        with_hours = group[group["effective_hourly_usd"].notna()]
+        independent = _independent(with_hours)
+        row.update(n_reports=len(group), n_with_hours=len(with_hours), n_independent=independent,
+                   suppressed=independent < MIN_GROUP_SIZE)
+        if with_hours.empty:
+            row.update(missing_reason="no_hours", missing_detail=f"none of {len(group)} report(s) gives "
+                       "the hours worked and the amount received")
+        elif independent < MIN_GROUP_SIZE:
+            row.update(missing_reason="too_few_independent",
+                       missing_detail=f"{independent} independent report(s) give hours; at least "
+                                      f"{MIN_GROUP_SIZE} are needed")
+        else:
+            effective = with_hours["effective_hourly_usd"].astype(float)
+            stated = with_hours["rate_min"].astype(float) * with_hours["usd_per_unit"].astype(float)
+            stated = stated.where(with_hours["rate_unit"] == "hour")
+            both = stated.notna()
+            row.update(
+                effective_hourly_usd_median=round(float(effective.median()), 2),
+                effective_hourly_usd_p25=round(float(effective.quantile(0.25)), 2),
+                effective_hourly_usd_p75=round(float(effective.quantile(0.75)), 2),
+                n_with_stated_rate=int(both.sum()),
+                stated_hourly_usd_median=round(float(stated[both].median()), 2) if both.any() else None,
+                share_below_stated_rate=round(float((effective[both] < stated[both]).mean()), 4) if both.any() else None,
+            )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*keys, *EFFECTIVE_PAY_COLUMNS])

@@ -81,12 +81,47 @@ def read_rows(path: Path) -> ImportRows:
     return _csv_rows(text, path)
 
 
+MAX_JSON_DEPTH = 8  # a report is an array of objects holding lists and small objects (rate, payments)
+MAX_INT_DIGITS = 30  # no amount, count or id in a report is longer
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"a number {len(text):,} digits long")
+    return int(text)
+
+
+def _depth(value: Any, limit: int) -> int:
+    """How deeply `value` nests arrays and objects, counting at most to `limit + 1`."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if deepest > limit:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def _json_rows(text: str, path: Path) -> ImportRows:
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"{path.name}: not valid JSON (line {exc.lineno}, column "
                                 f"{exc.colno}: {exc.msg}). Nothing was stored.") from exc
+    except RecursionError as exc:
+        raise ImportFormatError(f"{path.name}: the JSON nests arrays or objects too deeply to be a "
+                                f"report file (at most {MAX_JSON_DEPTH} levels). Nothing was stored.") from exc
+    except ValueError as exc:  # parse_int's refusal, or Python's own digit limit
+        raise ImportFormatError(f"{path.name}: the JSON holds {exc}; numbers in a report file have "
+                                f"at most {MAX_INT_DIGITS} digits. Nothing was stored.") from exc
+    if _depth(document, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise ImportFormatError(f"{path.name}: the JSON nests arrays or objects more than "
+                                f"{MAX_JSON_DEPTH} levels deep; a report file is an array of flat "
+                                "objects. Nothing was stored.")
     if not isinstance(document, list):
         raise ImportFormatError(f"{path.name}: the JSON must be an array of objects, one per report "
                                 f"([{{...}}, {{...}}]), not {type(document).__name__}")

@@ -10,6 +10,12 @@ A schedule that is only claimed by secondary sources (Remotasks' "monthly on the
 with `derivable=False`: gigwatch never derives a due date from an unverified schedule, and such
 reports need the reporter's own expected date.
 
+`due_date()` is the one rule for when pay was due, in order: a date the worker (or an invoice)
+states; else the platform's published schedule applied to the end of the work; else the end of the
+work plus the pay cycle the platform states (`STATED_CYCLES`, e.g. Remotasks' "get paid weekly"),
+marked *estimated*; else no due date, with the reason. Approximate dates give due dates as
+intervals.
+
 `grace_days` is the processor delay the platform itself publishes (bank transfer times, a
 first-payout hold): a payment within the grace is not called late by the platform's own terms.
 """
@@ -18,7 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from collectors.reports.dates import ApproxDate
 
 Rule = Literal[
     "weekly_after_cycle",  # cycle ends on `cycle_end_weekday`; paid `pay_offset_days` after that
@@ -219,3 +228,70 @@ def grace_days(platform_id: str, payment_method: str | None = None) -> int:
     """Days after the due date that the platform's own terms still count as on time."""
     schedule = schedule_for(platform_id, payment_method)
     return schedule.grace_days if schedule else 3
+
+
+@dataclass(frozen=True, slots=True)
+class StatedCycle:
+    """A pay cycle a platform states without publishing a payout day ("get paid weekly")."""
+
+    platform_id: str
+    days: int  # pay is due at most this many days after the work ends
+    summary: str
+    source_urls: tuple[str, ...]
+
+
+STATED_CYCLES: tuple[StatedCycle, ...] = (
+    StatedCycle(
+        platform_id="remotasks",
+        days=7,
+        summary=("no published schedule; Remotasks states workers 'get paid weekly', so pay is "
+                 "estimated as due within 7 days of the end of the work"),
+        source_urls=("https://morse.works/Grift1.html",),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DueDate:
+    """When pay was due, as an interval of days, and on what basis (None: no due date)."""
+
+    lower: date | None
+    upper: date | None
+    basis: Literal["stated", "published_schedule", "estimated_from_cycle"] | None
+    reason: str  # how it was found, or why there is none
+    schedule: PaySchedule | None = None
+
+    @property
+    def estimated(self) -> bool:
+        return self.basis == "estimated_from_cycle"
+
+
+def stated_cycle(platform_id: str) -> StatedCycle | None:
+    return next((c for c in STATED_CYCLES if c.platform_id == platform_id), None)
+
+
+def due_date(platform_id: str, work_period_end: ApproxDate | None, stated: ApproxDate | None,
+             payment_method: str | None = None) -> DueDate:
+    """Stated due date > published schedule > end of work + stated cycle (estimated) > none."""
+    if stated is not None and stated.lower is not None and stated.upper is not None:
+        return DueDate(stated.lower, stated.upper, "stated", "stated by the worker or an invoice")
+    end_known = work_period_end is not None and work_period_end.lower is not None and work_period_end.upper is not None
+    schedule = schedule_for(platform_id, payment_method)
+    if end_known and schedule is not None:
+        assert work_period_end is not None and work_period_end.lower and work_period_end.upper
+        # Every schedule's due date moves forward with the end of the work, so the interval of
+        # ends gives the interval of due dates.
+        return DueDate(schedule.due_date(work_period_end.lower), schedule.due_date(work_period_end.upper),
+                       "published_schedule", schedule.summary, schedule)
+    cycle = stated_cycle(platform_id)
+    if end_known and cycle is not None:
+        assert work_period_end is not None and work_period_end.lower and work_period_end.upper
+        return DueDate(work_period_end.lower, work_period_end.upper + timedelta(days=cycle.days),
+                       "estimated_from_cycle", cycle.summary)
+    if not end_known:
+        return DueDate(None, None, None, "no due date: neither the due date nor the end of the work is known")
+    if any(s.platform_id == platform_id for s in SCHEDULES) and schedule is None:
+        return DueDate(None, None, None, "no due date: no published schedule applies (it depends on "
+                                         "the payment method, or only unverified sources give one)")
+    return DueDate(None, None, None, "no due date: none was stated and no published schedule is "
+                                     "known for this platform")
