@@ -2,7 +2,8 @@
 
 Body `{"action": "get_all_jobs", "filters": {"type": ["EXPERT"]}}`; the answer is
 `{"status": true, "data": [{job_id, job_name, ideal_hourly_rate: {min, max}, skills,
-location_type, engagement_type, domain_slug, apply_url}], "total": <n>}`. `collect` asks for
+location_type, engagement_type, domain_slug, apply_url, date_posted}], "total": <n>}`
+(`posted_at` is `date_posted`, else `created_at`). `collect` asks for
 pages 1, 2, ... until `total` jobs are seen or a page is empty (at most 50 pages).
 
 No real response has been saved (MANIFEST "Gaps"); the shape is from sources.md and public
@@ -83,7 +84,8 @@ def _record(job: Mapping[str, Any]) -> ListingRecord:
         pay_text=format_pay(pay) if pay is not None else None,
         pay=pay,
         description_sha256=c.description_sha256(description_text),
-        posted_at=c.parse_datetime(job.get("created_at")),
+        # real list rows carry `date_posted`; `created_at` is the older name some scrapers show
+        posted_at=c.parse_datetime(job.get("date_posted") or job.get("created_at")),
     )
 
 
