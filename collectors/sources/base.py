@@ -61,6 +61,9 @@ class Fetched:
     sha256: str
     fetched_at: datetime
     not_modified: bool = False  # a 304: `body` is the kept body of the earlier response
+    # response headers, names lower-cased (paging headers such as WordPress's X-WP-TotalPages);
+    # not kept with the raw body, so a parser must never need them
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class Fetcher(Protocol):
