@@ -48,6 +48,9 @@ class SourceConfig:
     enabled: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)  # format-specific (board token, body, ...)
     notes: str = ""
+    # empty when the source sees the platform's whole public list; else what it misses and why
+    # (shown on Sources and health beside the source's runs)
+    coverage: str = ""
 
 
 @dataclass(frozen=True, slots=True)
