@@ -125,3 +125,29 @@ def test_pay_trends_without_a_union_category_draws_none(small_lake: Settings, mo
     at = pay_trends(small_lake, monkeypatch, layout="together")
     assert "performers' union scale rates" not in " ".join(c.value for c in at.caption)
     assert any("Union scale rates" in e.label for e in at.expander)
+
+
+def test_an_unverified_minimum_wage_is_marked_where_its_line_is_drawn(
+    small_lake: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import streamlit as st
+
+    rows = wage_rows()
+    for row in rows:
+        if row["country"] == "US-federal":
+            row.update(verification="unverified", verified_against="", note="UNVERIFIED: test copy")
+    path = tmp_path / "minimum_wages.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setattr(queries, "MINIMUM_WAGES_CSV", path)
+    st.cache_data.clear()  # the page caches query results; this test changes the CSV under them
+    try:
+        at = pay_trends(small_lake, monkeypatch, layout="together")
+        figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+        names = {trace.get("name", "") for trace in figure["data"]}
+        assert "Minimum wage: United States (federal minimum wage) (unverified)" in names
+        assert any(n.startswith("Minimum wage: United Kingdom") and "(unverified)" not in n for n in names)
+    finally:
+        st.cache_data.clear()
