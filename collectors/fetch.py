@@ -411,6 +411,7 @@ class PoliteFetcher:
                 sha256=kept.sha256,
                 fetched_at=datetime.now(UTC),
                 not_modified=True,
+                headers={name.lower(): value for name, value in raw.headers.items()},
             )
             self._record(fetched, (etag, last_modified), session)
             self._kept[url] = _Kept(kept.sha256, etag, last_modified, kept.content_type)
@@ -439,6 +440,7 @@ class PoliteFetcher:
             body=raw.body,
             sha256=sha,
             fetched_at=datetime.now(UTC),
+            headers={name.lower(): value for name, value in raw.headers.items()},
         )
 
     def _record(

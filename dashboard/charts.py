@@ -430,3 +430,26 @@ def unpaid_share_figure(by_month: pd.DataFrame, *, names: Mapping[str, str], day
         ))
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     return _layout(fig, title=title, y_title=f"still unpaid after {days} days")
+
+
+REFERENCE_LINE_COLOR = "#8c6d1f"
+
+
+def add_reference_lines(fig: go.Figure, lines: pd.DataFrame) -> go.Figure:
+    """Flat, labelled reference lines across every panel (performers' union scale rates).
+
+    `lines`: label, hourly_value. Each is drawn as a dotted horizontal line with its label; the
+    label says what the line is, so it is never mistaken for a minimum wage or a platform.
+    """
+    shown = lines.dropna(subset=["hourly_value"])
+    for label, value in zip(shown["label"].tolist(), shown["hourly_value"].tolist(), strict=True):
+        kwargs = {
+            "y": float(value), "line": {"color": REFERENCE_LINE_COLOR, "width": 1.2, "dash": "dot"},
+            "annotation_text": _escape(label), "annotation_position": "top left",
+            "annotation_font": {"size": 10, "color": REFERENCE_LINE_COLOR},
+        }
+        try:
+            fig.add_hline(row="all", col="all", exclude_empty_subplots=False, **kwargs)
+        except Exception:  # plotly refuses row/col on a figure made without make_subplots
+            fig.add_hline(**kwargs)
+    return fig

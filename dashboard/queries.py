@@ -475,14 +475,15 @@ def minimum_wages(
     Rows for `countries` (ISO codes; empty = all). Non-hourly minimums are put on the hourly axis
     with `HOURS_PER_UNIT` (stated in `hourly_basis`); currencies convert at the FX month of the
     effective date (the latest month on or before it). Columns: country, jurisdiction, effective_from,
-    amount, currency, unit, source_url, hourly_amount (own currency), hourly_usd, hourly_basis.
+    amount, currency, unit, source_url, verification ("official" when checked against a stored copy
+    of the official page, else "unverified"), hourly_amount (own currency), hourly_usd, hourly_basis.
     """
     path = csv_path or MINIMUM_WAGES_CSV
     if not path.exists():
         return pd.DataFrame(
             columns=[
                 "country", "jurisdiction", "effective_from", "amount", "currency", "unit",
-                "source_url", "hourly_amount", "hourly_usd", "hourly_basis",
+                "source_url", "verification", "hourly_amount", "hourly_usd", "hourly_basis",
             ]
         )
     t = store.refs(snapshot_id)
@@ -496,7 +497,7 @@ def minimum_wages(
         f"""WITH w AS (
                 SELECT country, jurisdiction, effective_from::DATE AS effective_from,
                        amount::DOUBLE AS amount, upper(currency) AS currency, lower(unit) AS unit,
-                       source_url
+                       source_url, verification
                 FROM read_csv($path, header = true, all_varchar = true)
             ),
             fx AS (
@@ -510,7 +511,7 @@ def minimum_wages(
                 FROM w LEFT JOIN fx_first f USING (currency)
             )
             SELECT w.country, w.jurisdiction, w.effective_from, w.amount, w.currency, w.unit,
-                   w.source_url,
+                   w.source_url, coalesce(w.verification, 'unverified') AS verification,
                    w.amount / (CASE w.unit {hours} END) AS hourly_amount,
                    w.amount / (CASE w.unit {hours} END) * fx.usd_per_unit AS hourly_usd,
                    CASE WHEN w.unit = 'hour' THEN 'hourly rate as published'

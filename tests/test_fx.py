@@ -140,7 +140,10 @@ def test_minimum_wages_table() -> None:
         assert row["source_url"].startswith("https://"), row
         assert row["unit"] in ("hour", "day", "month")
         assert float(row["amount"]) > 0 and len(row["currency"]) == 3
-        assert "verify" in row["note"]
+        # each row says whether it was checked against a stored copy of its official page
+        assert row["verification"] in ("official", "unverified"), row
+        date.fromisoformat(row["verified_on"])
+        assert bool(row["verified_against"]) == (row["verification"] == "official"), row
         date.fromisoformat(row["effective_from"])
     assert {r["unit"] for r in rows if r["country"] == "PH-NCR"} == {"day"}
     assert {r["unit"] for r in rows if r["country"] == "BR"} == {"month"}

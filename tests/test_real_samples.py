@@ -221,9 +221,11 @@ def test_mercor_public_listings_csv_urls_and_rates() -> None:
 
 def test_alignerr_job_page() -> None:
     [job] = alignerr_page.parse(sample("other/alignerr_job_page_43cc3db4_RECONSTRUCTED.html"))
-    assert job.external_id == "43cc3db4-ae8e-40d2-bb61-f948318ee41c"
+    assert job.external_id == "bf069570-d33d-4c40-b647-045c7b155c29"  # the variant's masterJobId
+    assert job.url == "https://www.alignerr.com/jobs/43cc3db4-ae8e-40d2-bb61-f948318ee41c"
     assert job.title == "Biology Expert (Masters/PhDs)"
-    assert pay_tuple(job) == (75, 90, "USD", "hour")
+    assert pay_tuple(job) == (75, 90, None, "hour")  # a bare "$": USD only as an assumption
+    assert job.location == "Vancouver" and job.is_remote is True and job.country is None
     assert job.pay_text == "$75-90/hr"
     assert job.employment_type == "CONTRACT" and job.department == "STEM"
 

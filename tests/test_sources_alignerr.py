@@ -79,3 +79,15 @@ def test_collect_marks_incomplete_when_a_page_is_empty_before_total() -> None:
     assert len(result.records) == 2
     assert result.complete is False
     assert "before total 4" in result.warnings[0]
+
+
+def test_variants_sharing_a_master_job_id_are_one_listing() -> None:
+    records = alignerr.parse(fixture("alignerr", "api_variants.json"))
+    assert [r.external_id for r in records] == [
+        "bf069570-d33d-4c40-b647-045c7b155c29", "c1d2e3f4-a5b6-4c7d-8e9f-a0b1c2d3e4f5",
+    ]
+    biology = records[0]
+    assert biology.location == "Germany; France"
+    assert biology.country is None  # two countries
+    assert biology.url == "https://www.alignerr.com/jobs/7e1f0c2a-5b3d-4e6f-9a1b-2c3d4e5f6a70"
+    assert records[1].location == "Remote" and records[1].is_remote is True

@@ -58,3 +58,34 @@ def test_unknown_kind_and_unknown_shape() -> None:
         list(parse_file("nope", FIXTURES / "mercor" / "listings_explore_page.json"))
     with pytest.raises(ParseError):
         list(parse_file("mercor", FIXTURES / "mercor" / "changed_layout.json"))
+
+
+@pytest.mark.parametrize(("kind", "fixture_path", "first_id"), [
+    ("micro1_page", "micro1_page/job_page_hourly.html", "3e2d1c0b-9a8f-4e7d-b6c5-a4b3c2d1e0f9"),
+    ("wordpress_jobs", "wordpress_jobs/oneforma_page1.json", "58231"),
+    ("afterquery", "afterquery/listings.json", "kQ3vX9bLw2TnR8sYp1Za"),
+    ("alignerr_page", "alignerr_page/variant_germany.html", "bf069570-d33d-4c40-b647-045c7b155c29"),
+])
+def test_new_page_kinds_parse(kind: str, fixture_path: str, first_id: str) -> None:
+    """Issue 15's new kinds and shapes work through `gigwatch parse KIND FILE`."""
+    rows = list(parse_file(kind, FIXTURES / fixture_path, on=ON))
+    assert rows and rows[0]["external_id"] == first_id
+    json.dumps(rows)
+
+
+def test_a_bare_dollar_shows_its_assumption_in_parse_output() -> None:
+    [row] = parse_file("alignerr_page", FIXTURES / "alignerr_page" / "variant_germany.html", on=ON)
+    assert row["pay_currency"] is None and (row["hourly_usd_min"], row["hourly_usd_max"]) == (75, 90)
+    assert "currency not stated; bare '$' read as USD" in row["hourly_usd_assumptions"]
+    assert row["is_remote"] is True and row["country"] == "DE"
+
+
+def test_the_cli_parses_a_micro1_page() -> None:
+    from typer.testing import CliRunner
+
+    from collectors.cli import app
+
+    result = CliRunner().invoke(app, ["parse", "micro1_page", str(FIXTURES / "micro1_page" / "job_page_per_task.html")])
+    assert result.exit_code == 0, result.output
+    [line] = [json.loads(line) for line in result.stdout.splitlines() if line.strip().startswith("{")]
+    assert (line["pay_min"], line["pay_max"], line["pay_unit"]) == (5, 8, "task")

@@ -93,12 +93,35 @@ def test_key_entries_match_sources_md() -> None:
     assert by_name["remotasks-greenhouse"].platform == "remotasks"
 
 
+def test_issue_15_configuration() -> None:
+    """Prolific on the EU host; Turing's partial coverage said; AfterQuery's expert gigs on its own
+    API; OneForma through WordPress JSON."""
+    by_name = {s.name: s for s in load_sources()}
+    prolific = by_name["prolific-greenhouse"]
+    assert prolific.url.startswith("https://boards-api.eu.greenhouse.io/v1/boards/prolific/")
+    assert prolific.options["eu"] is True
+    assert by_name["turing-api"].coverage.startswith("Partial:")
+    assert all(not s.coverage for s in by_name.values() if s.name != "turing-api")
+    afterquery = by_name["afterquery-api"]
+    assert (afterquery.kind, afterquery.url) == ("afterquery", "https://experts.afterquery.com/api/jobs/listings")
+    oneforma = by_name["oneforma-wordpress"]
+    assert oneforma.kind == "wordpress_jobs" and oneforma.platform == "oneforma"
+    assert oneforma.url == "https://www.oneforma.com/wp-json/wp/v2/job?per_page=100&_embed=wp:term"
+
+
+def test_coverage_must_be_a_string(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text('[[source]]\nname = "x"\nplatform = "p"\nkind = "lever"\nurl = "https://a.b/c"\ncoverage = 3\n')
+    with pytest.raises(SourcesError, match="`coverage` must be a string"):
+        load_sources(path)
+
+
 def test_get_kind_and_unknown_kinds() -> None:
     assert get_kind("greenhouse").KIND == "greenhouse"
     with pytest.raises(UnknownKindError) as caught:
         get_kind("smartrecruiters")
     message = str(caught.value)
-    assert message.startswith("unknown source kind 'smartrecruiters'; known kinds: alignerr,")
+    assert message.startswith("unknown source kind 'smartrecruiters'; known kinds: afterquery, alignerr,")
     assert isinstance(caught.value, KeyError)
 
 

@@ -86,3 +86,18 @@ def test_collect_several_pages_keeps_going_past_a_failure() -> None:
     assert [r.external_id for r in result.records] == ["list_AAABm4Xm5vZiwyWXybFBRJJN"]
     assert result.complete is False
     assert "list_GONE" in result.warnings[0] and "BoardGone" in result.warnings[0]
+
+
+def test_page_data_per_task_wins_over_unit_text_hour() -> None:
+    """A Mercor per-task page whose JSON-LD says `unitText: "HOUR"` while its own `__NEXT_DATA__`
+    listing says `payRateFrequency: "per-task"`: the page wins."""
+    [job] = jsonld.parse(fixture("jsonld", "mercor_per_task_unit_hour.html"))
+    assert job.external_id == "list_AAABnTaskPg7Qw2Lk9Rs4Vx1"
+    assert job.pay is not None
+    assert (job.pay.min, job.pay.max, job.pay.currency, job.pay.unit) == (20, 25, "USD", "task")
+    assert job.pay_text == "USD 20–25 per HOUR; page: per-task"
+
+
+def test_page_data_hourly_leaves_the_markup_alone() -> None:
+    [job] = jsonld.parse(fixture("jsonld", "mercor_job_page_hourly.html"))
+    assert job.pay is not None and job.pay.unit == "hour"

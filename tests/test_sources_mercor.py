@@ -88,3 +88,11 @@ def test_collect_sends_the_configured_headers() -> None:
     result = asyncio.run(mercor.collect(source, fetcher))
     assert fetcher.requests == [("GET", url, {"Authorization": "Bearer"})]
     assert len(result.records) == 7 and result.complete
+
+
+def test_onsite_arrangement_beside_remote_location_keeps_both() -> None:
+    """`workArrangement: "onsite"` beside location "Remote": the location text is kept as published
+    and the remote flag trusts workArrangement (documented in the module)."""
+    [listing] = mercor.parse(fixture("mercor", "onsite_beside_remote.json"))
+    assert listing.location == "Remote"
+    assert listing.is_remote is False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
@@ -72,3 +73,10 @@ def test_collect_empty_page_before_total_is_incomplete() -> None:
     result = asyncio.run(micro1.collect(source, fetcher))
     assert len(result.records) == 2
     assert result.complete is False and "2 of total 3" in result.warnings[0]
+
+
+def test_posted_at_comes_from_date_posted() -> None:
+    """Real list rows carry `date_posted` (not `created_at`)."""
+    engineer, radiologist = micro1.parse(fixture("micro1", "portal_date_posted.json"))
+    assert engineer.posted_at == datetime(2026, 11, 3, 14, 21, 8, 512000, tzinfo=UTC)
+    assert radiologist.posted_at == datetime(2026, 10, 28, 9, tzinfo=UTC)

@@ -126,3 +126,23 @@ def test_reparse_skips_the_id_list_and_reads_the_details() -> None:
     ]
     records = outlier.reparse_responses(responses, {})
     assert [r.external_id for r in records] == ["4539820005", "4423297005"]
+
+
+def test_2026_list_items_are_records_with_their_own_page_url() -> None:
+    spanish, physics = outlier.parse(fixture("outlier", "list_2026_full_items.json"))
+    assert spanish.url == "https://app.outlier.ai/en/expert/job/4612093005"
+    assert spanish.pay is not None and (spanish.pay.max, spanish.pay.up_to) == (20, True)
+    assert physics.pay_text == "Up to $60 per hour"
+
+
+def test_collect_fetches_details_only_for_items_that_lack_them() -> None:
+    fetcher = FakeFetcher(
+        gets={f"{LIST_URL}/4539820005": fixture("outlier", "detail_payment_section.json")},
+        posts={LIST_URL: [({"podsToExclude": []}, fixture("outlier", "list_2026_full_items.json"))]},
+    )
+    result = asyncio.run(outlier.collect(source(), fetcher))
+    assert [(r[0], r[1]) for r in fetcher.requests] == [
+        ("POST", LIST_URL), ("GET", f"{LIST_URL}/4539820005"),
+    ]
+    assert [r.external_id for r in result.records] == ["4612093005", "4598811005", "4539820005"]
+    assert result.complete is True and len(result.responses) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -90,3 +91,16 @@ def test_collect_stops_on_a_repeated_token() -> None:
     assert result.complete is False
     assert "repeated" in result.warnings[0]
     assert len(fetcher.requests) == 2
+
+
+def test_unpublished_and_internal_jobs_are_dropped() -> None:
+    """Real Workable rows carry `state` and `isInternal`: only published, public jobs are listings."""
+    records = workable.parse(fixture("workable", "list_states.json"), url=LIST_URL)
+    assert [r.external_id for r in records] == ["PUB0000001"]
+
+
+def test_a_single_draft_job_gives_no_record() -> None:
+    job = json.loads(fixture("workable", "single_job.json"))
+    assert len(workable.parse(json.dumps(job).encode())) == 1
+    job["state"] = "archived"
+    assert workable.parse(json.dumps(job).encode()) == []

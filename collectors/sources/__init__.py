@@ -76,6 +76,7 @@ _FIELDS = {
     "name", "platform", "kind", "url", "interval_hours", "min_interval_seconds", "enabled",
     "options", "notes",
 }
+_FIELDS.add("coverage")  # what a source cannot see (e.g. a public endpoint's subset), shown on health
 
 
 class UnknownKindError(KeyError):
@@ -156,7 +157,11 @@ def _source(entry: Any, where: str) -> SourceConfig:
     notes = entry.get("notes", "")
     if not isinstance(notes, str):
         raise SourcesError(f"{where}: `notes` must be a string")
+    coverage = entry.get("coverage", "")
+    if not isinstance(coverage, str):
+        raise SourcesError(f"{where}: `coverage` must be a string")
     return SourceConfig(
+        coverage=coverage.strip(),
         name=name.strip(),
         platform=entry["platform"].strip(),
         kind=kind,

@@ -9,11 +9,17 @@ Pay is the published chip text `pay` ("$40-120/hr") through `collectors.pay.pars
 Public page: `https://www.alignerr.com/jobs/<id>` (`applyUrl` is that path). The job page itself
 (`__NEXT_DATA__`, with numeric hourly bounds) is the `alignerr_page` kind.
 
+Variants: Alignerr publishes one job per target place, sharing a `masterJobId`. Items that carry a
+`masterJobId` are recorded under it (`external_id`), and the variants of one master job in a
+response are merged into ONE record whose `location` lists every variant's place ("Germany;
+France") and whose `country` is set only when all variants name the same one.
+
 Options: `limit`, the page size `collect` asks for (default 120).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -36,10 +42,10 @@ def parse(
     document = c.load_json(body, KIND)
     if isinstance(document, Mapping) and "jobs" in document:
         jobs = c.require_objects(c.require_list(document, "jobs", KIND), KIND, "jobs")
-        return [_record(job) for job in jobs]
+        return merge_variants([_record(job) for job in jobs])
     if isinstance(document, list):  # v1
         jobs = c.require_objects(document, KIND, "jobs")
-        return [_record(job) for job in jobs if job.get("isActive") is not False]
+        return merge_variants([_record(job) for job in jobs if job.get("isActive") is not False])
     raise ParseError(
         f"{KIND}: expected {{jobs, limit, offset, total}} or a v1 array; got {c.keys_seen(document)}"
     )
@@ -64,21 +70,47 @@ def job_url(job_id: str, apply_url: str | None = None) -> str:
     return f"{SITE}/jobs/{job_id}"
 
 
+def merge_variants(records: list[ListingRecord]) -> list[ListingRecord]:
+    """One record per `external_id` (a variant's `masterJobId`), in first-seen order: the first
+    variant's fields, every variant's place as `location`, `country` only when all agree, remote
+    when any variant says so."""
+    groups: dict[str, list[ListingRecord]] = {}
+    for record in records:
+        groups.setdefault(record.external_id, []).append(record)
+    merged: list[ListingRecord] = []
+    for variants in groups.values():
+        first = variants[0]
+        if len(variants) == 1:
+            merged.append(first)
+            continue
+        places = list(dict.fromkeys(v.location for v in variants if v.location))
+        countries = {v.country for v in variants}
+        remote = [v.is_remote for v in variants if v.is_remote is not None]
+        merged.append(dataclasses.replace(
+            first,
+            location="; ".join(places) or None,
+            country=countries.pop() if len(countries) == 1 else None,
+            is_remote=any(remote) if remote else None,
+        ))
+    return merged
+
+
 def _record(job: Mapping[str, Any]) -> ListingRecord:
     job_id = c.external_id(job.get("id"), KIND)
+    master_id = c.text_field(job.get("masterJobId"))
     title = c.required_text(c.text_field(job.get("title")) or job.get("name"), KIND, f"job {job_id}")
     pay_text = c.text_field(job.get("pay"))
     pay = parse_pay(pay_text) if pay_text else None
     location = c.text_field(job.get("location"))
     description = job.get("description")
     return ListingRecord(
-        external_id=job_id,
+        external_id=master_id or job_id,
         title=title,
         url=c.text_field(job.get("absolute_url"))
         or job_url(job_id, c.text_field(job.get("applyUrl"))),
         location=location,
         is_remote=c.mentions_remote(location),
-        country=None,
+        country=c.country_code(c.text_field(job.get("countryCode"))) or c.country_code(location),
         employment_type=c.text_field(job.get("jobType")),
         department=c.text_field(job.get("category")) or c.text_field(job.get("originalCategory")),
         pay_text=pay_text if pay is not None else None,

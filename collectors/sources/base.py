@@ -48,6 +48,9 @@ class SourceConfig:
     enabled: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)  # format-specific (board token, body, ...)
     notes: str = ""
+    # empty when the source sees the platform's whole public list; else what it misses and why
+    # (shown on Sources and health beside the source's runs)
+    coverage: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,9 @@ class Fetched:
     sha256: str
     fetched_at: datetime
     not_modified: bool = False  # a 304: `body` is the kept body of the earlier response
+    # response headers, names lower-cased (paging headers such as WordPress's X-WP-TotalPages);
+    # not kept with the raw body, so a parser must never need them
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class Fetcher(Protocol):

@@ -9,6 +9,12 @@ Pay comes from `baseSalary` (or `estimatedSalary`) through `from_jsonld_salary`,
 which normalises non-standard `unitText` such as Mercor's "HOURLY". `pay_text` renders the fields
 as published ("USD 35–45 per HOURLY"), so the raw unit stays visible.
 
+The page's own data wins over `baseSalary.unitText` when it says per task: some Mercor per-task
+pages publish `unitText: "HOUR"`/"HOURLY" while the page's `__NEXT_DATA__` listing (Mercor:
+`props.pageProps.role`, with `listingId` and `payRateFrequency: "per-task"`) says the rate is per
+task. Then the pay's unit is "task" and `pay_text` says why ("USD 20–25 per HOUR; page:
+per-task"). Only per task overrides: for any other page frequency the markup stands.
+
 The record's id is `identifier.value` (Mercor: the listingId), else the posting's `url`, else the
 page's canonical URL. A page with no JobPosting raises ParseError naming the `@type`s it did have.
 
@@ -17,6 +23,7 @@ Options: `pages`, several page URLs to collect as one source (default: the sourc
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 from collections.abc import Iterator, Mapping
@@ -36,6 +43,7 @@ def parse(
 ) -> list[ListingRecord]:
     text = body.decode("utf-8", "replace")
     canonical: str | None = None
+    page_frequencies: dict[str, str] = {}
     blocks: list[Any] = []
     invalid = 0
     if text.lstrip().startswith(("{", "[")):
@@ -51,6 +59,7 @@ def parse(
             except json.JSONDecodeError:
                 invalid += 1
         canonical = c.canonical_url(page)
+        page_frequencies = _page_pay_frequencies(page)
     postings: list[Mapping[str, Any]] = []
     types_seen: list[str] = []
     for block in blocks:
@@ -66,7 +75,39 @@ def parse(
             + f"; @types seen: {', '.join(sorted(set(types_seen))) or 'none'}"
         )
     page_url = canonical or url
-    return [_record(posting, page_url, single=len(postings) == 1) for posting in postings]
+    return [
+        _record(posting, page_url, single=len(postings) == 1, page_frequencies=page_frequencies)
+        for posting in postings
+    ]
+
+
+def _page_pay_frequencies(page: Any) -> dict[str, str]:
+    """`listingId` → `payRateFrequency` of every listing object in the page's `__NEXT_DATA__`
+    (Mercor's `props.pageProps.role` and its React-Query cache); empty when there is none."""
+    script = page.find("script", id="__NEXT_DATA__")
+    if script is None:
+        return {}
+    try:
+        data = json.loads(script.string or script.get_text() or "")
+    except json.JSONDecodeError:
+        return {}
+    found: dict[str, str] = {}
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            listing_id = c.text_field(node.get("listingId"))
+            frequency = c.text_field(node.get("payRateFrequency"))
+            if listing_id and frequency:
+                found.setdefault(listing_id, frequency)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _says_per_task(frequency: str | None) -> bool:
+    return bool(frequency) and "task" in str(frequency).lower()
 
 
 def _nodes(value: Any) -> Iterator[Mapping[str, Any]]:
@@ -85,7 +126,10 @@ def _types(node: Mapping[str, Any]) -> list[str]:
     return [v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)]
 
 
-def _record(posting: Mapping[str, Any], page_url: str | None, *, single: bool) -> ListingRecord:
+def _record(
+    posting: Mapping[str, Any], page_url: str | None, *, single: bool,
+    page_frequencies: Mapping[str, str] | None = None,
+) -> ListingRecord:
     raw_title = c.text_field(posting.get("title")) or c.text_field(posting.get("name"))
     title = " ".join(html.unescape(raw_title).split()) if raw_title else None  # "R&amp;D" seen
     if not title:
@@ -104,6 +148,14 @@ def _record(posting: Mapping[str, Any], page_url: str | None, *, single: bool) -
     if salary is not None and not isinstance(salary, dict):
         raise ParseError(f"{KIND}: baseSalary is {c.keys_seen(salary)}")
     pay = from_jsonld_salary(salary)
+    pay_text = _render_salary(salary) if pay is not None else None
+    frequencies = page_frequencies or {}
+    page_frequency = frequencies.get(listing_id) or (
+        next(iter(frequencies.values())) if single and len(frequencies) == 1 else None
+    )
+    if pay is not None and pay.unit != "task" and _says_per_task(page_frequency):
+        pay = dataclasses.replace(pay, unit="task")
+        pay_text = f"{pay_text}; page: {page_frequency}"
     location = _location(posting)
     remote = str(posting.get("jobLocationType") or "").upper() == "TELECOMMUTE"
     description = posting.get("description")
@@ -120,7 +172,7 @@ def _record(posting: Mapping[str, Any], page_url: str | None, *, single: bool) -
         country=_country(posting),
         employment_type=c.text_field(employment),
         department=c.text_field(posting.get("occupationalCategory")),
-        pay_text=_render_salary(salary) if pay is not None else None,
+        pay_text=pay_text,
         pay=pay,
         description_sha256=c.description_sha256(description_text),
         posted_at=c.parse_datetime(posting.get("datePosted")),

@@ -8,6 +8,12 @@ Pay is `rateMin` / `rateMax` (USD; Mercor has no currency field) in the unit `pa
 per task. `hoursPerWeek` is kept. Listings with `deletedAt` set, or a `status` other than
 "active", are skipped: they are not open. `postedAt` is naive and read as UTC.
 
+Remote: `is_remote` trusts `workArrangement` ("remote" → True, "onsite"/"hybrid" → False), the
+structured field Mercor's own filters use; only without it does the `location` text decide. Both
+are kept: `location` stays exactly as published, so a listing with `workArrangement: "onsite"`
+beside location "Remote" (seen on real listings) reads `location="Remote"`, `is_remote=False`, and
+the disagreement stays visible in the data rather than being resolved silently.
+
 Public page: `https://work.mercor.com/jobs/<listingId>` (Mercor redirects it to the slugged URL).
 Clients send `Authorization: Bearer` with an empty token; the `headers` option carries that.
 """

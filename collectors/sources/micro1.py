@@ -2,19 +2,26 @@
 
 Body `{"action": "get_all_jobs", "filters": {"type": ["EXPERT"]}}`; the answer is
 `{"status": true, "data": [{job_id, job_name, ideal_hourly_rate: {min, max}, skills,
-location_type, engagement_type, domain_slug, apply_url}], "total": <n>}`. `collect` asks for
+location_type, engagement_type, domain_slug, apply_url, date_posted}], "total": <n>}`
+(`posted_at` is `date_posted`, else `created_at`). `collect` asks for
 pages 1, 2, ... until `total` jobs are seen or a page is empty (at most 50 pages).
 
 No real response has been saved (MANIFEST "Gaps"); the shape is from sources.md and public
 scraper code (growthaudit/humansourcer `scrape-micro1.mjs`). `status: false` or a missing `data`
 raises ParseError. Pay: `ideal_hourly_rate` through `collectors.pay.from_hourly_bounds` (USD).
-Public page: `https://jobs.micro1.ai/post/<job_id>`.
+Public page: `https://jobs.micro1.ai/post/<job_id>` (read by the `micro1_page` kind).
+
+Per task: `ideal_hourly_rate` is named hourly, but some jobs' own text says the pay is per task
+("paid per approved task"). There the text wins: the range is recorded with unit "task" and
+`pay_text` says so, never as an hourly rate.
 
 Options: `body`, merged over the default body; `limit`, the page size (default 100).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -29,6 +36,18 @@ KIND = "micro1"
 PUBLIC_URL = "https://jobs.micro1.ai/post/{job_id}"
 MAX_PAGES = 50
 DEFAULT_BODY: dict[str, Any] = {"action": "get_all_jobs", "filters": {"type": ["EXPERT"]}}
+
+
+_PER_TASK = re.compile(
+    r"\b(?:paid|pay|pays|payment|compensat\w*|rate|earn\w*)\b[^.\n]{0,60}?"
+    r"\bper\s+(?:approved\s+|completed\s+|accepted\s+)?(?:task|submission)s?\b",
+    re.I,
+)
+
+
+def says_pay_is_per_task(text: str | None) -> bool:
+    """Whether a job's text says its pay is per task ("paid per approved task")."""
+    return bool(text) and _PER_TASK.search(text or "") is not None
 
 
 def _data(document: Any) -> tuple[list[Mapping[str, Any]], int | None]:
@@ -53,7 +72,14 @@ def page_info(body: bytes) -> PageInfo:
     return PageInfo(count=len(jobs), total=total)
 
 
-def _record(job: Mapping[str, Any]) -> ListingRecord:
+def job_record(job: Mapping[str, Any]) -> ListingRecord:
+    """The record of one job object in the portal API's row shape (also used by `micro1_page`)."""
+    return _record(job)
+
+
+def _record(job: Mapping[str, Any], *, extra_text: str = "") -> ListingRecord:
+    """One job object (a list row, or the job in a `micro1_page`); `extra_text` is page text read
+    with the description for the per-task rule."""
     job_id = c.external_id(job.get("job_id"), KIND, "job_id")
     title = c.text_field(job.get("job_name"))
     if title is None:
@@ -70,6 +96,10 @@ def _record(job: Mapping[str, Any]) -> ListingRecord:
     skills = job.get("skills")
     description = job.get("description")
     description_text = description if isinstance(description, str) else ""
+    pay_text = format_pay(pay) if pay is not None else None
+    if pay is not None and says_pay_is_per_task(f"{c.html_to_text(description_text)}\n{extra_text}"):
+        pay = dataclasses.replace(pay, unit="task")
+        pay_text = f"{format_pay(pay)} (ideal_hourly_rate; the job's text says pay is per task)"
     if isinstance(skills, list) and skills:
         description_text += "\nSkills: " + ", ".join(str(s) for s in skills)
     return ListingRecord(
@@ -80,10 +110,11 @@ def _record(job: Mapping[str, Any]) -> ListingRecord:
         is_remote=c.mentions_remote(location),
         employment_type=c.text_field(job.get("engagement_type")),
         department=c.text_field(job.get("domain_slug")),
-        pay_text=format_pay(pay) if pay is not None else None,
+        pay_text=pay_text,
         pay=pay,
         description_sha256=c.description_sha256(description_text),
-        posted_at=c.parse_datetime(job.get("created_at")),
+        # real list rows carry `date_posted`; `created_at` is the older name some scrapers show
+        posted_at=c.parse_datetime(job.get("date_posted") or job.get("created_at")),
     )
 
 

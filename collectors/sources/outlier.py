@@ -5,14 +5,21 @@ The list is `POST .../jobs` with body `{}` (or `{"podsToExclude": []}`), answeri
 (`id`, `title`, `location.name`, `content` HTML with a "Payment" section such as
 "$50 per hour"). Outlier's job ids are Greenhouse ids (`47xxxxx005`).
 
-`parse` reads a detail object (one record) or a list whose items already carry `title` (some
-captures include `title`, `content`, `location` and `maxHourlyRateUsd` in the list). A list of bare
-ids raises ParseError: its records come from the detail responses, which `collect` fetches.
+`parse` reads a detail object (one record) or a list whose items already carry `title` (2026 list
+items carry `title`, `content`, `location`, `maxHourlyRateUsd` and an `absolute_url` of the form
+`https://app.outlier.ai/en/expert/job/<id>`). A list of bare ids raises ParseError: its records
+come from the detail responses, which `collect` fetches. In a mixed list the bare items are
+skipped by `parse` (their records come from their details).
+
+`collect` fetches a job's detail only when its list item lacks what a record needs (`title`, and
+`content` or `maxHourlyRateUsd`); a full 2026 list is one request.
 
 Pay: the "Payment" / "Compensation" section or a pay sentence in `content` ("Currently, pay rates
 for core project work ... average USD $15 per hour"), through `collectors.pay.parse_pay`; else
-`maxHourlyRateUsd` when present, as "up to" that many USD an hour. Public page:
-`https://app.outlier.ai/en/expert/opportunities/<id>`.
+`maxHourlyRateUsd` when present, as "up to" that many USD an hour. Public page: the item's
+`absolute_url` when it is on outlier.ai (`/en/expert/job/<id>`), else
+`https://app.outlier.ai/en/expert/opportunities/<id>` (older items' `absolute_url` is the
+Greenhouse board's page, which is not where Outlier's experts apply).
 
 Options: `body`, the JSON body of the list POST (default `{}`).
 """
@@ -44,12 +51,19 @@ def parse(
                 f"{KIND}: this is the id-only list ({len(jobs)} ids); parse the detail responses "
                 "(GET .../job-board/jobs/<id>) instead"
             )
-        return [_record(job) for job in jobs]
+        return [_record(job) for job in jobs if "title" in job]
     if isinstance(document, Mapping) and "id" in document and "title" in document:
         return [_record(document)]
     raise ParseError(
         f"{KIND}: expected {{jobs: [...]}} or a job {{id, title, content, ...}}; "
         f"got {c.keys_seen(document)}"
+    )
+
+
+def needs_detail(job: Mapping[str, Any]) -> bool:
+    """True when a list item lacks what a record needs: a title, and content or a max rate."""
+    return "title" not in job or (
+        not c.text_field(job.get("content")) and c.number(job.get("maxHourlyRateUsd")) is None
     )
 
 
@@ -72,10 +86,12 @@ def _record(job: Mapping[str, Any]) -> ListingRecord:
     content = job.get("content")
     content_html = c.unescape_if_escaped(content) if isinstance(content, str) else ""
     pay_text, pay = _pay(job, content_html)
+    absolute_url = c.text_field(job.get("absolute_url"))
+    own_page = absolute_url and (urlsplit(absolute_url).hostname or "").endswith("outlier.ai")
     return ListingRecord(
         external_id=job_id,
         title=title,
-        url=PUBLIC_URL.format(job_id=job_id),
+        url=absolute_url if own_page else PUBLIC_URL.format(job_id=job_id),
         location=location_name,
         is_remote=c.mentions_remote(location_name),
         country=None,
@@ -123,7 +139,7 @@ def _detail_url(list_url: str, job_id: str) -> str:
 
 
 async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
-    """POST the list, then GET each job's detail.
+    """POST the list, then GET the detail of each job whose list item lacks its fields.
 
     A detail that fails to fetch (HTTP error, e.g. a job closed between list and detail) or to
     parse is a warning and makes the result incomplete; the other jobs are kept. A failing list
@@ -135,7 +151,15 @@ async def collect(source: SourceConfig, fetcher: Fetcher) -> CollectResult:
     records: list[ListingRecord] = []
     warnings: list[str] = []
     tolerated: tuple[type[Exception], ...] = (ParseError, *fetch_errors())
+    document = c.load_json(listing.body, KIND)
+    items = c.require_objects(c.require_list(document, "jobs", KIND), KIND, "jobs") if isinstance(
+        document, Mapping) and "jobs" in document else []
+    complete_items = [job for job in items if not needs_detail(job)]
+    records.extend(_record(job) for job in complete_items)
+    missing = {c.external_id(job.get("id"), KIND) for job in items if needs_detail(job)}
     for job_id in list_job_ids(listing.body):
+        if job_id not in missing:
+            continue  # the list item already carries the record
         detail_url = _detail_url(source.url, job_id)
         try:
             fetched = await fetcher.get(detail_url)

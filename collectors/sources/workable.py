@@ -13,6 +13,9 @@ Pay: Workable has no pay field in these responses; pay comes only from a pay sec
 sentence in `description` (e.g. "Base Salary Range: $210K - $250K"). List items carry no
 description, so their pay is None.
 
+Jobs whose `state` is not "published" or that are `isInternal` are dropped (they are not open
+public listings; the raw response is still kept with the run).
+
 Options: `account` (for public URLs); `body`, the first POST's body (default `{}`).
 """
 
@@ -41,13 +44,23 @@ def parse(
     account = options.get("account") or _account_from_url(url)
     if isinstance(document, Mapping) and "results" in document:
         jobs = c.require_objects(c.require_list(document, "results", KIND), KIND, "results")
-        return [_record(job, account) for job in jobs]
+        return [_record(job, account) for job in jobs if _is_public(job)]
     if isinstance(document, Mapping) and "shortcode" in document:
-        return [_record(document, account)]
+        return [_record(document, account)] if _is_public(document) else []
     raise ParseError(
         f"{KIND}: expected {{results, nextPage}} or one job {{shortcode, title, ...}}; "
         f"got {c.keys_seen(document)}"
     )
+
+
+def _is_public(job: Mapping[str, Any]) -> bool:
+    """False for a job whose `state` is not "published" (draft, closed, archived) or that is
+    `isInternal` (open to the account's staff only): neither is an open public listing. Jobs
+    without these fields (older captures) are kept."""
+    state = job.get("state")
+    if isinstance(state, str) and state.strip().lower() != "published":
+        return False
+    return job.get("isInternal") is not True
 
 
 def next_page_token(body: bytes) -> str | None:

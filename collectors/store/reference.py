@@ -1,4 +1,5 @@
-"""Reference data shipped with gigwatch, loaded into the lake: platforms, cited events, FX rates.
+"""Reference data shipped with gigwatch, loaded into the lake: platforms, cited events, FX rates;
+and read from its CSV as published: performers' union scale rates (`read_union_scales`).
 
 Each load is one transaction recorded as a `reference` run, so every row carries the run id that
 wrote it and can be traced to the CSV file (and, for events, to the published source URL).
@@ -96,3 +97,63 @@ def set_meta(store: Store, values: dict[str, str]) -> None:
 
     store.write(txn, what="set lake metadata")
     store._meta_cache = None
+
+
+UNION_SCALES_CSV = "union_scales.csv"
+UNION_SCALE_COLUMNS = (
+    "category", "union", "agreement", "role", "amount", "currency", "unit", "effective_from",
+    "source_url", "verification", "verified_on", "verified_against", "note",
+)
+HOURS_PER_SCALE_UNIT = {"hour": 1.0, "day": 8.0}  # a day rate is drawn as 8 hours, and said so
+
+
+class ReferenceDataError(ValueError):
+    """A reference CSV row that cannot be used: the message names the file, the row and why."""
+
+
+def read_union_scales(path: Path | None = None) -> pd.DataFrame:
+    """Performers' union scale rates (data/union_scales.csv), one row per cited rate, validated,
+    with `hourly_amount` (own currency; a day rate ÷ 8 hours, stated in `hourly_basis`).
+
+    Every row must name its category (a key of collectors.categories.CATEGORY_LABELS), a positive
+    amount, a 3-letter currency, an hour or day unit, an https source URL and its verification
+    ("official": checked against a stored copy of the union's own page; else "unverified", which
+    the dashboard shows). `effective_from` may be empty when the page states no date.
+    """
+    from collectors.categories import CATEGORY_LABELS
+
+    path = path or DATA_DIR / UNION_SCALES_CSV
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in UNION_SCALE_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ReferenceDataError(f"{path.name}: missing column(s) {', '.join(missing)}")
+        rows = list(reader)
+    for number, row in enumerate(rows, start=2):
+        where = f"{path.name} line {number}"
+        if row["category"] not in CATEGORY_LABELS:
+            raise ReferenceDataError(f"{where}: unknown category {row['category']!r}")
+        try:
+            amount = float(row["amount"])
+        except ValueError as exc:
+            raise ReferenceDataError(f"{where}: amount {row['amount']!r} is not a number") from exc
+        if amount <= 0 or len(row["currency"]) != 3 or row["unit"] not in HOURS_PER_SCALE_UNIT:
+            raise ReferenceDataError(f"{where}: needs a positive amount, an ISO currency and unit hour or day")
+        if not row["source_url"].startswith("https://"):
+            raise ReferenceDataError(f"{where}: source_url must be an https URL")
+        if row["verification"] not in ("official", "unverified"):
+            raise ReferenceDataError(f"{where}: verification must be 'official' or 'unverified'")
+        if row["effective_from"]:
+            try:
+                datetime.fromisoformat(row["effective_from"])
+            except ValueError as exc:
+                raise ReferenceDataError(f"{where}: effective_from {row['effective_from']!r} is not a date") from exc
+    frame = pd.DataFrame(rows, columns=list(UNION_SCALE_COLUMNS))
+    frame["amount"] = frame["amount"].astype(float)
+    hours = frame["unit"].map(HOURS_PER_SCALE_UNIT)
+    frame["hourly_amount"] = frame["amount"] / hours
+    frame["hourly_basis"] = [
+        "hourly rate as published" if unit == "hour" else f"per {unit} ÷ {HOURS_PER_SCALE_UNIT[unit]:g} hours"
+        for unit in frame["unit"]
+    ]
+    return frame

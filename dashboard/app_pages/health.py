@@ -3,8 +3,10 @@ the kept raw responses behind a listing."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from collectors.sources import SourcesError, load_sources
 from collectors.store import StoreError
 from dashboard import common, queries
 
@@ -18,6 +20,19 @@ st.markdown(
 )
 status = common.lake_status()
 names = common.platform_names()
+
+
+@st.cache_data(ttl=600)
+def configured_coverage() -> dict[str, str]:
+    """Sources whose endpoint shows only part of the public list (data/sources.toml `coverage`)."""
+    try:
+        return {source.name: source.coverage for source in load_sources() if source.coverage}
+    except SourcesError as exc:
+        st.warning(f"data/sources.toml could not be read, so coverage notes are missing: {exc}")
+        return {}
+
+
+coverage = configured_coverage()
 
 health = common.query(queries.sources_health, window_days=30)
 if health.empty:
@@ -41,6 +56,29 @@ else:
         },
     )
     common.caption(int(health["runs_total"].sum()), "runs recorded", as_of=status.get("as_of"))
+
+    # A 404/410 is recorded as a failed run whose error starts "BoardGone": the board was removed
+    # or renamed. A failed run closes nothing, so its listings stay as last seen.
+    gone = health[(health["last_status"] == "failed")
+                  & health["last_error"].fillna("").str.startswith("BoardGone")]
+    if not gone.empty:
+        st.subheader("Boards gone", anchor=False)
+        st.warning(
+            "The last run of these sources got HTTP 404 or 410: the board is gone or was renamed. "
+            "That is recorded as a failed run, not as every listing closing; their listings stay as "
+            "last seen until the token is fixed or the entry disabled."
+        )
+        common.frame_table(gone[["source_name", "platform", "last_run_at", "last_ok_at", "last_error"]])
+        common.caption(len(gone), "sources whose board is gone")
+
+if coverage:
+    st.subheader("Partial coverage", anchor=False)
+    st.info(
+        "These sources see only part of the platform's public list, so their counts, and the "
+        "listings they close, describe that part only."
+    )
+    common.frame_table(pd.DataFrame({"source_name": list(coverage), "coverage": list(coverage.values())}))
+    common.caption(len(coverage), "sources with partial coverage (from data/sources.toml)")
 
 st.subheader("Failed and suspicious runs", anchor=False)
 problems = common.query(queries.problem_runs, limit=200)

@@ -6,8 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from collectors import fx
 from collectors.categories import CATEGORY_LABELS
+from collectors.store.reference import ReferenceDataError, read_union_scales
 from dashboard import charts, common, queries
+
+UNION_SCALE_CATEGORIES = ("audio_voice", "acting_performance")
 
 st.title("Pay trends")
 st.markdown(
@@ -88,13 +92,36 @@ else:
         wages = wages.assign(hourly_value=wages["hourly_usd"])
     else:
         wages = wages[wages["currency"].isin(set(weekly["currency"]))].assign(hourly_value=wages["hourly_amount"])
+    # Rows not checked against a stored copy of their official page say so where the line is drawn.
+    wages = wages.assign(jurisdiction=[
+        j if v == "official" else f"{j} (unverified)" for j, v in zip(wages["jurisdiction"], wages["verification"], strict=True)
+    ])
+    scales = pd.DataFrame()
+    if set(chosen_categories) & set(UNION_SCALE_CATEGORIES):
+        try:
+            scales = read_union_scales()
+        except (OSError, ReferenceDataError) as exc:
+            st.warning(f"The union scale rates could not be read, so they are not drawn: {exc}")
+        else:
+            scales = scales[scales["category"].isin(set(chosen_categories))]
+            on = pd.Timestamp(as_of).date() if as_of is not None and not common.is_missing(as_of) else pd.Timestamp.now().date()
+            if currency_mode == "usd":
+                rates = pd.Series([fx.usd_per_unit(c, on) for c in scales["currency"]], index=scales.index, dtype="float64")
+                scales = scales.assign(hourly_value=scales["hourly_amount"] * rates)  # NaN: no rate, not drawn
+            else:
+                scales = scales[scales["currency"].isin(set(weekly["currency"]))].assign(hourly_value=scales["hourly_amount"])
+            scales = scales.assign(label=[
+                f"Union scale: {u}, {r} ({a:g} {c}/{unit})" + ("" if v == "official" else " (unverified)")
+                for u, r, a, c, unit, v in zip(scales["union"], scales["role"], scales["amount"], scales["currency"],
+                                              scales["unit"], scales["verification"], strict=True)
+            ])
     event_rows = common.query(queries.events, platforms=tuple(sorted(set(weekly["platform_id"]))))
     event_rows = event_rows[event_rows["platform_id"].isin(set(weekly["platform_id"]))]
-    st.plotly_chart(
-        charts.pay_trend_figure(weekly, names=names, currency_mode=currency_mode, min_wages=wages,
-                                events=event_rows, per_platform=layout == "apart"),
-        key="pay_chart",
-    )
+    figure = charts.pay_trend_figure(weekly, names=names, currency_mode=currency_mode, min_wages=wages,
+                                     events=event_rows, per_platform=layout == "apart")
+    if not scales.empty:
+        figure = charts.add_reference_lines(figure, scales)
+    st.plotly_chart(figure, key="pay_chart")
     per_week = weekly.groupby("week_start")["n_listings"].sum()
     common.caption(
         int(per_week.iloc[-1]), "listings in the latest week", as_of=as_of,
@@ -105,8 +132,16 @@ else:
         st.caption(
             "Grey step lines: minimum wages in force (US federal and UK always; others for the countries "
             "chosen). Non-hourly minimums are divided by 8 h a day, 40 h a week or 173.3 h a month; "
-            "currencies are converted at the month each rate took effect. Sources: Methodology and the "
-            "table below."
+            "currencies are converted at the month each rate took effect. Lines marked (unverified) "
+            "could not be checked against a stored copy of their official page. Sources: Methodology "
+            "and the table below."
+        )
+    if not scales.empty:
+        st.caption(
+            "Dotted lines: performers' union scale rates for comparable work (Equity UK's recommended "
+            "minimums for video-game voice and capture work), as published on the union's page; a day "
+            "rate is divided by 8 hours, and converted to USD at the rate of the latest data month. "
+            "They are a union's minimum for a session, not a minimum wage. Sources: the table below."
         )
 
     days_back = 365 if period == "all" else int(period)
@@ -143,9 +178,30 @@ with st.expander("Minimum wages used"):
     all_wages = common.query(queries.minimum_wages)
     common.frame_table(
         all_wages[["jurisdiction", "effective_from", "amount", "currency", "unit", "hourly_amount",
-                   "hourly_usd", "hourly_basis", "source_url"]],
+                   "hourly_usd", "hourly_basis", "verification", "source_url"]],
         column_config={"source_url": st.column_config.LinkColumn("source")},
     )
+    st.caption(
+        "verification: 'official' rows were checked against a stored copy of their official page "
+        "(data/minimum_wages.csv names the copy in verified_against); 'unverified' rows could not be, "
+        "and are marked (unverified) on the chart."
+    )
+
+with st.expander("Union scale rates (Acting and performance, Audio and voice)"):
+    try:
+        union_table = read_union_scales()
+    except (OSError, ReferenceDataError) as exc:
+        st.warning(f"data/union_scales.csv could not be read: {exc}")
+    else:
+        common.frame_table(
+            union_table[["category", "union", "agreement", "role", "amount", "currency", "unit",
+                         "hourly_amount", "hourly_basis", "effective_from", "verification", "verified_on",
+                         "note", "source_url"]],
+            column_config={"source_url": st.column_config.LinkColumn("source")},
+        )
+        st.caption("Drawn on the chart when the Acting and performance or Audio and voice category is chosen. "
+                   "No SAG-AFTRA Interactive Media Agreement rate is listed: no stored copy of a current "
+                   "official rate sheet was found.")
 
 with st.expander("Assumptions behind the hourly figures"):
     assumptions = common.query(queries.hourly_assumptions, platforms=tuple(platforms))
