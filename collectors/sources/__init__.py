@@ -75,7 +75,9 @@ DEFAULT_SOURCES_PATH = Path(__file__).resolve().parents[2] / "data" / "sources.t
 _FIELDS = {
     "name", "platform", "kind", "url", "interval_hours", "min_interval_seconds", "enabled",
     "options", "notes",
+    "archive", "archive_note",  # what a web archive can hold of it (collectors/backfill)
 }
+ARCHIVE_MODES = ("board", "page", "none")
 
 
 class UnknownKindError(KeyError):
@@ -156,7 +158,15 @@ def _source(entry: Any, where: str) -> SourceConfig:
     notes = entry.get("notes", "")
     if not isinstance(notes, str):
         raise SourcesError(f"{where}: `notes` must be a string")
+    archive = entry.get("archive", "")
+    if archive not in ("", *ARCHIVE_MODES):
+        raise SourcesError(f"{where}: `archive` must be one of {', '.join(ARCHIVE_MODES)}, got {archive!r}")
+    archive_note = entry.get("archive_note", "")
+    if not isinstance(archive_note, str):
+        raise SourcesError(f"{where}: `archive_note` must be a string")
     return SourceConfig(
+        archive=archive,
+        archive_note=archive_note.strip(),
         name=name.strip(),
         platform=entry["platform"].strip(),
         kind=kind,

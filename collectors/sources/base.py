@@ -48,6 +48,11 @@ class SourceConfig:
     enabled: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)  # format-specific (board token, body, ...)
     notes: str = ""
+    # What a web archive can hold of this source (collectors/backfill): "board" (one GET is the
+    # whole board), "page" (one page, never closes anything), "none" (POST, JavaScript); "" = the
+    # kind's default. `archive_note` says why.
+    archive: str = ""
+    archive_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

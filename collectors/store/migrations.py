@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from collectors.store import aggregates, reports
+from collectors.store import aggregates, archive, reports
 
 L = "lake"
 
@@ -254,4 +254,6 @@ MIGRATIONS: list[Migration] = [
         (reports.CREATE_CELLS,),
         reports.backfill_report_cells,
     ),
+    # Provenance of backfilled runs (web-archive captures, git commits): see collectors/store/archive.py.
+    Migration("0006_archive_captures", (archive.CREATE_CAPTURES,)),
 ]
