@@ -157,7 +157,7 @@ async def backfill_source(
             capture_kind="archive", captured_at=captured_at, parse_kind=source.kind,
             content_sha256=fetched.sha256, whole_board=mode == "board",
             outcome="used" if run.status != "failed" else "unparseable",
-            original_url=row.original, capture_url=fetched.url, error=error if run.status == "failed" else None,
+            original_url=row.original, capture_url=fetched.url, cdx_timestamp=row.timestamp, error=error if run.status == "failed" else None,
         )
         await asyncio.to_thread(save_backfilled_runs, store, [BackfilledRun(run, capture, list(session.responses))])
         if run.status != "failed":

@@ -32,6 +32,7 @@ CREATE_CAPTURES = f"""CREATE TABLE IF NOT EXISTS {LAKE}.archive_captures (
     captured_at TIMESTAMPTZ NOT NULL,  -- the capture's timestamp, or the commit time
     original_url VARCHAR,              -- what the archive captured (archive)
     capture_url VARCHAR,               -- /web/<timestamp>id_/<original>, as fetched (archive)
+    cdx_timestamp VARCHAR,             -- the index's timestamp (a 302 may lead to the nearest capture)
     repo VARCHAR,                      -- the clone replayed (git)
     commit_sha VARCHAR,                -- (git)
     path VARCHAR,                      -- the file in the repository (git)
@@ -44,7 +45,7 @@ CREATE_CAPTURES = f"""CREATE TABLE IF NOT EXISTS {LAKE}.archive_captures (
 
 CAPTURE_COLUMNS = [
     "run_id", "source_name", "platform_id", "capture_kind", "captured_at", "original_url",
-    "capture_url", "repo", "commit_sha", "path", "parse_kind", "content_sha256", "whole_board",
+    "capture_url", "cdx_timestamp", "repo", "commit_sha", "path", "parse_kind", "content_sha256", "whole_board",
     "outcome", "error",
 ]
 
@@ -64,6 +65,7 @@ class Capture:
     outcome: str
     original_url: str | None = None
     capture_url: str | None = None
+    cdx_timestamp: str | None = None
     repo: str | None = None
     commit_sha: str | None = None
     path: str | None = None
@@ -111,13 +113,20 @@ def save_backfilled_runs(store: Store, runs: Sequence[BackfilledRun]) -> int:
 
 
 def kept_capture_keys(store: Store, source_name: str) -> set[tuple[str, str]]:
-    """(capture kind, capture time ISO or commit) of the captures already kept for a source."""
+    """(capture kind, key) of the captures already kept for a source: ("git", commit), and
+    ("archive", timestamp) for both the index's timestamp and the capture's own."""
     rows = store.read_rows(
-        f"""SELECT capture_kind, coalesce(commit_sha, strftime(captured_at AT TIME ZONE 'UTC', '%Y%m%d%H%M%S'))
+        f"""SELECT capture_kind, commit_sha, cdx_timestamp,
+                   strftime(captured_at AT TIME ZONE 'UTC', '%Y%m%d%H%M%S')
             FROM {LAKE}.archive_captures WHERE source_name = ?""",
         [source_name],
     )
-    return {(str(kind), str(key)) for kind, key in rows}
+    keys: set[tuple[str, str]] = set()
+    for kind, commit, cdx_timestamp, captured in rows:
+        for key in (commit, cdx_timestamp, captured if kind == "archive" else None):
+            if key:
+                keys.add((str(kind), str(key)))
+    return keys
 
 
 @dataclass(frozen=True, slots=True)
