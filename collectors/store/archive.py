@@ -185,18 +185,6 @@ def runs_to_replay(store: Store, source_name: str) -> list[RunToReplay]:
     return replay
 
 
-def archive_coverage(store: Store) -> pd.DataFrame:
-    """Per source and kind: captures kept, used, unparseable, the first and last capture time."""
-    return store.read_df(
-        f"""SELECT source_name, capture_kind, count(*) AS captures,
-                   count(*) FILTER (WHERE outcome = 'used') AS used,
-                   count(*) FILTER (WHERE outcome <> 'used') AS unparseable,
-                   min(captured_at) AS first_capture_at, max(captured_at) AS last_capture_at
-            FROM {LAKE}.archive_captures
-            GROUP BY source_name, capture_kind ORDER BY source_name, capture_kind"""
-    )
-
-
 def first_live_run_at(store: Store, source_name: str) -> datetime | None:
     """When live collection of a source began (its first listings run), if it has."""
     value = store.read_value(
@@ -204,3 +192,11 @@ def first_live_run_at(store: Store, source_name: str) -> datetime | None:
         [source_name],
     )
     return value if isinstance(value, datetime) else None
+
+
+def save_captures(store: Store, captures: Sequence[Capture]) -> int:
+    """Record the provenance of runs already recorded (the demo's, saved with their history)."""
+    if not captures:
+        return 0
+    frame = pd.DataFrame([c.row() for c in captures], columns=CAPTURE_COLUMNS)
+    return store.write(lambda cur: store.insert_df(cur, "archive_captures", frame), what="save capture provenance")

@@ -42,6 +42,26 @@ else:
     )
     common.caption(int(health["runs_total"].sum()), "runs recorded", as_of=status.get("as_of"))
 
+st.subheader("History from archives", anchor=False)
+st.markdown(
+    "Runs replayed from web-archive captures (`gigwatch backfill archive`) and git-scraped archives "
+    "(`gigwatch backfill git`), per source: a capture proves what was published at that moment, "
+    "nothing about the gaps between captures (see Methodology)."
+)
+coverage = common.query(queries.archive_coverage)
+if coverage.empty:
+    st.info("No archive captures yet: `gigwatch backfill archive` adds history from before the first live run.")
+else:
+    common.frame_table(coverage.assign(platform=[names.get(p, p) for p in coverage["platform_id"]])[
+        ["source_name", "platform", "capture_kind", "captures", "used", "unparseable", "first_capture_at",
+         "last_capture_at", "live_from"]],
+        column_config={"live_from": st.column_config.DatetimeColumn("live collection from")})
+    common.caption(int(coverage["captures"].sum()), "captures and commits kept")
+    captures = common.query(queries.archive_captures)
+    with st.expander(f"Every capture used ({len(captures):,}), with its link"):
+        common.frame_table(captures[["captured_at", "source_name", "capture_kind", "link"]],
+                           column_config={"link": st.column_config.LinkColumn("capture")})
+
 st.subheader("Failed and suspicious runs", anchor=False)
 problems = common.query(queries.problem_runs, limit=200)
 if problems.empty:

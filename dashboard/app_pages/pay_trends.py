@@ -90,9 +90,12 @@ else:
         wages = wages[wages["currency"].isin(set(weekly["currency"]))].assign(hourly_value=wages["hourly_amount"])
     event_rows = common.query(queries.events, platforms=tuple(sorted(set(weekly["platform_id"]))))
     event_rows = event_rows[event_rows["platform_id"].isin(set(weekly["platform_id"]))]
+    captures = common.query(queries.archive_captures, platforms=tuple(sorted(set(weekly["platform_id"]))))
     st.plotly_chart(
-        charts.pay_trend_figure(weekly, names=names, currency_mode=currency_mode, min_wages=wages,
-                                events=event_rows, per_platform=layout == "apart"),
+        charts.add_archive_captures(
+            charts.pay_trend_figure(weekly, names=names, currency_mode=currency_mode, min_wages=wages,
+                                    events=event_rows, per_platform=layout == "apart"),
+            captures, names=names),
         key="pay_chart",
     )
     per_week = weekly.groupby("week_start")["n_listings"].sum()
@@ -160,7 +163,9 @@ unit_weekly = in_period(common.query(queries.weekly_unit_pay, **filters))
 if unit_weekly.empty:
     st.info("No per-unit pay matches these filters.")
 else:
-    st.plotly_chart(charts.unit_pay_figure(unit_weekly, names=names, per_platform=layout == "apart"),
+    unit_captures = common.query(queries.archive_captures, platforms=tuple(sorted(set(unit_weekly["platform_id"]))))
+    st.plotly_chart(charts.add_archive_captures(
+        charts.unit_pay_figure(unit_weekly, names=names, per_platform=layout == "apart"), unit_captures, names=names),
                     key="unit_chart")
     latest = unit_weekly.groupby(["platform_id", "currency", "pay_unit"]).tail(1)
     common.caption(int(latest["n_listings"].sum()), "per-unit listings in the latest week", as_of=as_of,
