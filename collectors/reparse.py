@@ -18,6 +18,7 @@ from collectors.records import ListingRecord, ParseError
 from collectors.sources import get_kind, load_sources
 from collectors.sources.base import SourceConfig
 from collectors.store import LAKE, Store
+from collectors.store.archive import has_backfilled_runs
 from collectors.store.listings import ListingRun, RunRecord, rebuild_source_history
 
 
@@ -75,6 +76,13 @@ def reparse(
     )
     for name in names:
         config = configured[name]
+        if has_backfilled_runs(store, name):  # archive and git runs are replayed with the live ones
+            from collectors.backfill.replay import rebuild_history
+
+            summary = rebuild_history(store, config)
+            yield (f"{name}: {summary.runs} run(s) re-parsed with their archive captures, "
+                   f"{summary.new_listings} listing(s), {summary.new_versions} version(s), {summary.closed} closure(s)")
+            continue
         responses = _responses_of(store, name)
         runs: list[ListingRun] = []
         unparseable = 0

@@ -28,6 +28,7 @@ from collectors.backfill.archive import backfill_archive, choose_captures
 from collectors.backfill.cdx import CaptureRow, parse_cdx_page
 from collectors.config import Settings
 from collectors.fetch import FetchPolicy
+from collectors.reparse import reparse
 from collectors.runner import run_source
 from collectors.sources.base import SourceConfig
 from collectors.store import LAKE, Store, get_store
@@ -305,6 +306,11 @@ def test_backfill_replays_captures_into_history_row_by_row(lake_settings: Settin
     assert again.used == 0 and again.already_kept == 5
     assert not [p for p in wayback.requests if p.startswith("/web/")]
     assert len(versions(store, "acme-greenhouse")) == 4
+    # `gigwatch reparse` replays the captures with the live runs, so it keeps this history.
+    history = (listings(store, "acme-greenhouse"), versions(store, "acme-greenhouse"))
+    (line,) = list(reparse(store, source="acme-greenhouse", sources=sources()))
+    assert "archive captures" in line
+    assert (listings(store, "acme-greenhouse"), versions(store, "acme-greenhouse")) == history
 
 
 def test_a_302_to_the_nearest_capture_is_dated_by_the_capture(lake_settings: Settings, wayback: FakeWayback) -> None:
@@ -390,5 +396,7 @@ def test_cli_backfill_archive_prints_a_summary_per_source(lake_settings: Setting
     assert result.exit_code == 0, result.output
     assert "acme-greenhouse: 6 capture(s) found, 4 used, 1 failed (1 unparseable capture (an error page?))" in result.output
     assert "acme-outlier: not in web archives" in result.output
+    helped = CliRunner().invoke(cli.app, ["backfill", "archive", "--help"])
+    assert all(option in helped.output for option in ("--source", "--from", "--to", "--every", "--archive-url"))
     bad = CliRunner().invoke(cli.app, ["backfill", "archive", "--from", "January"])
     assert bad.exit_code == 1 and "not a date" in bad.output

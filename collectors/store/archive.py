@@ -200,3 +200,10 @@ def save_captures(store: Store, captures: Sequence[Capture]) -> int:
         return 0
     frame = pd.DataFrame([c.row() for c in captures], columns=CAPTURE_COLUMNS)
     return store.write(lambda cur: store.insert_df(cur, "archive_captures", frame), what="save capture provenance")
+
+
+def has_backfilled_runs(store: Store, source_name: str) -> bool:
+    return bool(store.read_value(
+        f"SELECT count(*) FROM {LAKE}.collector_runs WHERE source_name = ? AND run_kind IN ('archive', 'git')",
+        [source_name],
+    ))
