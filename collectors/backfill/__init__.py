@@ -51,6 +51,7 @@ class BackfillSummary:
     found: int = 0
     used: int = 0
     already_kept: int = 0
+    after_live: int = 0  # kept with provenance, not replayed: captured after live collection began
     failed: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     note: str | None = None
@@ -59,6 +60,8 @@ class BackfillSummary:
         if self.note and not self.found:
             return f"{self.source_name}: {self.note}"
         parts = [f"{self.found} capture(s) found", f"{self.used} used"]
+        if self.after_live:
+            parts.append(f"{self.after_live} kept but not replayed (taken after live collection began)")
         if self.already_kept:
             parts.append(f"{self.already_kept} already kept")
         if self.failed:

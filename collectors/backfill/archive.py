@@ -161,10 +161,13 @@ async def backfill_source(
         )
         await asyncio.to_thread(save_backfilled_runs, store, [BackfilledRun(run, capture, list(session.responses))])
         if run.status != "failed":
-            summary.used += 1
+            if within_live:
+                summary.after_live += 1
+            else:
+                summary.used += 1
         if progress:
             progress(source.name, done, len(todo))
-    if summary.used:
+    if summary.used:  # captures after live collection began change no history
         await asyncio.to_thread(rebuild_history, store, source)
     return summary
 

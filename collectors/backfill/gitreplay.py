@@ -110,7 +110,10 @@ def backfill_git(
         )
         save_backfilled_runs(store, [BackfilledRun(run, capture)])
         if status != "failed":
-            summary.used += 1
+            if within_live:
+                summary.after_live += 1
+            else:
+                summary.used += 1
     if summary.used:
         rebuild_history(store, source)
     return summary
