@@ -88,6 +88,8 @@ class FakeWayback:
     def __init__(self) -> None:
         self.captures: dict[str, list[Archived]] = {}
         self.requests: list[str] = []
+        self.times: list[float] = []  # time.monotonic() of each request
+        self.busy: list[int] = []  # statuses answered, in turn, before the index is served
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -96,7 +98,11 @@ class FakeWayback:
 
             def do_GET(self) -> None:
                 outer.requests.append(self.path)
-                status, headers, body = outer.answer(self.path)
+                outer.times.append(time.monotonic())
+                if outer.busy and self.path.startswith("/cdx/"):
+                    status, headers, body = outer.busy.pop(0), {"Retry-After": "0"}, b"slow down"
+                else:
+                    status, headers, body = outer.answer(self.path)
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -327,6 +333,17 @@ def test_a_302_to_the_nearest_capture_is_dated_by_the_capture(lake_settings: Set
     store = get_store(lake_settings)
     assert store.read_rows(f"SELECT cdx_timestamp, captured_at FROM {LAKE}.archive_captures") == [
         ("20250224120000", utc("20250224120007"))]
+
+
+def test_the_archive_host_is_paced_and_429_and_503_are_retried(lake_settings: Settings, wayback: FakeWayback) -> None:
+    wayback.busy = [429, 503]
+    summary, = backfill_archive(sources()[:1], lake_settings, archive_url=wayback.url, every="week",
+                                min_interval_seconds=0.15, policy=FAST)
+    assert summary.used == 4 and not summary.failed.get("CDX index")
+    assert wayback.requests[0] == "/robots.txt"
+    assert wayback.requests[1:4] == [wayback.requests[1]] * 3  # the same index page, asked again
+    gaps = [b - a for a, b in zip(wayback.times[1:], wayback.times[2:], strict=False)]  # after robots.txt
+    assert min(gaps) >= 0.14
 
 
 def live_state(store: Store, source: str) -> list[tuple[Any, ...]]:
