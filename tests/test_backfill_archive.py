@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from collectors.backfill import BackfillSummary
 from collectors.backfill.archive import backfill_archive, choose_captures
-from collectors.backfill.cdx import CaptureRow, parse_cdx_page
+from collectors.backfill.cdx import CaptureRow, CDXError, parse_cdx_page
 from collectors.config import Settings
 from collectors.fetch import FetchPolicy
 from collectors.reparse import reparse
@@ -245,6 +245,12 @@ def test_cdx_page_reads_fields_from_the_first_row_and_the_resume_key() -> None:
     assert [(r.timestamp, r.statuscode, r.digest) for r in rows] == [("20250106120000", "200", "D1")]
     assert resume == "abc def"
     assert parse_cdx_page(b"") == ([], None)
+    headless, _ = parse_cdx_page(json.dumps([["k", "20250107000000", "https://x/", "text/html", "200", "D2", "9"]]).encode())
+    assert [r.digest for r in headless] == ["D2"]
+    with pytest.raises(CDXError):
+        parse_cdx_page(b"<html>Wayback Machine is down</html>")
+    with pytest.raises(CDXError):
+        parse_cdx_page(b'[["what", "is", "this"]]')
 
 
 def test_captures_chosen_skip_archived_errors_repeats_and_the_same_week() -> None:

@@ -67,13 +67,21 @@ def parse_cdx_page(body: bytes) -> tuple[list[CaptureRow], str | None]:
         raise CDXError(f"not CDX JSON: {exc}") from exc
     if not isinstance(table, list) or not table:
         return [], None
-    header = table[0]
-    if not isinstance(header, list) or not {"timestamp", "original", "statuscode"} <= set(header):
-        raise CDXError(f"the first row does not name the CDX fields: {header!r}")
+    first = table[0]
+    if not isinstance(first, list):
+        raise CDXError(f"not a CDX table: the first row is {first!r}")
+    if {"timestamp", "original", "statuscode"} <= set(first):
+        header, body_rows = first, table[1:]
+    elif len(first) == len(CDX_FIELDS) and str(first[1]).isdigit():
+        # A page after a resume key may come without the field names: the default field order.
+        header, body_rows = list(CDX_FIELDS), table
+    elif first == []:
+        header, body_rows = list(CDX_FIELDS), table
+    else:
+        raise CDXError(f"the first row does not name the CDX fields: {first!r}")
     index = {name: header.index(name) for name in header}
     rows: list[CaptureRow] = []
     resume: str | None = None
-    body_rows = table[1:]
     for position, row in enumerate(body_rows):
         if row == []:  # with showResumeKey, an empty row comes before the key
             rest = body_rows[position + 1:]
