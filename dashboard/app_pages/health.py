@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from collectors.backfill import archive_mode, not_archivable_reason
+from collectors.sources import SourcesError, load_sources
 from collectors.store import StoreError
 from dashboard import common, queries
 
@@ -61,6 +63,13 @@ else:
     with st.expander(f"Every capture used ({len(captures):,}), with its link"):
         common.frame_table(captures[["captured_at", "source_name", "capture_kind", "link"]],
                            column_config={"link": st.column_config.LinkColumn("capture")})
+
+try:
+    unarchivable = [(s.name, not_archivable_reason(s)) for s in load_sources() if archive_mode(s) == "none"]
+except SourcesError:
+    unarchivable = []
+if unarchivable:  # from data/sources.toml (configuration, not user input)
+    st.caption("Not in web archives: " + " · ".join(f"`{name}` ({why})" for name, why in unarchivable))
 
 st.subheader("Failed and suspicious runs", anchor=False)
 problems = common.query(queries.problem_runs, limit=200)
