@@ -37,6 +37,7 @@ from tests.httpserver import LocalHTTPServer, Reply
 FAST = FetchPolicy(max_attempts=3, backoff_base=0.01, backoff_jitter=0.0, default_min_interval=0.0)
 BOARD_URL = "https://boards-api.greenhouse.io/v1/boards/acmeai/jobs?content=true"
 PAGE_URL = "https://work.mercor.com/jobs/list_AAABm4Xm5vZiwyWXybFBRJJN/generalist-writer"
+PAGE2_URL = "https://work.mercor.com/jobs/list_BBBBm4Xm5vZiwyWXybFBRJJN/legal-reviewer"
 ERROR_PAGE = b"<html><head><title>Service Unavailable</title></head><body>Try again later.</body></html>"
 
 
@@ -54,17 +55,18 @@ def board(*jobs: dict[str, Any]) -> bytes:
     return json.dumps({"jobs": list(jobs), "meta": {"total": len(jobs)}}).encode()
 
 
-def job_page(title: str, low: int, high: int) -> bytes:
+def job_page(title: str, low: int, high: int, url: str = PAGE_URL) -> bytes:
+    listing_id = url.split("/")[-2]
     posting = {
         "@context": "https://schema.org/", "@type": "JobPosting", "title": title,
-        "description": "Write prompts.", "identifier": {"@type": "PropertyValue", "value": "list_AAABm4Xm5vZiwyWXybFBRJJN"},
+        "description": "Write prompts.", "identifier": {"@type": "PropertyValue", "value": listing_id},
         "datePosted": "2025-01-03T22:07:41.000Z", "employmentType": "OTHER",
         "hiringOrganization": {"@type": "Organization", "name": "Mercor"},
         "baseSalary": {"@type": "MonetaryAmount", "currency": "USD",
                        "value": {"@type": "QuantitativeValue", "minValue": low, "maxValue": high, "unitText": "HOURLY"}},
         "jobLocationType": "TELECOMMUTE",
     }
-    return (f'<html><head><link rel="canonical" href="{PAGE_URL}"/><script type="application/ld+json">'
+    return (f'<html><head><link rel="canonical" href="{url}"/><script type="application/ld+json">'
             f"{json.dumps(posting)}</script></head><body></body></html>").encode()
 
 
@@ -203,13 +205,15 @@ def wayback() -> Iterator[FakeWayback]:
     with FakeWayback() as fake:
         fake.captures[BOARD_URL] = board_history()
         fake.captures[PAGE_URL] = page_history()
+        fake.captures[PAGE2_URL] = [Archived("20250115000000", 200, job_page("Legal Reviewer", 60, 80, PAGE2_URL))]
         yield fake
 
 
 def sources(board_url: str = BOARD_URL) -> list[SourceConfig]:
     return [
         SourceConfig(name="acme-greenhouse", platform="acme", kind="greenhouse", url=board_url, options={"board": "acmeai"}),
-        SourceConfig(name="mercor-page", platform="mercor", kind="jsonld", url=PAGE_URL),
+        SourceConfig(name="mercor-page", platform="mercor", kind="jsonld", url=PAGE_URL,
+                     options={"pages": [PAGE_URL, PAGE2_URL]}),
         SourceConfig(name="acme-outlier", platform="acme", kind="outlier", url="https://app.outlier.ai/internal/jobs"),
     ]
 
@@ -274,7 +278,7 @@ def test_backfill_replays_captures_into_history_row_by_row(lake_settings: Settin
     assert board_summary.found == 6 and board_summary.used == 4
     assert dict(board_summary.failed) == {"unparseable capture (an error page?)": 1}
     assert board_summary.skipped == {"another capture the same week": 1}
-    assert page_summary.found == 1 and page_summary.used == 1
+    assert page_summary.found == 2 and page_summary.used == 2  # every page the source lists
     assert outlier_summary.note is not None and "POST" in outlier_summary.note
 
     runs = store.read_rows(
@@ -299,9 +303,10 @@ def test_backfill_replays_captures_into_history_row_by_row(lake_settings: Settin
         ("103", 1, utc("20250224120007"), None, 50.0, 60.0, "hour"),
     ]
     # The job page that disappeared closes nothing: one page proves nothing about the gaps.
-    assert listings(store, "mercor-page") == [("list_AAABm4Xm5vZiwyWXybFBRJJN", utc("20250110000000"), None, None)]
+    assert listings(store, "mercor-page") == [("list_AAABm4Xm5vZiwyWXybFBRJJN", utc("20250110000000"), None, None),
+                                              ("list_BBBBm4Xm5vZiwyWXybFBRJJN", utc("20250115000000"), None, None)]
     assert store.read_rows(
-        f"SELECT complete FROM {LAKE}.collector_runs WHERE source_name = 'mercor-page'") == [(False,)]
+        f"SELECT complete FROM {LAKE}.collector_runs WHERE source_name = 'mercor-page'") == [(False,), (False,)]
 
     provenance = store.read_rows(
         f"""SELECT cdx_timestamp, capture_url, original_url, outcome FROM {LAKE}.archive_captures

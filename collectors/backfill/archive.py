@@ -51,6 +51,15 @@ PERIODS = ("capture", "day", "week", "month")
 Progress = Callable[[str, int, int], None]  # (source name, done, total)
 
 
+def archive_urls(source: SourceConfig, mode: str) -> list[str]:
+    """What to look up: the endpoint; for page sources, every page its `pages` option lists."""
+    if mode != "page":
+        return [source.url]
+    pages = source.options.get("pages")
+    listed = [p for p in pages if isinstance(p, str) and p.startswith(("http://", "https://"))] if isinstance(pages, list) else []
+    return list(dict.fromkeys(listed or [source.url]))
+
+
 def period_of(at: datetime, every: str) -> tuple[int, ...]:
     if every == "month":
         return (at.year, at.month)
@@ -100,16 +109,19 @@ async def backfill_source(
     if mode == "none":
         summary.note = f"not in web archives: {not_archivable_reason(source)}"
         return summary
-    try:
-        rows = await list_captures(fetcher, source.url, archive_url=archive_url, from_date=from_date, to_date=to_date)
-    except (FetchError, CDXError) as exc:
-        summary.failed[f"CDX index: {exc}"] += 1
-        return summary
-    summary.found = len(rows)
-    chosen = choose_captures(rows, every, summary)
+    chosen: list[CaptureRow] = []
+    for page_url in archive_urls(source, mode):
+        try:
+            rows = await list_captures(fetcher, page_url, archive_url=archive_url, from_date=from_date, to_date=to_date)
+        except (FetchError, CDXError) as exc:
+            summary.failed[f"CDX index: {exc}"] += 1
+            continue
+        summary.found += len(rows)
+        chosen += choose_captures(rows, every, summary)
+    chosen.sort(key=lambda row: row.timestamp)  # one history in time order, pages interleaved
     kept = await asyncio.to_thread(kept_capture_keys, store, source.name)
     first_live = await asyncio.to_thread(first_live_run_at, store, source.name)
-    todo = [row for row in chosen if ("archive", row.timestamp) not in kept]
+    todo = [row for row in chosen if ("archive", f"{row.original} {row.timestamp}") not in kept]
     summary.already_kept = len(chosen) - len(todo)
     module = get_kind(source.kind)
     last_ok: tuple[datetime, int] | None = None
@@ -125,10 +137,10 @@ async def backfill_source(
                 progress(source.name, done, len(todo))
             continue
         timestamp = timestamp_of(fetched.url) or row.timestamp  # a 302 to the nearest capture
-        if timestamp != row.timestamp and ("archive", timestamp) in kept:
+        if timestamp != row.timestamp and ("archive", f"{row.original} {timestamp}") in kept:
             summary.skipped["redirected to a capture already kept"] += 1
             continue
-        kept.add(("archive", timestamp))
+        kept.add(("archive", f"{row.original} {timestamp}"))
         captured_at = parse_timestamp(timestamp)
         status: RunStatus = "ok"
         error: str | None = None

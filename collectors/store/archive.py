@@ -114,18 +114,21 @@ def save_backfilled_runs(store: Store, runs: Sequence[BackfilledRun]) -> int:
 
 def kept_capture_keys(store: Store, source_name: str) -> set[tuple[str, str]]:
     """(capture kind, key) of the captures already kept for a source: ("git", commit), and
-    ("archive", timestamp) for both the index's timestamp and the capture's own."""
+    ("archive", "<original url> <timestamp>") for both the index's timestamp and the capture's own."""
     rows = store.read_rows(
-        f"""SELECT capture_kind, commit_sha, cdx_timestamp,
+        f"""SELECT capture_kind, commit_sha, original_url, cdx_timestamp,
                    strftime(captured_at AT TIME ZONE 'UTC', '%Y%m%d%H%M%S')
             FROM {LAKE}.archive_captures WHERE source_name = ?""",
         [source_name],
     )
     keys: set[tuple[str, str]] = set()
-    for kind, commit, cdx_timestamp, captured in rows:
-        for key in (commit, cdx_timestamp, captured if kind == "archive" else None):
-            if key:
-                keys.add((str(kind), str(key)))
+    for kind, commit, original, cdx_timestamp, captured in rows:
+        if kind == "git":
+            keys.add(("git", str(commit)))
+            continue
+        for stamp in (cdx_timestamp, captured):
+            if stamp:
+                keys.add(("archive", f"{original} {stamp}"))
     return keys
 
 
