@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 reports_app = typer.Typer(help="Payment reports: import a union's export.", no_args_is_help=True)
 app.add_typer(reports_app, name="reports")
+backfill_app = typer.Typer(help="History from before the first live run: web archives, git-scraped archives.", no_args_is_help=True)
+app.add_typer(backfill_app, name="backfill")
 
 LakeOption = Annotated[
     str | None,
@@ -470,6 +472,80 @@ def moderators_unlock(name: Annotated[str, typer.Argument(help="The moderator's 
 
     cleared = LoginThrottle.for_settings(_settings(lake)).unlock(name)
     typer.echo(f"cleared {cleared} failed sign-in(s) for {name.strip().lower()}")
+
+@backfill_app.command("archive")
+def backfill_archive(
+    source: Annotated[list[str] | None, typer.Option("--source", help="Source name (repeatable); default all enabled.")] = None,
+    from_date: Annotated[str | None, typer.Option("--from", help="First capture date, YYYY-MM-DD.")] = None,
+    to_date: Annotated[str | None, typer.Option("--to", help="Last capture date, YYYY-MM-DD.")] = None,
+    every: Annotated[str, typer.Option("--every", help="At most one capture per: week, month, day or capture.")] = "week",
+    archive_url: Annotated[str, typer.Option("--archive-url", help="The Wayback Machine (CDX API and /web/), or a mirror.")] = "https://web.archive.org",
+    min_interval: Annotated[float, typer.Option("--min-interval", help="Seconds between requests to the archive host.")] = 4.0,
+    lake: LakeOption = None,
+) -> None:
+    """Replay each source's web-archive captures as dated runs of kind 'archive' (resumable)."""
+    from collectors.backfill.archive import backfill_archive as run_backfill
+    from collectors.runner import UnknownSourceError, configured_sources, select_sources
+
+    for label, value in (("--from", from_date), ("--to", to_date)):
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError as exc:
+                raise _fail(f"{label} {value!r} is not a date (YYYY-MM-DD)") from exc
+    try:
+        chosen = [s for s in select_sources(source or None, configured_sources()) if s.kind != "reddit"]
+    except UnknownSourceError as exc:
+        raise _fail(str(exc)) from exc
+    settings = _settings(lake)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  disable=not sys.stderr.isatty(), console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done)
+
+        try:
+            summaries = run_backfill(chosen, settings, archive_url=archive_url, from_date=from_date,
+                                     to_date=to_date, every=every, min_interval_seconds=min_interval,
+                                     progress=advance)
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+    for summary in summaries:
+        typer.echo(summary.line())
+    if any(summary.failed and not summary.used for summary in summaries):
+        raise typer.Exit(1)
+
+
+@backfill_app.command("git")
+def backfill_git(
+    repo: Annotated[Path, typer.Argument(help="A local clone of a git-scraped archive.")],
+    path: Annotated[str, typer.Option("--path", help="The board file in the repository.")],
+    source: Annotated[str, typer.Option("--source", help="The source (data/sources.toml) the file is a snapshot of.")],
+    kind: Annotated[str | None, typer.Option("--kind", help="Parse with this format instead of the source's.")] = None,
+    lake: LakeOption = None,
+) -> None:
+    """Replay every commit that changed a board file as a dated run of kind 'git' (resumable)."""
+    from collectors.backfill.gitreplay import GitReplayError
+    from collectors.backfill.gitreplay import backfill_git as run_git
+    from collectors.runner import UnknownSourceError, configured_sources, select_sources
+    from collectors.sources import UnknownKindError, get_kind
+
+    try:
+        (chosen,) = select_sources([source], configured_sources())
+        if kind is not None:
+            get_kind(kind)
+        summary = run_git(_store(lake), chosen, repo, path, kind=kind)
+    except (UnknownSourceError, UnknownKindError, GitReplayError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(summary.line())
+    if summary.failed and not summary.used:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -12,6 +12,8 @@ Patterns built in, so that every page has something true-to-life to show:
   pay cut from $90 to $70/h; two failed runs and one suspicious run.
 * Demo VoiceLab: voice and acting sessions (about $75/h improv sessions), some in GBP and EUR, plus
   per-audio-minute pay that stays in its own unit.
+* Demo VoiceLab's first quarter of history comes from weekly web-archive captures (fictional, run
+  kind `archive`, with provenance), the rest from daily live runs: the charts mark the difference.
 * Demo Tasky: per-task pay ($0.05–0.12/task) and hourly work in INR and PHP; the work collapses
   when the platform "leaves" a country half-way through.
 """
@@ -22,7 +24,7 @@ import hashlib
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -30,6 +32,7 @@ from collectors.config import Settings
 from collectors.pay import Pay, PayUnit
 from collectors.records import ListingRecord
 from collectors.store import Store, get_store
+from collectors.store.archive import Capture, save_captures
 from collectors.store.listings import ListingRun, RunStatus, save_listing_runs
 from collectors.store.reference import load_reference_data, replace_demo_events, set_meta
 from collectors.synthetic import synthetic_pay_text, synthetic_run
@@ -208,6 +211,37 @@ def _simulate(spec: _PlatformSpec, start: date, days: int, rng: random.Random) -
     return runs
 
 
+ARCHIVE_DEMO_PLATFORM = "demo_voicelab"
+
+
+def _as_archive_captures(
+    store: Store, runs: list[ListingRun], *, archive_days: int
+) -> tuple[list[ListingRun], list[Capture]]:
+    """The first `archive_days` of a platform as a backfill would see them: one capture a week
+    (run kind `archive`, with a fictional capture URL marked demo), the daily live runs after."""
+    kept: list[ListingRun] = []
+    captures: list[Capture] = []
+    for day, item in enumerate(runs):
+        if day >= archive_days:
+            kept.append(item)
+            continue
+        if day % 7 or item.records is None:
+            continue
+        run = replace(item.run, run_id=item.run.run_id.replace("demo-", "demo-archive-"), run_kind="archive",
+                      finished_at=item.run.started_at)
+        stamp = f"{run.started_at:%Y%m%d%H%M%S}"
+        body = repr(sorted(r.external_id for r in item.records)).encode()  # stands for the capture's body
+        captures.append(Capture(
+            run_id=run.run_id, source_name=run.source_name, platform_id=run.platform_id, capture_kind="archive",
+            captured_at=run.started_at, parse_kind="demo", content_sha256=store.put_raw_body(body),
+            whole_board=True, outcome="used", original_url=f"https://demo.invalid/{run.source_name}/jobs",
+            capture_url=f"https://web.archive.org/web/{stamp}id_/https://demo.invalid/{run.source_name}/jobs (demo: fictional capture)",
+            cdx_timestamp=stamp,
+        ))
+        kept.append(replace(item, run=run))
+    return kept, captures
+
+
 def demo_is_built(settings: Settings) -> bool:
     store = get_store(settings)
     return store.meta().get("demo_built") == "true"
@@ -225,7 +259,11 @@ def build_demo(settings: Settings, *, days: int = 600, seed: int = 7, today: dat
     totals = {"listings": 0, "versions": 0, "runs": 0}
     for spec in SPECS:
         runs = _simulate(spec, start, days, rng)
+        captures: list[Capture] = []
+        if spec.platform_id == ARCHIVE_DEMO_PLATFORM:
+            runs, captures = _as_archive_captures(store, runs, archive_days=days // 4)
         summary = save_listing_runs(store, platform_id=spec.platform_id, source_name=f"{spec.platform_id}-board", runs=runs)
+        save_captures(store, captures)
         totals["listings"] += summary.new_listings
         totals["versions"] += summary.new_versions
         totals["runs"] += summary.runs

@@ -17,6 +17,7 @@ from collectors.records import ListingRecord, ParseError
 from collectors.sources import get_kind, load_sources
 from collectors.sources.base import SourceConfig
 from collectors.store import Store
+from collectors.store.archive import has_backfilled_runs
 from collectors.store.listings import (
     ListingRun,
     RunRecord,
@@ -54,6 +55,13 @@ listing_source_names(store) & set(configured)
     )
     for name in names:
         config = configured[name]
+        if has_backfilled_runs(store, name):  # archive and git runs are replayed with the live ones
+            from collectors.backfill.replay import rebuild_history
+
+            summary = rebuild_history(store, config)
+            yield (f"{name}: {summary.runs} run(s) re-parsed with their archive captures, "
+                   f"{summary.new_listings} listing(s), {summary.new_versions} version(s), {summary.closed} closure(s)")
+            continue
         responses = kept_responses_of(store, name)
         runs: list[ListingRun] = []
         unparseable = 0

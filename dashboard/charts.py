@@ -452,4 +452,49 @@ def add_reference_lines(fig: go.Figure, lines: pd.DataFrame) -> go.Figure:
             fig.add_hline(row="all", col="all", exclude_empty_subplots=False, **kwargs)
         except Exception:  # plotly refuses row/col on a figure made without make_subplots
             fig.add_hline(**kwargs)
+
+ARCHIVE_COLOR = "#5b5b5b"
+
+
+def add_archive_captures(fig: go.Figure, captures: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
+    """Mark what rests on backfilled captures: a shaded span up to live collection, and a marker
+    per capture (legend "from web-archive captures, n captures"; hover: when, what, its link).
+
+    `captures`: captured_at, platform_id, capture_kind (archive | git), link, and live_from (when
+    live collection of that source began; NaT when it has not). A figure drawn from no capture is
+    returned as it was.
+    """
+    if captures.empty or not fig.data:
+        return fig
+    frame = captures.assign(captured_at=pd.to_datetime(captures["captured_at"]),
+                            live_from=pd.to_datetime(captures["live_from"]))
+    subplots = getattr(fig, "_grid_ref", None) is not None
+    where = {"row": 1, "col": 1} if subplots else {}
+    start = frame["captured_at"].min()
+    live = frame["live_from"].dropna()
+    end = live.min() if not live.empty else frame["captured_at"].max()
+    if end > start:
+        span = {"row": "all", "col": "all"} if subplots else {}
+        fig.add_vrect(x0=start, x1=end, fillcolor=ARCHIVE_COLOR, opacity=0.08, line_width=0, layer="below", **span)
+    # On the floor of the data drawn, so an index near 100 is not squashed down to zero.
+    floors = [pd.to_numeric(pd.Series(trace.y), errors="coerce").min() for trace in fig.data
+              if getattr(trace, "y", None) is not None and len(trace.y)]
+    floor = min((float(v) for v in floors if pd.notna(v)), default=0.0)
+    web = frame[frame["capture_kind"] == "archive"]
+    git = frame[frame["capture_kind"] == "git"]
+    for part, label, symbol in (
+        (web, f"from web-archive captures, {len(web):,} captures", "triangle-up-open"),
+        (git, f"from git-scraped archives, {len(git):,} commits", "square-open"),
+    ):
+        if part.empty:
+            continue
+        hover = [
+            f"<b>{label.split(',')[0]}</b><br>{when:%Y-%m-%d %H:%M} UTC · {_name(names, str(pid))}<br>{_escape(link)}"
+            for when, pid, link in zip(part["captured_at"], part["platform_id"], part["link"], strict=True)
+        ]
+        fig.add_trace(go.Scatter(
+            x=part["captured_at"], y=[floor] * len(part), mode="markers", name=label,
+            marker={"symbol": symbol, "size": 9, "color": ARCHIVE_COLOR}, legendgroup="captures",
+            customdata=part[["link"]].to_numpy(), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        ), **where)
     return fig

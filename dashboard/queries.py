@@ -1015,6 +1015,57 @@ def sources_health(store: Store, snapshot_id: int | None = None, *, window_days:
     )
 
 
+ARCHIVE_CAPTURE_COLUMNS = ["captured_at", "platform_id", "source_name", "capture_kind", "link", "live_from"]
+ARCHIVE_COVERAGE_COLUMNS = ["source_name", "platform_id", "capture_kind", "captures", "used", "unparseable",
+                            "first_capture_at", "last_capture_at", "live_from"]
+
+
+def _live_from_sql(t: TableRefs) -> str:
+    return (f"(SELECT source_name, min({_utc('started_at')}) AS live_from FROM {t.collector_runs} "
+            "WHERE run_kind = 'listings' GROUP BY source_name)")
+
+
+def archive_captures(
+    store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Every backfilled capture (or commit) that was used, with its link and when live collection
+    of its source began: what the charts mark as resting on archives."""
+    t = store.refs(snapshot_id)
+
+    def read() -> pd.DataFrame:
+        return store.read_df(
+            f"""SELECT {_utc('a.captured_at')} AS captured_at, a.platform_id, a.source_name, a.capture_kind,
+                       coalesce(a.capture_url, a.repo || ' @ ' || a.commit_sha || ' : ' || a.path) AS link,
+                       l.live_from
+                FROM {_aliased(t.archive_captures, 'a')} LEFT JOIN {_live_from_sql(t)} l USING (source_name)
+                WHERE a.outcome = 'used' AND (len($platforms::VARCHAR[]) = 0
+                      OR list_contains($platforms::VARCHAR[], a.platform_id))
+                ORDER BY a.captured_at""",
+            {"platforms": list(platforms)},
+        )
+
+    return _unless_missing(read, ARCHIVE_CAPTURE_COLUMNS)
+
+
+def archive_coverage(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """Per source and kind of archive: captures kept, used, unparseable, first and last, and when
+    live collection began (Sources and health)."""
+    t = store.refs(snapshot_id)
+
+    def read() -> pd.DataFrame:
+        return store.read_df(
+            f"""SELECT a.source_name, any_value(a.platform_id) AS platform_id, a.capture_kind,
+                       count(*) AS captures, count(*) FILTER (WHERE a.outcome = 'used') AS used,
+                       count(*) FILTER (WHERE a.outcome <> 'used') AS unparseable,
+                       min({_utc('a.captured_at')}) AS first_capture_at, max({_utc('a.captured_at')}) AS last_capture_at,
+                       any_value(l.live_from) AS live_from
+                FROM {_aliased(t.archive_captures, 'a')} LEFT JOIN {_live_from_sql(t)} l USING (source_name)
+                GROUP BY a.source_name, a.capture_kind ORDER BY a.source_name, a.capture_kind"""
+        )
+
+    return _unless_missing(read, ARCHIVE_COVERAGE_COLUMNS)
+
+
 def problem_runs(
     store: Store, snapshot_id: int | None = None, *, sources: Sequence[str] = (), limit: int = 200
 ) -> pd.DataFrame:

@@ -75,8 +75,10 @@ DEFAULT_SOURCES_PATH = Path(__file__).resolve().parents[2] / "data" / "sources.t
 _FIELDS = {
     "name", "platform", "kind", "url", "interval_hours", "min_interval_seconds", "enabled",
     "options", "notes",
+    "archive", "archive_note",  # what a web archive can hold of it (collectors/backfill)
 }
 _FIELDS.add("coverage")  # what a source cannot see (e.g. a public endpoint's subset), shown on health
+ARCHIVE_MODES = ("board", "page", "none")
 
 
 class UnknownKindError(KeyError):
@@ -160,8 +162,16 @@ def _source(entry: Any, where: str) -> SourceConfig:
     coverage = entry.get("coverage", "")
     if not isinstance(coverage, str):
         raise SourcesError(f"{where}: `coverage` must be a string")
+    archive = entry.get("archive", "")
+    if archive not in ("", *ARCHIVE_MODES):
+        raise SourcesError(f"{where}: `archive` must be one of {', '.join(ARCHIVE_MODES)}, got {archive!r}")
+    archive_note = entry.get("archive_note", "")
+    if not isinstance(archive_note, str):
+        raise SourcesError(f"{where}: `archive_note` must be a string")
     return SourceConfig(
         coverage=coverage.strip(),
+        archive=archive,
+        archive_note=archive_note.strip(),
         name=name.strip(),
         platform=entry["platform"].strip(),
         kind=kind,

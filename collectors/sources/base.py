@@ -51,6 +51,11 @@ class SourceConfig:
     # empty when the source sees the platform's whole public list; else what it misses and why
     # (shown on Sources and health beside the source's runs)
     coverage: str = ""
+    # What a web archive can hold of this source (collectors/backfill): "board" (one GET is the
+    # whole board), "page" (one page, never closes anything), "none" (POST, JavaScript); "" = the
+    # kind's default. `archive_note` says why.
+    archive: str = ""
+    archive_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,8 @@ def recent_runs(store: Store, source_name: str, limit: int = 5) -> list[tuple[st
     """(status, complete, items_count) of the source's latest runs, newest first."""
     rows = store.read_rows(
         f"""SELECT status, complete, items_count FROM {LAKE}.collector_runs
-            WHERE source_name = ? ORDER BY started_at DESC LIMIT ?""",
+            WHERE source_name = ? AND run_kind NOT IN ('archive', 'git')  -- captures are no confirmation
+            ORDER BY started_at DESC LIMIT ?""",
         [source_name, limit],
     )
     return [(str(status), bool(complete), int(count)) for status, complete, count in rows]

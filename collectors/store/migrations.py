@@ -408,6 +408,27 @@ MIGRATIONS: list[Migration] = [
         (),
         _move_reports_to_vault,
     ),
+    # Provenance of backfilled runs (web-archive captures, git commits): see collectors/store/archive.py.
+    Migration("0007_archive_captures", (
+        f"""CREATE TABLE IF NOT EXISTS {L}.archive_captures (
+    run_id VARCHAR NOT NULL,           -- collector_runs.run_id of the run this capture became
+    source_name VARCHAR NOT NULL,
+    platform_id VARCHAR,
+    capture_kind VARCHAR NOT NULL,     -- archive | git
+    captured_at TIMESTAMPTZ NOT NULL,  -- the capture's timestamp, or the commit time
+    original_url VARCHAR,              -- what the archive captured (archive)
+    capture_url VARCHAR,               -- /web/<timestamp>id_/<original>, as fetched (archive)
+    cdx_timestamp VARCHAR,             -- the index's timestamp (a 302 may lead to the nearest capture)
+    repo VARCHAR,                      -- the clone replayed (git)
+    commit_sha VARCHAR,                -- (git)
+    path VARCHAR,                      -- the file in the repository (git)
+    parse_kind VARCHAR NOT NULL,       -- the format its body was parsed with
+    content_sha256 VARCHAR NOT NULL,   -- body kept at raw/<sha[:2]>/<sha>.gz
+    whole_board BOOLEAN NOT NULL,      -- a whole-board endpoint (may close listings) or one page
+    outcome VARCHAR NOT NULL,          -- used | unparseable
+    error VARCHAR
+)""",
+    )),
 ]
 
 

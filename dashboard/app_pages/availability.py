@@ -56,18 +56,22 @@ if not change.empty:
         "successful collection and the 91 days before. Blank: collection began less than 182 days before."
     )
 
-st.plotly_chart(charts.open_listings_figure(daily, names=names), key="open_chart")
+captures = common.query(queries.archive_captures, platforms=tuple(sorted(set(daily["platform_id"]))))
+st.plotly_chart(charts.add_archive_captures(charts.open_listings_figure(daily, names=names), captures, names=names),
+                key="open_chart")
 latest = daily.sort_values("day").groupby("platform_id").tail(1)
 common.caption(int(latest["open_listings"].sum()), "listings open on the last collected day", as_of=as_of,
                extra=f"{len(daily):,} platform-days")
 
 flows = common.query(queries.listing_flows_weekly, **filters)
-st.plotly_chart(charts.flows_figure(flows, names=names), key="flows_chart")
+st.plotly_chart(charts.add_archive_captures(charts.flows_figure(flows, names=names), captures, names=names),
+                key="flows_chart")
 common.caption(int(flows["new_listings"].sum()), "listings first seen", as_of=as_of,
                extra=f"{int(flows['closed_listings'].sum()):,} closed; the first and last weeks may be partial")
 
 index = common.query(queries.availability_index, **filters)
-st.plotly_chart(charts.index_figure(index, names=names), key="index_chart")
+st.plotly_chart(charts.add_archive_captures(charts.index_figure(index, names=names), captures, names=names),
+                key="index_chart")
 if index.empty:
     st.caption("An index needs four complete weeks (7 collected days each) per platform.")
 else:

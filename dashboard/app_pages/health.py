@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from collectors.backfill import archive_mode, not_archivable_reason
 from collectors.sources import SourcesError, load_sources
 from collectors.store import StoreError
 from dashboard import common, queries
@@ -79,6 +80,33 @@ if coverage:
     )
     common.frame_table(pd.DataFrame({"source_name": list(coverage), "coverage": list(coverage.values())}))
     common.caption(len(coverage), "sources with partial coverage (from data/sources.toml)")
+
+st.subheader("History from archives", anchor=False)
+st.markdown(
+    "Runs replayed from web-archive captures (`gigwatch backfill archive`) and git-scraped archives "
+    "(`gigwatch backfill git`), per source: a capture proves what was published at that moment, "
+    "nothing about the gaps between captures (see Methodology)."
+)
+archive_coverage = common.query(queries.archive_coverage)
+if archive_coverage.empty:
+    st.info("No archive captures yet: `gigwatch backfill archive` adds history from before the first live run.")
+else:
+    common.frame_table(archive_coverage.assign(platform=[names.get(p, p) for p in archive_coverage["platform_id"]])[
+        ["source_name", "platform", "capture_kind", "captures", "used", "unparseable", "first_capture_at",
+         "last_capture_at", "live_from"]],
+        column_config={"live_from": st.column_config.DatetimeColumn("live collection from")})
+    common.caption(int(archive_coverage["captures"].sum()), "captures and commits kept")
+    captures = common.query(queries.archive_captures)
+    with st.expander(f"Every capture used ({len(captures):,}), with its link"):
+        common.frame_table(captures[["captured_at", "source_name", "capture_kind", "link"]],
+                           column_config={"link": st.column_config.LinkColumn("capture")})
+
+try:
+    unarchivable = [(s.name, not_archivable_reason(s)) for s in load_sources() if archive_mode(s) == "none"]
+except SourcesError:
+    unarchivable = []
+if unarchivable:  # from data/sources.toml (configuration, not user input)
+    st.caption("Not in web archives: " + " · ".join(f"`{name}` ({why})" for name, why in unarchivable))
 
 st.subheader("Failed and suspicious runs", anchor=False)
 problems = common.query(queries.problem_runs, limit=200)

@@ -117,11 +117,12 @@ else:
             ])
     event_rows = common.query(queries.events, platforms=tuple(sorted(set(weekly["platform_id"]))))
     event_rows = event_rows[event_rows["platform_id"].isin(set(weekly["platform_id"]))]
+    captures = common.query(queries.archive_captures, platforms=tuple(sorted(set(weekly["platform_id"]))))
     figure = charts.pay_trend_figure(weekly, names=names, currency_mode=currency_mode, min_wages=wages,
                                      events=event_rows, per_platform=layout == "apart")
     if not scales.empty:
         figure = charts.add_reference_lines(figure, scales)
-    st.plotly_chart(figure, key="pay_chart")
+    st.plotly_chart(charts.add_archive_captures(figure, captures, names=names), key="pay_chart")
     per_week = weekly.groupby("week_start")["n_listings"].sum()
     common.caption(
         int(per_week.iloc[-1]), "listings in the latest week", as_of=as_of,
@@ -216,7 +217,9 @@ unit_weekly = in_period(common.query(queries.weekly_unit_pay, **filters))
 if unit_weekly.empty:
     st.info("No per-unit pay matches these filters.")
 else:
-    st.plotly_chart(charts.unit_pay_figure(unit_weekly, names=names, per_platform=layout == "apart"),
+    unit_captures = common.query(queries.archive_captures, platforms=tuple(sorted(set(unit_weekly["platform_id"]))))
+    st.plotly_chart(charts.add_archive_captures(
+        charts.unit_pay_figure(unit_weekly, names=names, per_platform=layout == "apart"), unit_captures, names=names),
                     key="unit_chart")
     latest = unit_weekly.groupby(["platform_id", "currency", "pay_unit"]).tail(1)
     common.caption(int(latest["n_listings"].sum()), "per-unit listings in the latest week", as_of=as_of,

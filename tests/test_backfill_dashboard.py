@@ -1,0 +1,79 @@
+"""Backfilled history on screen: the chart marking (pure), the queries, the demo's captures, the pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from collectors.demo import build_demo
+from dashboard import charts, queries
+from tests.conftest import sqlite_settings
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
+
+
+def test_archive_captures_are_marked_with_a_legend_count_and_links() -> None:
+    fig = go.Figure(go.Scatter(x=pd.to_datetime(["2025-01-01", "2025-06-01"]), y=[95.0, 105.0], name="Acme"))
+    captures = pd.DataFrame({
+        "captured_at": pd.to_datetime(["2025-01-06 12:00", "2025-01-20 12:00", "2025-02-01 00:00"]),
+        "platform_id": ["acme", "acme", "acme"],
+        "source_name": ["acme-greenhouse"] * 3,
+        "capture_kind": ["archive", "archive", "git"],
+        "link": ["https://web.archive.org/web/20250106120000id_/https://x/", "https://web.archive.org/web/20250120120000id_/https://x/",
+                 "/src/tracker @ abc : boards/acme.json"],
+        "live_from": pd.to_datetime(["2025-03-01"] * 3),
+    })
+    marked = charts.add_archive_captures(fig, captures, names={"acme": "Acme <AI>"})
+    names = [trace.name for trace in marked.data]
+    assert names == ["Acme", "from web-archive captures, 2 captures", "from git-scraped archives, 1 commits"]
+    web = marked.data[1]
+    assert list(web.y) == [95.0, 95.0]  # on the floor of the data, not at zero
+    assert "https://web.archive.org/web/20250106120000id_/https://x/" in web.hovertext[0]
+    assert "Acme &lt;AI&gt;" in web.hovertext[0]
+    (span,) = marked.layout.shapes
+    assert (pd.Timestamp(span.x0), pd.Timestamp(span.x1)) == (pd.Timestamp("2025-01-06 12:00"), pd.Timestamp("2025-03-01"))
+    untouched = go.Figure(go.Scatter(x=[1], y=[1]))
+    assert len(charts.add_archive_captures(untouched, captures.iloc[0:0], names={}).data) == 1
+
+
+def test_demo_has_archive_points_marked_on_the_charts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = sqlite_settings(tmp_path, lake="demo")
+    build_demo(settings, days=56, today=date(2026, 11, 30))
+    from collectors.store import get_store, reset_stores
+
+    store = get_store(settings)
+    try:
+        coverage = queries.archive_coverage(store)
+        assert coverage[["source_name", "capture_kind", "captures", "used"]].values.tolist() == [
+            ["demo_voicelab-board", "archive", 2, 2]]  # days 0 and 7 of the first 14
+        captures = queries.archive_captures(store, platforms=("demo_voicelab",))
+        assert len(captures) == 2 and all("demo: fictional capture" in link for link in captures["link"])
+        assert (captures["captured_at"] < captures["live_from"]).all()
+        assert queries.archive_captures(store, platforms=("demo_tasky",)).empty
+    finally:
+        reset_stores()
+    monkeypatch.setenv("GIGWATCH_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("GIGWATCH_LAKE", "demo")
+    monkeypatch.delenv("GIGWATCH_CATALOG", raising=False)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    for page in ("pay_trends", "availability", "health"):
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        legends = {trace.get("name") for chart in at.get("plotly_chart")
+                   for trace in json.loads(chart.proto.spec)["data"]}
+        if page != "health":
+            assert "from web-archive captures, 2 captures" in legends, page
+    assert any("History from archives" in h.value for h in at.subheader)
+    assert any("Not in web archives" in c.value and "`outlier-api` (the job list is a POST API" in c.value
+               for c in at.caption)
+    table = at.dataframe[1].value  # after the sources table: the archive coverage
+    assert table["source_name"].tolist() == ["demo_voicelab-board"] and table["used"].tolist() == [2]
+    reset_stores()
