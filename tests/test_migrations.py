@@ -42,7 +42,13 @@ def test_steps_hold_their_own_sql() -> None:
         tree = ast.parse(handle.read())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    assert not {m for m in imported if m and m.startswith("collectors")}, imported
+    # A data move (0006) calls code frozen with its step in a `legacy` module, imported late.
+    outside = {m for m in imported if m and m.startswith("collectors") and not m.endswith(".legacy")}
+    outside -= {"collectors.store.reports"}  # `from collectors.store.reports import legacy`
+    assert not outside, imported
+    lazily = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+              and node.module == "collectors.store.reports"]
+    assert all(alias.name == "legacy" for node in lazily for alias in node.names)
     assert any("INSERT INTO lake.weekly_pay_quartiles" in s for s in MIGRATIONS[2].statements)
 
 
