@@ -118,7 +118,7 @@ _LETTER_MARKS: dict[str, str | None] = {
     "rs": "INR", "rs.": "INR", "inr": "INR", "ksh": "KES", "ksh.": "KES", "kshs": "KES", "kshs.": "KES",
     "php": "PHP", "rp": "IDR", "rm": "MYR", "chf": "CHF", "fr.": "CHF", "zł": "PLN", "zl": "PLN",
     "kr": None, "kr.": None, "kč": "CZK", "ft": "HUF", "lei": "RON", "tl": "TRY", "r": "ZAR",
-    "n": "NGN", "/=": None, "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
+    "n": "NGN", "/=": None, "kes": "KES", "kes.": "KES", "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
     "руб": "RUB", "руб.": "RUB", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
 }
 _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
@@ -135,6 +135,14 @@ _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     "रुपये": ("INR", "Rs"), "रुपए": ("INR", "Rs"), "रुपया": ("INR", "Rs"),
     # Cents of a currency: "6 centimes de dollars", "5 y 25 centavos de dólar", "40 euro cents".
     "eurocent": ("EUR", "€"), "centavo": (None, "¢"), "centime": (None, "¢"),
+    # Currency names in other languages: "60 000 livres", "74 943 dollars singapouriens".
+    "livre": ("GBP", "£"), "livresterling": ("GBP", "£"), "livressterling": ("GBP", "£"),
+    "dollarssingapouriens": ("SGD", "S$"), "dollarsingapourien": ("SGD", "S$"),
+    "singaporedollar": ("SGD", "S$"), "dollarscanadiens": ("CAD", "CA$"), "dollarcanadien": ("CAD", "CA$"),
+    "dollarsaustraliens": ("AUD", "A$"), "dollaraustralien": ("AUD", "A$"),
+    "dólaresestadounidenses": ("USD", "$"), "dólaresamericanos": ("USD", "$"),
+    "dollarsaméricains": ("USD", "$"), "dollaraméricain": ("USD", "$"),
+    "دولار": (None, "$"), "دولارا": (None, "$"), "دولارات": (None, "$"),
 }
 # Which of the words above are hundredths of their currency.
 _CENT_WORDS = frozenset({"cent", "eurocent", "centavo", "centime"})
@@ -143,10 +151,10 @@ _PRE_CURRENCY = re.compile(
     r"""(?:
         (?<![A-Za-z])(?P<dpre>U\.S\.|US|USD|CAN|CAD|CA|AUD|AU|NZD|NZ|SGD|SG|HKD|HK|MXN|MX|NT)\s?\$
       | (?<![A-Za-z])(?P<dpre1>C|A|S|R)\$  # one letter only when joined: "A $500 bonus" is an article
-      | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D)  # "U$S 40", "U$SD 10" (Spanish-language press)
+      | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D|U\$)  # "U$S 40", "U$SD 10", "U$ 7" (Spanish, Portuguese press)
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽])
-      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
+      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Kes\.?|KES\.|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
       | (?<![A-Za-z])(?P<peso>P)  # "P9000", "P482.60": a peso sign (only before 3+ digits, see _amounts)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
     )[\s:]{0,2}$""",
@@ -160,6 +168,8 @@ _POST_CURRENCY = re.compile(
       | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
             |лв\.?(?![а-я])|руб\.?(?![а-я]))
       | (?i:(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|kenyan\ shillings?
+            |dollars?\ (?:singapouriens?|canadiens?|australiens?|am[ée]ricains?)|singapore\ dollars?
+            |d[oó]lares\ (?:estadounidenses|americanos)|livres?(?:\ sterling)?|دولار(?:ات|ا)?
             |euro\ cents?|(?:centavos?|centimes?)(?:(?:\ de)?(?:\ d['’]?)?\ ?(?:d[oó]lar(?:es|s)?|dollars?|euros?))?
             |d[oó]lar(?:es)?|dollars?|bucks|euros?
             |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?|ariary
@@ -183,7 +193,8 @@ _NUMBER = re.compile(
     (?P<suffix>
         \s?(?:k|K)(?!\w)
       | \s?(?i:lakhs?|lacs?|lpa|crores?)(?!\w)
-      | \s?(?:लाख|करोड़)
+      | \s?(?:लाख|करोड़|ألف|هزار|हज़ार|हजार)
+      | \s?(?i:ribu|тысяч[аи]?|тыс\.?|juta)(?!\w)
       | \s?(?:cr|L)(?!\w)
       | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b|trillion|trillions|tn)(?!\w)
       | 万
@@ -194,9 +205,11 @@ _NUMBER = re.compile(
 )
 _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5,
                    "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4, "लाख": 1e5, "करोड़": 1e7,
-                   "m": 1e6, "mn": 1e6, "million": 1e6}  # millions only pass `_million_salary`
+                   "m": 1e6, "mn": 1e6, "million": 1e6,
+                   "ribu": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тыс": 1e3, "тыс.": 1e3,
+                   "ألف": 1e3, "هزار": 1e3, "हज़ार": 1e3, "हजार": 1e3}  # millions only pass `_million_salary`
 _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b",
-                            "trillion", "trillions", "tn"})
+                            "trillion", "trillions", "tn", "juta"})
 # Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
 # millions); never "$2M daily" (a payout total) or billions.
 _MILLION_SUFFIXES = frozenset({"m", "mn", "million"})
@@ -209,17 +222,19 @@ _ADJECTIVES = (
     r"(?:\d+\s*-?\s*(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\s+)?"  # "per 10-minute study"
     r"(?:(?:approved|accepted|completed|correct(?:ly)?|valid|successful|submitted|finished|reviewed"
     r"|qualifying|qualified|eligible|billable|processed|annotated|labell?ed|transcribed|recorded"
-    r"|individual|single)\s+){0,2}"
+    r"|individual|single|source|target|spoken)\s+){0,2}"
 )
 _NOUNS: dict[str, tuple[str, ...]] = {
     "hour": ("hours", "hour", "hrs", "hr", "h", "horas", "hora", "heures", "heure", "stunde", "std",
-             "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "saat", "jam", "час",
+             "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "timen", "saat", "sat", "jam",
+             "час", "годину", "الساعة", "ساعة",
              "小时", "時間"),
     "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "день", "ден", "日"),
     "week": ("weeks", "week", "wks", "wk", "w", "semanas", "semana", "semaine", "woche", "tydzień", "週", "周"),
     "month": ("months", "month", "mths", "mth", "mos", "mo", "mon", "m", "meses", "mes", "mês", "mois",
               "monat", "miesiąc", "месяц", "месец", "月"),
-    "year": ("years", "year", "yrs", "yr", "y", "annum", "año", "ano", "an", "jahr", "rok", "год", "година",
+    "year": ("years", "year", "yrs", "yr", "y", "annum", "año", "ano", "an", "anno", "jaar", "jahr", "rok", "год",
+             "година",
              "年"),
     "task": ("tasks", "task", "hits", "hit", "studies", "study", "surveys", "survey", "questions",
              "question", "prompts", "prompt", "conversations", "conversation", "responses", "response",
@@ -228,14 +243,17 @@ _NOUNS: dict[str, tuple[str, ...]] = {
              "comparison", "turns", "turn", "dialogues", "dialogue", "units", "unit", "tareas", "tarea",
              "tâche", "aufgabe", "trajectories", "trajectory", "rubrics", "rubric", "jobs", "job",
              "clics", "clic", "clicks", "click", "rides", "ride", "trips", "trip", "deliveries", "delivery",
-             "judgments", "judgment", "judgements", "judgement"),
+             "judgments", "judgment", "judgements", "judgement", "tests", "test", "sesiones", "sesión",
+             "sesion", "sessão", "unidades", "unidad", "entregas", "entrega", "pedidos", "pedido", "encargos",
+             "encargo", "captchas", "captcha", "spots", "spot", "articles", "article", "tarefas", "tarefa"),
     "item": ("items", "item", "labels", "label", "images", "image", "annotations", "annotation", "words",
              "word", "pages", "page", "records", "record", "videos", "video", "clips", "clip", "files",
              "file", "boxes", "box", "sentences", "sentence", "rows", "row", "utterances", "utterance",
              "recordings", "recording", "transcripts", "transcript", "documents", "document", "photos",
              "photo", "samples", "sample", "segments", "segment", "entries", "entry", "bounding boxes",
              "formulaires", "formulaire", "forms", "form",
-             "bounding box", "polygons", "polygon", "frames", "frame"),
+             "bounding box", "polygons", "polygon", "frames", "frame", "lines", "line", "líneas", "línea",
+             "lineas", "linea"),
 }
 _NOUN_UNIT = {noun: unit for unit, nouns in _NOUNS.items() for noun in nouns}
 # Abbreviations that only count after "/" ("$20/h", "£2,000/m").
@@ -259,17 +277,19 @@ _media_alt = "|".join(sorted(_MEDIA, key=len, reverse=True))
 _adj_alt = "|".join(sorted((re.escape(a) for a in _ADJECTIVE_UNITS), key=len, reverse=True))
 _FILLER = (
     r"(?:(?:base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
-    r"|avg|average|[A-Z]{3}|/=|[.,]-+)\s*){0,2}"
+    r"|avg|average|[A-Z]{3}|/=|[.,]-+|en\s+promedio|em\s+m[ée]dia|on\s+average|en\s+moyenne|in\s+media"
+    r"|im\s+(?:durch)?schnitt)\s*){0,2}"
 )
 _CONNECTOR = (
     r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
-    r"|(?<!\w)на(?!\w)|\ble\b|毎|每)"
+    r"|(?<!\w)на(?!\w)|(?<!\w)за(?!\w)|(?<!\w)في(?!\w)|\ble\b|\ball'|\bl'|\bi(?=\s+tim)|\bpara\s+cada\b"
+    r"|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
 )
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
     (?:
-        (?P<conn>{_CONNECTOR})\s*{_ADJECTIVES}
+        (?P<conn>{_CONNECTOR})\s*(?:(?P<count>\d{{1,3}}(?:[,.]\d{{3}})+|\d{{2,6}})\s+(?=\S))?{_ADJECTIVES}
         (?:
             (?P<media>(?:audio|video|media|recorded|transcribed|speech|finished)\s+(?:{_media_alt}))(?![a-z])
           | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+of\s+(?:audio|video|speech|media))
@@ -322,7 +342,7 @@ _FLAG_BEFORE = re.compile(
         (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|(?:not|no)\s+higher\s+than
             |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
             |menos\s+de|weniger\s+als|moins\s+de|unter|ne\s+d[ée]passe\s+pas(?:\s+les)?|n['’]exc[ée]d\w*
-            |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till)
+            |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till|[تي]صل\s+إلى|حتى)
       | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than|m[áa]s\s+de
             |mehr\s+als|plus\s+de|mais\s+de|über
             |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
@@ -331,7 +351,7 @@ _FLAG_BEFORE = re.compile(
             |a\s+partir\s+de|desde|dès)
       | (?P<approx>~|≈|∼|about|around|approx(?:\.|imately)?|roughly|circa|ca\.|c\.|est(?:imated|\.)?
             |nearly|almost|close\s+to|ungefähr|environ|aprox(?:\.|imadamente)?|cerca\s+de)
-      | (?P<between>between|entre|zwischen)
+      | (?P<between>between|entre|zwischen|بين)
     )(?:\s+(?:los|las|les|the|de|os|as))?[\s:]*$""",
     re.X | re.I,
 )
@@ -357,7 +377,7 @@ _FLAG_AFTER = re.compile(
 _RANGE_GAP = re.compile(
     r"^\s*\(?\s*(?:-{1,2}|to|up\s+to|bis|à|a|até|hasta|до|~|～|〜|to\s+a\s+maximum\s+of"
     r"|or|ou|oder|o"
-    r"|(?:and|&|y|e|und|et)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
+    r"|(?:and|&|y|e|und|et|و)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
     re.I,
 )
 _TRAP_BEFORE = re.compile(
@@ -401,6 +421,10 @@ _TRANSLATE = str.maketrans(
         "\u2212": "-", "\ufe63": "-", "\uff0d": "-",
         "\u2019": "'", "\uff04": "$", "\uff0c": ",", "\uff0e": ".", "\uff0f": "/", "\uff0b": "+",
         **{chr(0xFF10 + i): str(i) for i in range(10)},
+        # Digits of other scripts (Devanagari, Bengali, Arabic-Indic, Persian) read as 0-9.
+        **{chr(base + i): str(i) for base in (0x0966, 0x09E6, 0x0660, 0x06F0) for i in range(10)},
+        # Arabic short vowels and tanween are not letters of the word: "دولارًا" is "دولارا".
+        **{chr(c): "" for c in range(0x064B, 0x0653)},
     }
 )
 
@@ -777,7 +801,7 @@ def _range_allowed(text: str, first: _Amount, gap: str) -> bool:
     if word in ("or", "ou", "oder", "o"):
         # "$14 or $14.50 an hour" is a range; "£6 or $8" and "$5 or $500" are not
         return False
-    if word.split(" ", 1)[0] in ("and", "&", "y", "e", "und", "et"):
+    if word.split(" ", 1)[0] in ("and", "&", "y", "e", "und", "et", "و"):
         before = _flag_before(text, first.start)
         return before is not None and before.group("between") is not None
     return True
@@ -837,12 +861,18 @@ def _candidate(
         return None  # "36 hrs per week" is a time commitment, not money
     # Words just before the amount: flags first ("up to"), then a unit ("Hourly rate:").
     cursor = first.start
+    bound: str | None = None  # the bound word nearest the number wins: "hasta más de 1000" is "more than"
     for _ in range(3):
         flag = _flag_before(text, cursor)
         if flag is None:
             break
-        flags.update(name for name in ("up_to", "at_least", "approx", "between") if flag.group(name))
+        names = [name for name in ("up_to", "at_least", "approx", "between") if flag.group(name)]
+        flags.update(name for name in names if name not in ("up_to", "at_least"))
+        if bound is None:
+            bound = next((name for name in names if name in ("up_to", "at_least")), None)
         cursor = flag.start()
+    if bound is not None:
+        flags.add(bound)
     if first is last and _BETWEEN_WORDS_AND.search(text, max(0, cursor - 60), cursor):
         flags.add("up_to")  # "between a couple of dollars and about $40": only the top is a number
     if unit is None:
@@ -893,7 +923,8 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "to up-to upto as than under below max max. maximum zu à jusqu'à jusqu’à hasta até till from "
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
-    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas"
+    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas "
+    "إلى بين حتى"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
@@ -948,11 +979,17 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
         return "minute", _MEDIA.get(match.group("minute").lower(), 1.0)
     if match.group("noun"):
         noun = match.group("noun").lower()
-        conn = match.group("conn").strip().lower()
-        if noun in _SLASH_ONLY and conn not in ("/", "毎", "每"):
+        conn = _SPACES.sub(" ", match.group("conn").strip().lower())
+        if noun in ("an", "ano"):  # "/an", "par an", "por ano"; "an" alone is an article
+            return ("year", 1.0) if conn in ("/", "par", "por") else (None, 1.0)
+        if noun in _SLASH_ONLY and conn not in ("/", "毎", "每", "l'", "all'"):
             return None, 1.0
-        if noun in ("an", "ano") and conn != "/":
-            return None, 1.0
+        if match.group("count"):
+            unit = _NOUN_UNIT[noun]
+            count = _number(match.group("count"), None)
+            if unit not in OUTPUT_UNITS or not count:
+                return None, 1.0  # "per 2 weeks": a period the parser does not divide
+            return unit, 1 / count  # type: ignore[return-value]  # "$3 per 1,000 words": $0.003 a word
         if noun in _MEDIA and "finished" in match.group(0).lower():
             return "minute", _MEDIA[noun]  # "per finished hour": an hour of finished audio
         return _NOUN_UNIT[noun], 1.0  # type: ignore[return-value]
@@ -1012,7 +1049,7 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
         k_suffixed = "k" in (candidate.first.suffix, candidate.last.suffix)
         lakhs = candidate.last.suffix in _LAKH_SUFFIXES  # Indian salaries in lakhs are yearly (CTC)
         unit = "year" if (k_suffixed and top >= 20_000) or lakhs else "unknown"
-    factor = candidate.unit_factor if unit == "minute" else 1.0
+    factor = candidate.unit_factor if unit in OUTPUT_UNITS else 1.0
     low = _tidy(candidate.low * factor)
     high = None if candidate.high is None else _tidy(candidate.high * factor)
     flags = candidate.flags
