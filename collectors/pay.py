@@ -540,7 +540,8 @@ def _parse(text: str) -> Pay | None:
                 if amounts[ahead].code or amounts[ahead].symbol:
                     break  # only bare numbers ("in September 2017") are looked past
         i += skip + (2 if last is not first else 1)
-        candidate = _candidate(text, first, last, unit_match)
+        floor = max((a.end for a in amounts if (a.code or a.symbol) and a.end <= first.start), default=0)
+        candidate = _candidate(text, first, last, unit_match, floor)
         if candidate is not None and _changed_before(text, first.start):
             candidate.flags.discard("at_least")  # "up from around $1.50": a past value, not a bound
         if candidate is None:
@@ -829,7 +830,7 @@ _LAKH_SUFFIXES = frozenset({"lakh", "lakhs", "lac", "lacs", "लाख", "crore"
 
 
 def _candidate(
-    text: str, first: _Amount, last: _Amount, unit_match: re.Match[str] | None
+    text: str, first: _Amount, last: _Amount, unit_match: re.Match[str] | None, floor: int = 0
 ) -> _Candidate | None:
     low_factor, high_factor = first.factor, last.factor
     code = first.code or last.code
@@ -898,11 +899,75 @@ def _candidate(
         per_output = _unit_from_match(per_unit, is_bare=False)[0] if per_unit is not None else None
         if per_output in OUTPUT_UNITS:  # "$3 bonus per task" is paid per task; a bonus is never time pay
             unit = per_output
+    if unit is None and (first.code or first.symbol or last.code or last.symbol):
+        unit = _unit_in_clause(text, floor, cursor)
     if unit is None and (
         _TOTAL_AFTER.match(text, unit_end) or _TOTAL_BEFORE.search(text, max(0, first.start - 40), first.start)
     ):
         return None
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
+
+
+# A rate word earlier in the amount's own clause: "the average monthly salary is estimated to be around
+# PHP 18,000", "o valor médio bruto por hora trabalhada é de R$ 23", "payment for a 15-minute test is $10".
+_CLAUSE_UNIT = re.compile(
+    r"""(?<![\w-])(?:
+        (?P<adj>hourly|daily|weekly|monthly|yearly|annual(?:ly|ized|ised)?|per\s+annum|mensal(?:mente)?|mensuale?s?
+            |mensuel(?:le)?s?|annuel(?:le)?s?|anuale?s?|semanale?s?|semanais|diari[oa]s?|jährlich\w*|monatlich\w*
+            |stündlich\w*|sueldo\s+mensual|salario\s+mensual)
+      | (?:per|por|par|pro|a|an)\s+(?P<noun>hour|hora|heure|stunde|jam|day|día|dia|jour|tag|week|semana|semaine|woche
+            |month|mes|mês|mois|monat|year|año|ano|jahr|annum)
+      | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){0,5}?
+            (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
+    )(?![\w-])""",
+    re.X | re.I,
+)
+# A rate word that names a payment schedule or a lump sum, not the rate: "paid weekly", "monthly bonus".
+_CLAUSE_UNIT_NOT = re.compile(r"\b(?:paid|pay(?:ments?|outs?)?|issued|processed|billed|settled)\s+(?:\w+\s+)?$", re.I)
+_CLAUSE_UNIT_NOT_AFTER = re.compile(r"\s*(?:payments?|payouts?|basis|schedule|bonus(?:es)?|cycle|billing)\b", re.I)
+_CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+_CLAUSE_UNITS = {
+    "hour": "hour", "hora": "hour", "heure": "hour", "stunde": "hour", "jam": "hour", "day": "day", "día": "day",
+    "dia": "day", "jour": "day", "tag": "day", "week": "week", "semana": "week", "semaine": "week", "woche": "week",
+    "month": "month", "mes": "month", "mês": "month", "mois": "month", "monat": "month", "year": "year",
+    "año": "year", "ano": "year", "jahr": "year", "annum": "year",
+}
+
+
+def _unit_in_clause(text: str, floor: int, cursor: int) -> PayUnit | None:
+    """The unit a rate word earlier in the amount's clause names (see `_CLAUSE_UNIT`), or None. The
+    clause starts after the last sentence break and after the previous amount with a currency."""
+    start = max(floor, cursor - 160)
+    for end in _CLAUSE_END.finditer(text, start, cursor):
+        start = end.end()
+    found: PayUnit | None = None
+    for match in _CLAUSE_UNIT.finditer(text, start, cursor):
+        if _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
+            continue  # "20 horas semanais", "40 hours per week": a time commitment
+        if _CLAUSE_UNIT_NOT.search(text, max(0, match.start() - 30), match.start()):
+            continue
+        if _CLAUSE_UNIT_NOT_AFTER.match(text, match.end()):
+            continue
+        if match.group("task"):
+            found = "task"
+        elif match.group("noun"):
+            found = _CLAUSE_UNITS[match.group("noun").lower()]  # type: ignore[assignment]
+        else:
+            adj = _SPACES.sub(" ", match.group("adj").lower())
+            found = _clause_adjective_unit(adj)
+    return found
+
+
+def _clause_adjective_unit(adj: str) -> PayUnit:
+    if adj.startswith(("hour", "stünd")):
+        return "hour"
+    if adj.startswith(("dai", "diari")):
+        return "day"
+    if adj.startswith(("week", "seman")):
+        return "week"
+    if adj.startswith(("month", "mens", "monat", "sueldo", "salario")):
+        return "month"
+    return "year"
 
 
 # A sum earned so far is a total, not a rate: "earned Sh 45,000 since he opened an account".
