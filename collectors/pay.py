@@ -332,6 +332,7 @@ _UNIT_ANYWHERE = re.compile(
             |salario\s+por\s+hora)(?![a-z])""",
     re.X | re.I,
 )
+_NEGATED_BEFORE = re.compile(r"\b(?:instead\s+of|rather\s+than|not|never|no\s+longer)\s*$", re.I)
 _HOURLY_WORDS = frozenset({"salaire horaire", "taux horaire", "stundenlohn", "salario por hora"})
 _DURATION_BEFORE = re.compile(r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?|h)\s*$", re.I)
 
@@ -383,7 +384,8 @@ _RANGE_GAP = re.compile(
 _TRAP_BEFORE = re.compile(
     r"""(?:\bprice[ds]?|\bpriced\s+at|\bpricing|\bcosts?|\bfees?|\bsubscription|\braised|\braising
         |\braises|\bvaluation|\bvalued\s+at|\brevenue|\bseries\s+[a-f]|\bfunding|\bprize\s+pool
-        |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bbuy|\bsave|\bdeposit|\brefund|\bdiscount
+        |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bsell(?:s|ing)\s+for|\bretail(?:s|ing)?\s+(?:for|at)
+        |\bbuy|\bsave|(?<!direct\s)\bdeposit|\brefund|\bdiscount
         |\bgpa|\bgrade|\bpoint|\bcredit\s+of|\bgift\s+card|\bcharged(?:\s+a)?
         |\bwin|\bbudget)\W{0,3}$""",
     re.X | re.I,
@@ -391,7 +393,7 @@ _TRAP_BEFORE = re.compile(
 _TRAP_AFTER = re.compile(
     r"""^[^.;!?]{0,24}?(?:\bsubscription|\bmembership|\bprizes?|\braised|\bfunding|\bround\b
         |\bvaluation|\brevenue|\barr\b|\boff\b|\bdiscount|\bpackage\b|\b(?:be|been|get|is|are)\s+charged
-        |\bdeposit|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
+        |(?<!direct\s)\bdeposit|\bbalance\b|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
         |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat)""",
     re.X | re.I,
 )
@@ -403,8 +405,10 @@ _BONUS_BEFORE = re.compile(
     r"\b(?:bonus(?:es)?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
-_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange")
-_PRICE_WORDS = re.compile(r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate)\b", re.I)
+_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per")
+_PRICE_WORDS = re.compile(
+    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate|charges|cost\s+per)\b", re.I
+)
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
 
@@ -556,7 +560,9 @@ def _parse(text: str) -> Pay | None:
             continue  # "pesos", "shillings", "cents" alone do not say which currency or rate
         unit_score = 0 if candidate.unit is None else 1 if candidate.unit == "once" else 2
         score = unit_score + (1 if has_currency else 0)
-        candidates.append((score, candidate, code, symbol))
+        # "ganaba mil 500 pesos semanales, y ahora ... obtiene 500 pesos al día": the pay now wins a tie
+        now = 1 if _NOW_BEFORE.search(text, max(0, candidate.first.start - 40), candidate.first.start) else 0
+        candidates.append((score * 2 + now, candidate, code, symbol))
     if not candidates:
         return None
     best = max(candidates, key=lambda c: c[0])  # max keeps the first of equal scores
@@ -564,6 +570,11 @@ def _parse(text: str) -> Pay | None:
     return _to_pay(text, candidate, code, symbol)
 
 
+_NOW_BEFORE = re.compile(
+    r"\b(?:now|nowadays|currently|today|ahora|actualmente|hoy|agora|atualmente|hoje|maintenant|aujourd'hui"
+    r"|jetzt|heute|derzeit)\b[^.;!?$£€₹\d]{0,35}$",
+    re.I,
+)
 # "from $15/hr entry-level annotators to $1,000/hr domain experts": a range spread over a sentence;
 # "increased by 0.8% from £31,929 in September to £32,174 in October": a change, the last is now.
 _PAREN_TO = re.compile(r"^\s*\([^()]{1,30}\)\s*(?:to|-|–|bis|a|hasta|até)\s*$", re.I)
@@ -978,7 +989,13 @@ _TOTAL_BEFORE = re.compile(
     r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
     re.I,
 )
-_TOTAL_AFTER = re.compile(r"\s*(?:since|so\s+far|in\s+total|to\s+date|altogether)\b", re.I)
+_TOTAL_AFTER = re.compile(
+    r"\s*(?:since|so\s+far|in\s+total|to\s+date|altogether)\b"
+    # "paid her 30 cents for four hours of work", "$12 for working on a project for three workdays"
+    r"|\s*for\s+(?:working\s+)?(?:on\s+)?(?:an?\s+[\w-]+\s+)?(?:for\s+)?(?:\d+|one|two|three|four|five|six|seven"
+    r"|eight|nine|ten|several|a\s+few)\s+(?:full\s+)?(?:hours?|days?|workdays?|weeks?|months?)\b",
+    re.I,
+)
 _BETWEEN_WORDS_AND = re.compile(r"\bbetween\b[^\d$£€₹.;!?]{2,40}\band\s+$", re.I)
 _HOURS_AFTER = re.compile(r"\s*(?:hours?|hrs?)\b", re.I)
 
@@ -1006,7 +1023,7 @@ _TRAP_LAST_WORDS = frozenset(_words(
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
-    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat",
+    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance",
     re.I,
 )
 
@@ -1134,6 +1151,8 @@ def _unit_anywhere(text: str) -> PayUnit | None:
     for match in _UNIT_ANYWHERE.finditer(text):
         if _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
             continue  # "20 hours per week" is a time commitment, not a rate
+        if _NEGATED_BEFORE.search(text, max(0, match.start() - 16), match.start()):
+            continue  # "a set amount (e.g. $0.30) instead of per hour"
         word = (match.group("noun") or match.group("adj")).lower()
         if word in ("hour", "hr", "h", "hourly") or _SPACES.sub(" ", word) in _HOURLY_WORDS:
             return "hour"
