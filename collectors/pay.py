@@ -501,7 +501,23 @@ def _parse_text(text: str | None) -> Pay | None:
         text = _A_CURRENCY_UNIT.sub(r"1 \1", text)
         if not _HAS_DIGIT.search(text):
             return None
-    return _parse(_clean(text))
+    return _parse(_thousands_in_words(_clean(text)))
+
+
+# "mil" is a thousand in Spanish and Portuguese ("$296 mil", "7 mil 380 pesos", "mil 500 pesos") and a
+# million in English ("$5 mil in funding"): it is read as a thousand only in Spanish or Portuguese text.
+_IBERIAN_WORDS = re.compile(r"\b(?:de|que|por|para|los|las|el|la|y|em|os|um|uma|com|pesos|reais|d[óo]lares|en)\b", re.I)
+_MIL_AND = re.compile(r"(?<![\w.,])(\d{1,3})\s+mil\s+(\d{3})(?![\d.,]\d)", re.I)
+_MIL_ALONE_AND = re.compile(r"(?<!\d\s)(?<![\w.,])\bmil\s+(\d{3})(?![\d.,]\d)", re.I)
+_MIL = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{1,3})?)\s+mil\b(?!\s+mill)", re.I)
+
+
+def _thousands_in_words(text: str) -> str:
+    if "mil" not in text.lower() or len(_IBERIAN_WORDS.findall(text)) < 2:
+        return text
+    text = _MIL_AND.sub(lambda m: f"{m.group(1)}{m.group(2)}", text)
+    text = _MIL_ALONE_AND.sub(lambda m: f"1{m.group(1)}", text)
+    return _MIL.sub(lambda m: f"{m.group(1)}k", text)
 
 
 _A_CURRENCY_UNIT = re.compile(
