@@ -944,8 +944,11 @@ _CLAUSE_UNIT = re.compile(
             |stündlich\w*|sueldo\s+mensual|salario\s+mensual)
       | (?:per|por|par|pro|a|an)\s+(?P<noun>hour|hora|heure|stunde|jam|day|día|dia|jour|tag|week|semana|semaine|woche
             |month|mes|mês|mois|monat|year|año|ano|jahr|annum)
-      | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){0,5}?
+      | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){0,7}?
             (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
+      | (?:per|por|par|pro|each|cada)\s+(?P<task2>task|tarea|tarefa|tâche|aufgabe|entrega|pedido|delivery|ride|trip|hit
+            |survey|study|article|question|pregunta)
+      | (?:per|por|par|pro|each|cada)\s+(?P<item2>word|palabra|palavra|mot|wort|image|imagen|label|annotation)
     )(?![\w-])""",
     re.X | re.I,
 )
@@ -975,8 +978,10 @@ def _unit_in_clause(text: str, floor: int, cursor: int) -> PayUnit | None:
             continue
         if _CLAUSE_UNIT_NOT_AFTER.match(text, match.end()):
             continue
-        if match.group("task"):
+        if match.group("task") or match.group("task2"):
             found = "task"
+        elif match.group("item2"):
+            found = "item"
         elif match.group("noun"):
             found = _CLAUSE_UNITS[match.group("noun").lower()]  # type: ignore[assignment]
         else:
@@ -1012,7 +1017,9 @@ _TOTAL_AFTER = re.compile(
     r"|eight|nine|ten|several|a\s+few)\s+(?:full\s+)?(?:hours?|days?|workdays?|weeks?|months?)\b",
     re.I,
 )
-_BETWEEN_WORDS_AND = re.compile(r"\bbetween\b[^\d$£€₹.;!?]{2,40}\band\s+$", re.I)
+_BETWEEN_WORDS_AND = re.compile(
+    r"\b(?:between|entre|zwischen)\b[^\d$£€₹.;!?]{2,40}\b(?:and|y|e|und|et|to|a)\s+$|بين[^\d$.;!?]{2,40}(?:إلى|و)\s*$", re.I
+)
 _HOURS_AFTER = re.compile(r"\s*(?:hours?|hrs?)\b", re.I)
 
 
