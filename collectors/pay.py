@@ -110,7 +110,7 @@ _DOLLAR_PREFIXES: dict[str, str] = {
 }
 _SYMBOLS: dict[str, str | None] = {
     "$": None, "£": "GBP", "€": "EUR", "₹": "INR", "₱": "PHP", "₦": "NGN", "¥": "JPY", "￥": "JPY",
-    "₩": "KRW", "₺": "TRY", "₪": "ILS", "฿": "THB", "₫": "VND", "₴": "UAH", "₽": "RUB", "¢": None,
+    "₩": "KRW", "₺": "TRY", "₪": "ILS", "฿": "THB", "₫": "VND", "₴": "UAH", "₽": "RUB", "¢": None, "₵": "GHS",
     "円": "JPY", "元": "CNY",
 }
 # Letter prefixes and suffixes, matched case-sensitively (lower-cased key for the lookup).
@@ -153,7 +153,7 @@ _PRE_CURRENCY = re.compile(
       | (?<![A-Za-z])(?P<dpre1>C|A|S|R)\$  # one letter only when joined: "A $500 bonus" is an article
       | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D|U\$)  # "U$S 40", "U$SD 10", "U$ 7" (Spanish, Portuguese press)
       | (?P<dollar>\$)
-      | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽])
+      | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽₵])
       | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Kes\.?|KES\.|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
       | (?<![A-Za-z])(?P<peso>P)  # "P9000", "P482.60": a peso sign (only before 3+ digits, see _amounts)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
@@ -162,7 +162,7 @@ _PRE_CURRENCY = re.compile(
 )
 _POST_CURRENCY = re.compile(
     r"""(?:[.,]-+)?\s?(?:
-        (?P<code>[A-Z]{3})(?![A-Za-z])
+        (?P<code>[A-Z]{3}|usd|eur|gbp|inr|kes|php|ngn|cad|aud|brl|mxn|zar|ghs|idr)(?![A-Za-z])
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽¢円元])
       | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
@@ -194,7 +194,7 @@ _NUMBER = re.compile(
         \s?(?:k|K)(?!\w)
       | \s?(?i:lakhs?|lacs?|lpa|crores?)(?!\w)
       | \s?(?:लाख|करोड़|ألف|هزار|हज़ार|हजार)
-      | \s?(?i:ribu|тысяч[аи]?|тыс\.?|juta)(?!\w)
+      | \s?(?i:ribu|тысяч[аи]?|тыс\.?|juta|millones|milhões)(?!\w)
       | \s?(?:cr|L)(?!\w)
       | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b|trillion|trillions|tn)(?!\w)
       | 万
@@ -206,15 +206,20 @@ _NUMBER = re.compile(
 _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5,
                    "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4, "लाख": 1e5, "करोड़": 1e7,
                    "m": 1e6, "mn": 1e6, "million": 1e6,
-                   "ribu": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тыс": 1e3, "тыс.": 1e3,
+                   "juta": 1e6, "millones": 1e6, "milhões": 1e6, "ribu": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тыс": 1e3, "тыс.": 1e3,
                    "ألف": 1e3, "هزار": 1e3, "हज़ार": 1e3, "हजार": 1e3}  # millions only pass `_million_salary`
 _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b",
-                            "trillion", "trillions", "tn", "juta"})
+                            "trillion", "trillions", "tn", "juta", "millones", "milhões"})
 # Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
 # millions); never "$2M daily" (a payout total) or billions.
-_MILLION_SUFFIXES = frozenset({"m", "mn", "million"})
-_MILLION_SALARY_AFTER = re.compile(r"\s*(?:/\s*|per\s+)(?:year|yr|annum|y)\b", re.I)
-_MILLION_SALARY_CURRENCIES = frozenset({"₹", "INR", "Rs", "Rs."})
+_MILLION_SUFFIXES = frozenset({"m", "mn", "million", "juta", "millones", "milhões"})
+_MILLION_SALARY_AFTER = re.compile(
+    r"\s*(?:de\s+)?(?:pesos|reais|euros|d[óo]lares|rupiah)?\s*(?:(?:/\s*|per\s+)(?:year|yr|annum|y)\b"
+    r"|al\s+año|anuales|por\s+año|ao\s+ano|por\s+ano|anuais|a\s+year|annually)",
+    re.I,
+)
+# Currencies whose salaries run to millions: "₹2M - ₹4M", "Rp 4,5 juta per bulan".
+_MILLION_SALARY_CURRENCIES = frozenset({"₹", "INR", "Rs", "Rs.", "Rp", "IDR"})
 
 # --- Units -------------------------------------------------------------------------------------------
 
@@ -227,14 +232,16 @@ _ADJECTIVES = (
 _NOUNS: dict[str, tuple[str, ...]] = {
     "hour": ("hours", "hour", "hrs", "hr", "h", "horas", "hora", "heures", "heure", "stunde", "std",
              "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "timen", "saat", "sat", "jam",
-             "час", "годину", "الساعة", "ساعة",
+             "час", "годину", "الساعة", "ساعة", "घंटा", "घंटे", "saa", "時",
              "小时", "時間"),
-    "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "день", "ден", "日"),
-    "week": ("weeks", "week", "wks", "wk", "w", "semanas", "semana", "semaine", "woche", "tydzień", "週", "周"),
+    "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "день", "ден", "日", "hari",
+            "दिन", "siku"),
+    "week": ("weeks", "week", "wks", "wk", "w", "semanas", "semana", "semaine", "woche", "tydzień", "週", "周",
+             "minggu", "wiki"),
     "month": ("months", "month", "mths", "mth", "mos", "mo", "mon", "m", "meses", "mes", "mês", "mois",
-              "monat", "miesiąc", "месяц", "месец", "月"),
+              "monat", "miesiąc", "месяц", "месец", "月", "bulan", "माह", "महीना", "महीने", "mwezi"),
     "year": ("years", "year", "yrs", "yr", "y", "annum", "año", "ano", "an", "anno", "jaar", "jahr", "rok", "год",
-             "година",
+             "година", "tahun", "वर्ष", "साल", "mwaka",
              "年"),
     "task": ("tasks", "task", "hits", "hit", "studies", "study", "surveys", "survey", "questions",
              "question", "prompts", "prompt", "conversations", "conversation", "responses", "response",
@@ -257,7 +264,7 @@ _NOUNS: dict[str, tuple[str, ...]] = {
 }
 _NOUN_UNIT = {noun: unit for unit, nouns in _NOUNS.items() for noun in nouns}
 # Abbreviations that only count after "/" ("$20/h", "£2,000/m").
-_SLASH_ONLY = frozenset({"h", "d", "w", "m", "y", "mo", "mon", "an", "ano", "ora", "日", "月", "年"})
+_SLASH_ONLY = frozenset({"h", "d", "w", "m", "y", "mo", "mon", "an", "ano", "ora", "日", "月", "年", "時"})
 _MEDIA = {"second": 60.0, "seconds": 60.0, "sec": 60.0, "secs": 60.0, "minute": 1.0, "minutes": 1.0,
           "min": 1.0, "mins": 1.0, "hour": 1 / 60, "hours": 1 / 60, "hr": 1 / 60, "hrs": 1 / 60}
 _ADJECTIVE_UNITS = {
@@ -277,14 +284,14 @@ _media_alt = "|".join(sorted(_MEDIA, key=len, reverse=True))
 _adj_alt = "|".join(sorted((re.escape(a) for a in _ADJECTIVE_UNITS), key=len, reverse=True))
 _FILLER = (
     r"(?:(?:base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
-    r"|avg|average|[A-Z]{3}|/=|[.,]-+|en\s+promedio|em\s+m[ée]dia|on\s+average|en\s+moyenne|in\s+media"
+    r"|avg|average|[A-Z]{3}|/=|[.,]-+|nets?|nettes?|bruts?|brutos?|netos?|l[íi]quidos?|en\s+promedio|em\s+m[ée]dia|on\s+average|en\s+moyenne|in\s+media"
     r"|im\s+(?:durch)?schnitt)\s*){0,2}"
 )
 _CONNECTOR = (
     r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
     r"|(?<!\w)на(?!\w)|(?<!\w)за(?!\w)|(?<!\w)في(?!\w)|\ble\b|\ball'|\bl'|\bi(?=\s+tim)|\bpara\s+cada\b"
-    r"|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
+    r"|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
 )
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
@@ -387,7 +394,7 @@ _TRAP_BEFORE = re.compile(
         |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bsell(?:s|ing)\s+for|\bretail(?:s|ing)?\s+(?:for|at)
         |\bbuy|\bsave|(?<!direct\s)\bdeposit|\brefund|\bdiscount
         |\bgpa|\bgrade|\bpoint|\bcredit\s+of|\bgift\s+card|\bcharged(?:\s+a)?
-        |\bwin|\bbudget)\W{0,3}$""",
+        |\bwin|\bbudget|\bplan)\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
@@ -594,7 +601,11 @@ _NOW_BEFORE = re.compile(
 # "from $15/hr entry-level annotators to $1,000/hr domain experts": a range spread over a sentence;
 # "increased by 0.8% from £31,929 in September to £32,174 in October": a change, the last is now.
 _PAREN_TO = re.compile(r"^\s*\([^()]{1,30}\)\s*(?:to|-|–|bis|a|hasta|até)\s*$", re.I)
-_FROM_BEFORE = re.compile(r"\b(?:from|by)\s+(?:as\s+little\s+as\s+|about\s+|around\s+|roughly\s+)?$", re.I)
+_FROM_BEFORE = re.compile(
+    r"\b(?:from|by|starts?\s+at|starting\s+at|begins?\s+at|beginning\s+at)\s+(?:as\s+little\s+as\s+|as\s+low\s+as\s+"
+    r"|about\s+|around\s+|roughly\s+)?$",
+    re.I,
+)
 _TO_LATER = re.compile(r"^[^.;!?]{0,90}?\b(?:up\s+)?to\b[^.;!?\d]{0,45}$", re.I)
 _CHANGE_BEFORE = re.compile(
     r"\b(?:increase[sd]?|rise[sn]?|rising|rose|raised?|grew|grow[sn]?|fell|falls?|dropp?(?:ed|s)?|reduced?|reduces"
@@ -775,7 +786,7 @@ def _pre_currency(match: re.Match[str]) -> tuple[str | None, str | None]:
 def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, bool]:
     """(code, symbol, is a currency word, is cents)."""
     if match.group("code"):
-        code = match.group("code")
+        code = match.group("code").upper()
         return (code, None, False, False) if code in ISO_CODES else (None, None, False, False)
     if match.group("dollar"):
         return None, "$", False, False
@@ -1042,7 +1053,7 @@ _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 _TRAP_LAST_WORDS = frozenset(_words(
     "price prices priced pricing at cost costs fee fees subscription raised raising raises valuation "
     "revenue a b c d e f funding pool prize prizes of tuition worth for buy save deposit refund "
-    "discount gpa grade point card win budget charged"
+    "discount gpa grade point card win budget charged plan"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
