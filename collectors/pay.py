@@ -119,7 +119,7 @@ _LETTER_MARKS: dict[str, str | None] = {
     "php": "PHP", "rp": "IDR", "rm": "MYR", "chf": "CHF", "fr.": "CHF", "zł": "PLN", "zl": "PLN",
     "kr": None, "kr.": None, "kč": "CZK", "ft": "HUF", "lei": "RON", "tl": "TRY", "r": "ZAR",
     "n": "NGN", "/=": None, "kes": "KES", "kes.": "KES", "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
-    "руб": "RUB", "руб.": "RUB", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
+    "руб": "RUB", "руб.": "RUB", "грн": "UAH", "грн.": "UAH", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
 }
 _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     # Keys without dots or spaces: "U.S. dollars" → "usdollar".
@@ -166,7 +166,7 @@ _POST_CURRENCY = re.compile(
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽¢円元])
       | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
-            |лв\.?(?![а-я])|руб\.?(?![а-я]))
+            |лв\.?(?![а-я])|руб\.?(?![а-я])|грн\.?(?![а-я]))
       | (?i:(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|kenyan\ shillings?
             |dollars?\ (?:singapouriens?|canadiens?|australiens?|am[ée]ricains?)|singapore\ dollars?
             |d[oó]lares\ (?:estadounidenses|americanos)|livres?(?:\ sterling)?|دولار(?:ات|ا)?
@@ -232,7 +232,7 @@ _ADJECTIVES = (
 _NOUNS: dict[str, tuple[str, ...]] = {
     "hour": ("hours", "hour", "hrs", "hr", "h", "horas", "hora", "heures", "heure", "stunde", "std",
              "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "timen", "saat", "sat", "jam",
-             "час", "годину", "الساعة", "ساعة", "घंटा", "घंटे", "saa", "時",
+             "час", "годину", "الساعة", "ساعة", "小時", "小时", "घंटा", "घंटे", "saa", "時",
              "小时", "時間"),
     "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "день", "ден", "日", "hari",
             "दिन", "siku"),
@@ -252,7 +252,7 @@ _NOUNS: dict[str, tuple[str, ...]] = {
              "clics", "clic", "clicks", "click", "rides", "ride", "trips", "trip", "deliveries", "delivery",
              "judgments", "judgment", "judgements", "judgement", "tests", "test", "sesiones", "sesión",
              "sesion", "sessão", "unidades", "unidad", "entregas", "entrega", "pedidos", "pedido", "encargos",
-             "encargo", "captchas", "captcha", "spots", "spot", "articles", "article", "tarefas", "tarefa"),
+             "encargo", "задание", "задания", "задачу", "задача", "captchas", "captcha", "spots", "spot", "articles", "article", "tarefas", "tarefa"),
     "item": ("items", "item", "labels", "label", "images", "image", "annotations", "annotation", "words",
              "word", "pages", "page", "records", "record", "videos", "video", "clips", "clip", "files",
              "file", "boxes", "box", "sentences", "sentence", "rows", "row", "utterances", "utterance",
@@ -276,6 +276,7 @@ _ADJECTIVE_UNITS = {
     "p.a.": "year", "anual": "year", "jährlich": "year", "annuel": "year", "brutto/jahr": "year",
     "lpa": "year", "месечно": "month", "месячно": "month", "ежемесячно": "month", "годишно": "year",
     "mensuels": "month", "semanales": "week", "semanal": "week", "diarios": "day", "diario": "day",
+    "sejam": "hour", "sehari": "day", "seminggu": "week", "sebulan": "month", "setahun": "year",
     "-an-hour": "hour", "-a-day": "day", "-a-week": "week", "-a-month": "month", "-a-year": "year",
 }
 
@@ -350,13 +351,14 @@ _FLAG_BEFORE = re.compile(
         (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|(?:not|no)\s+higher\s+than
             |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
             |menos\s+de|weniger\s+als|moins\s+de|unter|ne\s+d[ée]passe\s+pas(?:\s+les)?|n['’]exc[ée]d\w*
-            |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till|[تي]صل\s+إلى|حتى)
+            |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till|[تي]صل\s+إلى|حتى|fino\s+a
+            |al\s+massimo|(?<!\w)до)
       | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than|m[áa]s\s+de
             |mehr\s+als|plus\s+de|mais\s+de|über
             |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
             |min(?:imum)?\.?(?:\s+of)?
             |no\s+less\s+than|not\s+less\s+than|more\s+than|over|above|upwards\s+of|ab|à\s+partir\s+de
-            |a\s+partir\s+de|desde|dès)
+            |a\s+partir\s+de|desde|dès|almeno|a\s+partire\s+da|più\s+di|oltre|(?<!\w)от|(?<!\w)свыше)
       | (?P<approx>~|≈|∼|about|around|approx(?:\.|imately)?|roughly|circa|ca\.|c\.|est(?:imated|\.)?
             |nearly|almost|close\s+to|ungefähr|environ|aprox(?:\.|imadamente)?|cerca\s+de)
       | (?P<between>between|entre|zwischen|بين)
@@ -1040,7 +1042,7 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
     "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas "
-    "إلى بين حتى"
+    "إلى بين حتى a massimo almeno da di oltre до от свыше"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
