@@ -252,7 +252,7 @@ _NOUNS: dict[str, tuple[str, ...]] = {
              "clics", "clic", "clicks", "click", "rides", "ride", "trips", "trip", "deliveries", "delivery",
              "judgments", "judgment", "judgements", "judgement", "tests", "test", "sesiones", "sesión",
              "sesion", "sessão", "unidades", "unidad", "entregas", "entrega", "pedidos", "pedido", "encargos",
-             "encargo", "задание", "задания", "задачу", "задача", "captchas", "captcha", "spots", "spot", "articles", "article", "tarefas", "tarefa"),
+             "encargo", "answers", "answer", "задание", "задания", "задачу", "задача", "captchas", "captcha", "spots", "spot", "articles", "article", "tarefas", "tarefa"),
     "item": ("items", "item", "labels", "label", "images", "image", "annotations", "annotation", "words",
              "word", "pages", "page", "records", "record", "videos", "video", "clips", "clip", "files",
              "file", "boxes", "box", "sentences", "sentence", "rows", "row", "utterances", "utterance",
@@ -260,7 +260,7 @@ _NOUNS: dict[str, tuple[str, ...]] = {
              "photo", "samples", "sample", "segments", "segment", "entries", "entry", "bounding boxes",
              "formulaires", "formulaire", "forms", "form",
              "bounding box", "polygons", "polygon", "frames", "frame", "lines", "line", "líneas", "línea",
-             "lineas", "linea"),
+             "lineas", "linea", "characters", "character", "caracteres", "zeichen"),
 }
 _NOUN_UNIT = {noun: unit for unit, nouns in _NOUNS.items() for noun in nouns}
 # Abbreviations that only count after "/" ("$20/h", "£2,000/m").
@@ -292,7 +292,7 @@ _CONNECTOR = (
     r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
     r"|(?<!\w)на(?!\w)|(?<!\w)за(?!\w)|(?<!\w)في(?!\w)|\ble\b|\ball'|\bl'|\bi(?=\s+tim)|\bpara\s+cada\b"
-    r"|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
+    r"|\bfor\s+(?:each|every|an?|one)\b|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
 )
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
@@ -396,7 +396,7 @@ _TRAP_BEFORE = re.compile(
         |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bsell(?:s|ing)\s+for|\bretail(?:s|ing)?\s+(?:for|at)
         |\bbuy|\bsave|(?<!direct\s)\bdeposit|\brefund|\bdiscount
         |\bgpa|\bgrade|\bpoint|\bcredit\s+of|\bgift\s+card|\bcharged(?:\s+a)?
-        |\bwin|\bbudget|\bplan)\W{0,3}$""",
+        |\bwin|\bbudget|\bplan|\bmembership|\brent(?:\s+(?:is|of))?|\bloans?(?:\s+of)?)\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
@@ -1055,7 +1055,7 @@ _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 _TRAP_LAST_WORDS = frozenset(_words(
     "price prices priced pricing at cost costs fee fees subscription raised raising raises valuation "
     "revenue a b c d e f funding pool prize prizes of tuition worth for buy save deposit refund "
-    "discount gpa grade point card win budget charged plan"
+    "discount gpa grade point card win budget charged plan membership is loan loans rent"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
