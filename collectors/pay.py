@@ -941,6 +941,8 @@ def _candidate(
             unit = per_output
     if unit is None and (first.code or first.symbol or last.code or last.symbol):
         unit = _unit_in_clause(text, floor, cursor)
+    if unit is None and _TIMED_TASK_BEFORE.search(text, max(0, cursor - 50), cursor):
+        unit = "task"  # "Short test (5-7 minutes) $4": a piece of work described by its length
     if unit is None and (
         _TOTAL_AFTER.match(text, unit_end) or _TOTAL_BEFORE.search(text, max(0, first.start - 40), first.start)
     ):
@@ -964,6 +966,11 @@ _CLAUSE_UNIT = re.compile(
       | (?:per|por|par|pro|each|cada)\s+(?P<item2>word|palabra|palavra|mot|wort|image|imagen|label|annotation)
     )(?![\w-])""",
     re.X | re.I,
+)
+_TIMED_TASK_BEFORE = re.compile(
+    r"\b(?:tests?|surveys?|stud(?:y|ies)|tasks?|sessions?|interviews?|conversations?|calls?)\s*\(\s*\d+(?:\s*-\s*\d+)?"
+    r"\s*(?:minutes?|mins?|hours?|hrs?)\s*\)\s*:?\s*$",
+    re.I,
 )
 # A rate word that names a payment schedule or a lump sum, not the rate: "paid weekly", "monthly bonus".
 _CLAUSE_UNIT_NOT = re.compile(r"\b(?:paid|pay(?:ments?|outs?)?|issued|processed|billed|settled)\s+(?:\w+\s+)?$", re.I)
