@@ -342,7 +342,12 @@ _UNIT_ANYWHERE = re.compile(
 )
 _NEGATED_BEFORE = re.compile(r"\b(?:instead\s+of|rather\s+than|not|never|no\s+longer)\s*$", re.I)
 _HOURLY_WORDS = frozenset({"salaire horaire", "taux horaire", "stundenlohn", "salario por hora"})
-_DURATION_BEFORE = re.compile(r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?|h)\s*$", re.I)
+# "20 hours per week", "40 horas por semana", "60 heures de travail par mois": a time commitment.
+_DURATION_BEFORE = re.compile(
+    r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?|h|horas?|heures?|stunden|std\.?|ore|uur|часов|часа|jam|saat)"
+    r"(?:\s+(?:de\s+travail|de\s+trabajo|de\s+trabalho|of\s+work))?\s*$",
+    re.I,
+)
 
 # --- Flags and traps ---------------------------------------------------------------------------------
 
