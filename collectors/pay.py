@@ -946,6 +946,8 @@ def _candidate(
             unit = per_output
     if unit is None and (first.code or first.symbol or last.code or last.symbol):
         unit = _unit_in_clause(text, floor, cursor)
+    if unit is None and _EACH_AFTER.match(text, last.end):
+        unit = _each_noun_unit(text, floor, cursor)  # "Tasks pay between 10 and 50 cents each"
     if unit is None and _TIMED_TASK_BEFORE.search(text, max(0, cursor - 50), cursor):
         unit = "task"  # "Short test (5-7 minutes) $4": a piece of work described by its length
     if unit is None and (
@@ -972,6 +974,25 @@ _CLAUSE_UNIT = re.compile(
     )(?![\w-])""",
     re.X | re.I,
 )
+_EACH_AFTER = re.compile(r"\s*(?:each|apiece|a\s+piece|cada\s+un[oa])\b", re.I)
+_PLURAL_OUTPUT_NOUNS = re.compile(
+    r"\b(?:tasks|hits|surveys|studies|questions|prompts|tests|tareas|images|labels|annotations|videos|clips|photos"
+    r"|recordings|transcripts|articles|words)\b",
+    re.I,
+)
+
+
+def _each_noun_unit(text: str, floor: int, cursor: int) -> PayUnit | None:
+    """The output unit of "<nouns> ... $X each": the last plural task or item noun in the clause."""
+    start = max(floor, cursor - 120)
+    for end in _CLAUSE_END.finditer(text, start, cursor):
+        start = end.end()
+    nouns = _PLURAL_OUTPUT_NOUNS.findall(text, start, cursor)
+    if not nouns:
+        return None
+    return _NOUN_UNIT.get(nouns[-1].lower())  # type: ignore[return-value]
+
+
 _TIMED_TASK_BEFORE = re.compile(
     r"\b(?:tests?|surveys?|stud(?:y|ies)|tasks?|sessions?|interviews?|conversations?|calls?)\s*\(\s*\d+(?:\s*-\s*\d+)?"
     r"\s*(?:minutes?|mins?|hours?|hrs?)\s*\)\s*:?\s*$",

@@ -63,6 +63,7 @@ Expected = tuple[float | None, float | None, str | None, str]
         ("ganaba mil 500 pesos semanales, y ahora obtiene 500 pesos al día", (500, 500, None, "day")),
         ("Short test (5-7 minutes) $4 USD", (4, 4, "USD", "task")),
         ("Receive 50 cents for each correct answer", (0.5, 0.5, None, "task")),
+        ("Tasks pay between 10 and 50 cents each.", (0.1, 0.5, None, "task")),
     ],
 )
 def test_general_rules(text: str, expected: Expected) -> None:
