@@ -215,7 +215,7 @@ _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "bill
 _MILLION_SUFFIXES = frozenset({"m", "mn", "million", "juta", "millones", "milhões"})
 _MILLION_SALARY_AFTER = re.compile(
     r"\s*(?:de\s+)?(?:pesos|reais|euros|d[óo]lares|rupiah)?\s*(?:(?:/\s*|per\s+)(?:year|yr|annum|y)\b"
-    r"|al\s+año|anuales|por\s+año|ao\s+ano|por\s+ano|anuais|a\s+year|annually)",
+    r"|al\s+año|anuales|por\s+año|ao\s+ano|por\s+ano|anuais)",
     re.I,
 )
 # Currencies whose salaries run to millions: "₹2M - ₹4M", "Rp 4,5 juta per bulan".
