@@ -297,7 +297,7 @@ _CONNECTOR = (
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
     (?:
-        (?P<conn>{_CONNECTOR})\s*(?:(?P<count>\d{{1,3}}(?:[,.]\d{{3}})+|\d{{2,6}})\s+(?=\S))?{_ADJECTIVES}
+        (?P<conn>{_CONNECTOR})\s*(?:(?P<count>\d{{1,3}}(?:[,.]\d{{3}})+|\d{{2,6}})\s+(?!(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\b)(?=\S))?{_ADJECTIVES}
         (?:
             (?P<media>(?:audio|video|media|recorded|transcribed|speech|finished)\s+(?:{_media_alt}))(?![a-z])
           | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+of\s+(?:audio|video|speech|media))
@@ -737,7 +737,7 @@ def _drop_conversions(text: str, amounts: list[_Amount]) -> list[_Amount]:
         if previous is not None and (previous.code or previous.symbol) and (amount.code or amount.symbol):
             gap = text[previous.end : amount.start]
             other_currency = (previous.code or previous.symbol) != (amount.code or amount.symbol)
-            if _CONVERSION_OPEN.match(gap):
+            if _CONVERSION_OPEN.match(gap) and (other_currency or _close_values(previous, amount)):
                 close = _CONVERSION_CLOSE.match(text, amount.end)
                 if close is None:
                     unit = _UNIT_AFTER.match(text, amount.end)
@@ -752,6 +752,12 @@ def _drop_conversions(text: str, amounts: list[_Amount]) -> list[_Amount]:
                 continue
         kept.append(amount)
     return kept
+
+
+def _close_values(a: _Amount, b: _Amount) -> bool:
+    """Whether two amounts in one currency are the same figure twice (a restatement, not a second
+    rate): "£2.25 (£9.00/hr)" is a reward and its hourly rate, not a conversion."""
+    return math.isclose(a.value * a.factor, b.value * b.factor, rel_tol=0.05)
 
 
 _CONVERSION_OPEN = re.compile(

@@ -64,6 +64,10 @@ Expected = tuple[float | None, float | None, str | None, str]
         ("Short test (5-7 minutes) $4 USD", (4, 4, "USD", "task")),
         ("Receive 50 cents for each correct answer", (0.5, 0.5, None, "task")),
         ("Tasks pay between 10 and 50 cents each.", (0.1, 0.5, None, "task")),
+        # A count of minutes describes the piece of work, it does not divide.
+        ("£2.25 for a 15 minute study", (2.25, 2.25, "GBP", "task")),
+        # A parenthetical in the same currency is a second rate, not a conversion: the one with a unit wins.
+        ("Reward: £2.25 (£9.00/hr)", (9, 9, "GBP", "hour")),
     ],
 )
 def test_general_rules(text: str, expected: Expected) -> None:
