@@ -976,6 +976,7 @@ _CLAUSE_UNIT = re.compile(
             (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
       | (?:per|por|par|pro|each|cada)\s+(?P<task2>task|tarea|tarefa|tâche|aufgabe|entrega|pedido|delivery|ride|trip|hit
             |survey|study|article|question|pregunta)
+      | (?P<task3>task|hit|survey|study)\s+(?:payments?|pay|rates?|rewards?)
       | (?:per|por|par|pro|each|cada)\s+(?P<item2>word|palabra|palavra|mot|wort|image|imagen|label|annotation)
     )(?![\w-])""",
     re.X | re.I,
@@ -1030,7 +1031,7 @@ def _unit_in_clause(text: str, floor: int, cursor: int) -> PayUnit | None:
             continue
         if _CLAUSE_UNIT_NOT_AFTER.match(text, match.end()):
             continue
-        if match.group("task") or match.group("task2"):
+        if match.group("task") or match.group("task2") or match.group("task3"):
             found = "task"
         elif match.group("item2"):
             found = "item"
@@ -1059,7 +1060,7 @@ _TOTAL_BEFORE = re.compile(
     r"(?:\b(?:have|has|had)\s+)?\bearned\s+(?:is\s+|was\s+)?(?:a\s+total\s+of\s+|at\s+least\s+|more\s+than\s+|over\s+"
     r"|about\s+)?$"
     r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
-    r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
+    r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\bsum\s+of\s*$|\bpaycheck\b[^.;!?\d]{0,40}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
     re.I,
 )
 _TOTAL_AFTER = re.compile(

@@ -68,6 +68,7 @@ Expected = tuple[float | None, float | None, str | None, str]
         ("£2.25 for a 15 minute study", (2.25, 2.25, "GBP", "task")),
         # A parenthetical in the same currency is a second rate, not a conversion: the one with a unit wins.
         ("Reward: £2.25 (£9.00/hr)", (9, 9, "GBP", "hour")),
+        ("A task payment may start from $.01 or higher", (0.01, None, None, "task")),
     ],
 )
 def test_general_rules(text: str, expected: Expected) -> None:
@@ -89,6 +90,7 @@ def test_general_rules(text: str, expected: Expected) -> None:
         "Rent is $800 a month.",
         "Loan of $500 at 5% interest",
         "Mercor raised $5 mil in funding",
+        "Receiving his first paycheck, a notable sum of Ksh40,000, was a turning point.",
     ],
 )
 def test_not_pay(text: str) -> None:
