@@ -401,7 +401,11 @@ _TRAP_BEFORE = re.compile(
         |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bsell(?:s|ing)\s+for|\bretail(?:s|ing)?\s+(?:for|at)
         |\bbuy|\bsave|(?<!direct\s)\bdeposit|\brefund|\bdiscount
         |\bgpa|\bgrade|\bpoint|\bcredit\s+of|\bgift\s+card|\bcharged(?:\s+a)?
-        |\bwin|\bbudget|\bplan|\bmembership|\brent(?:\s+(?:is|of))?|\bloans?(?:\s+of)?)\W{0,3}$""",
+        |\bwin|\bbudget|\bplan|\bmembership|\brent(?:\s+(?:is|of))?|\bloans?(?:\s+of)?
+        # Prices in other languages: "cuesta 20 dólares", "kostet 9,99 €", "стоит 500 руб."
+        |\bprecios?(?:\s+de)?|\bcuestan?|\bcost[oe](?:\s+de)?|\bpreço(?:\s+de)?|\bcustam?|\bprix(?:\s+de)?
+        |\bco[uû]tent?|\bPreis(?:\s+von)?|\bkostet|\bKosten(?:\s+von)?|(?<!\w)цена|(?<!\w)стоит|(?<!\w)стоимость
+        |\bharga|\bbiaya|(?<!\w)कीमत|(?<!\w)سعر)\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
@@ -1095,7 +1099,9 @@ _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 _TRAP_LAST_WORDS = frozenset(_words(
     "price prices priced pricing at cost costs fee fees subscription raised raising raises valuation "
     "revenue a b c d e f funding pool prize prizes of tuition worth for buy save deposit refund "
-    "discount gpa grade point card win budget charged plan membership is loan loans rent"
+    "discount gpa grade point card win budget charged plan membership is loan loans rent precio precios de "
+    "cuesta cuestan costo coste preço custa custam prix coûte coute coûtent preis von kostet kosten цена стоит "
+    "стоимость harga biaya कीमत سعر"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"

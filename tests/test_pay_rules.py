@@ -91,6 +91,11 @@ def test_general_rules(text: str, expected: Expected) -> None:
         "Loan of $500 at 5% interest",
         "Mercor raised $5 mil in funding",
         "Receiving his first paycheck, a notable sum of Ksh40,000, was a turning point.",
+        # Prices in other languages.
+        "La suscripción cuesta 20 dólares al mes",
+        "Das Abo kostet 9,99 € pro Monat",
+        "Подписка стоит 500 руб. в месяц",
+        "Harga Rp 50.000 per bulan",
     ],
 )
 def test_not_pay(text: str) -> None:
