@@ -110,7 +110,7 @@ _DOLLAR_PREFIXES: dict[str, str] = {
 }
 _SYMBOLS: dict[str, str | None] = {
     "$": None, "£": "GBP", "€": "EUR", "₹": "INR", "₱": "PHP", "₦": "NGN", "¥": "JPY", "￥": "JPY",
-    "₩": "KRW", "₺": "TRY", "₪": "ILS", "฿": "THB", "₫": "VND", "₴": "UAH", "₽": "RUB", "¢": None,
+    "₩": "KRW", "₺": "TRY", "₪": "ILS", "฿": "THB", "₫": "VND", "₴": "UAH", "₽": "RUB", "¢": None, "₵": "GHS",
     "円": "JPY", "元": "CNY",
 }
 # Letter prefixes and suffixes, matched case-sensitively (lower-cased key for the lookup).
@@ -118,8 +118,8 @@ _LETTER_MARKS: dict[str, str | None] = {
     "rs": "INR", "rs.": "INR", "inr": "INR", "ksh": "KES", "ksh.": "KES", "kshs": "KES", "kshs.": "KES",
     "php": "PHP", "rp": "IDR", "rm": "MYR", "chf": "CHF", "fr.": "CHF", "zł": "PLN", "zl": "PLN",
     "kr": None, "kr.": None, "kč": "CZK", "ft": "HUF", "lei": "RON", "tl": "TRY", "r": "ZAR",
-    "n": "NGN", "/=": None, "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
-    "руб": "RUB", "руб.": "RUB", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
+    "n": "NGN", "/=": None, "kes": "KES", "kes.": "KES", "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
+    "руб": "RUB", "руб.": "RUB", "грн": "UAH", "грн.": "UAH", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
 }
 _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     # Keys without dots or spaces: "U.S. dollars" → "usdollar".
@@ -135,6 +135,14 @@ _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     "रुपये": ("INR", "Rs"), "रुपए": ("INR", "Rs"), "रुपया": ("INR", "Rs"),
     # Cents of a currency: "6 centimes de dollars", "5 y 25 centavos de dólar", "40 euro cents".
     "eurocent": ("EUR", "€"), "centavo": (None, "¢"), "centime": (None, "¢"),
+    # Currency names in other languages: "60 000 livres", "74 943 dollars singapouriens".
+    "livre": ("GBP", "£"), "livresterling": ("GBP", "£"), "livressterling": ("GBP", "£"),
+    "dollarssingapouriens": ("SGD", "S$"), "dollarsingapourien": ("SGD", "S$"),
+    "singaporedollar": ("SGD", "S$"), "dollarscanadiens": ("CAD", "CA$"), "dollarcanadien": ("CAD", "CA$"),
+    "dollarsaustraliens": ("AUD", "A$"), "dollaraustralien": ("AUD", "A$"),
+    "dólaresestadounidenses": ("USD", "$"), "dólaresamericanos": ("USD", "$"),
+    "dollarsaméricains": ("USD", "$"), "dollaraméricain": ("USD", "$"),
+    "دولار": (None, "$"), "دولارا": (None, "$"), "دولارات": (None, "$"),
 }
 # Which of the words above are hundredths of their currency.
 _CENT_WORDS = frozenset({"cent", "eurocent", "centavo", "centime"})
@@ -143,10 +151,10 @@ _PRE_CURRENCY = re.compile(
     r"""(?:
         (?<![A-Za-z])(?P<dpre>U\.S\.|US|USD|CAN|CAD|CA|AUD|AU|NZD|NZ|SGD|SG|HKD|HK|MXN|MX|NT)\s?\$
       | (?<![A-Za-z])(?P<dpre1>C|A|S|R)\$  # one letter only when joined: "A $500 bonus" is an article
-      | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D)  # "U$S 40", "U$SD 10" (Spanish-language press)
+      | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D|U\$)  # "U$S 40", "U$SD 10", "U$ 7" (Spanish, Portuguese press)
       | (?P<dollar>\$)
-      | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽])
-      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
+      | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽₵])
+      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Kes\.?|KES\.|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
       | (?<![A-Za-z])(?P<peso>P)  # "P9000", "P482.60": a peso sign (only before 3+ digits, see _amounts)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
     )[\s:]{0,2}$""",
@@ -154,12 +162,14 @@ _PRE_CURRENCY = re.compile(
 )
 _POST_CURRENCY = re.compile(
     r"""(?:[.,]-+)?\s?(?:
-        (?P<code>[A-Z]{3})(?![A-Za-z])
+        (?P<code>[A-Z]{3}|usd|eur|gbp|inr|kes|php|ngn|cad|aud|brl|mxn|zar|ghs|idr)(?![A-Za-z])
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽¢円元])
       | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
-            |лв\.?(?![а-я])|руб\.?(?![а-я]))
+            |лв\.?(?![а-я])|руб\.?(?![а-я])|грн\.?(?![а-я]))
       | (?i:(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|kenyan\ shillings?
+            |dollars?\ (?:singapouriens?|canadiens?|australiens?|am[ée]ricains?)|singapore\ dollars?
+            |d[oó]lares\ (?:estadounidenses|americanos)|livres?(?:\ sterling)?|دولار(?:ات|ا)?
             |euro\ cents?|(?:centavos?|centimes?)(?:(?:\ de)?(?:\ d['’]?)?\ ?(?:d[oó]lar(?:es|s)?|dollars?|euros?))?
             |d[oó]lar(?:es)?|dollars?|bucks|euros?
             |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?|ariary
@@ -183,7 +193,8 @@ _NUMBER = re.compile(
     (?P<suffix>
         \s?(?:k|K)(?!\w)
       | \s?(?i:lakhs?|lacs?|lpa|crores?)(?!\w)
-      | \s?(?:लाख|करोड़)
+      | \s?(?:लाख|करोड़|ألف|هزار|हज़ार|हजार)
+      | \s?(?i:ribu|тысяч[аи]?|тыс\.?|juta|millones|milhões)(?!\w)
       | \s?(?:cr|L)(?!\w)
       | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b|trillion|trillions|tn)(?!\w)
       | 万
@@ -194,14 +205,21 @@ _NUMBER = re.compile(
 )
 _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5,
                    "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4, "लाख": 1e5, "करोड़": 1e7,
-                   "m": 1e6, "mn": 1e6, "million": 1e6}  # millions only pass `_million_salary`
+                   "m": 1e6, "mn": 1e6, "million": 1e6,
+                   "juta": 1e6, "millones": 1e6, "milhões": 1e6, "ribu": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тыс": 1e3, "тыс.": 1e3,
+                   "ألف": 1e3, "هزار": 1e3, "हज़ार": 1e3, "हजार": 1e3}  # millions only pass `_million_salary`
 _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b",
-                            "trillion", "trillions", "tn"})
+                            "trillion", "trillions", "tn", "juta", "millones", "milhões"})
 # Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
 # millions); never "$2M daily" (a payout total) or billions.
-_MILLION_SUFFIXES = frozenset({"m", "mn", "million"})
-_MILLION_SALARY_AFTER = re.compile(r"\s*(?:/\s*|per\s+)(?:year|yr|annum|y)\b", re.I)
-_MILLION_SALARY_CURRENCIES = frozenset({"₹", "INR", "Rs", "Rs."})
+_MILLION_SUFFIXES = frozenset({"m", "mn", "million", "juta", "millones", "milhões"})
+_MILLION_SALARY_AFTER = re.compile(
+    r"\s*(?:de\s+)?(?:pesos|reais|euros|d[óo]lares|rupiah)?\s*(?:(?:/\s*|per\s+)(?:year|yr|annum|y)\b"
+    r"|al\s+año|anuales|por\s+año|ao\s+ano|por\s+ano|anuais)",
+    re.I,
+)
+# Currencies whose salaries run to millions: "₹2M - ₹4M", "Rp 4,5 juta per bulan".
+_MILLION_SALARY_CURRENCIES = frozenset({"₹", "INR", "Rs", "Rs.", "Rp", "IDR"})
 
 # --- Units -------------------------------------------------------------------------------------------
 
@@ -209,17 +227,21 @@ _ADJECTIVES = (
     r"(?:\d+\s*-?\s*(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\s+)?"  # "per 10-minute study"
     r"(?:(?:approved|accepted|completed|correct(?:ly)?|valid|successful|submitted|finished|reviewed"
     r"|qualifying|qualified|eligible|billable|processed|annotated|labell?ed|transcribed|recorded"
-    r"|individual|single)\s+){0,2}"
+    r"|individual|single|source|target|spoken)\s+){0,2}"
 )
 _NOUNS: dict[str, tuple[str, ...]] = {
     "hour": ("hours", "hour", "hrs", "hr", "h", "horas", "hora", "heures", "heure", "stunde", "std",
-             "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "saat", "jam", "час",
+             "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "timen", "saat", "sat", "jam",
+             "час", "годину", "الساعة", "ساعة", "小時", "小时", "घंटा", "घंटे", "saa", "時",
              "小时", "時間"),
-    "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "день", "ден", "日"),
-    "week": ("weeks", "week", "wks", "wk", "w", "semanas", "semana", "semaine", "woche", "tydzień", "週", "周"),
+    "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "день", "ден", "日", "hari",
+            "दिन", "siku"),
+    "week": ("weeks", "week", "wks", "wk", "w", "semanas", "semana", "semaine", "woche", "tydzień", "週", "周",
+             "minggu", "wiki"),
     "month": ("months", "month", "mths", "mth", "mos", "mo", "mon", "m", "meses", "mes", "mês", "mois",
-              "monat", "miesiąc", "месяц", "месец", "月"),
-    "year": ("years", "year", "yrs", "yr", "y", "annum", "año", "ano", "an", "jahr", "rok", "год", "година",
+              "monat", "miesiąc", "месяц", "месец", "月", "bulan", "माह", "महीना", "महीने", "mwezi"),
+    "year": ("years", "year", "yrs", "yr", "y", "annum", "año", "ano", "an", "anno", "jaar", "jahr", "rok", "год",
+             "година", "tahun", "वर्ष", "साल", "mwaka",
              "年"),
     "task": ("tasks", "task", "hits", "hit", "studies", "study", "surveys", "survey", "questions",
              "question", "prompts", "prompt", "conversations", "conversation", "responses", "response",
@@ -228,18 +250,21 @@ _NOUNS: dict[str, tuple[str, ...]] = {
              "comparison", "turns", "turn", "dialogues", "dialogue", "units", "unit", "tareas", "tarea",
              "tâche", "aufgabe", "trajectories", "trajectory", "rubrics", "rubric", "jobs", "job",
              "clics", "clic", "clicks", "click", "rides", "ride", "trips", "trip", "deliveries", "delivery",
-             "judgments", "judgment", "judgements", "judgement"),
+             "judgments", "judgment", "judgements", "judgement", "tests", "test", "sesiones", "sesión",
+             "sesion", "sessão", "unidades", "unidad", "entregas", "entrega", "pedidos", "pedido", "encargos",
+             "encargo", "answers", "answer", "задание", "задания", "задачу", "задача", "captchas", "captcha", "spots", "spot", "articles", "article", "tarefas", "tarefa"),
     "item": ("items", "item", "labels", "label", "images", "image", "annotations", "annotation", "words",
              "word", "pages", "page", "records", "record", "videos", "video", "clips", "clip", "files",
              "file", "boxes", "box", "sentences", "sentence", "rows", "row", "utterances", "utterance",
              "recordings", "recording", "transcripts", "transcript", "documents", "document", "photos",
              "photo", "samples", "sample", "segments", "segment", "entries", "entry", "bounding boxes",
              "formulaires", "formulaire", "forms", "form",
-             "bounding box", "polygons", "polygon", "frames", "frame"),
+             "bounding box", "polygons", "polygon", "frames", "frame", "lines", "line", "líneas", "línea",
+             "lineas", "linea", "characters", "character", "caracteres", "zeichen"),
 }
 _NOUN_UNIT = {noun: unit for unit, nouns in _NOUNS.items() for noun in nouns}
 # Abbreviations that only count after "/" ("$20/h", "£2,000/m").
-_SLASH_ONLY = frozenset({"h", "d", "w", "m", "y", "mo", "mon", "an", "ano", "ora", "日", "月", "年"})
+_SLASH_ONLY = frozenset({"h", "d", "w", "m", "y", "mo", "mon", "an", "ano", "ora", "日", "月", "年", "時"})
 _MEDIA = {"second": 60.0, "seconds": 60.0, "sec": 60.0, "secs": 60.0, "minute": 1.0, "minutes": 1.0,
           "min": 1.0, "mins": 1.0, "hour": 1 / 60, "hours": 1 / 60, "hr": 1 / 60, "hrs": 1 / 60}
 _ADJECTIVE_UNITS = {
@@ -251,6 +276,7 @@ _ADJECTIVE_UNITS = {
     "p.a.": "year", "anual": "year", "jährlich": "year", "annuel": "year", "brutto/jahr": "year",
     "lpa": "year", "месечно": "month", "месячно": "month", "ежемесячно": "month", "годишно": "year",
     "mensuels": "month", "semanales": "week", "semanal": "week", "diarios": "day", "diario": "day",
+    "sejam": "hour", "sehari": "day", "seminggu": "week", "sebulan": "month", "setahun": "year",
     "-an-hour": "hour", "-a-day": "day", "-a-week": "week", "-a-month": "month", "-a-year": "year",
 }
 
@@ -259,17 +285,19 @@ _media_alt = "|".join(sorted(_MEDIA, key=len, reverse=True))
 _adj_alt = "|".join(sorted((re.escape(a) for a in _ADJECTIVE_UNITS), key=len, reverse=True))
 _FILLER = (
     r"(?:(?:base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
-    r"|avg|average|[A-Z]{3}|/=|[.,]-+)\s*){0,2}"
+    r"|avg|average|[A-Z]{3}|/=|[.,]-+|nets?|nettes?|bruts?|brutos?|netos?|l[íi]quidos?|en\s+promedio|em\s+m[ée]dia|on\s+average|en\s+moyenne|in\s+media"
+    r"|im\s+(?:durch)?schnitt)\s*){0,2}"
 )
 _CONNECTOR = (
     r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
-    r"|(?<!\w)на(?!\w)|\ble\b|毎|每)"
+    r"|(?<!\w)на(?!\w)|(?<!\w)за(?!\w)|(?<!\w)في(?!\w)|\ble\b|\ball'|\bl'|\bi(?=\s+tim)|\bpara\s+cada\b"
+    r"|\bfor\s+(?:each|every|an?|one)\b|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
 )
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
     (?:
-        (?P<conn>{_CONNECTOR})\s*{_ADJECTIVES}
+        (?P<conn>{_CONNECTOR})\s*(?:(?P<count>\d{{1,3}}(?:[,.]\d{{3}})+|\d{{2,6}})\s+(?!(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\b)(?=\S))?{_ADJECTIVES}
         (?:
             (?P<media>(?:audio|video|media|recorded|transcribed|speech|finished)\s+(?:{_media_alt}))(?![a-z])
           | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+of\s+(?:audio|video|speech|media))
@@ -312,8 +340,14 @@ _UNIT_ANYWHERE = re.compile(
             |salario\s+por\s+hora)(?![a-z])""",
     re.X | re.I,
 )
+_NEGATED_BEFORE = re.compile(r"\b(?:instead\s+of|rather\s+than|not|never|no\s+longer)\s*$", re.I)
 _HOURLY_WORDS = frozenset({"salaire horaire", "taux horaire", "stundenlohn", "salario por hora"})
-_DURATION_BEFORE = re.compile(r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?|h)\s*$", re.I)
+# "20 hours per week", "40 horas por semana", "60 heures de travail par mois": a time commitment.
+_DURATION_BEFORE = re.compile(
+    r"\d\s*(?:-\s*\d+\s*)?(?:hours?|hrs?|h|horas?|heures?|stunden|std\.?|ore|uur|часов|часа|jam|saat)"
+    r"(?:\s+(?:de\s+travail|de\s+trabajo|de\s+trabalho|of\s+work))?\s*$",
+    re.I,
+)
 
 # --- Flags and traps ---------------------------------------------------------------------------------
 
@@ -322,16 +356,17 @@ _FLAG_BEFORE = re.compile(
         (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|(?:not|no)\s+higher\s+than
             |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
             |menos\s+de|weniger\s+als|moins\s+de|unter|ne\s+d[ée]passe\s+pas(?:\s+les)?|n['’]exc[ée]d\w*
-            |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till)
+            |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till|[تي]صل\s+إلى|حتى|fino\s+a
+            |al\s+massimo|(?<!\w)до)
       | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than|m[áa]s\s+de
             |mehr\s+als|plus\s+de|mais\s+de|über
             |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
             |min(?:imum)?\.?(?:\s+of)?
             |no\s+less\s+than|not\s+less\s+than|more\s+than|over|above|upwards\s+of|ab|à\s+partir\s+de
-            |a\s+partir\s+de|desde|dès)
+            |a\s+partir\s+de|desde|dès|almeno|a\s+partire\s+da|più\s+di|oltre|(?<!\w)от|(?<!\w)свыше)
       | (?P<approx>~|≈|∼|about|around|approx(?:\.|imately)?|roughly|circa|ca\.|c\.|est(?:imated|\.)?
             |nearly|almost|close\s+to|ungefähr|environ|aprox(?:\.|imadamente)?|cerca\s+de)
-      | (?P<between>between|entre|zwischen)
+      | (?P<between>between|entre|zwischen|بين)
     )(?:\s+(?:los|las|les|the|de|os|as))?[\s:]*$""",
     re.X | re.I,
 )
@@ -357,21 +392,26 @@ _FLAG_AFTER = re.compile(
 _RANGE_GAP = re.compile(
     r"^\s*\(?\s*(?:-{1,2}|to|up\s+to|bis|à|a|até|hasta|до|~|～|〜|to\s+a\s+maximum\s+of"
     r"|or|ou|oder|o"
-    r"|(?:and|&|y|e|und|et)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
+    r"|(?:and|&|y|e|und|et|و)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
     re.I,
 )
 _TRAP_BEFORE = re.compile(
     r"""(?:\bprice[ds]?|\bpriced\s+at|\bpricing|\bcosts?|\bfees?|\bsubscription|\braised|\braising
         |\braises|\bvaluation|\bvalued\s+at|\brevenue|\bseries\s+[a-f]|\bfunding|\bprize\s+pool
-        |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bbuy|\bsave|\bdeposit|\brefund|\bdiscount
+        |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bsell(?:s|ing)\s+for|\bretail(?:s|ing)?\s+(?:for|at)
+        |\bbuy|\bsave|(?<!direct\s)\bdeposit|\brefund|\bdiscount
         |\bgpa|\bgrade|\bpoint|\bcredit\s+of|\bgift\s+card|\bcharged(?:\s+a)?
-        |\bwin|\bbudget)\W{0,3}$""",
+        |\bwin|\bbudget|\bplan|\bmembership|\brent(?:\s+(?:is|of))?|\bloans?(?:\s+of)?
+        # Prices in other languages: "cuesta 20 dólares", "kostet 9,99 €", "стоит 500 руб."
+        |\bprecios?(?:\s+de)?|\bcuestan?|\bcost[oe](?:\s+de)?|\bpreço(?:\s+de)?|\bcustam?|\bprix(?:\s+de)?
+        |\bco[uû]tent?|\bPreis(?:\s+von)?|\bkostet|\bKosten(?:\s+von)?|(?<!\w)цена|(?<!\w)стоит|(?<!\w)стоимость
+        |\bharga|\bbiaya|(?<!\w)कीमत|(?<!\w)سعر)\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
     r"""^[^.;!?]{0,24}?(?:\bsubscription|\bmembership|\bprizes?|\braised|\bfunding|\bround\b
         |\bvaluation|\brevenue|\barr\b|\boff\b|\bdiscount|\bpackage\b|\b(?:be|been|get|is|are)\s+charged
-        |\bdeposit|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
+        |(?<!direct\s)\bdeposit|\bbalance\b|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
         |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat)""",
     re.X | re.I,
 )
@@ -383,8 +423,10 @@ _BONUS_BEFORE = re.compile(
     r"\b(?:bonus(?:es)?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
-_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange")
-_PRICE_WORDS = re.compile(r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate)\b", re.I)
+_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per")
+_PRICE_WORDS = re.compile(
+    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate|charges|cost\s+per)\b", re.I
+)
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
 
@@ -401,6 +443,10 @@ _TRANSLATE = str.maketrans(
         "\u2212": "-", "\ufe63": "-", "\uff0d": "-",
         "\u2019": "'", "\uff04": "$", "\uff0c": ",", "\uff0e": ".", "\uff0f": "/", "\uff0b": "+",
         **{chr(0xFF10 + i): str(i) for i in range(10)},
+        # Digits of other scripts (Devanagari, Bengali, Arabic-Indic, Persian) read as 0-9.
+        **{chr(base + i): str(i) for base in (0x0966, 0x09E6, 0x0660, 0x06F0) for i in range(10)},
+        # Arabic short vowels and tanween are not letters of the word: "دولارًا" is "دولارا".
+        **{chr(c): "" for c in range(0x064B, 0x0653)},
     }
 )
 
@@ -473,7 +519,23 @@ def _parse_text(text: str | None) -> Pay | None:
         text = _A_CURRENCY_UNIT.sub(r"1 \1", text)
         if not _HAS_DIGIT.search(text):
             return None
-    return _parse(_clean(text))
+    return _parse(_thousands_in_words(_clean(text)))
+
+
+# "mil" is a thousand in Spanish and Portuguese ("$296 mil", "7 mil 380 pesos", "mil 500 pesos") and a
+# million in English ("$5 mil in funding"): it is read as a thousand only in Spanish or Portuguese text.
+_IBERIAN_WORDS = re.compile(r"\b(?:de|que|por|para|los|las|el|la|y|em|os|um|uma|com|pesos|reais|d[óo]lares|en)\b", re.I)
+_MIL_AND = re.compile(r"(?<![\w.,])(\d{1,3})\s+mil\s+(\d{3})(?![\d.,]\d)", re.I)
+_MIL_ALONE_AND = re.compile(r"(?<!\d\s)(?<![\w.,])\bmil\s+(\d{3})(?![\d.,]\d)", re.I)
+_MIL = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{1,3})?)\s+mil\b(?!\s+mill)", re.I)
+
+
+def _thousands_in_words(text: str) -> str:
+    if "mil" not in text.lower() or len(_IBERIAN_WORDS.findall(text)) < 2:
+        return text
+    text = _MIL_AND.sub(lambda m: f"{m.group(1)}{m.group(2)}", text)
+    text = _MIL_ALONE_AND.sub(lambda m: f"1{m.group(1)}", text)
+    return _MIL.sub(lambda m: f"{m.group(1)}k", text)
 
 
 _A_CURRENCY_UNIT = re.compile(
@@ -516,7 +578,8 @@ def _parse(text: str) -> Pay | None:
                 if amounts[ahead].code or amounts[ahead].symbol:
                     break  # only bare numbers ("in September 2017") are looked past
         i += skip + (2 if last is not first else 1)
-        candidate = _candidate(text, first, last, unit_match)
+        floor = max((a.end for a in amounts if (a.code or a.symbol) and a.end <= first.start), default=0)
+        candidate = _candidate(text, first, last, unit_match, floor)
         if candidate is not None and _changed_before(text, first.start):
             candidate.flags.discard("at_least")  # "up from around $1.50": a past value, not a bound
         if candidate is None:
@@ -531,7 +594,9 @@ def _parse(text: str) -> Pay | None:
             continue  # "pesos", "shillings", "cents" alone do not say which currency or rate
         unit_score = 0 if candidate.unit is None else 1 if candidate.unit == "once" else 2
         score = unit_score + (1 if has_currency else 0)
-        candidates.append((score, candidate, code, symbol))
+        # "ganaba mil 500 pesos semanales, y ahora ... obtiene 500 pesos al día": the pay now wins a tie
+        now = 1 if _NOW_BEFORE.search(text, max(0, candidate.first.start - 40), candidate.first.start) else 0
+        candidates.append((score * 2 + now, candidate, code, symbol))
     if not candidates:
         return None
     best = max(candidates, key=lambda c: c[0])  # max keeps the first of equal scores
@@ -539,10 +604,19 @@ def _parse(text: str) -> Pay | None:
     return _to_pay(text, candidate, code, symbol)
 
 
+_NOW_BEFORE = re.compile(
+    r"\b(?:now|nowadays|currently|today|ahora|actualmente|hoy|agora|atualmente|hoje|maintenant|aujourd'hui"
+    r"|jetzt|heute|derzeit)\b[^.;!?$£€₹\d]{0,35}$",
+    re.I,
+)
 # "from $15/hr entry-level annotators to $1,000/hr domain experts": a range spread over a sentence;
 # "increased by 0.8% from £31,929 in September to £32,174 in October": a change, the last is now.
 _PAREN_TO = re.compile(r"^\s*\([^()]{1,30}\)\s*(?:to|-|–|bis|a|hasta|até)\s*$", re.I)
-_FROM_BEFORE = re.compile(r"\b(?:from|by)\s+(?:as\s+little\s+as\s+|about\s+|around\s+|roughly\s+)?$", re.I)
+_FROM_BEFORE = re.compile(
+    r"\b(?:from|by|starts?\s+at|starting\s+at|begins?\s+at|beginning\s+at)\s+(?:as\s+little\s+as\s+|as\s+low\s+as\s+"
+    r"|about\s+|around\s+|roughly\s+)?$",
+    re.I,
+)
 _TO_LATER = re.compile(r"^[^.;!?]{0,90}?\b(?:up\s+)?to\b[^.;!?\d]{0,45}$", re.I)
 _CHANGE_BEFORE = re.compile(
     r"\b(?:increase[sd]?|rise[sn]?|rising|rose|raised?|grew|grow[sn]?|fell|falls?|dropp?(?:ed|s)?|reduced?|reduces"
@@ -667,7 +741,7 @@ def _drop_conversions(text: str, amounts: list[_Amount]) -> list[_Amount]:
         if previous is not None and (previous.code or previous.symbol) and (amount.code or amount.symbol):
             gap = text[previous.end : amount.start]
             other_currency = (previous.code or previous.symbol) != (amount.code or amount.symbol)
-            if _CONVERSION_OPEN.match(gap):
+            if _CONVERSION_OPEN.match(gap) and (other_currency or _close_values(previous, amount)):
                 close = _CONVERSION_CLOSE.match(text, amount.end)
                 if close is None:
                     unit = _UNIT_AFTER.match(text, amount.end)
@@ -682,6 +756,12 @@ def _drop_conversions(text: str, amounts: list[_Amount]) -> list[_Amount]:
                 continue
         kept.append(amount)
     return kept
+
+
+def _close_values(a: _Amount, b: _Amount) -> bool:
+    """Whether two amounts in one currency are the same figure twice (a restatement, not a second
+    rate): "£2.25 (£9.00/hr)" is a reward and its hourly rate, not a conversion."""
+    return math.isclose(a.value * a.factor, b.value * b.factor, rel_tol=0.05)
 
 
 _CONVERSION_OPEN = re.compile(
@@ -723,7 +803,7 @@ def _pre_currency(match: re.Match[str]) -> tuple[str | None, str | None]:
 def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, bool]:
     """(code, symbol, is a currency word, is cents)."""
     if match.group("code"):
-        code = match.group("code")
+        code = match.group("code").upper()
         return (code, None, False, False) if code in ISO_CODES else (None, None, False, False)
     if match.group("dollar"):
         return None, "$", False, False
@@ -777,7 +857,7 @@ def _range_allowed(text: str, first: _Amount, gap: str) -> bool:
     if word in ("or", "ou", "oder", "o"):
         # "$14 or $14.50 an hour" is a range; "£6 or $8" and "$5 or $500" are not
         return False
-    if word.split(" ", 1)[0] in ("and", "&", "y", "e", "und", "et"):
+    if word.split(" ", 1)[0] in ("and", "&", "y", "e", "und", "et", "و"):
         before = _flag_before(text, first.start)
         return before is not None and before.group("between") is not None
     return True
@@ -805,7 +885,7 @@ _LAKH_SUFFIXES = frozenset({"lakh", "lakhs", "lac", "lacs", "लाख", "crore"
 
 
 def _candidate(
-    text: str, first: _Amount, last: _Amount, unit_match: re.Match[str] | None
+    text: str, first: _Amount, last: _Amount, unit_match: re.Match[str] | None, floor: int = 0
 ) -> _Candidate | None:
     low_factor, high_factor = first.factor, last.factor
     code = first.code or last.code
@@ -837,12 +917,18 @@ def _candidate(
         return None  # "36 hrs per week" is a time commitment, not money
     # Words just before the amount: flags first ("up to"), then a unit ("Hourly rate:").
     cursor = first.start
+    bound: str | None = None  # the bound word nearest the number wins: "hasta más de 1000" is "more than"
     for _ in range(3):
         flag = _flag_before(text, cursor)
         if flag is None:
             break
-        flags.update(name for name in ("up_to", "at_least", "approx", "between") if flag.group(name))
+        names = [name for name in ("up_to", "at_least", "approx", "between") if flag.group(name)]
+        flags.update(name for name in names if name not in ("up_to", "at_least"))
+        if bound is None:
+            bound = next((name for name in names if name in ("up_to", "at_least")), None)
         cursor = flag.start()
+    if bound is not None:
+        flags.add(bound)
     if first is last and _BETWEEN_WORDS_AND.search(text, max(0, cursor - 60), cursor):
         flags.add("up_to")  # "between a couple of dollars and about $40": only the top is a number
     if unit is None:
@@ -868,6 +954,12 @@ def _candidate(
         per_output = _unit_from_match(per_unit, is_bare=False)[0] if per_unit is not None else None
         if per_output in OUTPUT_UNITS:  # "$3 bonus per task" is paid per task; a bonus is never time pay
             unit = per_output
+    if unit is None and (first.code or first.symbol or last.code or last.symbol):
+        unit = _unit_in_clause(text, floor, cursor)
+    if unit is None and _EACH_AFTER.match(text, last.end):
+        unit = _each_noun_unit(text, floor, cursor)  # "Tasks pay between 10 and 50 cents each"
+    if unit is None and _TIMED_TASK_BEFORE.search(text, max(0, cursor - 50), cursor):
+        unit = "task"  # "Short test (5-7 minutes) $4": a piece of work described by its length
     if unit is None and (
         _TOTAL_AFTER.match(text, unit_end) or _TOTAL_BEFORE.search(text, max(0, first.start - 40), first.start)
     ):
@@ -875,16 +967,116 @@ def _candidate(
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
 
 
+# A rate word earlier in the amount's own clause: "the average monthly salary is estimated to be around
+# PHP 18,000", "o valor médio bruto por hora trabalhada é de R$ 23", "payment for a 15-minute test is $10".
+_CLAUSE_UNIT = re.compile(
+    r"""(?<![\w-])(?:
+        (?P<adj>hourly|daily|weekly|monthly|yearly|annual(?:ly|ized|ised)?|per\s+annum|mensal(?:mente)?|mensuale?s?
+            |mensuel(?:le)?s?|annuel(?:le)?s?|anuale?s?|semanale?s?|semanais|diari[oa]s?|jährlich\w*|monatlich\w*
+            |stündlich\w*|sueldo\s+mensual|salario\s+mensual)
+      | (?:per|por|par|pro|a|an)\s+(?P<noun>hour|hora|heure|stunde|jam|day|día|dia|jour|tag|week|semana|semaine|woche
+            |month|mes|mês|mois|monat|year|año|ano|jahr|annum)
+      | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){0,7}?
+            (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
+      | (?:per|por|par|pro|each|cada)\s+(?P<task2>task|tarea|tarefa|tâche|aufgabe|entrega|pedido|delivery|ride|trip|hit
+            |survey|study|article|question|pregunta)
+      | (?P<task3>task|hit|survey|study)\s+(?:payments?|pay|rates?|rewards?)
+      | (?:per|por|par|pro|each|cada)\s+(?P<item2>word|palabra|palavra|mot|wort|image|imagen|label|annotation)
+    )(?![\w-])""",
+    re.X | re.I,
+)
+_EACH_AFTER = re.compile(r"\s*(?:each|apiece|a\s+piece|cada\s+un[oa])\b", re.I)
+_PLURAL_OUTPUT_NOUNS = re.compile(
+    r"\b(?:tasks|hits|surveys|studies|questions|prompts|tests|tareas|images|labels|annotations|videos|clips|photos"
+    r"|recordings|transcripts|articles|words)\b",
+    re.I,
+)
+
+
+def _each_noun_unit(text: str, floor: int, cursor: int) -> PayUnit | None:
+    """The output unit of "<nouns> ... $X each": the last plural task or item noun in the clause."""
+    start = max(floor, cursor - 120)
+    for end in _CLAUSE_END.finditer(text, start, cursor):
+        start = end.end()
+    nouns = _PLURAL_OUTPUT_NOUNS.findall(text, start, cursor)
+    if not nouns:
+        return None
+    return _NOUN_UNIT.get(nouns[-1].lower())  # type: ignore[return-value]
+
+
+_TIMED_TASK_BEFORE = re.compile(
+    r"\b(?:tests?|surveys?|stud(?:y|ies)|tasks?|sessions?|interviews?|conversations?|calls?)\s*\(\s*\d+(?:\s*-\s*\d+)?"
+    r"\s*(?:minutes?|mins?|hours?|hrs?)\s*\)\s*:?\s*$",
+    re.I,
+)
+# A rate word that names a payment schedule or a lump sum, not the rate: "paid weekly", "monthly bonus".
+_CLAUSE_UNIT_NOT = re.compile(r"\b(?:paid|pay(?:ments?|outs?)?|issued|processed|billed|settled)\s+(?:\w+\s+)?$", re.I)
+_CLAUSE_UNIT_NOT_AFTER = re.compile(r"\s*(?:payments?|payouts?|basis|schedule|bonus(?:es)?|cycle|billing)\b", re.I)
+_CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+_CLAUSE_UNITS = {
+    "hour": "hour", "hora": "hour", "heure": "hour", "stunde": "hour", "jam": "hour", "day": "day", "día": "day",
+    "dia": "day", "jour": "day", "tag": "day", "week": "week", "semana": "week", "semaine": "week", "woche": "week",
+    "month": "month", "mes": "month", "mês": "month", "mois": "month", "monat": "month", "year": "year",
+    "año": "year", "ano": "year", "jahr": "year", "annum": "year",
+}
+
+
+def _unit_in_clause(text: str, floor: int, cursor: int) -> PayUnit | None:
+    """The unit a rate word earlier in the amount's clause names (see `_CLAUSE_UNIT`), or None. The
+    clause starts after the last sentence break and after the previous amount with a currency."""
+    start = max(floor, cursor - 160)
+    for end in _CLAUSE_END.finditer(text, start, cursor):
+        start = end.end()
+    found: PayUnit | None = None
+    for match in _CLAUSE_UNIT.finditer(text, start, cursor):
+        if _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
+            continue  # "20 horas semanais", "40 hours per week": a time commitment
+        if _CLAUSE_UNIT_NOT.search(text, max(0, match.start() - 30), match.start()):
+            continue
+        if _CLAUSE_UNIT_NOT_AFTER.match(text, match.end()):
+            continue
+        if match.group("task") or match.group("task2") or match.group("task3"):
+            found = "task"
+        elif match.group("item2"):
+            found = "item"
+        elif match.group("noun"):
+            found = _CLAUSE_UNITS[match.group("noun").lower()]  # type: ignore[assignment]
+        else:
+            adj = _SPACES.sub(" ", match.group("adj").lower())
+            found = _clause_adjective_unit(adj)
+    return found
+
+
+def _clause_adjective_unit(adj: str) -> PayUnit:
+    if adj.startswith(("hour", "stünd")):
+        return "hour"
+    if adj.startswith(("dai", "diari")):
+        return "day"
+    if adj.startswith(("week", "seman")):
+        return "week"
+    if adj.startswith(("month", "mens", "monat", "sueldo", "salario")):
+        return "month"
+    return "year"
+
+
 # A sum earned so far is a total, not a rate: "earned Sh 45,000 since he opened an account".
 _TOTAL_BEFORE = re.compile(
     r"(?:\b(?:have|has|had)\s+)?\bearned\s+(?:is\s+|was\s+)?(?:a\s+total\s+of\s+|at\s+least\s+|more\s+than\s+|over\s+"
     r"|about\s+)?$"
     r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
-    r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
+    r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\bsum\s+of\s*$|\bpaycheck\b[^.;!?\d]{0,40}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
     re.I,
 )
-_TOTAL_AFTER = re.compile(r"\s*(?:since|so\s+far|in\s+total|to\s+date|altogether)\b", re.I)
-_BETWEEN_WORDS_AND = re.compile(r"\bbetween\b[^\d$£€₹.;!?]{2,40}\band\s+$", re.I)
+_TOTAL_AFTER = re.compile(
+    r"\s*(?:since|so\s+far|in\s+total|to\s+date|altogether)\b"
+    # "paid her 30 cents for four hours of work", "$12 for working on a project for three workdays"
+    r"|\s*for\s+(?:working\s+)?(?:on\s+)?(?:an?\s+[\w-]+\s+)?(?:for\s+)?(?:\d+|one|two|three|four|five|six|seven"
+    r"|eight|nine|ten|several|a\s+few)\s+(?:full\s+)?(?:hours?|days?|workdays?|weeks?|months?)\b",
+    re.I,
+)
+_BETWEEN_WORDS_AND = re.compile(
+    r"\b(?:between|entre|zwischen)\b[^\d$£€₹.;!?]{2,40}\b(?:and|y|e|und|et|to|a)\s+$|بين[^\d$.;!?]{2,40}(?:إلى|و)\s*$", re.I
+)
 _HOURS_AFTER = re.compile(r"\s*(?:hours?|hrs?)\b", re.I)
 
 
@@ -893,7 +1085,8 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "to up-to upto as than under below max max. maximum zu à jusqu'à jusqu’à hasta até till from "
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
-    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas"
+    "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas "
+    "إلى بين حتى a massimo almeno da di oltre до от свыше"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
@@ -906,11 +1099,13 @@ _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 _TRAP_LAST_WORDS = frozenset(_words(
     "price prices priced pricing at cost costs fee fees subscription raised raising raises valuation "
     "revenue a b c d e f funding pool prize prizes of tuition worth for buy save deposit refund "
-    "discount gpa grade point card win budget charged"
+    "discount gpa grade point card win budget charged plan membership is loan loans rent precio precios de "
+    "cuesta cuestan costo coste preço custa custam prix coûte coute coûtent preis von kostet kosten цена стоит "
+    "стоимость harga biaya कीमत سعر"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
-    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat",
+    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance",
     re.I,
 )
 
@@ -948,11 +1143,17 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
         return "minute", _MEDIA.get(match.group("minute").lower(), 1.0)
     if match.group("noun"):
         noun = match.group("noun").lower()
-        conn = match.group("conn").strip().lower()
-        if noun in _SLASH_ONLY and conn not in ("/", "毎", "每"):
+        conn = _SPACES.sub(" ", match.group("conn").strip().lower())
+        if noun in ("an", "ano"):  # "/an", "par an", "por ano"; "an" alone is an article
+            return ("year", 1.0) if conn in ("/", "par", "por") else (None, 1.0)
+        if noun in _SLASH_ONLY and conn not in ("/", "毎", "每", "l'", "all'"):
             return None, 1.0
-        if noun in ("an", "ano") and conn != "/":
-            return None, 1.0
+        if match.group("count"):
+            unit = _NOUN_UNIT[noun]
+            count = _number(match.group("count"), None)
+            if unit not in OUTPUT_UNITS or not count:
+                return None, 1.0  # "per 2 weeks": a period the parser does not divide
+            return unit, 1 / count  # type: ignore[return-value]  # "$3 per 1,000 words": $0.003 a word
         if noun in _MEDIA and "finished" in match.group(0).lower():
             return "minute", _MEDIA[noun]  # "per finished hour": an hour of finished audio
         return _NOUN_UNIT[noun], 1.0  # type: ignore[return-value]
@@ -1012,7 +1213,7 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
         k_suffixed = "k" in (candidate.first.suffix, candidate.last.suffix)
         lakhs = candidate.last.suffix in _LAKH_SUFFIXES  # Indian salaries in lakhs are yearly (CTC)
         unit = "year" if (k_suffixed and top >= 20_000) or lakhs else "unknown"
-    factor = candidate.unit_factor if unit == "minute" else 1.0
+    factor = candidate.unit_factor if unit in OUTPUT_UNITS else 1.0
     low = _tidy(candidate.low * factor)
     high = None if candidate.high is None else _tidy(candidate.high * factor)
     flags = candidate.flags
@@ -1032,6 +1233,8 @@ def _unit_anywhere(text: str) -> PayUnit | None:
     for match in _UNIT_ANYWHERE.finditer(text):
         if _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
             continue  # "20 hours per week" is a time commitment, not a rate
+        if _NEGATED_BEFORE.search(text, max(0, match.start() - 16), match.start()):
+            continue  # "a set amount (e.g. $0.30) instead of per hour"
         word = (match.group("noun") or match.group("adj")).lower()
         if word in ("hour", "hr", "h", "hourly") or _SPACES.sub(" ", word) in _HOURLY_WORDS:
             return "hour"

@@ -15,9 +15,10 @@ from collectors.pay import OUTPUT_UNITS, PAY_UNITS, TIME_UNITS, Pay, parse_pay, 
 from collectors.pay_eval import EvalResult, is_exact, load_labelled, main, score
 
 REAL = Path(__file__).parent / "data" / "pay_strings_real.jsonl"
-# The measured holdout rate after tuning on the tune half, less one point (see README.md).
-HOLDOUT_FLOOR = 0.78
-TUNE_FLOOR = 0.95
+# The measured rates after the second round of tuning on the tune half, less one point (README.md,
+# "Pay parsing accuracy"): holdout 81.4% (259/318), tune 93.5% (288/308).
+HOLDOUT_FLOOR = 0.80
+TUNE_FLOOR = 0.92
 
 
 def _split_of(text: str) -> str:
@@ -26,7 +27,7 @@ def _split_of(text: str) -> str:
 
 def test_real_set_is_big_varied_and_split_by_hash() -> None:
     rows = load_labelled(REAL)
-    assert len(rows) >= 400
+    assert len(rows) >= 600
     assert len({row["text"] for row in rows}) == len(rows), "no duplicates"
     assert all(row["source"] and row["note"] for row in rows), "every string says where it was found"
     assert all(row["split"] == _split_of(row["text"]) for row in rows), "the split is the hash's"
@@ -36,7 +37,7 @@ def test_real_set_is_big_varied_and_split_by_hash() -> None:
     assert len(rows) - len(pays) >= 40, "traps: prices, market sizes, totals"
     assert {p["unit"] for p in pays} <= set(PAY_UNITS)
     assert {"hour", "month", "year", "task", "item", "minute", "once"} <= {p["unit"] for p in pays}
-    assert {"USD", "GBP", "EUR", "INR", "KES", "BRL", "PHP", "NGN", "RUB", "BGN", "MGA"} <= {
+    assert {"USD", "GBP", "EUR", "INR", "KES", "BRL", "PHP", "NGN", "RUB", "BGN", "MGA", "SGD", "CAD", "AUD"} <= {
         p["currency"] for p in pays if p["currency"]
     }
 
