@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -21,7 +21,7 @@ import streamlit as st
 
 from collectors.config import ConfigError, Settings, load_settings
 from collectors.store import Store, get_store
-from dashboard import queries
+from dashboard import chart_export, chart_registry, queries
 
 QUERY_TTL_SECONDS = 300  # how long a query result is reused for the same snapshot and filters
 SNAPSHOT_TTL_SECONDS = 30  # how soon a new collection becomes visible on an unpinned page
@@ -387,3 +387,56 @@ def permalink_box() -> None:
             f"Cite as: gigwatch, snapshot {snap}, data as of {fmt_time(status.get('as_of'))}, "
             f"retrieved {date.today():%Y-%m-%d}."
         )
+
+
+# -- every chart: its data, its image, its citation -------------------------------------------------
+
+
+def chart(name: str, filters: Mapping[str, Any], *, key: str) -> chart_registry.Built:
+    """Draw the registry's chart `name` for these filters, with its data, image and citation below."""
+    spec = chart_registry.get(name)
+    built = spec.build(query, platform_names(), filters)
+    chart_block(spec, built, filters, key=key)
+    return built
+
+
+def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, filters: Mapping[str, Any], *,
+                key: str) -> None:
+    """The chart, then "Download this chart's data" (CSV, JSON, metadata), its image (PNG, SVG,
+    rendered only when asked for) and "Cite or share this view" (permalink, APA-like, BibTeX,
+    CSL-JSON)."""
+    st.plotly_chart(built.figure, key=key)
+    snap = snapshot()
+    meta = chart_registry.chart_meta(
+        spec, built, query, platform_names(), filters, snapshot_id=snap, permalink=permalink(snap),
+        demo=store().is_demo, retrieved=f"{date.today():%Y-%m-%d}",
+    )
+    fig, stem = built.figure, chart_export.file_stem(meta)
+    data_col, image_col, cite_col = st.columns(3)
+    with data_col.popover("Download this chart's data", icon=":material/table_view:", width="stretch"):
+        st.caption(f"Exactly what is drawn, every point, band and marker: {spec.units}. The metadata "
+                   "names the snapshot, filters, n and original sources.")
+        st.download_button("CSV", lambda: chart_export.data_csv(fig), file_name=f"{stem}.csv", mime="text/csv",
+                           key=f"{key}_csv", on_click="ignore", width="stretch")
+        st.download_button("CSV metadata (JSON)", lambda: chart_export.metadata_json(meta),
+                           file_name=f"{stem}.metadata.json", mime="application/json", key=f"{key}_meta",
+                           on_click="ignore", width="stretch")
+        st.download_button("JSON (data and metadata)", lambda: chart_export.data_json(fig, meta),
+                           file_name=f"{stem}.json", mime="application/json", key=f"{key}_json",
+                           on_click="ignore", width="stretch")
+    with image_col.popover("Download this chart's image", icon=":material/image:", width="stretch"):
+        st.caption("With the title, the filters and the source line; rendered when you click.")
+        st.download_button("PNG", lambda: chart_export.render_image(fig, meta, "png"), file_name=f"{stem}.png",
+                           mime="image/png", key=f"{key}_png", on_click="ignore", width="stretch")
+        st.download_button("SVG", lambda: chart_export.render_image(fig, meta, "svg"), file_name=f"{stem}.svg",
+                           mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", width="stretch")
+    with cite_col.popover("Cite or share this view", icon=":material/format_quote:", width="stretch"):
+        st.caption("This link keeps the filters and the data snapshot: opened later, it shows exactly this chart.")
+        st.code(meta.permalink, language=None)
+        st.caption("Citation (APA-like)")
+        st.code(chart_export.citation_text(meta), language=None, wrap_lines=True)
+        st.caption("BibTeX")
+        st.code(chart_export.citation_bibtex(meta), language="bibtex")
+        st.caption("CSL-JSON (Zotero, pandoc)")
+        st.code(chart_export.citation_csl_json(meta), language="json")
+        st.caption("Please cite the platforms' original sources too, as the citation does.")

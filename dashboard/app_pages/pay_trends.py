@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from collectors.categories import CATEGORY_LABELS
-from dashboard import charts, common, queries
+from dashboard import common, queries
 
 st.title("Pay trends")
 st.markdown(
@@ -88,13 +88,8 @@ else:
         wages = wages.assign(hourly_value=wages["hourly_usd"])
     else:
         wages = wages[wages["currency"].isin(set(weekly["currency"]))].assign(hourly_value=wages["hourly_amount"])
-    event_rows = common.query(queries.events, platforms=tuple(sorted(set(weekly["platform_id"]))))
-    event_rows = event_rows[event_rows["platform_id"].isin(set(weekly["platform_id"]))]
-    st.plotly_chart(
-        charts.pay_trend_figure(weekly, names=names, currency_mode=currency_mode, min_wages=wages,
-                                events=event_rows, per_platform=layout == "apart"),
-        key="pay_chart",
-    )
+    chart_filters = {**filters, "currency": currency_mode, "period": period, "layout": layout}
+    common.chart("pay_trend", chart_filters, key="pay_chart")
     per_week = weekly.groupby("week_start")["n_listings"].sum()
     common.caption(
         int(per_week.iloc[-1]), "listings in the latest week", as_of=as_of,
@@ -160,8 +155,7 @@ unit_weekly = in_period(common.query(queries.weekly_unit_pay, **filters))
 if unit_weekly.empty:
     st.info("No per-unit pay matches these filters.")
 else:
-    st.plotly_chart(charts.unit_pay_figure(unit_weekly, names=names, per_platform=layout == "apart"),
-                    key="unit_chart")
+    common.chart("unit_pay", {**filters, "period": period, "layout": layout}, key="unit_chart")
     latest = unit_weekly.groupby(["platform_id", "currency", "pay_unit"]).tail(1)
     common.caption(int(latest["n_listings"].sum()), "per-unit listings in the latest week", as_of=as_of,
                    extra="never converted to hourly: the time a unit takes is not published")
