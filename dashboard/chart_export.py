@@ -16,6 +16,7 @@ import html
 import json
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -262,9 +263,11 @@ def render_images(items: Iterable[tuple[go.Figure, ChartMeta, ImageFormat, Path]
     kaleido.start_sync_server(silence_warnings=True)
     try:
         written = []
-        for fig, meta, fmt, path in items:
-            path.write_bytes(render_image(fig, meta, fmt))
-            written.append(path)
+        with warnings.catch_warnings():  # plotly warns that per-call browser options are moot with a server
+            warnings.simplefilter("ignore", UserWarning)
+            for fig, meta, fmt, path in items:
+                path.write_bytes(render_image(fig, meta, fmt))
+                written.append(path)
         return written
     finally:
         kaleido.stop_sync_server(silence_warnings=True)

@@ -13,11 +13,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from collectors.store import Store
 from dashboard import charts, queries
 from dashboard.chart_export import ChartMeta, ChartSource
 
@@ -245,3 +248,51 @@ def original_sources(fetch: Fetch, spec: ChartSpec, names: Mapping[str, str],
                     str(r.url) if isinstance(r.url, str) and r.url else None)
         for r in rows.itertuples()
     )
+
+
+DEFAULT_BASE_URL = "http://localhost:8501"
+
+
+def view_permalink(spec: ChartSpec, filters: Filters, snapshot_id: int, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The dashboard address that shows this chart with these filters, pinned to the snapshot.
+
+    Filter keys are spelled as the pages' URL parameters (`platform`, `category`, `country`, ...).
+    """
+    pairs: list[tuple[str, str]] = []
+    for key in spec.filters:
+        value = filters.get(key)
+        if value in (None, "", (), []):
+            continue
+        param = URL_PARAMS.get(key, key)
+        pairs.extend((param, str(v)) for v in (value if isinstance(value, (list, tuple)) else [value]))
+    pairs.append(("snapshot", str(snapshot_id)))
+    return f"{base_url.rstrip('/')}/{spec.page}?{urlencode(pairs)}"
+
+
+URL_PARAMS = {"platforms": "platform", "categories": "category", "countries": "country", "days": "days",
+              "signal": "signal", "currency": "currency", "period": "period", "layout": "layout", "remote": "remote"}
+
+
+def draw(store: Store, name: str, *, snapshot_id: int | None = None, filters: Filters | None = None,
+         base_url: str = DEFAULT_BASE_URL, retrieved: str | None = None) -> tuple[Built, ChartMeta]:
+    """Build chart `name` from the lake at `snapshot_id` (default: the latest), with its metadata:
+    what `gigwatch chart` writes."""
+    spec = get(name)
+    snap = store.snapshot_id() if snapshot_id is None else snapshot_id
+    if not store.snapshot_exists(snap):
+        raise ValueError(f"snapshot {snap} does not exist in this lake")
+    filters = dict(filters or {})
+    unknown = sorted(set(filters) - set(spec.filters))
+    if unknown:
+        raise ValueError(f"chart {name!r} takes the filters {', '.join(spec.filters)}; not {', '.join(unknown)}")
+
+    def fetch(function: Callable[..., pd.DataFrame], **kwargs: Any) -> pd.DataFrame:
+        return function(store, snap, **kwargs)
+
+    platform_frame = fetch(queries.platforms)
+    names = dict(zip(platform_frame["platform_id"], platform_frame["name"], strict=True))
+    built = spec.build(fetch, names, filters)
+    meta = chart_meta(spec, built, fetch, names, filters, snapshot_id=snap,
+                      permalink=view_permalink(spec, filters, snap, base_url), demo=store.is_demo,
+                      retrieved=retrieved or date.today().isoformat())
+    return built, meta
