@@ -318,6 +318,22 @@ def chart(
 
 
 @app.command()
+def release(
+    directory: Annotated[Path, typer.Argument(help="Where releases are kept (each in gigwatch-release-N/).")],
+    lake: LakeOption = None,
+    snapshot: Annotated[int | None, typer.Option(help="DuckLake snapshot id to release (default: latest).")] = None,
+) -> None:
+    """A numbered, reproducible release of the public data: CSV, Parquet, CHANGELOG, CITATION.cff, SHA256SUMS."""
+    from collectors.release import make_release
+
+    try:
+        made = make_release(_store(lake), directory, snapshot_id=snapshot)
+    except (ValueError, FileExistsError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"release {made.number} of snapshot {made.snapshot_id}: {made.directory}")
+
+
+@app.command()
 def maintain(
     lake: LakeOption = None,
     expire_older_than_days: Annotated[int | None, typer.Option(help="Also expire snapshots older than N days (breaks permalinks to them).")] = None,

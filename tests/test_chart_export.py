@@ -44,7 +44,7 @@ def test_the_data_is_every_point_drawn(small: tuple[Settings, Store]) -> None:
     drawn = lines.assign(day=pd.to_datetime(lines["x"]).dt.date).set_index(["series_name", "day"])["y"]
     names = dict(zip(*queries.platforms(store).pipe(lambda f: (f["platform_id"], f["name"])), strict=True))
     for row in daily.itertuples():
-        assert drawn[(names[row.platform_id], pd.Timestamp(row.day).date())] == row.open_listings
+        assert drawn[(names[row.platform_id], pd.Timestamp(str(row.day)).date())] == row.open_listings
 
 
 def test_bands_markers_and_reference_lines_are_in_the_data(small: tuple[Settings, Store]) -> None:
