@@ -44,7 +44,7 @@ def test_two_releases_of_one_snapshot_are_byte_identical(small: tuple[Settings, 
     for name in ("README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json", "manifest.json", "SHA256SUMS"):
         assert name in first, name
     # SHA256SUMS covers every other file, and its sums are right.
-    sums = dict(reversed(line.split("  ", 1)) for line in first["SHA256SUMS"].decode().splitlines())
+    sums = {name: digest for digest, name in (line.split("  ", 1) for line in first["SHA256SUMS"].decode().splitlines())}
     assert set(sums) == set(first) - {"SHA256SUMS"}
     assert all(hashlib.sha256(first[n]).hexdigest() == digest for n, digest in sums.items())
 
