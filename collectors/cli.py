@@ -97,6 +97,11 @@ def demo(
     else:
         summary = build_demo(settings, days=days)
         typer.echo(f"built the demo lake at {settings.lake_dir}: {summary}")
+        from collectors.feeds import write_feeds
+        from collectors.store import get_store
+
+        feeds = write_feeds(get_store(settings))
+        typer.echo(f"wrote {len(feeds)} Atom feeds to {feeds[0].parent}")
     if serve:
         dashboard(lake="demo", port=port)
 

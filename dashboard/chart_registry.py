@@ -87,10 +87,27 @@ def in_period(frame: pd.DataFrame, fetch: Fetch, period: str) -> pd.DataFrame:
     return frame[weeks >= since]
 
 
-def collection_events(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
-    """Cited events (and collection breaks, kind "collection") for these platforms."""
+def platform_events(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Cited platform events for these platforms (collection breaks are drawn apart)."""
     rows = fetch(queries.events, platforms=platform_ids)
-    return rows[rows["platform_id"].isin(set(platform_ids))] if not rows.empty else rows
+    return rows[rows["platform_id"].isin(set(platform_ids)) & (rows["kind"] != "collection")] if not rows.empty else rows
+
+
+def breaks_for(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Collection breaks of these platforms: derived from their runs (`queries.collection_events`)
+    and recorded by hand (events of kind "collection" in data/events.csv, e.g. a parser change
+    and the reparse that followed)."""
+    if not platform_ids:
+        return pd.DataFrame()
+    derived = fetch(queries.collection_events, platforms=platform_ids)
+    cited = fetch(queries.events, platforms=platform_ids)
+    cited = cited[(cited["kind"] == "collection") & cited["platform_id"].isin(set(platform_ids))] if not cited.empty else cited
+    frames = [f for f in (derived, cited) if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else derived
+
+
+def _marked(fig: go.Figure, fetch: Fetch, platform_ids: tuple[str, ...]) -> go.Figure:
+    return charts.add_collection_breaks(fig, breaks_for(fetch, platform_ids))
 
 
 def _pay_trend(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
@@ -106,33 +123,36 @@ def _pay_trend(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
         wages = wages[wages["currency"].isin(set(weekly["currency"]))].assign(hourly_value=wages["hourly_amount"])
     shown = _platforms(weekly)
     fig = charts.pay_trend_figure(weekly, names=names, currency_mode=currency, min_wages=wages,
-                                  events=collection_events(fetch, shown), per_platform=per_platform)
+                                  events=platform_events(fetch, shown), per_platform=per_platform)
     per_week = weekly.groupby("week_start")["n_listings"].sum()
-    return Built(fig, int(per_week.iloc[-1]), shown)
+    return Built(_marked(fig, fetch, shown), int(per_week.iloc[-1]), shown)
 
 
 def _unit_pay(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     weekly = in_period(fetch(queries.weekly_unit_pay, **_pay_filters(f)), fetch, str(f.get("period") or "all"))
     fig = charts.unit_pay_figure(weekly, names=names, per_platform=str(f.get("layout") or "apart") == "apart")
     n = int(weekly.groupby(["platform_id", "currency", "pay_unit"]).tail(1)["n_listings"].sum()) if not weekly.empty else 0
-    return Built(fig, n, _platforms(weekly))
+    return Built(_marked(fig, fetch, _platforms(weekly)), n, _platforms(weekly))
 
 
 def _open_listings(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     daily = fetch(queries.open_listings_daily, **_listing_filters(f))
     n = int(daily.sort_values("day").groupby("platform_id").tail(1)["open_listings"].sum()) if not daily.empty else 0
-    return Built(charts.open_listings_figure(daily, names=names), n, _platforms(daily))
+    shown = _platforms(daily)
+    return Built(_marked(charts.open_listings_figure(daily, names=names), fetch, shown), n, shown)
 
 
 def _flows(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     flows = fetch(queries.listing_flows_weekly, **_listing_filters(f))
     n = int(flows["new_listings"].sum()) if not flows.empty else 0
-    return Built(charts.flows_figure(flows, names=names), n, _platforms(flows))
+    shown = _platforms(flows)
+    return Built(_marked(charts.flows_figure(flows, names=names), fetch, shown), n, shown)
 
 
 def _index(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     index = fetch(queries.availability_index, **_listing_filters(f))
-    return Built(charts.index_figure(index, names=names), len(index), _platforms(index))
+    shown = _platforms(index)
+    return Built(_marked(charts.index_figure(index, names=names), fetch, shown), len(index), shown)
 
 
 def _lifetimes(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
@@ -148,7 +168,8 @@ def _signals(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     signal = str(f.get("signal") or default)
     chosen = signals[signals["signal"] == signal] if not signals.empty else signals
     n = int(chosen["n_posts"].sum()) if not chosen.empty else 0
-    return Built(charts.forum_signals_figure(signals, names=names, signal=signal), n, _platforms(chosen))
+    shown = _platforms(chosen)
+    return Built(_marked(charts.forum_signals_figure(signals, names=names, signal=signal), fetch, shown), n, shown)
 
 
 def _shown_summary(fetch: Fetch, f: Filters) -> pd.DataFrame:

@@ -440,3 +440,18 @@ def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, fil
         st.caption("CSL-JSON (Zotero, pandoc)")
         st.code(chart_export.citation_csl_json(meta), language="json")
         st.caption("Please cite the platforms' original sources too, as the citation does.")
+
+
+def feed_links(platform_ids: Sequence[str] = (), *, overall: bool = True) -> None:
+    """Links to the Atom feeds (all platforms, and each of `platform_ids`) that follow this view."""
+    from urllib.parse import quote
+
+    from collectors.feeds import feed_url
+
+    lake = settings().lake
+    names = platform_names()
+    links = [f"[all platforms]({feed_url(lake)})"] if overall else []
+    links += [f"[{md_escape(names.get(p, p))}]({quote(feed_url(lake, p))})" for p in platform_ids]
+    if links:
+        st.caption(":material/rss_feed: Follow pay cuts, listing swings, availability drops, events and "
+                   "collection breaks (Atom): " + " · ".join(links))

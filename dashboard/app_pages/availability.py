@@ -102,4 +102,5 @@ else:
     common.caption(int(chosen["n_posts"].sum()), "forum posts", as_of=as_of,
                    extra="posts are signals, not measurements: they count people talking, not work")
 
+common.feed_links(platforms or sorted(names))
 common.permalink_box()

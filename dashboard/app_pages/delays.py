@@ -123,4 +123,5 @@ st.caption(
     "published schedule) to payment in full. Reports are claims by workers, checked by moderators, "
     "not verified facts. See Methodology."
 )
+common.feed_links(platforms or sorted(names))
 common.permalink_box()

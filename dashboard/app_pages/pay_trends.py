@@ -178,4 +178,5 @@ else:
     cuts = int((changes["direction"] == "cut").sum())
     common.caption(len(changes), "pay changes", as_of=as_of, extra=f"{cuts} cuts")
 
+common.feed_links(platforms or sorted(names))
 common.permalink_box()
