@@ -216,14 +216,14 @@ def write_feeds(store: Store, directory: Path | None = None, *, snapshot_id: int
     return written
 
 
-def after_each_run(store: Store, run_one: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def after_each_run(store: Store, run_one: Callable[[Any], Any], *, directory: Path | None = None) -> Callable[[Any], Any]:
     """Wrap the scheduler's `run_one` so that the feeds are rewritten after every run; a feed that
     cannot be written is logged and never fails the run."""
 
     def run(source: Any) -> Any:
         record = run_one(source)
         try:
-            write_feeds(store)
+            write_feeds(store, directory)
         except Exception:
             log.exception("the Atom feeds could not be written after %s", getattr(source, "name", source))
         return record
