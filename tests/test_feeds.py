@@ -61,7 +61,8 @@ def test_the_pay_cut_and_the_event_match_the_lake(small: Store, tmp_path: Path) 
     assert len(cuts) == len(live) == 1  # a5: $40/h cut to $30/h on day 40, still open
     (row,) = live.itertuples()
     assert "-25.0%" in cuts[0].title and row.pay_before in cuts[0].summary and row.pay_after in cuts[0].summary
-    assert datetime(*cuts[0].updated_parsed[:6], tzinfo=UTC) == pd.Timestamp(row.changed_at).tz_localize("UTC")  # UTC in the lake
+    year, month, day, hour, minute, second = cuts[0].updated_parsed[:6]
+    assert datetime(year, month, day, hour, minute, second, tzinfo=UTC) == pd.Timestamp(str(row.changed_at)).tz_localize("UTC")
     events = [e for e in alpha if e.tags[0].term == "event"]
     lake_events = queries.events(small, platforms=("demo_alpha",))
     assert len(events) == len(lake_events) == 1
