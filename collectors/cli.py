@@ -324,15 +324,18 @@ def chart(
 
 @app.command()
 def release(
-    directory: Annotated[Path, typer.Argument(help="Where releases are kept (each in gigwatch-release-N/).")],
+    directory: Annotated[Path | None, typer.Argument(
+        help="Where releases are kept, each in gigwatch-release-N/ (default: dashboard/static/releases/<lake>/, "
+             "which the Explore page lists).")] = None,
     lake: LakeOption = None,
     snapshot: Annotated[int | None, typer.Option(help="DuckLake snapshot id to release (default: latest).")] = None,
 ) -> None:
     """A numbered, reproducible release of the public data: CSV, Parquet, CHANGELOG, CITATION.cff, SHA256SUMS."""
-    from collectors.release import make_release
+    from collectors.release import make_release, releases_dir
 
+    store = _store(lake)
     try:
-        made = make_release(_store(lake), directory, snapshot_id=snapshot)
+        made = make_release(store, directory or releases_dir(store.settings.lake), snapshot_id=snapshot)
     except (ValueError, FileExistsError) as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"release {made.number} of snapshot {made.snapshot_id}: {made.directory}")

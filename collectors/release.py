@@ -27,6 +27,7 @@ from collectors.export import DATA_README, _public_frames
 from collectors.store import Store
 
 RELEASE_PREFIX = "gigwatch-release-"
+STATIC_RELEASES = Path(__file__).resolve().parent.parent / "dashboard" / "static" / "releases"
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 9, "use_dictionary": True,
                                    "write_statistics": True, "version": "2.6"}
 REPOSITORY_URL = "https://github.com/gigwatch/gigwatch"
@@ -47,6 +48,11 @@ def _releases(directory: Path) -> list[tuple[int, dict[str, Any]]]:
         if match:
             found.append((int(match.group(1)), json.loads(path.read_text(encoding="utf-8"))))
     return sorted(found, key=lambda item: item[0])
+
+
+def releases_dir(lake: str) -> Path:
+    """Where the dashboard's Explore page looks for releases (and `gigwatch release` writes by default)."""
+    return STATIC_RELEASES / lake
 
 
 def list_releases(directory: Path) -> list[dict[str, Any]]:
@@ -70,7 +76,7 @@ def _iso(value: Any) -> str | None:
 
 
 def _changelog(number: int, snapshot_id: int, date: str, counts: dict[str, int], frames: dict[str, pd.DataFrame],
-               previous: dict[str, Any] | None) -> str:
+               previous: dict[str, Any] | None, derived: pd.DataFrame) -> str:
     lines = [f"# gigwatch release {number}", "", f"DuckLake snapshot {snapshot_id}, data as of {date}.", ""]
     since = None
     if previous is None:
@@ -105,6 +111,12 @@ def _changelog(number: int, snapshot_id: int, date: str, counts: dict[str, int],
             collection = collection[pd.to_datetime(collection["event_date"]) > pd.Timestamp(since[:10])]
         for row in collection.sort_values(["event_date", "event_id"]).itertuples():
             breaks.append(f"- {row.event_date} · {row.title} · {row.source_url}")
+    if not derived.empty:
+        dated = derived.assign(event_date=pd.to_datetime(derived["event_date"]))
+        if since is not None:
+            dated = dated[dated["event_date"] > pd.Timestamp(since[:10])]
+        for row in dated.sort_values(["event_date", "event_id"]).itertuples():
+            breaks.append(f"- {row.event_date:%Y-%m-%d} · {row.title} (derived from the runs)")
     lines += breaks or ["None."]
     return "\n".join(lines) + "\n"
 
@@ -178,7 +190,9 @@ def make_release(store: Store, directory: Path, *, snapshot_id: int | None = Non
         _write_csv(frame, data / f"{name}.csv")
         _write_parquet(frame, data / f"{name}.parquet")
     (folder / "README.md").write_bytes(DATA_README.read_bytes())
-    (folder / "CHANGELOG.md").write_text(_changelog(number, snapshot_id, date, counts, frames, previous), encoding="utf-8")
+    derived = queries.collection_events(store, snapshot_id)
+    (folder / "CHANGELOG.md").write_text(_changelog(number, snapshot_id, date, counts, frames, previous, derived),
+                                         encoding="utf-8")
     (folder / "CITATION.cff").write_text(_citation_cff(number, snapshot_id, date, store.is_demo), encoding="utf-8")
     (folder / ".zenodo.json").write_text(json.dumps(_zenodo(number, snapshot_id, date, store.is_demo, counts),
                                                     indent=2, sort_keys=True) + "\n", encoding="utf-8")

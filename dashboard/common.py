@@ -455,3 +455,25 @@ def feed_links(platform_ids: Sequence[str] = (), *, overall: bool = True) -> Non
     if links:
         st.caption(":material/rss_feed: Follow pay cuts, listing swings, availability drops, events and "
                    "collection breaks (Atom): " + " · ".join(links))
+
+
+def release_list() -> None:
+    """The numbered releases of this lake (`gigwatch release`), newest first, with links to their files."""
+    from urllib.parse import quote
+
+    from collectors.release import list_releases, releases_dir
+
+    lake = settings().lake
+    releases = list_releases(releases_dir(lake))
+    if not releases:
+        empty_state("No releases yet.", "`gigwatch release` writes a numbered, reproducible bundle of the public "
+                    "data (CSV, Parquet, CHANGELOG, CITATION.cff, SHA256SUMS) that this list links.")
+        return
+    for manifest in reversed(releases):
+        number, snap = int(manifest["release"]), int(manifest["snapshot_id"])
+        base = f"app/static/releases/{quote(lake)}/gigwatch-release-{number}"
+        label = f"Release {number} · snapshot {snap} · data as of {fmt_time(manifest.get('as_of'))}"
+        with st.expander(label + (" · demo data" if manifest.get("demo") else ""), icon=":material/inventory_2:"):
+            st.markdown(" · ".join(f"[{md_escape(name)}]({base}/{quote(str(name))})" for name in manifest["files"]))
+            st.caption(f"Cite as: {md_escape(manifest.get('cite_as', ''))}. Check the files with "
+                       "`sha256sum -c SHA256SUMS`.")

@@ -144,4 +144,7 @@ st.subheader("Data dictionary", anchor=False)
 entry = readme.table_dictionary(readme.read_readme(), dataset)
 common.markdown_with_tables(entry or AGGREGATE_COLUMNS.get(dataset, "See the Methodology page."))
 
+st.subheader("Releases", anchor=False)
+common.release_list()
+
 common.permalink_box()
