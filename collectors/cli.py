@@ -178,6 +178,13 @@ def collect(
             line += f"  {run.error[:160]}"
         typer.echo(line)
         failed += run.status == "failed"
+    if runs:  # the Atom feeds follow every collection (collectors/feeds.py); never fails the command
+        from collectors.feeds import write_feeds
+
+        try:
+            write_feeds(_store(lake))
+        except Exception as exc:
+            typer.echo(f"the Atom feeds could not be written: {exc}", err=True)
     if failed:
         raise typer.Exit(1)
 
