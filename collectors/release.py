@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from collectors.csvsafe import neutralise_formulas
+from collectors.csvsafe import safe_csv_bytes
 from collectors.export import DATA_README, _public_frames
 from collectors.store import Store
 
@@ -66,7 +66,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    path.write_bytes(neutralise_formulas(frame).to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    path.write_bytes(safe_csv_bytes(frame))  # the one formula-safe CSV writer
 
 
 def _iso(value: Any) -> str | None:

@@ -443,18 +443,26 @@ def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, fil
 
 
 def feed_links(platform_ids: Sequence[str] = (), *, overall: bool = True) -> None:
-    """Links to the Atom feeds (all platforms, and each of `platform_ids`) that follow this view."""
+    """Links to the Atom feeds (all platforms, and each of `platform_ids`) that follow this view.
+
+    Link buttons, not markdown: a platform's name is data and never becomes a markdown link."""
     from urllib.parse import quote
 
     from collectors.feeds import feed_url
 
     lake = settings().lake
+    if not overall and len(platform_ids) == 1:
+        st.link_button("Follow (Atom feed)", quote(feed_url(lake, platform_ids[0])), icon=":material/rss_feed:")
+        return
     names = platform_names()
-    links = [f"[all platforms]({feed_url(lake)})"] if overall else []
-    links += [f"[{md_escape(names.get(p, p))}]({quote(feed_url(lake, p))})" for p in platform_ids]
-    if links:
-        st.caption(":material/rss_feed: Follow pay cuts, listing swings, availability drops, events and "
-                   "collection breaks (Atom): " + " · ".join(links))
+    with st.popover("Follow this view (Atom feeds)", icon=":material/rss_feed:"):
+        st.caption("Pay cuts on live listings, unusual weeks of new or closed listings, availability drops, "
+                   "cited events and collection breaks.")
+        if overall:
+            st.link_button("All platforms", feed_url(lake), width="stretch")
+        for platform_id in platform_ids:
+            st.link_button(md_escape(names.get(platform_id, platform_id)), quote(feed_url(lake, platform_id)),
+                           width="stretch")
 
 
 def release_list() -> None:
@@ -474,6 +482,9 @@ def release_list() -> None:
         base = f"app/static/releases/{quote(lake)}/gigwatch-release-{number}"
         label = f"Release {number} · snapshot {snap} · data as of {fmt_time(manifest.get('as_of'))}"
         with st.expander(label + (" · demo data" if manifest.get("demo") else ""), icon=":material/inventory_2:"):
-            st.markdown(" · ".join(f"[{md_escape(name)}]({base}/{quote(str(name))})" for name in manifest["files"]))
+            files = pd.DataFrame({"file": [str(n) for n in manifest["files"]]})
+            files["link"] = [f"{base}/{quote(name)}" for name in files["file"]]
+            frame_table(files, column_config={"link": st.column_config.LinkColumn("download", display_text="open")},
+                        key=f"release_{number}")
             st.caption(f"Cite as: {md_escape(manifest.get('cite_as', ''))}. Check the files with "
                        "`sha256sum -c SHA256SUMS`.")

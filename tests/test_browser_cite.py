@@ -116,7 +116,7 @@ def test_every_chart_has_its_data_image_and_citation_controls(server: str, brows
     assert charts == CHART_PAGES[path]
     for label in CONTROLS:
         assert page.locator('[data-testid="stPopover"] button').filter(has_text=label).count() == charts, label
-    assert "Follow pay cuts" in page.inner_text("body")
+    assert page.locator('[data-testid="stPopover"] button').filter(has_text="Follow this view").count() == 1
     context.close()
 
 

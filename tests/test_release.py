@@ -86,3 +86,30 @@ def test_the_next_release_is_numbered_and_says_what_changed(small: tuple[Setting
     bad = subprocess.run([sys.executable, "-m", "collectors.cli", "release", str(tmp_path), "--snapshot", "999999"],
                          capture_output=True, text=True, env=env, timeout=300)
     assert bad.returncode == 1 and "does not exist" in bad.stderr + bad.stdout
+
+
+def test_the_explore_page_lists_the_releases_and_links_their_files(
+    small: tuple[Settings, Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    import collectors.release
+
+    settings, store = small
+    monkeypatch.setattr(collectors.release, "STATIC_RELEASES", tmp_path)
+    made = make_release(store, collectors.release.releases_dir(settings.lake))
+    monkeypatch.setenv("GIGWATCH_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("GIGWATCH_LAKE", settings.lake)
+    monkeypatch.delenv("GIGWATCH_CATALOG", raising=False)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py"),
+                           default_timeout=180)
+    at.run()
+    at.switch_page("app_pages/explore.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (expander,) = [e for e in at.expander if e.label.startswith("Release 1 · snapshot")]
+    assert f"snapshot {made.snapshot_id}" in expander.label and "demo data" in expander.label
+    (files,) = expander.dataframe
+    assert list(files.value["file"]) == [p.name if p.parent == made.directory else f"data/{p.name}" for p in made.files]
+    assert all(link.startswith(f"app/static/releases/{settings.lake}/gigwatch-release-1/")
+               for link in files.value["link"])
