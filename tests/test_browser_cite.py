@@ -156,6 +156,11 @@ def test_the_atom_feed_is_served_and_linked(server: str, browser: Browser, feeds
     page = context.new_page()
     page.goto(server)
     settle(page)
-    hrefs = page.eval_on_selector_all("a[href*='static/feeds/']", "els => els.map(e => e.getAttribute('href'))")
-    assert "app/static/feeds/demo/demo_alpha.atom" in hrefs and "app/static/feeds/demo/all.atom" in hrefs
+    def hrefs() -> list[str]:
+        found: list[str] = page.eval_on_selector_all("a[href*='static/feeds/']", "els => els.map(e => e.getAttribute('href'))")
+        return found
+
+    assert "app/static/feeds/demo/demo_alpha.atom" in hrefs()  # on demo_alpha's card
+    _popover(page, "Follow this view")
+    assert "app/static/feeds/demo/all.atom" in hrefs()
     context.close()
