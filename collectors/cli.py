@@ -99,6 +99,11 @@ def demo(
     else:
         summary = build_demo(settings, days=days)
         typer.echo(f"built the demo lake at {settings.lake_dir}: {summary}")
+        from collectors.feeds import write_feeds
+        from collectors.store import get_store
+
+        feeds = write_feeds(get_store(settings))
+        typer.echo(f"wrote {len(feeds)} Atom feeds to {feeds[0].parent}")
     if serve:
         dashboard(lake="demo", port=port)
 
@@ -175,6 +180,13 @@ def collect(
             line += f"  {run.error[:160]}"
         typer.echo(line)
         failed += run.status == "failed"
+    if runs:  # the Atom feeds follow every collection (collectors/feeds.py); never fails the command
+        from collectors.feeds import write_feeds
+
+        try:
+            write_feeds(_store(lake))
+        except Exception as exc:
+            typer.echo(f"the Atom feeds could not be written: {exc}", err=True)
     if failed:
         raise typer.Exit(1)
 
@@ -349,6 +361,73 @@ def export(
         raise _fail(str(exc)) from exc
     for path in paths:
         typer.echo(str(path))
+
+
+@app.command()
+def chart(
+    name: Annotated[str | None, typer.Argument(help="The chart's name (see --list).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="png or svg (the image), csv or json (its data).")] = "png",
+    out: Annotated[Path | None, typer.Option("--out", help="The file to write.")] = None,
+    snapshot: Annotated[int | None, typer.Option(help="DuckLake snapshot id (default: latest).")] = None,
+    platform: Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeatable).")] = None,
+    filters: Annotated[list[str] | None, typer.Option("--filter", help="KEY=VALUE, as the dashboard's filters (repeatable).")] = None,
+    base_url: Annotated[str, typer.Option(help="The dashboard's public address, for the permalink.")] = "http://localhost:8501",
+    list_charts: Annotated[bool, typer.Option("--list", help="List every chart the dashboard draws.")] = False,
+    lake: LakeOption = None,
+) -> None:
+    """Draw a dashboard chart as PNG or SVG (title, filters, source line baked in), or write its data."""
+    from dashboard import chart_export, chart_registry
+
+    if list_charts:
+        for spec in chart_registry.CHARTS.values():
+            typer.echo(f"{spec.name}\t{spec.view}\t{spec.title}\tfilters: {', '.join(spec.filters)}")
+        return
+    if name is None or out is None:
+        raise _fail("give a chart NAME and --out FILE (or --list)", code=2)
+    if fmt not in ("png", "svg", "csv", "json"):
+        raise _fail(f"--format must be png, svg, csv or json, not {fmt!r}", code=2)
+    chosen: dict[str, object] = {}
+    for item in filters or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise _fail(f"--filter takes KEY=VALUE, not {item!r}", code=2)
+        if key in ("platforms", "categories", "countries"):
+            chosen[key] = (*chosen.get(key, ()), value)  # type: ignore[misc]
+        else:
+            chosen[key] = value
+    if platform:
+        chosen["platforms"] = tuple(platform)
+    try:
+        built, meta = chart_registry.draw(_store(lake), name, snapshot_id=snapshot, filters=chosen, base_url=base_url)
+    except (KeyError, ValueError) as exc:
+        raise _fail(str(exc.args[0] if exc.args else exc)) from exc
+    if fmt == "csv":
+        out.write_bytes(chart_export.data_csv(built.figure))
+        out.with_name(out.stem + ".metadata.json").write_bytes(chart_export.metadata_json(meta))
+    elif fmt == "json":
+        out.write_bytes(chart_export.data_json(built.figure, meta))
+    else:
+        out.write_bytes(chart_export.render_image(built.figure, meta, fmt))  # type: ignore[arg-type]
+    typer.echo(f"{out}: {meta.title} · {chart_export.source_line(meta)}")
+
+
+@app.command()
+def release(
+    directory: Annotated[Path | None, typer.Argument(
+        help="Where releases are kept, each in gigwatch-release-N/ (default: dashboard/static/releases/<lake>/, "
+             "which the Explore page lists).")] = None,
+    lake: LakeOption = None,
+    snapshot: Annotated[int | None, typer.Option(help="DuckLake snapshot id to release (default: latest).")] = None,
+) -> None:
+    """A numbered, reproducible release of the public data: CSV, Parquet, CHANGELOG, CITATION.cff, SHA256SUMS."""
+    from collectors.release import make_release, releases_dir
+
+    store = _store(lake)
+    try:
+        made = make_release(store, directory or releases_dir(store.settings.lake), snapshot_id=snapshot)
+    except (ValueError, FileExistsError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"release {made.number} of snapshot {made.snapshot_id}: {made.directory}")
 
 
 @app.command()

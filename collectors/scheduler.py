@@ -48,6 +48,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from collectors.config import Settings
+from collectors.feeds import after_each_run
 from collectors.fetch import FetchPolicy, PoliteFetcher
 from collectors.runner import RunSpooledError, configured_sources, run_source
 from collectors.sources.base import SourceConfig
@@ -326,7 +327,9 @@ def _lead(
     # Where the lake left each source's cadence: a new leader must not collect anything early.
     last_started = run_spool.last_started(store, [s.name for s in enabled])
     with CollectorLoop(store, policy=policy, sources=enabled) as loop:
-        scheduler = build_scheduler(enabled, loop.run, start_delay=start_delay, last_started=last_started)
+        # The Atom feeds (collectors/feeds.py) are rewritten after every run.
+        scheduler = build_scheduler(enabled, after_each_run(store, loop.run), start_delay=start_delay,
+                                    last_started=last_started)
 
         def watchdog() -> None:
             if stop.is_set():

@@ -497,4 +497,34 @@ def add_archive_captures(fig: go.Figure, captures: pd.DataFrame, *, names: Mappi
             marker={"symbol": symbol, "size": 9, "color": ARCHIVE_COLOR}, legendgroup="captures",
             customdata=part[["link"]].to_numpy(), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
         ), **where)
+
+BREAK_COLOR = "#8a5a00"
+
+
+def add_collection_breaks(fig: go.Figure, breaks: pd.DataFrame) -> go.Figure:
+    """Mark collection breaks (events of kind "collection": a source added or stopped, an outage,
+    a backfill) on a time chart: a dashed line in every panel and a hoverable marker at zero, so
+    that a jump caused by the collectors is not read as a change on the platform."""
+    if breaks.empty or not fig.data:
+        return fig
+    when = pd.to_datetime(breaks["event_date"])
+    times = [pd.Series(list(trace.x)) for trace in fig.data if trace.x is not None and len(trace.x)]
+    times = [x for x in times if pd.api.types.is_datetime64_any_dtype(x)]
+    if not times:
+        return fig
+    x_min, x_max = min(x.min() for x in times), max(x.max() for x in times)
+    shown = breaks[(when >= x_min) & (when <= x_max)].assign(event_date=when)
+    if shown.empty:
+        return fig
+    subplots = getattr(fig, "_grid_ref", None) is not None
+    for day in shown["event_date"].unique():
+        where = {"row": "all", "col": 1} if subplots else {}
+        fig.add_vline(x=pd.Timestamp(day), line={"color": BREAK_COLOR, "width": 1, "dash": "dash"}, opacity=0.5, **where)
+    hover = [f"<b>{d:%Y-%m-%d}</b> · collection break · {_escape(p)}<br>{_escape(t)}"
+             for d, p, t in zip(shown["event_date"], shown["platform"], shown["title"], strict=True)]
+    fig.add_trace(go.Scatter(
+        x=shown["event_date"], y=[0] * len(shown), mode="markers", name="Collection breaks",
+        marker={"symbol": "triangle-up", "size": 10, "color": BREAK_COLOR}, legendgroup="breaks",
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+    ))
     return fig

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -21,7 +21,7 @@ import streamlit as st
 
 from collectors.config import ConfigError, Settings, load_settings
 from collectors.store import Store, get_store
-from dashboard import queries
+from dashboard import chart_export, chart_registry, queries
 
 QUERY_TTL_SECONDS = 300  # how long a query result is reused for the same snapshot and filters
 SNAPSHOT_TTL_SECONDS = 30  # how soon a new collection becomes visible on an unpinned page
@@ -426,3 +426,103 @@ def end_moderator_session(reason: str | None = None) -> None:
     if reason is not None:
         st.session_state[MODERATOR_SIGNED_OUT_KEY] = reason
 
+
+# -- every chart: its data, its image, its citation -------------------------------------------------
+
+
+def chart(name: str, filters: Mapping[str, Any], *, key: str) -> chart_registry.Built:
+    """Draw the registry's chart `name` for these filters, with its data, image and citation below."""
+    spec = chart_registry.get(name)
+    built = spec.build(query, platform_names(), filters)
+    chart_block(spec, built, filters, key=key)
+    return built
+
+
+def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, filters: Mapping[str, Any], *,
+                key: str) -> None:
+    """The chart, then "Download this chart's data" (CSV, JSON, metadata), its image (PNG, SVG,
+    rendered only when asked for) and "Cite or share this view" (permalink, APA-like, BibTeX,
+    CSL-JSON)."""
+    st.plotly_chart(built.figure, key=key)
+    snap = snapshot()
+    meta = chart_registry.chart_meta(
+        spec, built, query, platform_names(), filters, snapshot_id=snap, permalink=permalink(snap),
+        demo=store().is_demo, retrieved=f"{date.today():%Y-%m-%d}",
+    )
+    fig, stem = built.figure, chart_export.file_stem(meta)
+    data_col, image_col, cite_col = st.columns(3)
+    with data_col.popover("Download this chart's data", icon=":material/table_view:", width="stretch"):
+        st.caption(f"Exactly what is drawn, every point, band and marker: {spec.units}. The metadata "
+                   "names the snapshot, filters, n and original sources.")
+        st.download_button("CSV", lambda: chart_export.data_csv(fig), file_name=f"{stem}.csv", mime="text/csv",
+                           key=f"{key}_csv", on_click="ignore", width="stretch")
+        st.download_button("CSV metadata (JSON)", lambda: chart_export.metadata_json(meta),
+                           file_name=f"{stem}.metadata.json", mime="application/json", key=f"{key}_meta",
+                           on_click="ignore", width="stretch")
+        st.download_button("JSON (data and metadata)", lambda: chart_export.data_json(fig, meta),
+                           file_name=f"{stem}.json", mime="application/json", key=f"{key}_json",
+                           on_click="ignore", width="stretch")
+    with image_col.popover("Download this chart's image", icon=":material/image:", width="stretch"):
+        st.caption("With the title, the filters and the source line; rendered when you click.")
+        st.download_button("PNG", lambda: chart_export.render_image(fig, meta, "png"), file_name=f"{stem}.png",
+                           mime="image/png", key=f"{key}_png", on_click="ignore", width="stretch")
+        st.download_button("SVG", lambda: chart_export.render_image(fig, meta, "svg"), file_name=f"{stem}.svg",
+                           mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", width="stretch")
+    with cite_col.popover("Cite or share this view", icon=":material/format_quote:", width="stretch"):
+        st.caption("This link keeps the filters and the data snapshot: opened later, it shows exactly this chart.")
+        st.code(meta.permalink, language=None)
+        st.caption("Citation (APA-like)")
+        st.code(chart_export.citation_text(meta), language=None, wrap_lines=True)
+        st.caption("BibTeX")
+        st.code(chart_export.citation_bibtex(meta), language="bibtex")
+        st.caption("CSL-JSON (Zotero, pandoc)")
+        st.code(chart_export.citation_csl_json(meta), language="json")
+        st.caption("Please cite the platforms' original sources too, as the citation does.")
+
+
+def feed_links(platform_ids: Sequence[str] = (), *, overall: bool = True) -> None:
+    """Links to the Atom feeds (all platforms, and each of `platform_ids`) that follow this view.
+
+    Link buttons, not markdown: a platform's name is data and never becomes a markdown link."""
+    from urllib.parse import quote
+
+    from collectors.feeds import feed_url
+
+    lake = settings().lake
+    if not overall and len(platform_ids) == 1:
+        st.link_button("Follow (Atom feed)", quote(feed_url(lake, platform_ids[0])), icon=":material/rss_feed:")
+        return
+    names = platform_names()
+    with st.popover("Follow this view (Atom feeds)", icon=":material/rss_feed:"):
+        st.caption("Pay cuts on live listings, unusual weeks of new or closed listings, availability drops, "
+                   "cited events and collection breaks.")
+        if overall:
+            st.link_button("All platforms", feed_url(lake), width="stretch")
+        for platform_id in platform_ids:
+            st.link_button(md_escape(names.get(platform_id, platform_id)), quote(feed_url(lake, platform_id)),
+                           width="stretch")
+
+
+def release_list() -> None:
+    """The numbered releases of this lake (`gigwatch release`), newest first, with links to their files."""
+    from urllib.parse import quote
+
+    from collectors.release import list_releases, releases_dir
+
+    lake = settings().lake
+    releases = list_releases(releases_dir(lake))
+    if not releases:
+        empty_state("No releases yet.", "`gigwatch release` writes a numbered, reproducible bundle of the public "
+                    "data (CSV, Parquet, CHANGELOG, CITATION.cff, SHA256SUMS) that this list links.")
+        return
+    for manifest in reversed(releases):
+        number, snap = int(manifest["release"]), int(manifest["snapshot_id"])
+        base = f"app/static/releases/{quote(lake)}/gigwatch-release-{number}"
+        label = f"Release {number} · snapshot {snap} · data as of {fmt_time(manifest.get('as_of'))}"
+        with st.expander(label + (" · demo data" if manifest.get("demo") else ""), icon=":material/inventory_2:"):
+            files = pd.DataFrame({"file": [str(n) for n in manifest["files"]]})
+            files["link"] = [f"{base}/{quote(name)}" for name in files["file"]]
+            frame_table(files, column_config={"link": st.column_config.LinkColumn("download", display_text="open")},
+                        key=f"release_{number}")
+            st.caption(f"Cite as: {md_escape(manifest.get('cite_as', ''))}. Check the files with "
+                       "`sha256sum -c SHA256SUMS`.")

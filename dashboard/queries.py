@@ -1251,3 +1251,83 @@ def audit_entries(store: Store, *, limit: int = 200) -> pd.DataFrame:
     from collectors.store.reports import audit_log
 
     return audit_log(store, limit=limit)
+
+# -- collection breaks (issue 18) ------------------------------------------------------------------
+
+OUTAGE_MIN_HOURS = 72  # a gap between successful runs longer than this (and 3 intervals) is an outage
+STOPPED_AFTER_DAYS = 7  # a source with no run for this long before the lake's last run has stopped
+
+
+def collection_events(
+    store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Collection breaks derived from the runs, as dated events of kind "collection": a source
+    added after its platform's first, a source no longer collected, a long outage (no successful
+    run for more than 3 days and 3 intervals), a backfill (runs of kind backfill/archive). Same
+    columns as `events`, plus `what` (added, stopped, outage, backfill) and `source_name`; the
+    event's "source" is its runs (source_url names the health page)."""
+    t = store.refs(snapshot_id)
+    params: dict[str, Any] = {"outage_s": OUTAGE_MIN_HOURS * 3600, "stopped_s": STOPPED_AFTER_DAYS * 86400}
+    where = "TRUE"
+    if platforms:
+        params["platforms"] = list(platforms)
+        where = "list_contains($platforms::VARCHAR[], b.platform_id)"
+    return store.read_df(
+        f"""WITH runs AS MATERIALIZED (
+                SELECT source_name, platform_id, run_kind, epoch(started_at) AS at_s, status
+                FROM {t.collector_runs}
+                WHERE platform_id IS NOT NULL AND platform_id <> ''
+                  AND (run_kind IN ('listings', 'forum') OR run_kind LIKE '%backfill%' OR run_kind LIKE '%archive%')
+            ),
+            live AS (SELECT * FROM runs WHERE run_kind IN ('listings', 'forum')),
+            spans AS (
+                SELECT source_name, arg_min(platform_id, at_s) AS platform_id, min(at_s) AS first_s, max(at_s) AS last_s
+                FROM live GROUP BY source_name
+            ),
+            platform_first AS (SELECT platform_id, min(first_s) AS p_first FROM spans GROUP BY platform_id),
+            lake_last AS (SELECT max(at_s) AS last_s FROM live WHERE status = 'ok'),
+            intervals AS (
+                SELECT source_name, arg_max(interval_hours, updated_at) AS interval_hours
+                FROM {t.sources} GROUP BY source_name
+            ),
+            gaps AS (
+                SELECT source_name, platform_id, at_s,
+                       lag(at_s) OVER (PARTITION BY source_name ORDER BY at_s) AS prev_s
+                FROM live WHERE status = 'ok'
+            ),
+            breaks AS (
+                SELECT s.first_s AS at_s, s.platform_id, s.source_name, 'added' AS what,
+                       'Source added: ' || s.source_name || ' (series may jump)' AS title
+                FROM spans s JOIN platform_first p USING (platform_id)
+                WHERE s.first_s > p.p_first + 86400
+                UNION ALL
+                SELECT s.last_s, s.platform_id, s.source_name, 'stopped',
+                       'Source no longer collected: ' || s.source_name
+                FROM spans s, lake_last l WHERE s.last_s < l.last_s - $stopped_s
+                UNION ALL
+                SELECT g.prev_s, g.platform_id, g.source_name, 'outage',
+                       'No successful collection from ' || g.source_name || ' for '
+                       || CAST(round((g.at_s - g.prev_s) / 86400.0, 1) AS VARCHAR) || ' days'
+                FROM gaps g LEFT JOIN intervals i USING (source_name)
+                WHERE g.prev_s IS NOT NULL
+                  AND g.at_s - g.prev_s > greatest($outage_s, 3 * 3600 * coalesce(i.interval_hours, 24))
+                UNION ALL
+                SELECT min(at_s), any_value(platform_id), source_name, 'backfill',
+                       'Backfill: ' || CAST(count(*) AS VARCHAR) || ' archived run(s) of ' || source_name
+                FROM runs WHERE run_kind LIKE '%backfill%' OR run_kind LIKE '%archive%'
+                GROUP BY source_name
+            )
+            SELECT CAST(to_timestamp(b.at_s) AT TIME ZONE 'UTC' AS DATE) AS event_date, b.platform_id,
+                   coalesce(p.name, b.platform_id) AS platform, 'collection' AS kind, b.title,
+                   NULL::VARCHAR AS figure_before, NULL::VARCHAR AS figure_after, 'day' AS date_precision,
+                   'health' AS source_url, coalesce(p.is_demo, FALSE) AS is_demo,
+                   'collection-' || b.what || '-' || b.source_name || '-'
+                       || strftime(to_timestamp(b.at_s) AT TIME ZONE 'UTC', '%Y%m%d') AS event_id,
+                   b.what, b.source_name
+            FROM breaks b
+            LEFT JOIN (SELECT platform_id, any_value(name) AS name, bool_or(is_demo) AS is_demo
+                       FROM {t.platforms} GROUP BY platform_id) p USING (platform_id)
+            WHERE {where}
+            ORDER BY event_date, event_id""",
+        params,
+    )

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 COMMANDS = ["init", "demo", "dashboard", "schedule", "serve", "collect", "reparse", "pay", "parse",
-            "reports", "export", "maintain", "bench", "fx-update"]
+            "reports", "export", "maintain", "bench", "fx-update", "chart", "release"]
 
 
 def gigwatch(tmp_path: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

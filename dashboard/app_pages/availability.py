@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from collectors.categories import CATEGORY_LABELS
-from dashboard import charts, common, queries
+from dashboard import common, queries
 
 st.title("Work availability")
 st.markdown(
@@ -56,22 +56,18 @@ if not change.empty:
         "successful collection and the 91 days before. Blank: collection began less than 182 days before."
     )
 
-captures = common.query(queries.archive_captures, platforms=tuple(sorted(set(daily["platform_id"]))))
-st.plotly_chart(charts.add_archive_captures(charts.open_listings_figure(daily, names=names), captures, names=names),
-                key="open_chart")
+common.chart("open_listings", filters, key="open_chart")
 latest = daily.sort_values("day").groupby("platform_id").tail(1)
 common.caption(int(latest["open_listings"].sum()), "listings open on the last collected day", as_of=as_of,
                extra=f"{len(daily):,} platform-days")
 
 flows = common.query(queries.listing_flows_weekly, **filters)
-st.plotly_chart(charts.add_archive_captures(charts.flows_figure(flows, names=names), captures, names=names),
-                key="flows_chart")
+common.chart("flows", filters, key="flows_chart")
 common.caption(int(flows["new_listings"].sum()), "listings first seen", as_of=as_of,
                extra=f"{int(flows['closed_listings'].sum()):,} closed; the first and last weeks may be partial")
 
 index = common.query(queries.availability_index, **filters)
-st.plotly_chart(charts.add_archive_captures(charts.index_figure(index, names=names), captures, names=names),
-                key="index_chart")
+common.chart("availability_index", filters, key="index_chart")
 if index.empty:
     st.caption("An index needs four complete weeks (7 collected days each) per platform.")
 else:
@@ -83,7 +79,7 @@ else:
     ) + f" · {len(index):,} complete weeks · as of {common.fmt_time(as_of)}")
 
 lifetimes = common.query(queries.listing_lifetimes, **filters)
-st.plotly_chart(charts.lifetime_figure(lifetimes, names=names), key="lifetime_chart")
+common.chart("lifetimes", filters, key="lifetime_chart")
 common.caption(int(lifetimes["n_closed"].sum()), "closed listings", as_of=as_of,
                extra=f"{int(lifetimes['n_open'].sum()):,} still open are not counted, so long-lived "
                      "listings are under-represented")
@@ -101,9 +97,10 @@ else:
     default = next((k for k in kinds if "queue" in k or "no_work" in k), kinds[0])
     signal = common.param_choice("Signal", kinds, key="signal", default=default,
                                  format_func=lambda k: k.replace("_", " "))
-    st.plotly_chart(charts.forum_signals_figure(signals, names=names, signal=signal), key="signals_chart")
+    common.chart("forum_signals", {"platforms": tuple(platforms), "signal": signal}, key="signals_chart")
     chosen = signals[signals["signal"] == signal]
     common.caption(int(chosen["n_posts"].sum()), "forum posts", as_of=as_of,
                    extra="posts are signals, not measurements: they count people talking, not work")
 
+common.feed_links(platforms or sorted(names))
 common.permalink_box()

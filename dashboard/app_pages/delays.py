@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common, queries
+from dashboard import common, queries
 
 st.title("Payment delays")
 st.markdown(
@@ -43,8 +43,7 @@ shown = summary[~summary["suppressed"].astype(bool)]
 suppressed = summary[summary["suppressed"].astype(bool)]
 
 st.subheader("How long until paid", anchor=False)
-curves = common.query(queries.delay_curves, platforms=tuple(platforms))
-st.plotly_chart(charts.km_figure(curves, names=names), key="km_chart")
+common.chart("delay_curves", {"platforms": tuple(platforms)}, key="km_chart")
 common.caption(
     int(shown["n_reports"].sum()) if not shown.empty else 0, "approved reports in the curves",
     extra=f"{int(shown['n_waiting'].sum()) if not shown.empty else 0} still waiting (censored) · {as_of_note}",
@@ -52,7 +51,7 @@ common.caption(
 
 left, right = st.columns([3, 2])
 with right:
-    st.plotly_chart(charts.median_delay_figure(shown, names=names), key="median_chart")
+    common.chart("median_delay", {"platforms": tuple(platforms)}, key="median_chart")
 with left:
     if shown.empty:
         st.info(f"No platform has {queries.MIN_REPORTS} or more approved reports yet.")
@@ -96,7 +95,7 @@ grouped = common.query(queries.delay_summary, by=grouping, platforms=tuple(platf
 if grouping == "month":
     days = int(common.param_choice("Still unpaid after", ["30", "60", "90"], key="days", default="30",
                                    widget="radio", format_func=lambda d: f"{d} days"))
-    st.plotly_chart(charts.unpaid_share_figure(grouped, names=names, days=days), key="month_chart")
+    common.chart("unpaid_share", {"platforms": tuple(platforms), "days": str(days)}, key="month_chart")
 visible = grouped[~grouped["suppressed"].astype(bool)]
 hidden = grouped[grouped["suppressed"].astype(bool)]
 key_column = "month" if grouping == "month" else "payment_method"
@@ -125,4 +124,5 @@ st.caption(
     "published schedule) to payment in full. Reports are claims by workers, checked by moderators, "
     "not verified facts. See Methodology."
 )
+common.feed_links(platforms or sorted(names))
 common.permalink_box()

@@ -147,4 +147,7 @@ st.subheader("Data dictionary", anchor=False)
 entry = readme.table_dictionary(readme.read_readme(), "report_figures" if dataset == "payment_reports" else dataset)
 common.markdown_with_tables(entry or AGGREGATE_COLUMNS.get(dataset, "See the Methodology page."))
 
+st.subheader("Releases", anchor=False)
+common.release_list()
+
 common.permalink_box()

@@ -83,6 +83,7 @@ def card(platform_id: str) -> None:
             common.caption(d.get("n_reports"), "approved payment reports",
                            extra=f"{common.fmt_number(d.get('n_waiting'))} still waiting" + (f" · {note}" if note else ""))
         st.caption(f"Last successful collection: {common.fmt_time(p.get('as_of'))}")
+        common.feed_links([platform_id], overall=False)
 
 
 columns_per_row = 3
@@ -97,4 +98,5 @@ st.caption(
     "(see Methodology); per-task pay is on the Pay trends page, apart. A change in the median can "
     "come from a different mix of roles: filter by role category on Pay trends to check."
 )
+common.feed_links()
 common.permalink_box()

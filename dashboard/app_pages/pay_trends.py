@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collectors import fx
 from collectors.categories import CATEGORY_LABELS
 from collectors.store.reference import ReferenceDataError, read_union_scales
-from dashboard import charts, common, queries
+from dashboard import common, queries
+from dashboard.chart_registry import union_scale_lines
 
 UNION_SCALE_CATEGORIES = ("audio_voice", "acting_performance")
 
@@ -92,37 +92,13 @@ else:
         wages = wages.assign(hourly_value=wages["hourly_usd"])
     else:
         wages = wages[wages["currency"].isin(set(weekly["currency"]))].assign(hourly_value=wages["hourly_amount"])
-    # Rows not checked against a stored copy of their official page say so where the line is drawn.
-    wages = wages.assign(jurisdiction=[
-        j if v == "official" else f"{j} (unverified)" for j, v in zip(wages["jurisdiction"], wages["verification"], strict=True)
-    ])
-    scales = pd.DataFrame()
-    if set(chosen_categories) & set(UNION_SCALE_CATEGORIES):
-        try:
-            scales = read_union_scales()
-        except (OSError, ReferenceDataError) as exc:
-            st.warning(f"The union scale rates could not be read, so they are not drawn: {exc}")
-        else:
-            scales = scales[scales["category"].isin(set(chosen_categories))]
-            on = pd.Timestamp(as_of).date() if as_of is not None and not common.is_missing(as_of) else pd.Timestamp.now().date()
-            if currency_mode == "usd":
-                rates = pd.Series([fx.usd_per_unit(c, on) for c in scales["currency"]], index=scales.index, dtype="float64")
-                scales = scales.assign(hourly_value=scales["hourly_amount"] * rates)  # NaN: no rate, not drawn
-            else:
-                scales = scales[scales["currency"].isin(set(weekly["currency"]))].assign(hourly_value=scales["hourly_amount"])
-            scales = scales.assign(label=[
-                f"Union scale: {u}, {r} ({a:g} {c}/{unit})" + ("" if v == "official" else " (unverified)")
-                for u, r, a, c, unit, v in zip(scales["union"], scales["role"], scales["amount"], scales["currency"],
-                                              scales["unit"], scales["verification"], strict=True)
-            ])
-    event_rows = common.query(queries.events, platforms=tuple(sorted(set(weekly["platform_id"]))))
-    event_rows = event_rows[event_rows["platform_id"].isin(set(weekly["platform_id"]))]
-    captures = common.query(queries.archive_captures, platforms=tuple(sorted(set(weekly["platform_id"]))))
-    figure = charts.pay_trend_figure(weekly, names=names, currency_mode=currency_mode, min_wages=wages,
-                                     events=event_rows, per_platform=layout == "apart")
-    if not scales.empty:
-        figure = charts.add_reference_lines(figure, scales)
-    st.plotly_chart(charts.add_archive_captures(figure, captures, names=names), key="pay_chart")
+    chart_filters = {**filters, "currency": currency_mode, "period": period, "layout": layout}
+    try:
+        scales = union_scale_lines(common.query, chart_filters, currency_mode, set(weekly["currency"]))
+    except (OSError, ReferenceDataError) as exc:
+        st.warning(f"The union scale rates could not be read: {common.md_escape(str(exc))}")
+        scales = pd.DataFrame()
+    common.chart("pay_trend", chart_filters, key="pay_chart")
     per_week = weekly.groupby("week_start")["n_listings"].sum()
     common.caption(
         int(per_week.iloc[-1]), "listings in the latest week", as_of=as_of,
@@ -217,10 +193,7 @@ unit_weekly = in_period(common.query(queries.weekly_unit_pay, **filters))
 if unit_weekly.empty:
     st.info("No per-unit pay matches these filters.")
 else:
-    unit_captures = common.query(queries.archive_captures, platforms=tuple(sorted(set(unit_weekly["platform_id"]))))
-    st.plotly_chart(charts.add_archive_captures(
-        charts.unit_pay_figure(unit_weekly, names=names, per_platform=layout == "apart"), unit_captures, names=names),
-                    key="unit_chart")
+    common.chart("unit_pay", {**filters, "period": period, "layout": layout}, key="unit_chart")
     latest = unit_weekly.groupby(["platform_id", "currency", "pay_unit"]).tail(1)
     common.caption(int(latest["n_listings"].sum()), "per-unit listings in the latest week", as_of=as_of,
                    extra="never converted to hourly: the time a unit takes is not published")
@@ -243,4 +216,5 @@ else:
     cuts = int((changes["direction"] == "cut").sum())
     common.caption(len(changes), "pay changes", as_of=as_of, extra=f"{cuts} cuts")
 
+common.feed_links(platforms or sorted(names))
 common.permalink_box()

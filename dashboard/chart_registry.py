@@ -1,0 +1,364 @@
+"""Every chart the dashboard draws, by name: which queries feed it, which chart function draws it,
+and what its metadata says. The pages (through `common.chart`) and `gigwatch chart` both build
+charts here, so a chart downloaded from a page and one drawn on the command line are the same
+figure from the same rows.
+
+A build function gets `fetch(queries.some_function, **kwargs)` (the pages pass the cached
+`common.query`; the command line runs the query on the chosen snapshot), the platform names and the
+view's filters, and returns the figure with the count it rests on. No SQL and no Streamlit here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from collectors import fx
+from collectors.store import Store
+from collectors.store.reference import ReferenceDataError, read_union_scales
+from dashboard import charts, queries
+from dashboard.chart_export import ChartMeta, ChartSource
+
+Fetch = Callable[..., pd.DataFrame]
+Filters = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A drawn chart: the figure, the rows it rests on (n) and the platforms it shows."""
+
+    figure: go.Figure
+    n: int | None
+    platform_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    name: str
+    title: str
+    view: str  # the page's title
+    page: str  # the page's url path
+    units: str
+    n_what: str
+    filters: tuple[str, ...]  # the filter keys it reads (also `gigwatch chart --filter KEY=VALUE`)
+    build: Callable[[Fetch, Mapping[str, str], Filters], Built]
+    reports: bool = False  # rests on payment reports (public aggregates), not listings
+
+
+def _tuple(filters: Filters, key: str) -> tuple[str, ...]:
+    value = filters.get(key) or ()
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+
+def _listing_filters(filters: Filters) -> dict[str, Any]:
+    return {"platforms": _tuple(filters, "platforms"), "categories": _tuple(filters, "categories")}
+
+
+def _pay_filters(filters: Filters) -> dict[str, Any]:
+    return {**_listing_filters(filters), "countries": _tuple(filters, "countries"),
+            "remote": str(filters.get("remote") or "any")}
+
+
+def _platforms(frame: pd.DataFrame) -> tuple[str, ...]:
+    if frame.empty or "platform_id" not in frame:
+        return ()
+    return tuple(sorted({str(p) for p in frame["platform_id"].dropna()}))
+
+
+def in_period(frame: pd.DataFrame, fetch: Fetch, period: str) -> pd.DataFrame:
+    """Weeks within `period` days ("all" keeps every week) of the lake's "as of"."""
+    if period in ("", "all") or frame.empty:
+        return frame
+    status = fetch(queries.lake_status)
+    as_of = status["as_of"].iloc[0] if not status.empty else None
+    if as_of is None or pd.isna(as_of):
+        return frame
+    since = (pd.Timestamp(as_of) - pd.Timedelta(days=int(period))).normalize() - pd.Timedelta(days=6)
+    if since.tzinfo is not None:
+        since = since.tz_localize(None)
+    weeks = pd.to_datetime(frame["week_start"])
+    if weeks.dt.tz is not None:
+        weeks = weeks.dt.tz_localize(None)
+    return frame[weeks >= since]
+
+
+def platform_events(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Cited platform events for these platforms (collection breaks are drawn apart)."""
+    rows = fetch(queries.events, platforms=platform_ids)
+    return rows[rows["platform_id"].isin(set(platform_ids)) & (rows["kind"] != "collection")] if not rows.empty else rows
+
+
+def breaks_for(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Collection breaks of these platforms: derived from their runs (`queries.collection_events`)
+    and recorded by hand (events of kind "collection" in data/events.csv, e.g. a parser change
+    and the reparse that followed)."""
+    if not platform_ids:
+        return pd.DataFrame()
+    derived = fetch(queries.collection_events, platforms=platform_ids)
+    cited = fetch(queries.events, platforms=platform_ids)
+    cited = cited[(cited["kind"] == "collection") & cited["platform_id"].isin(set(platform_ids))] if not cited.empty else cited
+    frames = [f for f in (derived, cited) if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else derived
+
+
+def _marked(fig: go.Figure, fetch: Fetch, platform_ids: tuple[str, ...],
+            names: Mapping[str, str] | None = None) -> go.Figure:
+    """Collection breaks, and the points that rest on web-archive or git captures (issue 17)."""
+    fig = charts.add_collection_breaks(fig, breaks_for(fetch, platform_ids))
+    if not platform_ids:
+        return fig
+    return charts.add_archive_captures(fig, fetch(queries.archive_captures, platforms=platform_ids),
+                                       names=names or {})
+
+
+UNION_SCALE_CATEGORIES = ("audio_voice", "acting_performance")
+
+
+def union_scale_lines(fetch: Fetch, f: Filters, currency: str, weekly_currencies: set[str]) -> pd.DataFrame:
+    """Performers' union scale rates (data/union_scales.csv) for the categories chosen, as
+    reference lines (label, hourly_value); empty unless Acting and performance or Audio and voice
+    is chosen. USD values use the rate of the lake's latest data day."""
+    chosen = set(_tuple(f, "categories")) & set(UNION_SCALE_CATEGORIES)
+    if not chosen:
+        return pd.DataFrame()
+    scales = read_union_scales()
+    scales = scales[scales["category"].isin(chosen)]
+    status = fetch(queries.lake_status)
+    as_of = status["as_of"].iloc[0] if not status.empty else None
+    on = pd.Timestamp(as_of).date() if as_of is not None and not pd.isna(as_of) else date.today()
+    if currency == "usd":
+        rates = pd.Series([fx.usd_per_unit(c, on) for c in scales["currency"]], index=scales.index, dtype="float64")
+        scales = scales.assign(hourly_value=scales["hourly_amount"] * rates)  # NaN: no rate, not drawn
+    else:
+        scales = scales[scales["currency"].isin(weekly_currencies)].assign(hourly_value=scales["hourly_amount"])
+    return scales.assign(label=[
+        f"Union scale: {u}, {r} ({a:g} {c}/{unit})" + ("" if v == "official" else " (unverified)")
+        for u, r, a, c, unit, v in zip(scales["union"], scales["role"], scales["amount"], scales["currency"],
+                                      scales["unit"], scales["verification"], strict=True)
+    ])
+
+
+def _pay_trend(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    currency = str(f.get("currency") or "usd")
+    weekly = in_period(fetch(queries.weekly_pay, currency_mode=currency, **_pay_filters(f)), fetch, str(f.get("period") or "all"))
+    per_platform = str(f.get("layout") or "apart") == "apart"
+    if weekly.empty:
+        return Built(charts.pay_trend_figure(weekly, names=names, currency_mode=currency), 0, ())
+    wages = fetch(queries.minimum_wages, countries=tuple(sorted({"US", "GB"} | set(_tuple(f, "countries")))))
+    if currency == "usd":
+        wages = wages.assign(hourly_value=wages["hourly_usd"])
+    else:
+        wages = wages[wages["currency"].isin(set(weekly["currency"]))].assign(hourly_value=wages["hourly_amount"])
+    # Rows not checked against a stored copy of their official page say so where the line is drawn.
+    wages = wages.assign(jurisdiction=[
+        j if v == "official" else f"{j} (unverified)" for j, v in zip(wages["jurisdiction"], wages["verification"], strict=True)
+    ])
+    shown = _platforms(weekly)
+    fig = charts.pay_trend_figure(weekly, names=names, currency_mode=currency, min_wages=wages,
+                                  events=platform_events(fetch, shown), per_platform=per_platform)
+    try:
+        scales = union_scale_lines(fetch, f, currency, set(weekly["currency"]))
+    except (OSError, ReferenceDataError):  # the page says so; the chart is drawn without them
+        scales = pd.DataFrame()
+    if not scales.empty:
+        fig = charts.add_reference_lines(fig, scales)
+    per_week = weekly.groupby("week_start")["n_listings"].sum()
+    return Built(_marked(fig, fetch, shown, names), int(per_week.iloc[-1]), shown)
+
+
+def _unit_pay(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    weekly = in_period(fetch(queries.weekly_unit_pay, **_pay_filters(f)), fetch, str(f.get("period") or "all"))
+    fig = charts.unit_pay_figure(weekly, names=names, per_platform=str(f.get("layout") or "apart") == "apart")
+    n = int(weekly.groupby(["platform_id", "currency", "pay_unit"]).tail(1)["n_listings"].sum()) if not weekly.empty else 0
+    return Built(_marked(fig, fetch, _platforms(weekly), names), n, _platforms(weekly))
+
+
+def _open_listings(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    daily = fetch(queries.open_listings_daily, **_listing_filters(f))
+    n = int(daily.sort_values("day").groupby("platform_id").tail(1)["open_listings"].sum()) if not daily.empty else 0
+    shown = _platforms(daily)
+    return Built(_marked(charts.open_listings_figure(daily, names=names), fetch, shown, names), n, shown)
+
+
+def _flows(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    flows = fetch(queries.listing_flows_weekly, **_listing_filters(f))
+    n = int(flows["new_listings"].sum()) if not flows.empty else 0
+    shown = _platforms(flows)
+    return Built(_marked(charts.flows_figure(flows, names=names), fetch, shown, names), n, shown)
+
+
+def _index(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    index = fetch(queries.availability_index, **_listing_filters(f))
+    shown = _platforms(index)
+    return Built(_marked(charts.index_figure(index, names=names), fetch, shown, names), len(index), shown)
+
+
+def _lifetimes(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    lifetimes = fetch(queries.listing_lifetimes, **_listing_filters(f))
+    n = int(lifetimes["n_closed"].sum()) if not lifetimes.empty else 0
+    return Built(charts.lifetime_figure(lifetimes, names=names), n, _platforms(lifetimes))
+
+
+def _signals(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    signals = fetch(queries.forum_signals_weekly, platforms=_tuple(f, "platforms"))
+    kinds = sorted(signals["signal"].unique()) if not signals.empty else []
+    default = next((k for k in kinds if "queue" in k or "no_work" in k), kinds[0] if kinds else "empty_queue")
+    signal = str(f.get("signal") or default)
+    chosen = signals[signals["signal"] == signal] if not signals.empty else signals
+    n = int(chosen["n_posts"].sum()) if not chosen.empty else 0
+    shown = _platforms(chosen)
+    return Built(_marked(charts.forum_signals_figure(signals, names=names, signal=signal), fetch, shown), n, shown)
+
+
+def _shown_summary(fetch: Fetch, f: Filters) -> pd.DataFrame:
+    summary = fetch(queries.delay_summary, by="platform", platforms=_tuple(f, "platforms"))
+    return summary[~summary["suppressed"].astype(bool)] if not summary.empty else summary
+
+
+def _km(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    curves = fetch(queries.delay_curves, platforms=_tuple(f, "platforms"))
+    shown = _shown_summary(fetch, f)
+    n = int(shown["n_reports"].sum()) if not shown.empty else 0
+    return Built(charts.km_figure(curves, names=names), n, _platforms(curves))
+
+
+def _median_delay(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    shown = _shown_summary(fetch, f)
+    n = int(shown["n_reports"].sum()) if not shown.empty else 0
+    return Built(charts.median_delay_figure(shown, names=names), n, _platforms(shown))
+
+
+def _unpaid_share(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    grouped = fetch(queries.delay_summary, by="month", platforms=_tuple(f, "platforms"))
+    days = int(f.get("days") or 30)
+    visible = grouped[~grouped["suppressed"].astype(bool)] if not grouped.empty else grouped
+    n = int(visible["n_reports"].sum()) if not visible.empty else 0
+    return Built(charts.unpaid_share_figure(grouped, names=names, days=days), n, _platforms(visible))
+
+
+PAY_FILTERS = ("platforms", "categories", "countries", "remote", "period", "layout")
+CHARTS: dict[str, ChartSpec] = {spec.name: spec for spec in (
+    ChartSpec("pay_trend", "Median advertised hourly pay", "Pay trends", "pay_trends",
+              "USD per hour (or the listed currency per hour with currency=original)",
+              "listings in the latest week", (*PAY_FILTERS, "currency"), _pay_trend),
+    ChartSpec("unit_pay", "Per-unit pay (not convertible to hourly)", "Pay trends", "pay_trends",
+              "pay per task, item or minute, in its own currency", "per-unit listings in the latest week",
+              PAY_FILTERS, _unit_pay),
+    ChartSpec("open_listings", "Open listings per day", "Work availability", "availability",
+              "open listings", "listings open on the last collected day", ("platforms", "categories"), _open_listings),
+    ChartSpec("flows", "New and closed listings per week", "Work availability", "availability",
+              "listings per week", "listings first seen", ("platforms", "categories"), _flows),
+    ChartSpec("availability_index", "Open listings index (100 = first four complete weeks)", "Work availability",
+              "availability", "index, baseline = 100", "complete weeks", ("platforms", "categories"), _index),
+    ChartSpec("lifetimes", "Median listing lifetime (closed listings)", "Work availability", "availability",
+              "days", "closed listings", ("platforms", "categories"), _lifetimes),
+    ChartSpec("forum_signals", "Forum posts signalling empty queues per week", "Work availability", "availability",
+              "posts per week", "forum posts", ("platforms", "signal"), _signals),
+    ChartSpec("delay_curves", "Still unpaid, by days after the expected pay date (Kaplan-Meier)", "Payment delays",
+              "delays", "share of reports still unpaid", "approved reports in the curves", ("platforms",), _km,
+              reports=True),
+    ChartSpec("median_delay", "Median days late (95% interval)", "Payment delays", "delays", "days late",
+              "approved reports", ("platforms",), _median_delay, reports=True),
+    ChartSpec("unpaid_share", "Share still unpaid after N days, by month the pay was due", "Payment delays",
+              "delays", "share of reports", "approved reports shown", ("platforms", "days"), _unpaid_share,
+              reports=True),
+)}
+
+
+def get(name: str) -> ChartSpec:
+    try:
+        return CHARTS[name]
+    except KeyError:
+        raise KeyError(f"no chart named {name!r}; charts: {', '.join(CHARTS)}") from None
+
+
+def chart_meta(spec: ChartSpec, built: Built, fetch: Fetch, names: Mapping[str, str], filters: Filters, *,
+               snapshot_id: int, permalink: str, demo: bool, retrieved: str) -> ChartMeta:
+    """The metadata block of a drawn chart (downloads, image source line, citation)."""
+    status = fetch(queries.lake_status)
+    as_of = status["as_of"].iloc[0] if not status.empty else None
+    as_of_text = None if as_of is None or pd.isna(as_of) else pd.Timestamp(as_of).isoformat()
+    shown = {k: (list(v) if isinstance(v, tuple) else v) for k, v in filters.items() if k in spec.filters}
+    return ChartMeta(
+        name=spec.name, title=_figure_title(built.figure) or spec.title, view=spec.view, units=spec.units,
+        snapshot_id=snapshot_id, as_of=as_of_text, n=built.n, n_what=spec.n_what, demo=demo,
+        permalink=permalink, retrieved=retrieved, filters=shown,
+        sources=original_sources(fetch, spec, names, built.platform_ids),
+    )
+
+
+def _figure_title(fig: go.Figure) -> str:
+    text = fig.layout.title.text if fig.layout.title else None
+    return html.unescape(str(text)) if text else ""
+
+
+def original_sources(fetch: Fetch, spec: ChartSpec, names: Mapping[str, str],
+                     platform_ids: tuple[str, ...]) -> tuple[ChartSource, ...]:
+    """The platforms' own sources behind a chart: their listing feeds, or the payment reports."""
+    if spec.reports:
+        return tuple(ChartSource(names.get(p, p), "payment reports from workers and unions, moderated "
+                                 "(published as suppressed aggregates)") for p in platform_ids)
+    health = fetch(queries.sources_health)
+    if health.empty:
+        return ()
+    rows = health[health["platform_id"].isin(set(platform_ids))].sort_values(["platform_id", "source_name"])
+    return tuple(
+        ChartSource(names.get(str(r.platform_id), str(r.platform_id)), str(r.source_name),
+                    str(r.url) if isinstance(r.url, str) and r.url else None)
+        for r in rows.itertuples()
+    )
+
+
+DEFAULT_BASE_URL = "http://localhost:8501"
+
+
+def view_permalink(spec: ChartSpec, filters: Filters, snapshot_id: int, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The dashboard address that shows this chart with these filters, pinned to the snapshot.
+
+    Filter keys are spelled as the pages' URL parameters (`platform`, `category`, `country`, ...).
+    """
+    pairs: list[tuple[str, str]] = []
+    for key in spec.filters:
+        value = filters.get(key)
+        if value in (None, "", (), []):
+            continue
+        param = URL_PARAMS.get(key, key)
+        pairs.extend((param, str(v)) for v in (value if isinstance(value, (list, tuple)) else [value]))
+    pairs.append(("snapshot", str(snapshot_id)))
+    return f"{base_url.rstrip('/')}/{spec.page}?{urlencode(pairs)}"
+
+
+URL_PARAMS = {"platforms": "platform", "categories": "category", "countries": "country", "days": "days",
+              "signal": "signal", "currency": "currency", "period": "period", "layout": "layout", "remote": "remote"}
+
+
+def draw(store: Store, name: str, *, snapshot_id: int | None = None, filters: Filters | None = None,
+         base_url: str = DEFAULT_BASE_URL, retrieved: str | None = None) -> tuple[Built, ChartMeta]:
+    """Build chart `name` from the lake at `snapshot_id` (default: the latest), with its metadata:
+    what `gigwatch chart` writes."""
+    spec = get(name)
+    snap = store.snapshot_id() if snapshot_id is None else snapshot_id
+    if not store.snapshot_exists(snap):
+        raise ValueError(f"snapshot {snap} does not exist in this lake")
+    filters = dict(filters or {})
+    unknown = sorted(set(filters) - set(spec.filters))
+    if unknown:
+        raise ValueError(f"chart {name!r} takes the filters {', '.join(spec.filters)}; not {', '.join(unknown)}")
+
+    def fetch(function: Callable[..., pd.DataFrame], **kwargs: Any) -> pd.DataFrame:
+        return function(store, snap, **kwargs)
+
+    platform_frame = fetch(queries.platforms)
+    names = dict(zip(platform_frame["platform_id"], platform_frame["name"], strict=True))
+    built = spec.build(fetch, names, filters)
+    meta = chart_meta(spec, built, fetch, names, filters, snapshot_id=snap,
+                      permalink=view_permalink(spec, filters, snap, base_url), demo=store.is_demo,
+                      retrieved=retrieved or date.today().isoformat())
+    return built, meta

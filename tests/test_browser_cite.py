@@ -1,0 +1,166 @@
+"""Every chart's data, image and citation controls, in a real browser (Debian's Chromium driven by
+Playwright) against a real `gigwatch dashboard` on loopback serving the small test lake; and the
+Atom feed served by Streamlit's static file serving."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from collectors.config import Settings, load_settings
+from collectors.feeds import feed_url, feeds_dir, write_feeds
+from collectors.store import get_store, reset_stores
+from tests.dashboard_lake import build_small_lake
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, _free_port, settle
+
+pytestmark = pytest.mark.browser
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+# URL path -> charts the page draws on the small lake (forum signals: none collected).
+CHART_PAGES = {"pay_trends": 2, "availability": 4, "delays": 3}
+CONTROLS = ("Download this chart's data", "Download this chart's image", "Cite or share this view")
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    settings = load_settings(lake="demo", env={"GIGWATCH_DATA_DIR": str(tmp_path_factory.mktemp("cite-browser"))})
+    build_small_lake(settings)
+    yield settings
+    reset_stores()
+
+
+@pytest.fixture(scope="module")
+def feeds(lake: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The small lake's feeds where the server serves them; a developer's own demo feeds are put back."""
+    target = feeds_dir(lake.lake)
+    backup = tmp_path_factory.mktemp("feeds-backup") / "feeds"
+    if target.exists():
+        shutil.copytree(target, backup)
+    write_feeds(get_store(lake))
+    reset_stores()
+    yield target
+    shutil.rmtree(target, ignore_errors=True)
+    if backup.exists():
+        shutil.copytree(backup, target)
+
+
+@pytest.fixture(scope="module")
+def server(lake: Settings, feeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("cite-server") / "dashboard.log"
+    env = {**os.environ, "GIGWATCH_DATA_DIR": str(lake.data_dir), "GIGWATCH_LAKE": "demo"}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "collectors.cli", "dashboard", "--lake", "demo", "--port", str(port),
+             "--address", "127.0.0.1"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the dashboard exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+            if time.monotonic() > deadline:
+                pytest.fail(f"the dashboard did not start in time:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def _popover(page: Page, label: str, index: int = 0) -> None:
+    button = page.locator('[data-testid="stPopover"] button').filter(has_text=label).nth(index)
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_selector('[data-testid="stPopoverBody"]', timeout=30_000)
+
+
+@pytest.mark.parametrize("path", list(CHART_PAGES))
+def test_every_chart_has_its_data_image_and_citation_controls(server: str, browser: Browser, path: str) -> None:
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(f"{server}/{path}")
+    settle(page, charts=CHART_PAGES[path])
+    charts = page.locator(".js-plotly-plot").count()
+    assert charts == CHART_PAGES[path]
+    for label in CONTROLS:
+        assert page.locator('[data-testid="stPopover"] button').filter(has_text=label).count() == charts, label
+    assert page.locator('[data-testid="stPopover"] button').filter(has_text="Follow this view").count() == 1
+    context.close()
+
+
+def test_a_chart_gives_its_csv_its_png_and_its_citation(server: str, browser: Browser, lake: Settings) -> None:
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(f"{server}/availability")
+    settle(page, charts=CHART_PAGES["availability"])
+    _popover(page, CONTROLS[0])
+    with page.expect_download(timeout=60_000) as csv_download:
+        page.locator('[data-testid="stPopoverBody"] button').filter(has_text="CSV").first.click()
+    csv = Path(csv_download.value.path()).read_text()
+    assert csv.splitlines()[0].startswith("series,series_name,kind,panel,x,y")
+    assert len(csv.splitlines()) > 100  # every platform-day of the open-listings chart
+    page.keyboard.press("Escape")
+    _popover(page, CONTROLS[1])
+    with page.expect_download(timeout=120_000) as png_download:  # rendered by kaleido on the click
+        page.locator('[data-testid="stPopoverBody"] button').filter(has_text="PNG").first.click()
+    png = Path(png_download.value.path()).read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    page.keyboard.press("Escape")
+    _popover(page, CONTROLS[2])
+    body = page.locator('[data-testid="stPopoverBody"]').inner_text()
+    snap = get_store(lake).snapshot_id()
+    assert f"snapshot={snap}" in body and "@misc{gigwatch_open_listings_" in body and '"type": "dataset"' in body
+    assert "Original sources" in body
+    context.close()
+
+
+def test_the_atom_feed_is_served_and_linked(server: str, browser: Browser, feeds: Path) -> None:
+    with urllib.request.urlopen(f"{server}/{feed_url('demo')}", timeout=30) as response:
+        served = response.read()
+    assert served == (feeds / "all.atom").read_bytes()
+    parsed = feedparser.parse(served)
+    assert not parsed.bozo and parsed.entries
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(server)
+    settle(page)
+    def hrefs() -> list[str]:
+        found: list[str] = page.eval_on_selector_all("a[href*='static/feeds/']", "els => els.map(e => e.getAttribute('href'))")
+        return found
+
+    assert "app/static/feeds/demo/demo_alpha.atom" in hrefs()  # on demo_alpha's card
+    _popover(page, "Follow this view")
+    assert "app/static/feeds/demo/all.atom" in hrefs()
+    context.close()
