@@ -1263,7 +1263,7 @@ def collection_events(
 ) -> pd.DataFrame:
     """Collection breaks derived from the runs, as dated events of kind "collection": a source
     added after its platform's first, a source no longer collected, a long outage (no successful
-    run for more than 3 days and 3 intervals), a backfill (runs of kind backfill/archive). Same
+    run for more than 3 days and 3 intervals), a backfill (runs of kind archive or git). Same
     columns as `events`, plus `what` (added, stopped, outage, backfill) and `source_name`; the
     event's "source" is its runs (source_url names the health page)."""
     t = store.refs(snapshot_id)
@@ -1277,7 +1277,7 @@ def collection_events(
                 SELECT source_name, platform_id, run_kind, epoch(started_at) AS at_s, status
                 FROM {t.collector_runs}
                 WHERE platform_id IS NOT NULL AND platform_id <> ''
-                  AND (run_kind IN ('listings', 'forum') OR run_kind LIKE '%backfill%' OR run_kind LIKE '%archive%')
+                  AND (run_kind IN ('listings', 'forum') OR run_kind LIKE '%backfill%' OR run_kind LIKE '%archive%' OR run_kind = 'git')
             ),
             live AS (SELECT * FROM runs WHERE run_kind IN ('listings', 'forum')),
             spans AS (
@@ -1314,7 +1314,7 @@ def collection_events(
                 UNION ALL
                 SELECT min(at_s), any_value(platform_id), source_name, 'backfill',
                        'Backfill: ' || CAST(count(*) AS VARCHAR) || ' archived run(s) of ' || source_name
-                FROM runs WHERE run_kind LIKE '%backfill%' OR run_kind LIKE '%archive%'
+                FROM runs WHERE run_kind LIKE '%backfill%' OR run_kind LIKE '%archive%' OR run_kind = 'git'
                 GROUP BY source_name
             )
             SELECT CAST(to_timestamp(b.at_s) AT TIME ZONE 'UTC' AS DATE) AS event_date, b.platform_id,
