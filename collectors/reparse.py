@@ -26,6 +26,7 @@ from collectors.store.listings import (
     listing_source_names,
     rebuild_source_history,
 )
+from collectors.store.reference import record_reparse_event
 
 
 def records_from_responses(
@@ -59,6 +60,8 @@ listing_source_names(store) & set(configured)
             from collectors.backfill.replay import rebuild_history
 
             summary = rebuild_history(store, config)
+            record_reparse_event(store, platform_id=config.platform, source_name=name,
+                                 detail=f"{summary.runs} runs, with archive captures")
             yield (f"{name}: {summary.runs} run(s) re-parsed with their archive captures, "
                    f"{summary.new_listings} listing(s), {summary.new_versions} version(s), {summary.closed} closure(s)")
             continue
@@ -78,6 +81,7 @@ listing_source_names(store) & set(configured)
                     unparseable += 1
             runs.append(ListingRun(run=run, records=records))
         summary = rebuild_source_history(store, platform_id=config.platform, source_name=name, runs=runs)
+        record_reparse_event(store, platform_id=config.platform, source_name=name, detail=f"{summary.runs} runs")
         yield (
             f"{name}: {summary.runs} run(s) re-parsed, {summary.new_listings} listing(s), "
             f"{summary.new_versions} version(s), {summary.closed} closure(s)"

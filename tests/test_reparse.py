@@ -53,3 +53,31 @@ def test_reparse_applies_a_parser_fix_to_kept_responses_and_is_idempotent(store:
 
     list(reparse(store, sources=[SOURCE]))
     assert history(store) == fixed  # idempotent
+
+
+def test_a_reparse_is_a_dated_collection_break_on_the_charts_and_survives_reloading_reference_data(
+        store: Store) -> None:
+    from collectors.store.reference import load_reference_data
+    from dashboard import chart_registry, queries
+
+    body = FIXTURE.read_bytes()
+    records = greenhouse.parse(body, url=SOURCE.url)
+    sha = store.put_raw_body(body)
+    fetched = Fetched(url=SOURCE.url, status=200, content_type="application/json", body=body,
+                      sha256=sha, fetched_at=T0)
+    save_listing_runs(store, platform_id=SOURCE.platform, source_name=SOURCE.name, runs=[ListingRun(
+        run=RunRecord("run-0", SOURCE.name, SOURCE.platform, T0, T0, "ok", True, len(records)),
+        records=records, responses=[fetched],
+    )])
+    list(reparse(store, sources=[SOURCE]))
+    rows = store.read_rows(f"SELECT kind, platform_id, title FROM {LAKE}.events WHERE kind = 'collection'")
+    assert len(rows) == 1 and rows[0][1] == "scale_ai" and "Reparse: gh-test" in rows[0][2]
+    load_reference_data(store)  # `gigwatch init` reloads events.csv: the recorded break stays
+    assert store.read_value(f"SELECT count(*) FROM {LAKE}.events WHERE kind = 'collection'") == 1
+
+    def fetch(function, **kwargs):  # type: ignore[no-untyped-def]
+        return function(store, **kwargs)
+
+    breaks = chart_registry.breaks_for(fetch, ("scale_ai",))
+    assert any("Reparse: gh-test" in title for title in breaks["title"])
+    assert not queries.events(store, platforms=("scale_ai",)).empty

@@ -53,7 +53,8 @@ def load_reference_data(store: Store, *, demo_platforms: list[dict[str, str | No
 
     def txn(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute(f"DELETE FROM {LAKE}.platforms")
-        cur.execute(f"DELETE FROM {LAKE}.events WHERE NOT is_demo")
+        # Collection breaks the code recorded (a reparse) are not in events.csv: they stay.
+        cur.execute(f"DELETE FROM {LAKE}.events WHERE NOT is_demo AND run_id NOT LIKE '{REPARSE_RUN_PREFIX}%'")
         cur.execute(f"DELETE FROM {LAKE}.fx_rates")
         Store.insert_df(cur, "platforms", platforms)
         Store.insert_df(cur, "events", events)
@@ -67,6 +68,28 @@ def load_reference_data(store: Store, *, demo_platforms: list[dict[str, str | No
         Store.insert_df(cur, "collector_runs", pd.DataFrame([run], columns=RUN_COLUMNS))
 
     store.write(txn, what="load reference data")
+    return run_id
+
+
+REPARSE_RUN_PREFIX = "reparse-"
+
+
+def record_reparse_event(store: Store, *, platform_id: str, source_name: str, detail: str) -> str:
+    """A dated collection break (events kind "collection"): `gigwatch reparse` re-derived a
+    source's history from its kept responses, so a series may jump where the parser changed."""
+    run_id = f"{REPARSE_RUN_PREFIX}{uuid.uuid4().hex[:12]}"
+    row = {
+        "event_id": run_id, "platform_id": platform_id, "event_date": datetime.now(UTC).date(),
+        "date_precision": "day", "kind": "collection",
+        "title": f"Reparse: {source_name}'s history re-derived with the current parser ({detail})",
+        "figure_before": None, "figure_after": None, "source_url": f"gigwatch reparse --source {source_name}",
+        "is_demo": store.is_demo, "run_id": run_id,
+    }
+
+    def txn(cur: duckdb.DuckDBPyConnection) -> None:
+        Store.insert_df(cur, "events", pd.DataFrame([row]))
+
+    store.write(txn, what="record a reparse as a collection break")
     return run_id
 
 
