@@ -552,6 +552,7 @@ def moderators_unlock(name: Annotated[str, typer.Argument(help="The moderator's 
     cleared = LoginThrottle.for_settings(_settings(lake)).unlock(name)
     typer.echo(f"cleared {cleared} failed sign-in(s) for {name.strip().lower()}")
 
+
 @backfill_app.command("archive")
 def backfill_archive(
     source: Annotated[list[str] | None, typer.Option("--source", help="Source name (repeatable); default all enabled.")] = None,

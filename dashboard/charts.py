@@ -452,6 +452,8 @@ def add_reference_lines(fig: go.Figure, lines: pd.DataFrame) -> go.Figure:
             fig.add_hline(row="all", col="all", exclude_empty_subplots=False, **kwargs)
         except Exception:  # plotly refuses row/col on a figure made without make_subplots
             fig.add_hline(**kwargs)
+    return fig
+
 
 ARCHIVE_COLOR = "#5b5b5b"
 
@@ -497,6 +499,8 @@ def add_archive_captures(fig: go.Figure, captures: pd.DataFrame, *, names: Mappi
             marker={"symbol": symbol, "size": 9, "color": ARCHIVE_COLOR}, legendgroup="captures",
             customdata=part[["link"]].to_numpy(), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
         ), **where)
+    return fig
+
 
 BREAK_COLOR = "#8a5a00"
 

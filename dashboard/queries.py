@@ -1252,6 +1252,7 @@ def audit_entries(store: Store, *, limit: int = 200) -> pd.DataFrame:
 
     return audit_log(store, limit=limit)
 
+
 # -- collection breaks (issue 18) ------------------------------------------------------------------
 
 OUTAGE_MIN_HOURS = 72  # a gap between successful runs longer than this (and 3 intervals) is an outage
