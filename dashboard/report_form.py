@@ -344,7 +344,7 @@ def platform_label(option: str) -> str:
     if row is None:
         return PLATFORMS.get(option, option)
     name = _ALIAS_DISPLAY.get(option[len(PARENT_PREFIX):], option[len(PARENT_PREFIX):].replace("_", " ").title())
-    return f"{name} (company that runs {PLATFORMS.get(row[0], row[0])})"
+    return f"{name} (the company behind {PLATFORMS.get(row[0], row[0]).split(' (', 1)[0]})"
 
 
 def platform_note(option: str | None) -> str | None:
