@@ -455,20 +455,20 @@ def form_label(name: str) -> str:
     return FORM_LABELS.get(name) or FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
-def form_message(error: str) -> str:
+def form_message(error: str, *, with_step: bool = True) -> str:
     """A validator error ("paid_date: required when status is 'paid_late' ...") in the form's words
     ("Day the money came: required when the answer is “Yes, all of it, but late” ...")."""
     name, _, message = error.partition(":")
     message = _SLUG_RE.sub(lambda m: f"“{_SLUG_LABELS[m.group(1)]}”", message)
     message = _NAME_RE.sub(lambda m: f"“{form_label(m.group(1)).lower()}”", message)
     message = message.replace("status is “", "the answer is “")
-    step = FIELD_STEP.get(name.strip())
+    step = FIELD_STEP.get(name.strip()) if with_step else None
     where = f"{TEXT['in_step'].format(n=step + 1, name=TEXT[STEPS[step]].lower())}: " if step is not None else ""
     return f"{where}{form_label(name.strip())}:{message}"
 
 
-def form_messages(errors: list[str]) -> list[str]:
-    return [form_message(e) for e in errors]
+def form_messages(errors: list[str], *, with_step: bool = True) -> list[str]:
+    return [form_message(e, with_step=with_step) for e in errors]
 
 
 # -- after sending ----------------------------------------------------------------------------------------

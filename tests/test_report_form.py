@@ -279,3 +279,21 @@ def test_the_privacy_notice_rests_on_what_the_code_does() -> None:
     assert timedelta(days=1) == COUNTER_KEEP and "deleted after one day" in notice
     for word in ("never written to disk", "erased", "scrambled form (a hash)"):
         assert word in notice
+
+
+def test_changing_a_report_says_what_is_wrong_in_plain_words(lake: Store) -> None:
+    app = open_form()
+    app.button(key="uf_send").click()
+    run(app)
+    assert errors(app) == [rf.TEXT["update_need_code"]]
+    app.text_input(key="uf_code").input("AAAA-BBBB-CCCC-DDDD-EEEE")
+    app.radio(key="uf_paid_date_how").set_value("month")
+    app.button(key="uf_send").click()
+    run(app)
+    assert errors(app) == ["Day the money came: choose a day, or choose “I don't know”"]
+    app.radio(key="uf_paid_date_how").set_value("unknown")
+    app.selectbox(key="uf_status").set_value("paid_late")
+    app.button(key="uf_send").click()
+    run(app)
+    assert errors(app) == ["No report has this receipt code. Check the code (letters and digits, dashes "
+                           "optional) and try again."]

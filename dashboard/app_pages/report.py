@@ -237,13 +237,13 @@ def update_section(store: Any, today: date) -> None:
         problems.append(TEXT["update_need_change"])
     if problems:
         for message in problems:
-            st.error(common.md_escape(rf.form_message(message) if ":" in message else message))
+            st.error(common.md_escape(rf.form_message(message, with_step=False) if ":" in message else message))
         return
     try:
         outcome = update_report(store, code, changes, client_hash=client_hash(client_address(), store))
     except ReportRejected as exc:
         st.error(TEXT["not_saved"])
-        for message in rf.form_messages(exc.errors):
+        for message in rf.form_messages(exc.errors, with_step=False):
             st.error(common.md_escape(message))
     except ReportError as exc:
         st.error(common.md_escape(str(exc)))
