@@ -297,3 +297,19 @@ def test_changing_a_report_says_what_is_wrong_in_plain_words(lake: Store) -> Non
     run(app)
     assert errors(app) == ["No report has this receipt code. Check the code (letters and digits, dashes "
                            "optional) and try again."]
+
+
+def test_answers_shown_for_review_are_escaped(lake: Store) -> None:
+    hostile = "[N](https://evil.example) ![](http://t.example/) <b>x</b>"  # within 60
+    app = open_form()
+    for _ in range(3):
+        next_step(app)
+    app.selectbox(key="rf_platform").set_value("other")
+    run(app)
+    app.text_input(key="rf_platform_other").input(hostile)
+    app.text_input(key="rf_vendor").input("**RaterLabs**")
+    next_step(app)
+    review = next(m.value for m in app.markdown if "Name of the platform" in m.value)
+    assert "](https://evil.example)" not in review and "![](" not in review and "<b>" not in review
+    assert "\\*\\*RaterLabs\\*\\*" in review
+    assert hostile in plain(review)
