@@ -224,10 +224,28 @@ def test_a_report_sent_through_the_form_reaches_the_moderation_queue(server: str
     page.goto(f"{server}/report")
     settle(page)
     today = datetime.now(UTC).date()
-    _choose(page, "Which platform owes you?", "Mercor")
-    _choose(page, "Where things stand", "Still waiting")
-    _date(page, "Work started", today - timedelta(days=40))
-    _date(page, "Work ended", today - timedelta(days=34))
+    # The form's five steps (tests/test_browser_report_form.py walks them at phone width).
+    def click(name: str) -> None:
+        page.get_by_role("button", name=name, exact=True).first.click()
+        page.wait_for_timeout(300)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+    def pick(question: str, option: str) -> None:
+        page.locator('[data-testid="stRadio"]').filter(has_text=question).first.get_by_text(option, exact=True).click()
+        page.wait_for_timeout(300)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+    pick("Did the money come?", "No. I am still waiting")
+    click("Next")
+    for question, days_ago in (("First day of the work", 40), ("Last day of the work", 34)):
+        pick(f"{question}: how sure are you?", "Exact day")
+        _date(page, f"{question}: the day", today - timedelta(days=days_ago))
+    click("Next")
+    click("Next")
+    _choose(page, "Platform or company", "Mercor")
+    click("Next")
+    page.locator('[data-testid="stCheckbox"]').filter(has_text="I have read this").locator("label").click()
+    page.wait_for_timeout(300)
     page.get_by_role("button", name="Send my report").click()
     page.wait_for_selector("text=Thank you. Your report was saved.", timeout=60_000)
     receipt = page.locator('[data-testid="stCode"]').first.inner_text()

@@ -59,14 +59,28 @@ def rendered_markup(app: AppTest) -> str:
 
 
 def fill_report(app: AppTest, *, platform: str = "mercor", other: str = "", narrative: str = "") -> None:
-    app.selectbox(key="rf_platform").set_value(platform)
-    app.text_input(key="rf_platform_other").input(other)
-    app.selectbox(key="rf_status").set_value("unpaid_pending")
-    app.date_input(key="rf_start").set_value(date.today() - timedelta(days=40))
-    app.date_input(key="rf_end").set_value(date.today() - timedelta(days=34))
-    app.number_input(key="rf_owed").set_value(350.0)
+    """Answer the five steps of the form (a Mercor payment still waiting) and tick the consent box,
+    ending on the last step, where "Send my report" is."""
+    def next_step() -> None:
+        app.button(key="nav_next").click().run()
+        assert not app.exception, app.exception
+
+    app.checkbox(key="rf_grievance_missing_payment").check()
+    app.radio(key="rf_status").set_value("unpaid_pending")
+    next_step()
+    for name, days_ago in (("work_period_start", 40), ("work_period_end", 34)):
+        app.radio(key=f"rf_{name}_how").set_value("day").run()
+        app.date_input(key=f"rf_{name}_day").set_value(date.today() - timedelta(days=days_ago))
+    next_step()
+    app.number_input(key="rf_amount_expected").set_value(350.0)
+    next_step()
+    app.selectbox(key="rf_platform").set_value(platform).run()
+    if platform == "other":
+        app.text_input(key="rf_platform_other").input(other)
     app.selectbox(key="rf_country").set_value("KE")
     app.text_area(key="rf_narrative").input(narrative)
+    next_step()
+    app.checkbox(key="rf_consent").check()
 
 
 def test_form_stores_a_report_and_shows_the_receipt_once(lake: Store) -> None:
@@ -76,7 +90,7 @@ def test_form_stores_a_report_and_shows_the_receipt_once(lake: Store) -> None:
     assert not app.exception, app.exception
     assert [e.value for e in app.error] == []
     code = app.code[0].value
-    assert len(code) == 24 and "Keep it" in rendered_markup(app)
+    assert len(code) == 24 and "Keep this code" in rendered_markup(app)
     row = [(r["platform_id"], r["country"], r["narrative_scrubbed"], r["days_late"]) for r in stored(lake)]
     assert row == [("mercor", "KE", "My QM [name] said wait; mail me at [email]", row[0][3])]
     assert row[0][3] is not None and row[0][3] > 0
@@ -86,24 +100,32 @@ def test_form_stores_a_report_and_shows_the_receipt_once(lake: Store) -> None:
 
     # The receipt updates the report.
     app.text_input(key="uf_code").input(code.lower())
-    app.selectbox(key="uf_status").set_value("paid_late")
-    app.date_input(key="uf_paid").set_value(date.today())
-    submit_button(app, "Update my report").click().run()
+    app.selectbox(key="uf_status").set_value("paid_late").run()
+    app.radio(key="uf_paid_date_how").set_value("day").run()
+    app.date_input(key="uf_paid_date_day").set_value(date.today())
+    submit_button(app, "Change my report").click().run()
     assert not app.exception and [e.value for e in app.error] == []
-    assert "Updated: paid, but late" in rendered_markup(app)
+    assert "Your report was changed. Now: yes, all of it, but late." in rendered_markup(app).replace("\\", "").replace("\u2060", "")
     assert stored(lake)[0]["status"] == "paid_late"
 
 
 def test_form_explains_what_is_wrong_in_plain_words(lake: Store) -> None:
     app = page("report.py")
+    app.radio(key="rf_status").set_value("paid_late")
+    for _ in range(3):
+        app.button(key="nav_next").click().run()
     app.selectbox(key="rf_platform").set_value("other")
-    app.selectbox(key="rf_status").set_value("paid_late")
+    app.button(key="nav_next").click().run()
+    app.checkbox(key="rf_consent").check()
     submit_button(app, "Send my report").click().run()
     # Shown through Markdown with every special character escaped: read it as a person would.
     errors = " ".join(e.value for e in app.error).replace("\\", "").replace("\u2060", "")
-    assert "platform_other: required when platform is 'other'" in errors
-    assert "paid_date: required" in errors
-    assert "work_period_end: required" in errors
+    # In the words of the form's labels, never the internal names (platform_other, paid_date ...).
+    assert "Name of the platform: required when platform is 'other'" in errors
+    assert "Day the money came: required" in errors
+    assert "Last day of the work: required" in errors
+    for internal in ("platform_other", "paid_date", "work_period_end", "expected_pay_date"):
+        assert internal not in errors
     assert len(stored(lake)) == 0
 
 

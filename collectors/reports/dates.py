@@ -145,8 +145,8 @@ class ApproxDate:
         if precision not in PRECISIONS:
             raise DateParseError(f"precision must be one of: {', '.join(PRECISIONS)}")
         try:
-            lower = date.fromisoformat(value["lower"]) if value.get("lower") else None
-            upper = date.fromisoformat(value["upper"]) if value.get("upper") else None
+            # ISO text, or dates already decoded (the vault's JSON body reads dates back as dates)
+            lower, upper = (_as_date(value.get("lower")), _as_date(value.get("upper")))
             return cls(lower, upper, precision)
         except (TypeError, ValueError) as exc:
             raise DateParseError(str(exc)) from exc
@@ -167,6 +167,12 @@ class ApproxDate:
             return {name: f"{self.lower.isoformat()}/{self.upper.isoformat()}",
                     f"{name}_precision": "approx", f"{name}_within_days": None}
         return {name: middle.isoformat(), f"{name}_precision": "approx", f"{name}_within_days": half}
+
+
+def _as_date(value: Any) -> date | None:
+    if not value:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 # -- parsing ---------------------------------------------------------------------------------------

@@ -1529,7 +1529,9 @@ def report_to_raw(report: PaymentReport) -> dict[str, Any]:
         "paid_hours": report.paid_hours,
         "unpaid_hours": dict(report.unpaid_hours),
         "tasks_done": report.tasks_done,
-        "payments": [{"date": x.on, "amount": x.amount, "kind": x.kind} for x in report.payments],
+        "payments": [{"date": x.on, "amount": x.amount, "kind": x.kind} if isinstance(x, Payment)
+                     else {"date": x["on"], "amount": x["amount"], "kind": x["kind"]}  # as the vault decodes it
+                     for x in report.payments],
         "verification_tier": report.verification_tier if report.verification_tier == "evidence_seen" else None,
         "source_comment_id": report.source_ref.split(":", 2)[2] if report.source_ref and report.source_ref.count(":") == 2 else None,
         "status": report.status,

@@ -1,29 +1,30 @@
-"""Report a payment: the anonymous form workers use to report late or missing pay, and to update
-their report later with the receipt code it gives them. Thin: validation and storage live in
-`collectors.reports.schema` and `collectors.store.reports`."""
+"""Report a payment: the anonymous form workers use on a phone to report late, missing or short pay
+(and the other grievances real reports carry), in five short steps, and to change or withdraw their
+report later with the receipt code it gives them.
+
+Thin: the words and the mapping of answers to report fields live in `dashboard.report_form`;
+validation in `collectors.reports.schema`; storage in `collectors.store.reports`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import streamlit as st
 
 from collectors.reports.codes import COUNTRIES, CURRENCIES
 from collectors.reports.schema import (
-    ACCOUNT_STATUSES,
-    CAUSES,
-    EVIDENCE_TYPES,
     NARRATIVE_MAX_CHARS,
+    PAID_STATUSES,
     PAYMENT_METHODS,
-    PLATFORMS,
-    STATUSES,
-    SUPPORT_RESPONSES,
-    WORK_TYPES,
+    UNPAID_HOUR_KINDS,
+    UNPAID_STATUSES,
 )
 from collectors.store.reports import (
     ReportError,
+    ReportRejected,
     client_address_from,
     client_hash,
     submit_report,
@@ -33,10 +34,14 @@ from collectors.store.reports import (
     withdraw_report,
 )
 from dashboard import common
+from dashboard import report_form as rf
+from dashboard.report_form import CHOICES, PREFIX, STEPS, TEXT
 
-NOT_CONTACTED = "not_contacted"
 RECEIPT_KEY = "report_last_receipt"
+STEP_KEY = "report_step"
+UPDATE_PREFIX = "uf_"
 COMMON_CURRENCIES = ["USD", "EUR", "GBP", "KES", "PHP", "INR", "NGN", "CAD", "AUD", "BRL", "ZAR", "MXN", "PKR", "EGP"]
+_PROXIES = trusted_proxies()
 
 
 def client_address() -> str:
@@ -50,194 +55,257 @@ def client_address() -> str:
     return client_address_from(found if isinstance(found, str) else None, headers, _PROXIES)
 
 
-_PROXIES = trusted_proxies()
+def _go(step: int) -> None:
+    st.session_state[STEP_KEY] = step
 
 
-def _label(choices: dict[str, str]) -> Any:
-    return lambda slug: choices.get(slug, slug)
+def _escaped_lines(lines: list[str]) -> str:
+    return "\n".join(f"- {common.md_escape(line)}" for line in lines)
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, date) else None
-
-
-store = common.store()
-today = date.today()
-
-st.title("Report a late or missing payment")
-st.markdown(
-    "Tell us about pay that came late, came short, or never came. Your report is **anonymous**: "
-    "we do not ask for your name, email or worker ID, we do not keep your IP address, and we "
-    "remove names, emails, phone numbers and account numbers from anything you write. "
-    "A moderator checks each report before it counts. Public figures only ever show totals from "
-    "5 or more reports, never a single report."
-)
-
-receipt = st.session_state.get(RECEIPT_KEY)
-if receipt:
-    st.success("Thank you. Your report was saved.")
-    st.markdown("**Your receipt code.** Keep it: it is the only way to update this report later "
-                "(for example when you get paid). We cannot show it again or recover it.")
+def show_receipt(receipt: Mapping[str, Any]) -> None:
+    st.success(TEXT["saved"])
+    st.markdown(TEXT["receipt_title"])
     st.code(receipt["code"], language=None)
-    if receipt.get("expected"):
-        st.caption(f"Pay was due on {receipt['expected']}" + (
-            f"; it is {receipt['days_late']} days late so far." if receipt.get("days_late") else "."))
-    if receipt.get("held"):
-        st.info("A moderator will look at a detail of your report before it counts. Nothing else "
-                "is needed from you.")
-    if st.button("I have saved my code", key="receipt_done"):
+    st.markdown(common.md_escape(TEXT["receipt_keep"]))
+    for line in receipt.get("delay", []):
+        st.info(common.md_escape(line))
+    st.info(TEXT["held"] if receipt.get("held") else TEXT["pending"])
+    if st.button(TEXT["receipt_done"], key="receipt_done"):
         del st.session_state[RECEIPT_KEY]
         st.rerun()
 
-with st.form("report_form"):
-    st.subheader("What happened")
-    platform = st.selectbox("Which platform owes you?", list(PLATFORMS), index=None,
-                            format_func=_label(PLATFORMS), placeholder="Choose a platform",
-                            key="rf_platform", help="Choose 'Another platform' if yours is not listed.")
-    platform_other = st.text_input("If another platform: its name", max_chars=60, key="rf_platform_other")
-    status = st.selectbox("Where things stand", list(STATUSES), index=None, format_func=_label(STATUSES),
-                          placeholder="Choose one", key="rf_status")
-    work_type = st.selectbox("Kind of work", list(WORK_TYPES), index=None, format_func=_label(WORK_TYPES),
-                             placeholder="Optional", key="rf_work_type")
-    project = st.text_input(
-        "Project name (optional)", max_chars=64, key="rf_project",
-        help="Only if you are comfortable: projects can be under an NDA. We never publish a project "
-             "name unless at least 5 separate reports name it.")
 
-    st.subheader("Dates")
-    c1, c2 = st.columns(2)
-    start = c1.date_input("Work started", value=None, min_value=date(2005, 1, 1), max_value=today,
-                          key="rf_start", help="The first day of the work this pay is for.")
-    end = c2.date_input("Work ended", value=None, min_value=date(2005, 1, 1), max_value=today,
-                        key="rf_end", help="The last day of the work this pay is for.")
-    expected = st.date_input(
-        "When were you told you would be paid? (optional)", value=None, min_value=date(2005, 1, 1),
-        key="rf_expected",
-        help="Leave empty and we work it out from the platform's published pay schedule, where it has one.")
-    paid = st.date_input("When did the money arrive? (if it did)", value=None, min_value=date(2005, 1, 1),
-                         max_value=today, key="rf_paid")
+def step_what() -> None:
+    st.markdown(f"**{TEXT['grievances']}**")
+    for slug, text in CHOICES["grievances"].items():
+        st.checkbox(text, key=f"{PREFIX}grievance_{slug}")
+    st.radio(TEXT["status"], list(CHOICES["status"]), index=None, format_func=rf.choice_label("status"),
+             key=f"{PREFIX}status")
+    if st.session_state.get(f"{PREFIX}grievance_processor_hold"):
+        st.selectbox(TEXT["processor"], [m for m in PAYMENT_METHODS if m != "unknown"], index=None,
+                     format_func=PAYMENT_METHODS.__getitem__, placeholder=TEXT["platform_placeholder"],
+                     key=f"{PREFIX}processor", help=TEXT["processor_help"])
 
-    st.subheader("Money")
-    c3, c4 = st.columns(2)
-    owed = c3.number_input("Amount you were owed", min_value=0.0, value=None, step=1.0, key="rf_owed")
-    received = c4.number_input("Amount you received", min_value=0.0, value=None, step=1.0, key="rf_received")
-    currency_options = COMMON_CURRENCIES + sorted(c for c in CURRENCIES if c not in COMMON_CURRENCIES)
-    currency = st.selectbox("Currency", currency_options, index=0, key="rf_currency",
-                            format_func=lambda c: f"{c}: {CURRENCIES.get(c, c)}")
-    method = st.selectbox("How are you paid?", list(PAYMENT_METHODS), index=None,
-                          format_func=_label(PAYMENT_METHODS), placeholder="Optional", key="rf_method")
 
-    st.subheader("More about it (all optional)")
-    causes = st.multiselect("What reason were you given?", list(CAUSES), format_func=_label(CAUSES),
-                            key="rf_causes", placeholder="Choose any that apply")
-    support_options = [NOT_CONTACTED, *SUPPORT_RESPONSES]
-    support_labels = {NOT_CONTACTED: "I did not contact support", **SUPPORT_RESPONSES}
-    support = st.selectbox("What did support do?", support_options, index=None,
-                           format_func=_label(support_labels), placeholder="Optional", key="rf_support")
-    account = st.selectbox("Your account now", list(ACCOUNT_STATUSES), index=None,
-                           format_func=_label(ACCOUNT_STATUSES), placeholder="Optional", key="rf_account")
-    country = st.selectbox("Country you work from", sorted(COUNTRIES, key=lambda c: COUNTRIES[c]), index=None,
-                           format_func=_label(COUNTRIES), placeholder="Optional (country only)",
-                           key="rf_country")
-    evidence = st.multiselect(
-        "What proof do you have? (don't upload it: just tell us what kind)", list(EVIDENCE_TYPES),
-        format_func=_label(EVIDENCE_TYPES), key="rf_evidence", placeholder="Choose any that apply")
-    narrative = st.text_area(
-        "Anything else? (optional)", max_chars=NARRATIVE_MAX_CHARS, key="rf_narrative",
-        help="Please leave out names, emails and IDs. We remove any we find before saving, and "
-             "this text is never published.")
-    consent = st.checkbox("Count my report in public totals (numbers only, never my words)", value=True,
-                          key="rf_consent")
-    send = st.form_submit_button("Send my report", type="primary", width="stretch")
+def step_when(today: date) -> None:
+    st.caption(TEXT["when_intro"])
+    for name, question in rf.DATE_QUESTIONS.items():
+        if name == "paid_date" and st.session_state.get(f"{PREFIX}status") in UNPAID_STATUSES:
+            continue  # the money has not come: there is no day to ask for
+        latest = today + timedelta(days=366) if name == "expected_pay_date" else today
+        with st.container(border=True):
+            rf.date_question(name, question, latest=latest)
 
-if send:
-    raw: dict[str, Any] = {
-        "platform": platform, "platform_other": platform_other, "status": status,
-        "work_type": work_type, "project_code": project,
-        "work_period_start": _iso(start), "work_period_end": _iso(end),
-        "expected_pay_date": _iso(expected), "paid_date": _iso(paid),
-        "amount_expected": owed, "amount_received": received,
-        "currency": currency if owed is not None or received is not None else None,
-        "payment_method": method, "causes": causes,
-        "support_contacted": None if support is None else support != NOT_CONTACTED,
-        "support_response": None if support in (None, NOT_CONTACTED) else support,
-        "account_status": account, "country": country, "evidence_types": evidence,
-        "narrative": narrative, "consent_publish_aggregate": consent,
-    }
+
+def step_money(today: date) -> None:
+    st.number_input(TEXT["amount_expected"], min_value=0.0, value=None, step=1.0, key=f"{PREFIX}amount_expected")
+    st.number_input(TEXT["amount_received"], min_value=0.0, value=None, step=1.0, key=f"{PREFIX}amount_received")
+    options = COMMON_CURRENCIES + sorted(c for c in CURRENCIES if c not in COMMON_CURRENCIES)
+    st.selectbox(TEXT["currency"], options, index=0, key=f"{PREFIX}currency",
+                 format_func=lambda c: f"{c}: {CURRENCIES.get(c, c)}")
+    st.number_input(TEXT["rate"], min_value=0.0, value=None, step=0.5, key=f"{PREFIX}rate")
+    st.selectbox(TEXT["rate_unit"], list(CHOICES["rate_unit"]), index=0, format_func=rf.choice_label("rate_unit"),
+                 key=f"{PREFIX}rate_unit")
+    st.number_input(TEXT["paid_hours"], min_value=0.0, max_value=5000.0, value=None, step=1.0,
+                    key=f"{PREFIX}paid_hours")
+    st.markdown(f"**{TEXT['unpaid_intro']}**")
+    for kind in UNPAID_HOUR_KINDS:
+        st.number_input(CHOICES["unpaid_hours"][kind], min_value=0.0, max_value=5000.0, value=None, step=1.0,
+                        key=f"{PREFIX}unpaid_{kind}")
+    st.number_input(TEXT["tasks_done"], min_value=0, max_value=10_000_000, value=None, step=1,
+                    key=f"{PREFIX}tasks_done")
+    count = st.number_input(TEXT["payments_count"], min_value=0, max_value=5, value=0, step=1,
+                            key=f"{PREFIX}payments_count")
+    for i in range(int(count or 0)):
+        with st.container(border=True):
+            rf.date_question(f"payment{i}", TEXT["payment_date"].format(n=i + 1), latest=today + timedelta(days=366))
+            st.number_input(TEXT["payment_amount"].format(n=i + 1), min_value=0.0, value=None, step=1.0,
+                            key=f"{PREFIX}payment{i}_amount")
+            st.selectbox(TEXT["payment_kind"].format(n=i + 1), list(CHOICES["payment_kind"]), index=0,
+                         format_func=rf.choice_label("payment_kind"), key=f"{PREFIX}payment{i}_kind")
+
+
+def step_details() -> None:
+    platform = st.selectbox(TEXT["platform"], rf.platform_options(), index=None, format_func=rf.platform_label,
+                            placeholder=TEXT["platform_placeholder"], key=f"{PREFIX}platform")
+    note = rf.platform_note(platform)
+    if note:
+        st.caption(common.md_escape(note))
+    if platform == "other":
+        st.text_input(TEXT["platform_other"], max_chars=60, key=f"{PREFIX}platform_other",
+                      help=TEXT["platform_other_help"])
+    st.text_input(TEXT["vendor"], max_chars=60, key=f"{PREFIX}vendor", help=TEXT["vendor_help"])
+    st.text_input(TEXT["project_code"], max_chars=64, key=f"{PREFIX}project_code", help=TEXT["project_help"])
+    st.selectbox(TEXT["country"], sorted(COUNTRIES, key=lambda c: COUNTRIES[c]), index=None,
+                 format_func=COUNTRIES.__getitem__, placeholder=TEXT["optional"], key=f"{PREFIX}country")
+    st.selectbox(TEXT["payment_method"], list(PAYMENT_METHODS), index=None, format_func=PAYMENT_METHODS.__getitem__,
+                 placeholder=TEXT["optional"], key=f"{PREFIX}payment_method")
+    st.number_input(TEXT["affected_workers"], min_value=1, max_value=10_000_000, value=None, step=1,
+                    key=f"{PREFIX}affected_workers", help=TEXT["affected_help"])
+    st.selectbox(TEXT["account_status"], list(CHOICES["account_status"]), index=None,
+                 format_func=rf.choice_label("account_status"), placeholder=TEXT["optional"],
+                 key=f"{PREFIX}account_status")
+    st.selectbox(TEXT["support"], list(CHOICES["support"]), index=None, format_func=rf.choice_label("support"),
+                 placeholder=TEXT["optional"], key=f"{PREFIX}support")
+    st.multiselect(TEXT["evidence"], list(CHOICES["evidence_types"]), format_func=rf.choice_label("evidence_types"),
+                   placeholder=TEXT["optional"], key=f"{PREFIX}evidence_types")
+    st.text_area(TEXT["narrative"], max_chars=NARRATIVE_MAX_CHARS, key=f"{PREFIX}narrative",
+                 help=TEXT["narrative_help"])
+
+
+def _current_raw() -> tuple[dict[str, Any], list[str], dict[str, Any]]:
+    values = rf.answers(st.session_state)
+    if values.get("status") in UNPAID_STATUSES:  # a paid day left from an earlier answer is not sent
+        values.pop("paid_date_how", None)
+    raw, problems = rf.build_raw(values)
+    return raw, problems, values
+
+
+def step_review() -> None:
+    raw, _problems, values = _current_raw()
+    st.caption(TEXT["review_intro"])
+    lines = rf.review_lines(raw, values)
+    if lines:
+        st.markdown("\n".join(f"- **{common.md_escape(q)}:** {common.md_escape(a)}" for q, a in lines))
+    else:
+        st.info(TEXT["review_empty"])
+    with st.container(border=True):
+        st.markdown(f"**{TEXT['privacy_title']}**")
+        st.markdown(_escaped_lines(list(rf.PRIVACY)))
+    st.checkbox(TEXT["consent"], value=False, key=f"{PREFIX}consent")
+
+
+def send(store: Any) -> None:
+    raw, problems, _values = _current_raw()
     result = validate_for_store(raw, store)
-    if result.report is None:
-        st.error("Your report was not saved yet. Please fix these and send it again:")
-        for message in result.errors:
+    errors = problems + result.errors
+    if errors:
+        st.error(TEXT["not_saved"])
+        for message in rf.form_messages(errors):
             st.error(common.md_escape(message))
-    else:
-        hashed = client_hash(client_address(), store)
-        try:
-            saved = submit_report(store, result.report, client_hash=hashed)
-        except ReportError as exc:
-            st.error(common.md_escape(str(exc)))
-        else:
-            st.session_state[RECEIPT_KEY] = {
-                "code": saved.code,
-                "held": saved.held_for_review,
-                "expected": saved.expected_pay_date.isoformat() if saved.expected_pay_date else None,
-                "days_late": saved.days_late,
-            }
-            st.rerun()
+        return
+    assert result.report is not None
+    try:
+        saved = submit_report(store, result.report, client_hash=client_hash(client_address(), store))
+    except ReportError as exc:
+        st.error(common.md_escape(str(exc)))
+        return
+    st.session_state[RECEIPT_KEY] = {"code": saved.code, "held": saved.held_for_review,
+                                     "delay": rf.delay_summary(result.report)}
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PREFIX)]:
+        del st.session_state[key]
+    st.session_state[STEP_KEY] = 0
+    st.rerun()
 
-st.divider()
-st.header("Update my report")
-st.markdown("Got paid, or something changed? Enter your receipt code and what is new. "
-            "Updating a waiting report helps: reports left open make delays look longer or shorter "
-            "than they are.")
-with st.form("update_form"):
-    code = st.text_input("Receipt code", max_chars=40, key="uf_code", placeholder="XXXX-XXXX-XXXX-XXXX-XXXX")
-    new_status = st.selectbox("Where things stand now", list(STATUSES), index=None,
-                              format_func=_label(STATUSES), placeholder="Choose one", key="uf_status")
-    new_paid = st.date_input("When did the money arrive? (if it did)", value=None, min_value=date(2005, 1, 1),
-                             max_value=today, key="uf_paid")
-    new_received = st.number_input("Total amount received so far", min_value=0.0, value=None, step=1.0,
-                                   key="uf_received")
-    new_account = st.selectbox("Your account now", list(ACCOUNT_STATUSES), index=None,
-                               format_func=_label(ACCOUNT_STATUSES), placeholder="Unchanged", key="uf_account")
-    update = st.form_submit_button("Update my report", width="stretch")
 
-if update:
+def update_section(store: Any, today: date) -> None:
+    st.header(TEXT["update_title"])
+    st.markdown(common.md_escape(TEXT["update_intro"]))
+    code = st.text_input(TEXT["receipt_code"], max_chars=40, key="uf_code", placeholder="XXXX-XXXX-XXXX-XXXX-XXXX")
+    status = st.selectbox(TEXT["update_status"], list(CHOICES["status"]), index=None,
+                          format_func=rf.choice_label("status"), placeholder=TEXT["platform_placeholder"],
+                          key="uf_status")
+    if status not in UNPAID_STATUSES:
+        rf.date_question("paid_date", TEXT["update_paid"], prefix=UPDATE_PREFIX, latest=today)
+    received = st.number_input(TEXT["update_received"], min_value=0.0, value=None, step=1.0, key="uf_received")
+    account = st.selectbox(TEXT["update_account"], list(CHOICES["account_status"]), index=None,
+                           format_func=rf.choice_label("account_status"), placeholder=TEXT["optional"],
+                           key="uf_account")
+    if not st.button(TEXT["update_send"], key="uf_send", width="stretch"):
+        return
+    values = rf.answers(st.session_state, UPDATE_PREFIX)
     changes: dict[str, Any] = {}
-    if new_status:
-        changes["status"] = new_status
-        changes["paid_date"] = _iso(new_paid)
-    elif new_paid:
-        changes["paid_date"] = _iso(new_paid)
-    if new_received is not None:
-        changes["amount_received"] = new_received
-    if new_account:
-        changes["account_status"] = new_account
-    if not code.strip():
-        st.error("Enter the receipt code you were given.")
-    elif not changes:
-        st.error("Choose what has changed.")
+    problems: list[str] = []
+    if status:
+        changes["status"] = status
+    if status in UNPAID_STATUSES:
+        changes["paid_date"] = None
     else:
-        try:
-            outcome = update_report(store, code, changes, client_hash=client_hash(client_address(), store))
-        except ReportError as exc:
-            st.error(common.md_escape(str(exc)))
-        else:
-            st.success(f"Updated: {STATUSES[outcome.status].lower()}"
-                       + (f", {outcome.days_late} days late." if outcome.days_late else "."))
+        fields, problem = rf.date_answer(values, "paid_date")
+        if problem:
+            problems.append(problem)
+        elif fields:
+            changes["paid_date"] = rf.approx_from(values, "paid_date")
+    if received is not None:
+        changes["amount_received"] = received
+    if account:
+        changes["account_status"] = account
+    if not code.strip():
+        problems.insert(0, TEXT["update_need_code"])
+    elif not changes and not problems:
+        problems.append(TEXT["update_need_change"])
+    if problems:
+        for message in problems:
+            st.error(common.md_escape(rf.form_message(message, with_step=False) if ":" in message else message))
+        return
+    try:
+        outcome = update_report(store, code, changes, client_hash=client_hash(client_address(), store))
+    except ReportRejected as exc:
+        st.error(TEXT["not_saved"])
+        for message in rf.form_messages(exc.errors, with_step=False):
+            st.error(common.md_escape(message))
+    except ReportError as exc:
+        st.error(common.md_escape(str(exc)))
+    else:
+        message = TEXT["updated"].format(status=CHOICES["status"].get(outcome.status, outcome.status).lower())
+        if outcome.days_late and outcome.status in PAID_STATUSES:
+            message += f" It came {outcome.days_late} days after it was due."
+        st.success(common.md_escape(message))
 
-with st.expander("Withdraw my report"):
-    st.markdown("This removes your report from every figure and erases what you wrote.")
-    with st.form("withdraw_form"):
-        withdraw_code = st.text_input("Receipt code", max_chars=40, key="wf_code")
-        sure = st.checkbox("Yes, withdraw it", key="wf_sure")
-        withdraw = st.form_submit_button("Withdraw")
-    if withdraw:
-        if not sure:
-            st.error("Tick the box to confirm.")
-        else:
+
+def withdraw_section(store: Any) -> None:
+    with st.expander(TEXT["withdraw_title"]):
+        st.markdown(common.md_escape(TEXT["withdraw_intro"]))
+        with st.form("withdraw_form"):
+            withdraw_code = st.text_input(TEXT["receipt_code"], max_chars=40, key="wf_code")
+            sure = st.checkbox(TEXT["withdraw_sure"], key="wf_sure")
+            withdraw = st.form_submit_button(TEXT["withdraw_send"])
+        if withdraw:
+            if not sure:
+                st.error(TEXT["withdraw_tick"])
+                return
             try:
                 withdraw_report(store, withdraw_code, client_hash=client_hash(client_address(), store))
             except ReportError as exc:
                 st.error(common.md_escape(str(exc)))
             else:
-                st.success("Your report was withdrawn.")
+                st.success(TEXT["withdrawn"])
+
+
+store = common.store()
+today = date.today()
+rf.keep_answers(st.session_state)
+
+st.title(TEXT["title"])
+receipt = st.session_state.get(RECEIPT_KEY)
+if receipt:
+    show_receipt(receipt)
+    st.divider()
+st.markdown(common.md_escape(TEXT["intro"]))
+
+step = min(max(int(st.session_state.get(STEP_KEY, 0)), 0), len(STEPS) - 1)
+st.progress((step + 1) / len(STEPS), text=TEXT["step"].format(n=step + 1, total=len(STEPS), name=TEXT[STEPS[step]]))
+st.subheader(TEXT[STEPS[step]])
+if step == 0:
+    step_what()
+elif step == 1:
+    step_when(today)
+elif step == 2:
+    step_money(today)
+elif step == 3:
+    step_details()
+else:
+    step_review()
+
+back, forward = st.columns(2)
+if step > 0:
+    back.button(TEXT["back"], key="nav_back", on_click=_go, args=(step - 1,), width="stretch")
+if step < len(STEPS) - 1:
+    forward.button(TEXT["next"], key="nav_next", on_click=_go, args=(step + 1,), type="primary", width="stretch")
+elif forward.button(TEXT["send"], key="nav_send", type="primary", width="stretch"):
+    send(store)
+
+st.divider()
+update_section(store, today)
+withdraw_section(store)
