@@ -345,3 +345,70 @@ def forget_pay_changes(cur: duckdb.DuckDBPyConnection, source_name: str) -> None
             (SELECT listing_key FROM {LAKE}.listings WHERE source_name = ?)""",
         [source_name],
     )
+
+
+# -- listings opened and closed per day -----------------------------------------------------------
+
+DAILY_COUNTS_TABLE = "listing_daily_counts"
+CREATE_DAILY_COUNTS = f"""CREATE TABLE {LAKE}.{DAILY_COUNTS_TABLE} (
+    platform_id VARCHAR NOT NULL,
+    day DATE NOT NULL,                 -- UTC
+    opened BIGINT NOT NULL,            -- listings whose first_seen_at falls on the day
+    closed BIGINT NOT NULL             -- listings whose closed_at falls on the day
+)"""
+
+
+def daily_count_rows_sql(listings: str, where: str = "TRUE") -> str:
+    """SELECT of `listing_daily_counts` rows from a listings table reference (alias `l`; a pinned
+    `AT (VERSION => n)` one too), filtered by `where`.
+
+    Days are integers (days since 1970-01-01, UTC) until the end, as `dashboard.queries` counts
+    them: date maths on every listing costs more than the rest.
+    """
+    return f"""
+        SELECT platform_id, DATE '1970-01-01' + d::INTEGER AS day,
+               count(*) FILTER (WHERE delta = 1) AS opened, count(*) FILTER (WHERE delta = -1) AS closed
+        FROM (SELECT l.platform_id,
+                     unnest([epoch_us(l.first_seen_at) // {DAY_US}, epoch_us(l.closed_at) // {DAY_US}]) AS d,
+                     unnest([1, -1]) AS delta
+              FROM {f"(SELECT * FROM {listings})" if " AT " in listings else listings} l WHERE {where})
+        WHERE d IS NOT NULL GROUP BY ALL"""
+
+
+def _rewrite_daily_counts(cur: duckdb.DuckDBPyConnection, platform_id: str) -> None:
+    cur.execute(f"DELETE FROM {LAKE}.{DAILY_COUNTS_TABLE} WHERE platform_id = ?", [platform_id])
+    cur.execute(
+        f"INSERT INTO {LAKE}.{DAILY_COUNTS_TABLE} (platform_id, day, opened, closed) "
+        f"{daily_count_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
+        {"platform": platform_id},
+    )
+
+
+def backfill_daily_counts(cur: duckdb.DuckDBPyConnection) -> None:
+    """Fill the table from all the listings (the migration that creates it)."""
+    cur.execute(f"DELETE FROM {LAKE}.{DAILY_COUNTS_TABLE}")
+    cur.execute(f"INSERT INTO {LAKE}.{DAILY_COUNTS_TABLE} (platform_id, day, opened, closed) "
+                f"{daily_count_rows_sql(f'{LAKE}.listings')}")
+
+
+def refresh_daily_counts(
+    cur: duckdb.DuckDBPyConnection, *, platform_id: str, source_name: str, rebuild: bool, listings_changed: bool
+) -> None:
+    """Rewrite the days of the platforms a save may have changed; call it in the save's transaction.
+
+    A platform's rows are rewritten whole from its listings (a few thousand rows to count), so
+    every snapshot that has the table agrees with its own listings. A save that opened, closed or
+    reopened no listing changes nothing. A rebuild (`gigwatch reparse`) may have moved listings of
+    any platform the source's runs were recorded for. Two first saves of one platform at once
+    (PostgreSQL catalogs) may both insert; the platform's next save rewrites it whole.
+    """
+    platforms = {platform_id} if platform_id and (listings_changed or rebuild) else set()
+    if rebuild:
+        platforms |= {
+            row[0] for row in cur.execute(
+                f"SELECT DISTINCT platform_id FROM {LAKE}.collector_runs WHERE source_name = ? AND platform_id IS NOT NULL",
+                [source_name],
+            ).fetchall()
+        }
+    for platform in sorted(p for p in platforms if p):
+        _rewrite_daily_counts(cur, platform)

@@ -254,4 +254,11 @@ MIGRATIONS: list[Migration] = [
         (reports.CREATE_CELLS,),
         reports.backfill_report_cells,
     ),
+    # Listings opened and closed per platform and day, rewritten by every save that changes them
+    # (see collectors/store/aggregates.py); created and filled from the listings already recorded.
+    Migration(
+        "0006_listing_daily_counts",
+        (aggregates.CREATE_DAILY_COUNTS,),
+        aggregates.backfill_daily_counts,
+    ),
 ]
