@@ -73,7 +73,7 @@ log = logging.getLogger(__name__)
 REPO_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO_DIR / "data" / "bench"
 PARAMS_FILE = "bench_params.json"
-GENERATOR_VERSION = 4  # bump when the generator changes what it makes, so old lakes are rebuilt
+GENERATOR_VERSION = 5  # bump when the generator changes what it makes, so old lakes are rebuilt
 QUERY_P95_TARGET_MS = 200.0
 DASHBOARD_PEAK_TARGET_BYTES = int(1.5 * 1024**3)
 
@@ -95,13 +95,18 @@ class _IngestStats:
 def _ingest_source(settings: Settings, spec: SourceSpec, batch_days: int) -> _IngestStats:
     """Simulate one source and save it `batch_days` days per call (runs in a worker process)."""
     from collectors.store import get_store
+
+    return _ingest_days(get_store(settings), SimulatedSource(spec), range(spec.days), batch_days)
+
+
+def _ingest_days(store: Any, sim: SimulatedSource, days: range, batch_days: int) -> _IngestStats:
+    """Save `days` of one simulated source (the next ones it has not made), `batch_days` per call."""
     from collectors.store.listings import save_listing_runs
 
-    store = get_store(settings)
-    sim = SimulatedSource(spec)
+    spec = sim.spec
     stats = _IngestStats()
-    for first in range(0, spec.days, batch_days):
-        runs = runs_for_days(sim, range(first, min(spec.days, first + batch_days)))
+    for first in range(days.start, days.stop, batch_days):
+        runs = runs_for_days(sim, range(first, min(days.stop, first + batch_days)))
         started = time.perf_counter()
         summary = save_listing_runs(store, platform_id=spec.platform_id, source_name=spec.source_name, runs=runs)
         stats.save_seconds += time.perf_counter() - started
@@ -118,6 +123,31 @@ def bench_settings(data_dir: Path | None = None) -> Settings:
     """Settings for the benchmark lake: `data/bench/gigwatch/` unless `data_dir` says otherwise."""
     # The benchmark's boards are loopback servers, which the fetcher refuses unless allowed.
     return load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(data_dir or BENCH_DIR), "GIGWATCH_ALLOW_HOSTS": "127.0.0.1"})
+
+
+HISTORY_FRACTIONS = {"quarter": 0.25, "half": 0.5, "all": 1.0}
+
+
+def _run_ingest_in_steps(settings: Settings, specs: Sequence[SourceSpec], *, batch_days: int) -> tuple[_IngestStats, float, dict[str, int]]:
+    """Ingest every source in one process, in time order by steps: every source's first quarter
+    of its days, then up to half, then all. Returns stats, wall time and the snapshot id after
+    each step (`HISTORY_FRACTIONS`), so the same views can be timed on a quarter, a half and all
+    of the history."""
+    from collectors.store import get_store
+
+    store = get_store(settings)
+    sims = [SimulatedSource(spec) for spec in specs]
+    done = [0 for _ in specs]
+    total = _IngestStats()
+    snapshots: dict[str, int] = {}
+    started = time.perf_counter()
+    for label, fraction in HISTORY_FRACTIONS.items():
+        for i, sim in enumerate(sims):
+            upto = sim.spec.days if fraction >= 1 else math.ceil(sim.spec.days * fraction)
+            total.add(_ingest_days(store, sim, range(done[i], upto), batch_days))
+            done[i] = max(done[i], upto)
+        snapshots[label] = store.snapshot_id()
+    return total, time.perf_counter() - started, snapshots
 
 
 def _run_ingest(
@@ -174,7 +204,11 @@ def generate_store(
     # SQLite catalogs take one writer at a time (see Store._write_lock), so more workers only
     # help on PostgreSQL.
     workers = workers or (1 if settings.catalog_kind == "sqlite" else min(2, os.cpu_count() or 1))
-    stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=workers)
+    history_snapshots: dict[str, int] = {}
+    if workers <= 1:
+        stats, wall, history_snapshots = _run_ingest_in_steps(settings, specs, batch_days=batch_days)
+    else:
+        stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=workers)
     # Synthetic data is flagged like the demo's: the dashboard shows its banner, and the report
     # import accepts the synthetic platforms (and marks the reports as demo rows).
     set_meta(store, {"demo": "true", "bench": "true"})
@@ -204,6 +238,9 @@ def generate_store(
         "data_files_after_maintain": files_after[0],
         "lake_bytes": lake_bytes(settings),
         "generation_seconds": round(time.perf_counter() - began, 1),
+        # The lake's snapshot after a quarter, a half and all of the listing history (the
+        # reports are imported after all of it); empty when sources were ingested in parallel.
+        "history_snapshots": history_snapshots,
     }
     set_meta(store, {"bench_params": json.dumps(params, sort_keys=True)})
     return made
@@ -552,6 +589,47 @@ def measure_queries(store: Any, settings: Settings, *, repeats: int, min_repeats
         figures[name] = entry
     bare.close()
     return figures
+
+
+# -- cost as history grows ---------------------------------------------------------------------------
+
+HISTORY_VIEWS = ("open_listings_daily", "availability_index", "listing_flows_weekly", "listing_lifetimes",
+                 "weekly_pay", "pay_changes", "listings_table")
+
+
+def measure_history(store: Any, snapshots: dict[str, int], *, repeats: int) -> dict[str, Any]:
+    """The same views pinned to the snapshot after a quarter, a half and all of the listing
+    history: p50 ms of `repeats` runs each (after a warm-up), and how the history itself grew."""
+    from collectors.store import LAKE
+    from dashboard import queries
+
+    if not snapshots:
+        return {"skipped": "the lake was ingested in parallel, with no snapshots in time order"}
+    versions = {
+        label: store.read_rows(f"SELECT count(*) FROM {LAKE}.listing_versions AT (VERSION => {int(snapshot)})")[0][0]
+        for label, snapshot in snapshots.items()
+    }
+    views: dict[str, dict[str, Any]] = {}
+    for name in HISTORY_VIEWS:
+        function = getattr(queries, name)
+        entry: dict[str, Any] = {}
+        for label, snapshot in snapshots.items():
+            function(store, snapshot)  # warm-up
+            samples = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                function(store, snapshot)
+                samples.append((time.perf_counter() - started) * 1000)
+            entry[f"{label}_p50_ms"] = round(_percentile(samples, 0.5), 2)
+        if entry.get("quarter_p50_ms"):
+            entry["all_over_quarter"] = round(entry["all_p50_ms"] / entry["quarter_p50_ms"], 2)
+        views[name] = entry
+    return {
+        "snapshots": snapshots,
+        "listing_versions": versions,
+        "versions_all_over_quarter": round(versions["all"] / versions["quarter"], 2) if versions.get("quarter") else None,
+        "views": views,
+    }
 
 
 # -- the same aggregates in pandas ------------------------------------------------------------------
@@ -1149,6 +1227,8 @@ HEADLINE_FIGURES = (
     "pandas.open_listings_per_day.pandas_over_gigwatch",
     "pandas.listing_lifetimes.pandas_over_gigwatch",
     "pandas.km_curves.pandas_over_gigwatch",
+    "history.versions_all_over_quarter",
+    "history.views.open_listings_daily.all_over_quarter",
     "dashboard.peak_rss_mb",
     "dashboard.floor.cold_seconds",
     "dashboard.floor.warm_seconds",
@@ -1201,11 +1281,24 @@ QUICK = BenchSize(
 )
 
 
-def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: bool = True) -> dict[str, Any]:
-    """Measure every figure; `quick` makes a tiny version (under a minute) to check it all works."""
+def scaled(size: BenchSize, scale: float) -> BenchSize:
+    """`size` with the lake's listings, versions and reports times `scale` (same sources and days):
+    a reduced run on a busy machine, said in the JSON (`store.scale`)."""
+    store = dict(size.store)
+    for key in ("listings", "versions", "reports"):
+        store[key] = max(1, round(store[key] * scale))
+    return BenchSize(**{**{f: getattr(size, f) for f in size.__dataclass_fields__}, "store": store})
+
+
+def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: bool = True,
+              scale: float = 1.0) -> dict[str, Any]:
+    """Measure every figure; `quick` makes a tiny version (under a minute) to check it all works;
+    `scale` < 1 shrinks the benchmark lake (see `scaled`)."""
     from collectors.store import get_store, reset_stores
 
     size = QUICK if quick else FULL
+    if scale != 1.0:
+        size = scaled(size, scale)
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -1220,13 +1313,13 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
     base = data_dir or (Path(tempfile.mkdtemp(prefix="gigwatch-bench-")) if quick else BENCH_DIR)
     settings = bench_settings(base)
     figures: dict[str, Any] = {
-        "command": "python -m benchmarks" + (" --quick" if quick else ""),
+        "command": "python -m benchmarks" + (" --quick" if quick else "") + (f" --scale {scale:g}" if scale != 1.0 else ""),
         "quick": quick,
         "date": datetime.now(UTC).date().isoformat(),
         "machine": machine(),
     }
     made, reused = timed("store", lambda: ensure_store(settings, dict(size.store)))
-    figures["store"] = {**made, "reused": reused, "path": str(settings.lake_dir)}
+    figures["store"] = {**made, "reused": reused, "path": str(settings.lake_dir), "scale": scale}
     work = Path(tempfile.mkdtemp(prefix="gigwatch-bench-work-"))
     try:
         figures["ingest"] = timed("ingest", lambda: measure_ingest(work, **size.ingest))
@@ -1235,6 +1328,8 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
         figures["queries"] = queries
         figures["queries_summary"] = _query_summary(queries)
         figures["pandas"] = timed("pandas", lambda: measure_pandas(store, settings, queries, repeats=size.pandas_repeats))
+        figures["history"] = timed("history", lambda: measure_history(
+            store, dict(made.get("history_snapshots") or {}), repeats=max(3, size.pandas_repeats)))
         reset_stores()  # the dashboard process opens the lake itself
         figures["dashboard"] = (
             timed("dashboard", lambda: measure_dashboard(settings, pages=size.dashboard_pages,
@@ -1313,9 +1408,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-dashboard", action="store_true")
     parser.add_argument("--json", action="store_true", help="one line of JSON (as make bench prints)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="the lake's listings, versions and reports times this (a reduced run)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="where the lake lives (default data/bench/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    figures = run_bench(quick=args.quick, dashboard=not args.no_dashboard)
+    figures = run_bench(quick=args.quick, dashboard=not args.no_dashboard, scale=args.scale, data_dir=args.data_dir)
     print(json.dumps(figures, indent=None if args.json else 2, default=str))
 
 

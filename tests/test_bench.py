@@ -36,6 +36,11 @@ def test_quick_bench_measures_every_figure(tmp_path: Path) -> None:
     assert figures["store"]["listings_made"] > 0 and figures["store"]["reports_made"] > 0
     assert figures["dashboard"].get("page_errors", {}) == {}
     assert figures["cycle"]["runs_ok"] == figures["cycle"]["sources"]
+    history = figures["history"]
+    assert set(history["snapshots"]) == {"quarter", "half", "all"}
+    assert history["listing_versions"]["quarter"] <= history["listing_versions"]["half"] <= history["listing_versions"]["all"]
+    for name, entry in history["views"].items():
+        assert {"quarter_p50_ms", "half_p50_ms", "all_p50_ms"} <= set(entry), (name, entry)
     if browser:
         dashboard = figures["dashboard"]
         # Every page measured, cold and warm, against the floor; Admin locked and signed in.
