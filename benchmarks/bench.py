@@ -1337,6 +1337,11 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
                                                         load_pages_each=size.load_pages_each))
             if dashboard else {"skipped": "not asked"}
         )
+        from benchmarks.profile import profile_pages
+
+        profiled = list(size.dashboard_pages) if size.dashboard_pages is not None else dashboard_pages()
+        figures["page_profile"] = timed("page_profile", lambda: profile_pages(settings, profiled))
+        reset_stores()
         storage_2 = timed("storage_2pct", lambda: measure_storage(work, change_rate=0.02, **size.storage))
         storage_0 = timed("storage_0pct", lambda: measure_storage(work, change_rate=0.0, **size.storage))
         figures["storage"] = {

@@ -39,6 +39,7 @@ from collectors.store.aggregates import (  # one definition for the stored table
     WEEK_US,
     Series,
     key_range,
+    lifetime_rows_sql,
     pay_change_rows_sql,
 )
 from collectors.store.aggregates import week_of as _week_index
@@ -863,19 +864,17 @@ def listing_lifetimes(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
-    # Integer microseconds (interval maths is slow); an open listing's lifetime is NULL, which the
-    # quantiles skip. One sort per platform gives the three quartiles.
-    lifetime = f"(epoch_us(l.closed_at) - epoch_us(l.first_seen_at)) / {DAY_US}"
-    return store.read_df(
-        f"""SELECT platform_id, q[2] AS median_lifetime_days, q[1] AS p25_lifetime_days,
-                   q[3] AS p75_lifetime_days, n_closed, n_open
-            FROM (SELECT l.platform_id, quantile_cont({lifetime}, [0.25, 0.5, 0.75]) AS q,
-                         count(l.closed_at) AS n_closed, count(*) - count(l.closed_at) AS n_open
-                  FROM {_aliased(t.listings, 'l')} WHERE {where}
-                  GROUP BY l.platform_id)
-            ORDER BY platform_id""",
-        params,
-    )
+    columns = "platform_id, median_lifetime_days, p25_lifetime_days, p75_lifetime_days, n_closed, n_open"
+    if not categories:
+        # Kept by every save (collectors/store/aggregates.py): one row per platform.
+        try:
+            return store.read_df(
+                f"SELECT {columns} FROM {_aliased(t.listing_lifetime_quartiles, 'l')} WHERE {where} ORDER BY platform_id",
+                params,
+            )
+        except duckdb.CatalogException:
+            pass  # a snapshot from before listing_lifetime_quartiles existed
+    return store.read_df(f"SELECT {columns} FROM ({lifetime_rows_sql(t.listings, where)}) ORDER BY platform_id", params)
 
 
 def forum_signals_weekly(

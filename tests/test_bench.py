@@ -41,6 +41,10 @@ def test_quick_bench_measures_every_figure(tmp_path: Path) -> None:
     assert history["listing_versions"]["quarter"] <= history["listing_versions"]["half"] <= history["listing_versions"]["all"]
     for name, entry in history["views"].items():
         assert {"quarter_p50_ms", "half_p50_ms", "all_p50_ms"} <= set(entry), (name, entry)
+    for page in ("overview", "admin"):
+        profile = figures["page_profile"][page]
+        assert "error" not in profile, profile
+        assert profile["cold"]["statements"] > 0 and profile["cold"]["seconds"] > 0, profile
     if browser:
         dashboard = figures["dashboard"]
         # Every page measured, cold and warm, against the floor; Admin locked and signed in.

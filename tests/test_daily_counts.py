@@ -1,5 +1,6 @@
-"""`listing_daily_counts` (collectors/store/aggregates.py): listings opened and closed per platform
-and day, kept by every save in the save's transaction. On random histories, written through
+"""`listing_daily_counts` and `listing_lifetime_quartiles` (collectors/store/aggregates.py):
+listings opened and closed per platform and day, and lifetime quartiles per platform, kept by every
+save in the save's transaction. On random histories, written through
 `save_listing_runs` as collection writes them (listings that close and reopen, failed and
 suspicious runs, two sources of one platform, several days saved at once), the table equals the
 count from the listings at every snapshot, and the views read from it equal the views computed from
@@ -19,7 +20,7 @@ import collectors.store.listings as listings_store
 from collectors.config import load_settings
 from collectors.store import LAKE, Store, get_store, reset_stores
 from collectors.store import migrations as migrations_module
-from collectors.store.aggregates import daily_count_rows_sql
+from collectors.store.aggregates import daily_count_rows_sql, lifetime_rows_sql
 from collectors.store.listings import ListingRun, rebuild_source_history, save_listing_runs
 from collectors.store.reference import load_reference_data
 from dashboard import queries
@@ -30,8 +31,8 @@ SOURCES = (("demo_gamma", "gamma-board"), ("demo_delta", "delta-a"), ("demo_delt
 DAYS = 16
 
 
-def random_runs(seed: int) -> dict[str, list[ListingRun]]:
-    """Each source's runs over DAYS days: a pool of listings, each open on a random day with a
+def random_runs(seed: int, days: int = DAYS) -> dict[str, list[ListingRun]]:
+    """Each source's runs over `days` days: a pool of listings, each open on a random day with a
     chance a day of closing or (once closed) reopening, and some failed or suspicious runs."""
     rng = random.Random(seed)
     out: dict[str, list[ListingRun]] = {}
@@ -39,7 +40,7 @@ def random_runs(seed: int) -> dict[str, list[ListingRun]]:
         pool = [f"{source[:1]}{seed}-{i}" for i in range(rng.randint(3, 9))]
         live = {key: rng.random() < 0.5 for key in pool}
         runs = []
-        for day in range(DAYS):
+        for day in range(days):
             for key in pool:
                 if rng.random() < 0.15:
                     live[key] = not live[key]
@@ -57,12 +58,13 @@ def random_runs(seed: int) -> dict[str, list[ListingRun]]:
 
 def save_randomly(store: Store, runs: dict[str, list[ListingRun]], seed: int) -> list[int]:
     """Save every source's runs in random batches of 1 to 6 days; the snapshot after each save."""
+    days = len(runs[SOURCES[0][1]])
     rng = random.Random(seed + 1)
     load_reference_data(store, demo_platforms=PLATFORMS)
     next_day = {source: 0 for _platform, source in SOURCES}
     snapshots = []
-    while any(day < DAYS for day in next_day.values()):
-        platform, source = rng.choice([s for s in SOURCES if next_day[s[1]] < DAYS])
+    while any(day < days for day in next_day.values()):
+        platform, source = rng.choice([s for s in SOURCES if next_day[s[1]] < days])
         batch = rng.randint(1, 6)
         first = next_day[source]
         save_listing_runs(store, platform_id=platform, source_name=source, runs=runs[source][first:first + batch])
@@ -78,6 +80,15 @@ def stored_rows(store: Store, snapshot: int | None) -> pd.DataFrame:
 
 def counted_rows(store: Store, snapshot: int | None) -> pd.DataFrame:
     return _sorted(store.read_df(daily_count_rows_sql(store.refs(snapshot).listings)))
+
+
+def stored_lifetimes(store: Store, snapshot: int | None) -> pd.DataFrame:
+    table = store.refs(snapshot).listing_lifetime_quartiles
+    return store.read_df(f"SELECT * FROM {table} ORDER BY platform_id")
+
+
+def counted_lifetimes(store: Store, snapshot: int | None) -> pd.DataFrame:
+    return store.read_df(f"SELECT * FROM ({lifetime_rows_sql(store.refs(snapshot).listings)}) ORDER BY platform_id")
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -113,6 +124,8 @@ def test_the_table_equals_the_count_from_the_listings_at_every_snapshot(random_h
     assert closed > 0, "the random history closes listings"
     for snapshot in snapshots:
         pd.testing.assert_frame_equal(stored_rows(store, snapshot), counted_rows(store, snapshot))
+        pd.testing.assert_frame_equal(stored_lifetimes(store, snapshot), counted_lifetimes(store, snapshot))
+    assert stored_lifetimes(store, None)["n_closed"].sum() == closed
 
 
 def test_views_from_the_table_equal_views_from_the_listings(random_history: tuple[Store, list[int], int]) -> None:
@@ -129,7 +142,7 @@ def test_views_from_the_table_equal_views_from_the_listings(random_history: tupl
 
 def test_reparse_rewrites_the_days(tmp_path: Path) -> None:
     store = get_store(load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path)}))
-    runs = random_runs(7)
+    runs = random_runs(7, days=8)
     save_randomly(store, runs, 7)
     # A parser fix that drops one listing from every scrape of delta-a.
     fixed = [
@@ -141,6 +154,7 @@ def test_reparse_rewrites_the_days(tmp_path: Path) -> None:
     rebuild_source_history(store, platform_id="demo_delta", source_name="delta-a", runs=fixed)
     after = stored_rows(store, None)
     pd.testing.assert_frame_equal(after, counted_rows(store, None))
+    pd.testing.assert_frame_equal(stored_lifetimes(store, None), counted_lifetimes(store, None))
     assert not after.equals(before)
     reset_stores()
 
@@ -151,15 +165,17 @@ def test_a_snapshot_from_before_the_table_existed_reads_the_listings(tmp_path: P
     settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path)})
     names = [m.name for m in migrations_module.MIGRATIONS]
     with monkeypatch.context() as patch:
-        patch.setattr(migrations_module, "MIGRATIONS", migrations_module.MIGRATIONS[:names.index("0006_listing_daily_counts")])
+        patch.setattr(migrations_module, "MIGRATIONS", migrations_module.MIGRATIONS[:names.index("0006_listing_daily_counts")])  # and 0007
         patch.setattr(listings_store, "refresh_daily_counts", lambda *args, **kwargs: None)
         old = get_store(settings)
-        save_randomly(old, random_runs(5), 5)
+        save_randomly(old, random_runs(5, days=8), 5)
         old_snapshot = old.snapshot_id()
         reset_stores()
     store = get_store(settings)
-    assert "0006_listing_daily_counts" in store.applied_migrations()
+    assert {"0006_listing_daily_counts", "0007_listing_lifetime_quartiles"} <= set(store.applied_migrations())
     pd.testing.assert_frame_equal(stored_rows(store, None), counted_rows(store, None))
+    pd.testing.assert_frame_equal(stored_lifetimes(store, None), counted_lifetimes(store, None))
+    pd.testing.assert_frame_equal(queries.listing_lifetimes(store, old_snapshot), queries.listing_lifetimes(store, None))
     assert not stored_rows(store, None).empty
     pd.testing.assert_frame_equal(queries.open_listings_daily(store, old_snapshot),
                                   open_per_day(store, old_snapshot, derived=False))

@@ -371,8 +371,41 @@ def daily_count_rows_sql(listings: str, where: str = "TRUE") -> str:
         FROM (SELECT l.platform_id,
                      unnest([epoch_us(l.first_seen_at) // {DAY_US}, epoch_us(l.closed_at) // {DAY_US}]) AS d,
                      unnest([1, -1]) AS delta
-              FROM {f"(SELECT * FROM {listings})" if " AT " in listings else listings} l WHERE {where})
+              FROM {_aliased(listings)} WHERE {where})
         WHERE d IS NOT NULL GROUP BY ALL"""
+
+
+LIFETIMES_TABLE = "listing_lifetime_quartiles"
+CREATE_LIFETIMES = f"""CREATE TABLE {LAKE}.{LIFETIMES_TABLE} (
+    platform_id VARCHAR NOT NULL,
+    median_lifetime_days DOUBLE,       -- over closed listings: first_seen_at to closed_at; NULL if none closed
+    p25_lifetime_days DOUBLE,
+    p75_lifetime_days DOUBLE,
+    n_closed BIGINT NOT NULL,
+    n_open BIGINT NOT NULL
+)"""
+
+
+def lifetime_rows_sql(listings: str, where: str = "TRUE") -> str:
+    """SELECT of `listing_lifetime_quartiles` rows (one per platform) from a listings table
+    reference (alias `l`), filtered by `where`: `dashboard.queries.listing_lifetimes` runs it too.
+
+    Integer microseconds (interval maths is slow); an open listing's lifetime is NULL, which the
+    quantiles skip. One sort per platform gives the three quartiles.
+    """
+    lifetime = f"(epoch_us(l.closed_at) - epoch_us(l.first_seen_at)) / {DAY_US}"
+    return f"""
+        SELECT platform_id, q[2] AS median_lifetime_days, q[1] AS p25_lifetime_days,
+               q[3] AS p75_lifetime_days, n_closed, n_open
+        FROM (SELECT l.platform_id, quantile_cont({lifetime}, [0.25, 0.5, 0.75]) AS q,
+                     count(l.closed_at) AS n_closed, count(*) - count(l.closed_at) AS n_open
+              FROM {_aliased(listings)} WHERE {where}
+              GROUP BY l.platform_id)"""
+
+
+def _aliased(listings: str) -> str:
+    """`listings` as `l`; a pinned reference (`AT (VERSION => n)`) takes its alias outside a subquery."""
+    return f"(SELECT * FROM {listings}) l" if " AT " in listings else f"{listings} l"
 
 
 def _rewrite_daily_counts(cur: duckdb.DuckDBPyConnection, platform_id: str) -> None:
@@ -382,6 +415,17 @@ def _rewrite_daily_counts(cur: duckdb.DuckDBPyConnection, platform_id: str) -> N
         f"{daily_count_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
         {"platform": platform_id},
     )
+    cur.execute(f"DELETE FROM {LAKE}.{LIFETIMES_TABLE} WHERE platform_id = ?", [platform_id])
+    cur.execute(
+        f"INSERT INTO {LAKE}.{LIFETIMES_TABLE} {lifetime_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
+        {"platform": platform_id},
+    )
+
+
+def backfill_lifetimes(cur: duckdb.DuckDBPyConnection) -> None:
+    """Fill `listing_lifetime_quartiles` from all the listings (the migration that creates it)."""
+    cur.execute(f"DELETE FROM {LAKE}.{LIFETIMES_TABLE}")
+    cur.execute(f"INSERT INTO {LAKE}.{LIFETIMES_TABLE} {lifetime_rows_sql(f'{LAKE}.listings')}")
 
 
 def backfill_daily_counts(cur: duckdb.DuckDBPyConnection) -> None:
@@ -394,7 +438,8 @@ def backfill_daily_counts(cur: duckdb.DuckDBPyConnection) -> None:
 def refresh_daily_counts(
     cur: duckdb.DuckDBPyConnection, *, platform_id: str, source_name: str, rebuild: bool, listings_changed: bool
 ) -> None:
-    """Rewrite the days of the platforms a save may have changed; call it in the save's transaction.
+    """Rewrite the days (`listing_daily_counts`) and lifetimes (`listing_lifetime_quartiles`) of
+    the platforms a save may have changed; call it in the save's transaction.
 
     A platform's rows are rewritten whole from its listings (a few thousand rows to count), so
     every snapshot that has the table agrees with its own listings. A save that opened, closed or

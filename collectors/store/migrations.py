@@ -261,4 +261,11 @@ MIGRATIONS: list[Migration] = [
         (aggregates.CREATE_DAILY_COUNTS,),
         aggregates.backfill_daily_counts,
     ),
+    # Lifetime quartiles of closed listings per platform, rewritten by the same saves (see
+    # collectors/store/aggregates.py); created and filled from the listings already recorded.
+    Migration(
+        "0007_listing_lifetime_quartiles",
+        (aggregates.CREATE_LIFETIMES,),
+        aggregates.backfill_lifetimes,
+    ),
 ]
