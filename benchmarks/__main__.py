@@ -1,4 +1,4 @@
-"""`python -m benchmarks [--quick] [--no-dashboard] [--json]`: every figure, printed as JSON."""
+"""`python -m benchmarks [--quick] [--no-dashboard] [--json] [--scale F] [--data-dir DIR]`: every figure, printed as JSON."""
 
 from benchmarks.bench import main
 

@@ -73,7 +73,7 @@ log = logging.getLogger(__name__)
 REPO_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO_DIR / "data" / "bench"
 PARAMS_FILE = "bench_params.json"
-GENERATOR_VERSION = 4  # bump when the generator changes what it makes, so old lakes are rebuilt
+GENERATOR_VERSION = 5  # bump when the generator changes what it makes, so old lakes are rebuilt
 QUERY_P95_TARGET_MS = 200.0
 DASHBOARD_PEAK_TARGET_BYTES = int(1.5 * 1024**3)
 
@@ -95,13 +95,18 @@ class _IngestStats:
 def _ingest_source(settings: Settings, spec: SourceSpec, batch_days: int) -> _IngestStats:
     """Simulate one source and save it `batch_days` days per call (runs in a worker process)."""
     from collectors.store import get_store
+
+    return _ingest_days(get_store(settings), SimulatedSource(spec), range(spec.days), batch_days)
+
+
+def _ingest_days(store: Any, sim: SimulatedSource, days: range, batch_days: int) -> _IngestStats:
+    """Save `days` of one simulated source (the next ones it has not made), `batch_days` per call."""
     from collectors.store.listings import save_listing_runs
 
-    store = get_store(settings)
-    sim = SimulatedSource(spec)
+    spec = sim.spec
     stats = _IngestStats()
-    for first in range(0, spec.days, batch_days):
-        runs = runs_for_days(sim, range(first, min(spec.days, first + batch_days)))
+    for first in range(days.start, days.stop, batch_days):
+        runs = runs_for_days(sim, range(first, min(days.stop, first + batch_days)))
         started = time.perf_counter()
         summary = save_listing_runs(store, platform_id=spec.platform_id, source_name=spec.source_name, runs=runs)
         stats.save_seconds += time.perf_counter() - started
@@ -118,6 +123,31 @@ def bench_settings(data_dir: Path | None = None) -> Settings:
     """Settings for the benchmark lake: `data/bench/gigwatch/` unless `data_dir` says otherwise."""
     # The benchmark's boards are loopback servers, which the fetcher refuses unless allowed.
     return load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(data_dir or BENCH_DIR), "GIGWATCH_ALLOW_HOSTS": "127.0.0.1"})
+
+
+HISTORY_FRACTIONS = {"quarter": 0.25, "half": 0.5, "all": 1.0}
+
+
+def _run_ingest_in_steps(settings: Settings, specs: Sequence[SourceSpec], *, batch_days: int) -> tuple[_IngestStats, float, dict[str, int]]:
+    """Ingest every source in one process, in time order by steps: every source's first quarter
+    of its days, then up to half, then all. Returns stats, wall time and the snapshot id after
+    each step (`HISTORY_FRACTIONS`), so the same views can be timed on a quarter, a half and all
+    of the history."""
+    from collectors.store import get_store
+
+    store = get_store(settings)
+    sims = [SimulatedSource(spec) for spec in specs]
+    done = [0 for _ in specs]
+    total = _IngestStats()
+    snapshots: dict[str, int] = {}
+    started = time.perf_counter()
+    for label, fraction in HISTORY_FRACTIONS.items():
+        for i, sim in enumerate(sims):
+            upto = sim.spec.days if fraction >= 1 else math.ceil(sim.spec.days * fraction)
+            total.add(_ingest_days(store, sim, range(done[i], upto), batch_days))
+            done[i] = max(done[i], upto)
+        snapshots[label] = store.snapshot_id()
+    return total, time.perf_counter() - started, snapshots
 
 
 def _run_ingest(
@@ -174,7 +204,11 @@ def generate_store(
     # SQLite catalogs take one writer at a time (see Store._write_lock), so more workers only
     # help on PostgreSQL.
     workers = workers or (1 if settings.catalog_kind == "sqlite" else min(2, os.cpu_count() or 1))
-    stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=workers)
+    history_snapshots: dict[str, int] = {}
+    if workers <= 1:
+        stats, wall, history_snapshots = _run_ingest_in_steps(settings, specs, batch_days=batch_days)
+    else:
+        stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=workers)
     # Synthetic data is flagged like the demo's: the dashboard shows its banner, and the report
     # import accepts the synthetic platforms (and marks the reports as demo rows).
     set_meta(store, {"demo": "true", "bench": "true"})
@@ -204,6 +238,9 @@ def generate_store(
         "data_files_after_maintain": files_after[0],
         "lake_bytes": lake_bytes(settings),
         "generation_seconds": round(time.perf_counter() - began, 1),
+        # The lake's snapshot after a quarter, a half and all of the listing history (the
+        # reports are imported after all of it); empty when sources were ingested in parallel.
+        "history_snapshots": history_snapshots,
     }
     set_meta(store, {"bench_params": json.dumps(params, sort_keys=True)})
     return made
@@ -545,11 +582,55 @@ def measure_queries(store: Any, settings: Settings, *, repeats: int, min_repeats
                 "bare_p95_ms": round(_percentile(bare_ms, 0.95), 2),
             })
             entry["app_over_bare_p50"] = round(entry["app_p50_ms"] / max(entry["bare_p50_ms"], 1e-3), 3)
+            # Each repeat runs app then bare: the median of their ratios, so one noisy run does not decide.
+            entry["app_over_bare_median_of_runs"] = round(
+                statistics.median(a / max(b, 1e-3) for a, b in zip(app_ms, bare_ms, strict=True)), 3)
         if error:
             entry["error"] = error
         figures[name] = entry
     bare.close()
     return figures
+
+
+# -- cost as history grows ---------------------------------------------------------------------------
+
+HISTORY_VIEWS = ("open_listings_daily", "availability_index", "listing_flows_weekly", "listing_lifetimes",
+                 "weekly_pay", "pay_changes", "listings_table")
+
+
+def measure_history(store: Any, snapshots: dict[str, int], *, repeats: int) -> dict[str, Any]:
+    """The same views pinned to the snapshot after a quarter, a half and all of the listing
+    history: p50 ms of `repeats` runs each (after a warm-up), and how the history itself grew."""
+    from collectors.store import LAKE
+    from dashboard import queries
+
+    if not snapshots:
+        return {"skipped": "the lake was ingested in parallel, with no snapshots in time order"}
+    versions = {
+        label: store.read_rows(f"SELECT count(*) FROM {LAKE}.listing_versions AT (VERSION => {int(snapshot)})")[0][0]
+        for label, snapshot in snapshots.items()
+    }
+    views: dict[str, dict[str, Any]] = {}
+    for name in HISTORY_VIEWS:
+        function = getattr(queries, name)
+        entry: dict[str, Any] = {}
+        for label, snapshot in snapshots.items():
+            function(store, snapshot)  # warm-up
+            samples = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                function(store, snapshot)
+                samples.append((time.perf_counter() - started) * 1000)
+            entry[f"{label}_p50_ms"] = round(_percentile(samples, 0.5), 2)
+        if entry.get("quarter_p50_ms"):
+            entry["all_over_quarter"] = round(entry["all_p50_ms"] / entry["quarter_p50_ms"], 2)
+        views[name] = entry
+    return {
+        "snapshots": snapshots,
+        "listing_versions": versions,
+        "versions_all_over_quarter": round(versions["all"] / versions["quarter"], 2) if versions.get("quarter") else None,
+        "views": views,
+    }
 
 
 # -- the same aggregates in pandas ------------------------------------------------------------------
@@ -726,46 +807,25 @@ def find_chromium() -> str | None:
     return None
 
 
-def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
-                      page_timeout: float = 180.0) -> dict[str, Any]:
-    """Serve the dashboard on the lake, open every page in headless Chromium, read the server's
-    peak resident memory (VmHWM)."""
-    chromium = find_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return {"skipped": "playwright is not installed"}
-    if chromium is None:
-        return {"skipped": "no chromium on PATH (apt-get install chromium)"}
+BENCH_MODERATOR = "bench"
+BENCH_MODERATOR_PASSWORD = "bench-moderator-password-16"  # a throwaway account on the synthetic lake only
+FLOOR_APP = REPO_DIR / "benchmarks" / "floor_app.py"
+
+
+@contextlib.contextmanager
+def _streamlit_server(script: Path, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], str, str]]:
+    """`streamlit run script` on a free loopback port: yields (process, base URL, log path)."""
     port = _free_port()
-    env = {**os.environ, "GIGWATCH_DATA_DIR": str(settings.data_dir), "GIGWATCH_LAKE": settings.lake,
-           "GIGWATCH_CATALOG": settings.catalog, "GIGWATCH_FILES_PATH": settings.files_path}
-    log_file = tempfile.NamedTemporaryFile(prefix="gigwatch-bench-dashboard-", suffix=".log", delete=False)  # noqa: SIM115
+    log_file = tempfile.NamedTemporaryFile(prefix=f"gigwatch-bench-{script.stem}-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "dashboard" / "streamlit_app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(script),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
         env=env, cwd=REPO_DIR, stdout=log_file, stderr=subprocess.STDOUT,
     )
-    pages = list(pages) if pages is not None else dashboard_pages()
-    page_seconds: dict[str, float] = {}
-    page_errors: dict[str, str] = {}
     try:
         _wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60, process=process)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            for path in pages:
-                started = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/{path}", wait_until="domcontentloaded")
-                _wait_streamlit_idle(page, timeout=page_timeout)
-                page_seconds[path] = round(time.perf_counter() - started, 2)
-                errors = page.locator('[data-testid="stException"]')
-                if errors.count():
-                    page_errors[path] = errors.first.inner_text()[:200]
-            browser.close()
-        peak = _proc_status_bytes(process.pid, "VmHWM")
-        current = _proc_status_bytes(process.pid, "VmRSS")
+        yield process, f"http://127.0.0.1:{port}", log_file.name
     finally:
         process.terminate()
         try:
@@ -773,14 +833,225 @@ def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
         except subprocess.TimeoutExpired:
             process.kill()
         log_file.close()
+
+
+def _visit(page: Any, url: str, timeout: float) -> float:
+    """Seconds from asking for `url` until Streamlit has been idle for a second (the quiet second
+    included, as for the floor)."""
+    started = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    _wait_streamlit_idle(page, timeout=timeout)
+    return round(time.perf_counter() - started, 2)
+
+
+def _page_error(page: Any) -> str | None:
+    errors = page.locator('[data-testid="stException"]')
+    return str(errors.first.inner_text())[:200] if errors.count() else None
+
+
+def _sign_in_seconds(page: Any, timeout: float) -> float:
+    """On the locked admin page: fill the form, press Sign in, until the queue has drawn."""
+    if not page.locator('input[type="password"]').count():
+        main = page.inner_text('[data-testid="stMain"]')[:400]
+        raise RuntimeError(f"no sign-in form on the admin page: {main!r}")
+    page.get_by_label("Moderator name").fill(BENCH_MODERATOR)
+    page.locator('input[type="password"]').fill(BENCH_MODERATOR_PASSWORD)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector('[data-testid="stSidebar"] >> text=Signed in as', timeout=timeout * 1000)
+    _wait_streamlit_idle(page, timeout=timeout)
+    return round(time.perf_counter() - started, 2)
+
+
+def _navigate_seconds(page: Any, path: str, timeout: float) -> float:
+    """Open `path` from the sidebar's page links (the session, and so a sign-in, is kept)."""
+    started = time.perf_counter()
+    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first.click()
+    page.wait_for_url(f"**/{path}", timeout=timeout * 1000)
+    _wait_streamlit_idle(page, timeout=timeout)
+    return round(time.perf_counter() - started, 2)
+
+
+def _ratios(pages: dict[str, float], floor: float | None) -> dict[str, float]:
+    return {name: round(seconds / floor, 2) for name, seconds in pages.items() if floor}
+
+
+def measure_floor(chromium: str, *, page_timeout: float = 60.0) -> dict[str, Any]:
+    """The floor page (benchmarks/floor_app.py) cold (first visit after its server starts) and
+    warm (the second visit), in its own server, with the browser settings the dashboard gets."""
+    from playwright.sync_api import sync_playwright
+
+    with _streamlit_server(FLOOR_APP, dict(os.environ)) as (process, base, _log), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        cold = _visit(page, base, page_timeout)
+        warm = _visit(page, base, page_timeout)
+        error = _page_error(page)
+        browser.close()
+        peak = _proc_status_bytes(process.pid, "VmHWM")
+    return {"cold_seconds": cold, "warm_seconds": warm, "error": error,
+            "peak_rss_mb": round(peak / 1024**2, 1) if peak else None,
+            "what": "one plotly chart of 1,000 points and one 100-row table (benchmarks/floor_app.py)"}
+
+
+async def _load_context(browser: Any, base: str, paths: Sequence[str], timeout: float) -> list[float]:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    seconds: list[float] = []
+    try:
+        for path in paths:
+            started = time.perf_counter()
+            await page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+            await _wait_streamlit_idle_async(page, timeout=timeout)
+            seconds.append(time.perf_counter() - started)
+    finally:
+        await context.close()
+    return seconds
+
+
+async def _wait_streamlit_idle_async(page: Any, *, timeout: float) -> None:
+    await page.wait_for_selector('[data-testid="stApp"]', timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        running = await page.locator('[data-testid="stStatusWidget"]').count() > 0
+        ready = await page.locator('[data-testid="stMain"], [data-testid="stAppViewContainer"]').count() > 0
+        if ready and not running:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 1.0:
+                return
+        else:
+            quiet_since = None
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"page {page.url} still running after {timeout:.0f} s")
+
+
+def _measure_load(chromium: str, base: str, pages: Sequence[str], *, contexts: int, pages_each: int,
+                  timeout: float) -> dict[str, Any]:
+    """`contexts` browser contexts (one browser), each loading `pages_each` pages one after
+    another, all at once: every page time under that load."""
+    from playwright.async_api import async_playwright
+
+    async def run() -> list[list[float]]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            try:
+                plans = [[pages[(i + j) % len(pages)] for j in range(pages_each)] for i in range(contexts)]
+                return list(await asyncio.gather(*(_load_context(browser, base, plan, timeout) for plan in plans)))
+            finally:
+                await browser.close()
+
+    started = time.perf_counter()
+    per_context = asyncio.run(run())
+    samples = [s for seconds in per_context for s in seconds]
     return {
-        "peak_rss_bytes": peak,
+        "contexts": contexts,
+        "pages_per_context": pages_each,
+        "loads": len(samples),
+        "wall_seconds": round(time.perf_counter() - started, 2),
+        "p50_seconds": round(_percentile(samples, 0.5), 2),
+        "p95_seconds": round(_percentile(samples, 0.95), 2),
+    }
+
+
+def _empty_config() -> Path:
+    path = Path(tempfile.gettempdir()) / "gigwatch-bench-empty-config.toml"
+    path.write_text("# gigwatch benchmark: no settings beyond the environment\n", encoding="utf-8")
+    return path
+
+
+def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None, page_timeout: float = 180.0,
+                      load_contexts: int = 10, load_pages_each: int = 3) -> dict[str, Any]:
+    """The dashboard's pages in headless Chromium against the floor page, by the same method.
+
+    Per page: cold (its first visit since the server started, so its cached queries are empty;
+    the first page also pays the process's imports, as the floor's cold visit does) and warm (a
+    second visit, in the same browser). Admin is measured locked and signed in (a moderator
+    account made for the run; signed in cold is pressing Sign in until the queue has drawn, warm
+    is coming back to Admin from the sidebar). Then `load_contexts` contexts load pages at once,
+    and the server's peak resident memory (VmHWM) is read at the end.
+    """
+    chromium = find_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"skipped": "playwright is not installed"}
+    if chromium is None:
+        return {"skipped": "no chromium on PATH (apt-get install chromium)"}
+    from collectors.moderators import hash_password
+
+    floor = measure_floor(chromium, page_timeout=page_timeout)
+    env = {**os.environ, "GIGWATCH_DATA_DIR": str(settings.data_dir), "GIGWATCH_LAKE": settings.lake,
+           "GIGWATCH_CATALOG": settings.catalog, "GIGWATCH_FILES_PATH": settings.files_path,
+           "GIGWATCH_MODERATORS": f"{BENCH_MODERATOR}:{hash_password(BENCH_MODERATOR_PASSWORD)}",
+           # An empty gigwatch.toml: not the checkout's (its accounts, its settings).
+           "GIGWATCH_CONFIG": str(_empty_config())}
+    pages = list(pages) if pages is not None else dashboard_pages()
+    app = REPO_DIR / "dashboard" / "streamlit_app.py"
+    cold: dict[str, float] = {}
+    warm: dict[str, float] = {}
+    page_errors: dict[str, str] = {}
+    peaks: list[int] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        # A server of its own for each page, as the floor has: cold is the first visit after start.
+        for path in pages:
+            with _streamlit_server(app, env) as (process, base, _log):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                for visit in (cold, warm):
+                    visit[path] = _visit(page, f"{base}/{path}", page_timeout)
+                    error = _page_error(page)
+                    if error:
+                        page_errors[path] = error
+                if path == "admin":
+                    cold["admin_signed_in"] = _sign_in_seconds(page, page_timeout)
+                    # Away to a light page and back through the sidebar (a new URL would lose the session).
+                    _navigate_seconds(page, "methodology", page_timeout)
+                    warm["admin_signed_in"] = _navigate_seconds(page, "admin", page_timeout)
+                    error = _page_error(page)
+                    if error:
+                        page_errors["admin_signed_in"] = error
+                page.close()
+                peaks.append(_proc_status_bytes(process.pid, "VmHWM") or 0)
+        browser.close()
+    single = [s for name, s in warm.items() if name != "admin_signed_in"]
+    single_p95 = _percentile(single, 0.95) if single else 0.0
+    with _streamlit_server(app, env) as (process, base, log_path):
+        # Warm first (every page once), so the load is compared with warm single-user visits.
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for path in pages:
+                _visit(page, f"{base}/{path}", page_timeout)
+            browser.close()
+        load = _measure_load(chromium, base, pages, contexts=load_contexts, pages_each=load_pages_each,
+                             timeout=page_timeout)
+        load["single_user_p95_seconds"] = round(single_p95, 2)
+        load["p95_over_single_user"] = round(load["p95_seconds"] / single_p95, 2) if single_p95 else None
+        load_peak = _proc_status_bytes(process.pid, "VmHWM")
+        current = _proc_status_bytes(process.pid, "VmRSS")
+    peak = max([*peaks, load_peak or 0]) or None
+    over_cold = _ratios(cold, floor["cold_seconds"])
+    over_warm = _ratios(warm, floor["warm_seconds"])
+    return {
+        "floor": floor,
+        "method": "each page in a fresh server (cold: first visit after start; warm: the second visit), "
+                  "timed from navigation until Streamlit has been idle for 1 s (that second included)",
+        "page_seconds_cold": cold,
+        "page_seconds_warm": warm,
+        "page_over_floor_cold": over_cold,
+        "page_over_floor_warm": over_warm,
+        "max_page_over_floor_cold": max(over_cold.values(), default=None),
+        "max_page_over_floor_warm": max(over_warm.values(), default=None),
+        "load": load,
+        "peak_rss_bytes": peak,  # the highest VmHWM of any dashboard server, the loaded one included
         "peak_rss_mb": round(peak / 1024**2, 1) if peak else None,
-        "rss_after_pages_mb": round(current / 1024**2, 1) if current else None,
-        "pages_loaded": len(page_seconds),
-        "page_seconds": page_seconds,
+        "peak_rss_under_load_mb": round(load_peak / 1024**2, 1) if load_peak else None,
+        "rss_after_load_mb": round(current / 1024**2, 1) if current else None,
+        "pages_loaded": len(cold) + len(warm) + load["loads"],
+        "page_seconds": cold,  # the older name, kept for readers of earlier JSON
         "page_errors": page_errors,
-        "server_log": log_file.name,
+        "server_log": log_path,
     }
 
 
@@ -941,6 +1212,8 @@ class BenchSize:
     cycle: dict[str, Any]
     pay_seconds: float
     dashboard_pages: tuple[str, ...] | None = None  # None: every page
+    load_contexts: int = 10  # browser contexts loading pages at once
+    load_pages_each: int = 3  # pages each of them loads, one after another
 
 
 # The figures `make bench` must print (dotted paths into run_bench's result), besides every
@@ -955,7 +1228,15 @@ HEADLINE_FIGURES = (
     "pandas.open_listings_per_day.pandas_over_gigwatch",
     "pandas.listing_lifetimes.pandas_over_gigwatch",
     "pandas.km_curves.pandas_over_gigwatch",
+    "history.versions_all_over_quarter",
+    "history.views.open_listings_daily.all_over_quarter",
     "dashboard.peak_rss_mb",
+    "dashboard.floor.cold_seconds",
+    "dashboard.floor.warm_seconds",
+    "dashboard.max_page_over_floor_cold",
+    "dashboard.max_page_over_floor_warm",
+    "dashboard.load.p95_seconds",
+    "dashboard.load.p95_over_single_user",
     "storage.bytes_per_scrape_2pct_change",
     "storage.bytes_per_scrape_no_change",
     "storage.bytes_per_new_version",
@@ -995,15 +1276,30 @@ QUICK = BenchSize(
     pandas_repeats=1,
     cycle={"hosts": 4, "pages_max": 2, "interval_max": 0.2},
     pay_seconds=0.2,
-    dashboard_pages=("overview",),
+    dashboard_pages=("overview", "admin"),
+    load_contexts=2,
+    load_pages_each=1,
 )
 
 
-def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: bool = True) -> dict[str, Any]:
-    """Measure every figure; `quick` makes a tiny version (under a minute) to check it all works."""
+def scaled(size: BenchSize, scale: float) -> BenchSize:
+    """`size` with the lake's listings, versions and reports times `scale` (same sources and days):
+    a reduced run on a busy machine, said in the JSON (`store.scale`)."""
+    store = dict(size.store)
+    for key in ("listings", "versions", "reports"):
+        store[key] = max(1, round(store[key] * scale))
+    return BenchSize(**{**{f: getattr(size, f) for f in size.__dataclass_fields__}, "store": store})
+
+
+def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: bool = True,
+              scale: float = 1.0) -> dict[str, Any]:
+    """Measure every figure; `quick` makes a tiny version (under a minute) to check it all works;
+    `scale` < 1 shrinks the benchmark lake (see `scaled`)."""
     from collectors.store import get_store, reset_stores
 
     size = QUICK if quick else FULL
+    if scale != 1.0:
+        size = scaled(size, scale)
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -1018,13 +1314,13 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
     base = data_dir or (Path(tempfile.mkdtemp(prefix="gigwatch-bench-")) if quick else BENCH_DIR)
     settings = bench_settings(base)
     figures: dict[str, Any] = {
-        "command": "python -m benchmarks" + (" --quick" if quick else ""),
+        "command": "python -m benchmarks" + (" --quick" if quick else "") + (f" --scale {scale:g}" if scale != 1.0 else ""),
         "quick": quick,
         "date": datetime.now(UTC).date().isoformat(),
         "machine": machine(),
     }
     made, reused = timed("store", lambda: ensure_store(settings, dict(size.store)))
-    figures["store"] = {**made, "reused": reused, "path": str(settings.lake_dir)}
+    figures["store"] = {**made, "reused": reused, "path": str(settings.lake_dir), "scale": scale}
     work = Path(tempfile.mkdtemp(prefix="gigwatch-bench-work-"))
     try:
         figures["ingest"] = timed("ingest", lambda: measure_ingest(work, **size.ingest))
@@ -1033,11 +1329,20 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
         figures["queries"] = queries
         figures["queries_summary"] = _query_summary(queries)
         figures["pandas"] = timed("pandas", lambda: measure_pandas(store, settings, queries, repeats=size.pandas_repeats))
+        figures["history"] = timed("history", lambda: measure_history(
+            store, dict(made.get("history_snapshots") or {}), repeats=max(3, size.pandas_repeats)))
         reset_stores()  # the dashboard process opens the lake itself
         figures["dashboard"] = (
-            timed("dashboard", lambda: measure_dashboard(settings, pages=size.dashboard_pages))
+            timed("dashboard", lambda: measure_dashboard(settings, pages=size.dashboard_pages,
+                                                        load_contexts=size.load_contexts,
+                                                        load_pages_each=size.load_pages_each))
             if dashboard else {"skipped": "not asked"}
         )
+        from benchmarks.profile import profile_pages
+
+        profiled = list(size.dashboard_pages) if size.dashboard_pages is not None else dashboard_pages()
+        figures["page_profile"] = timed("page_profile", lambda: profile_pages(settings, profiled))
+        reset_stores()
         storage_2 = timed("storage_2pct", lambda: measure_storage(work, change_rate=0.02, **size.storage))
         storage_0 = timed("storage_0pct", lambda: measure_storage(work, change_rate=0.0, **size.storage))
         figures["storage"] = {
@@ -1067,7 +1372,7 @@ def _query_summary(queries: dict[str, dict[str, Any]]) -> dict[str, Any]:
     if not timed:
         return {"queries": 0}
     worst = max(timed, key=lambda n: timed[n]["app_p95_ms"])
-    ratios = [q["app_over_bare_p50"] for q in timed.values() if q["bare_p50_ms"] >= 1.0]
+    ratios = [q["app_over_bare_median_of_runs"] for q in timed.values() if q["bare_p50_ms"] >= 1.0]
     return {
         "queries": len(timed),
         "failed": sorted(n for n, q in queries.items() if "error" in q),
@@ -1091,7 +1396,15 @@ def _targets(figures: dict[str, Any]) -> dict[str, Any]:
         and summary["max_app_over_bare"] <= 1.3,
         "pandas_over_gigwatch_at_least_10": bool(pandas_ratios) and min(pandas_ratios) >= 10,
         "dashboard_peak_under_1_5GB": peak is not None and peak < DASHBOARD_PEAK_TARGET_BYTES,
+        "every_page_at_most_1_5x_floor_cold": _all_at_most(dashboard.get("page_over_floor_cold"), 1.5),
+        "every_page_at_most_1_2x_floor_warm": _all_at_most(dashboard.get("page_over_floor_warm"), 1.2),
+        "p95_under_load_at_most_3x_single_user": (dashboard.get("load") or {}).get("p95_over_single_user")
+        is not None and dashboard["load"]["p95_over_single_user"] <= 3,
     }
+
+
+def _all_at_most(ratios: dict[str, float] | None, limit: float) -> bool:
+    return ratios is not None and bool(ratios) and max(ratios.values()) <= limit
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -1101,9 +1414,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-dashboard", action="store_true")
     parser.add_argument("--json", action="store_true", help="one line of JSON (as make bench prints)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="the lake's listings, versions and reports times this (a reduced run)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="where the lake lives (default data/bench/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    figures = run_bench(quick=args.quick, dashboard=not args.no_dashboard)
+    figures = run_bench(quick=args.quick, dashboard=not args.no_dashboard, scale=args.scale, data_dir=args.data_dir)
     print(json.dumps(figures, indent=None if args.json else 2, default=str))
 
 

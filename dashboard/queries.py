@@ -39,6 +39,7 @@ from collectors.store.aggregates import (  # one definition for the stored table
     WEEK_US,
     Series,
     key_range,
+    lifetime_rows_sql,
     pay_change_rows_sql,
     platforms_filter,
 )
@@ -639,24 +640,33 @@ def _listing_filter(params: dict[str, Any], platforms: Sequence[str], categories
     return " AND ".join(clauses)
 
 
-def _open_per_day_sql(t: TableRefs, where: str) -> str:
+def _open_per_day_sql(t: TableRefs, where: str, *, derived: bool = False) -> str:
     """Open listings at the end of each day, per platform, from a date spine and +1/-1 deltas.
 
     A listing is open from the day it was first seen until the day of the first complete
     collection it was absent from. The spine runs from each platform's first to its last
     successful complete collection: days after that are unknown, not zero.
+
+    `derived`: the deltas come from `listing_daily_counts` (kept by every save, see
+    collectors/store/aggregates.py) instead of every listing; only for a `where` on platforms.
     """
     where = where.format(versions=t.listing_versions)
-    return f"""
-        bounds AS ({_platform_bounds_sql(t)}),
-        -- Days are counted as integers (days since 1970-01-01, UTC) until the end: date maths on
-        -- every listing costs more than the rest of the query.
-        daily_delta AS (
-            SELECT platform_id, d AS day, sum(delta) AS delta FROM (
+    if derived:
+        # Same deltas, counted at write time: a few thousand rows instead of every listing.
+        deltas = f"""SELECT l.platform_id, (l.day - DATE '1970-01-01') AS day, sum(l.opened - l.closed) AS delta
+                FROM {_aliased(t.listing_daily_counts, 'l')} WHERE {where} GROUP BY ALL"""
+    else:
+        # Days are counted as integers (days since 1970-01-01, UTC) until the end: date maths on
+        # every listing costs more than the rest of the query.
+        deltas = f"""SELECT platform_id, d AS day, sum(delta) AS delta FROM (
                 SELECT l.platform_id, unnest([epoch_us(l.first_seen_at) // {DAY_US}, epoch_us(l.closed_at) // {DAY_US}]) AS d,
                        unnest([1, -1]) AS delta
                 FROM {_aliased(t.listings, 'l')} WHERE {where})
-            WHERE d IS NOT NULL GROUP BY ALL
+            WHERE d IS NOT NULL GROUP BY ALL"""
+    return f"""
+        bounds AS ({_platform_bounds_sql(t)}),
+        daily_delta AS (
+            {deltas}
         ),
         spine AS (
             SELECT platform_id, epoch_us(first_ok_at) // {DAY_US} AS first_day,
@@ -691,11 +701,22 @@ def open_listings_daily(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _listing_filter(params, platforms, categories)
-    return store.read_df(
-        f"""WITH {_open_per_day_sql(t, where)}
+    return _open_per_day_read(
+        store, lambda derived: f"""WITH {_open_per_day_sql(t, where, derived=derived)}
             SELECT day, platform_id, open_listings FROM open_per_day ORDER BY platform_id, day""",
-        params,
+        params, derived=not categories,
     )
+
+
+def _open_per_day_read(store: Store, sql: Callable[[bool], str], params: dict[str, Any], *, derived: bool) -> pd.DataFrame:
+    """Read a view built on `_open_per_day_sql`, from `listing_daily_counts` when `derived` and
+    the snapshot has that table, else from the listings."""
+    if derived:
+        try:
+            return store.read_df(sql(True), params)
+        except duckdb.CatalogException:
+            pass  # a snapshot from before listing_daily_counts existed
+    return store.read_df(sql(False), params)
 
 
 def listing_flows_weekly(
@@ -755,8 +776,8 @@ def availability_index(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {"baseline_weeks": baseline_weeks}
     where = _listing_filter(params, platforms, categories)
-    return store.read_df(
-        f"""WITH {_open_per_day_sql(t, where)},
+    return _open_per_day_read(
+        store, lambda derived: f"""WITH {_open_per_day_sql(t, where, derived=derived)},
             weekly AS (
                 SELECT platform_id, date_trunc('week', day)::DATE AS week_start,
                        avg(open_listings) AS mean_open_listings, count(*) AS n_days
@@ -778,7 +799,7 @@ def availability_index(
             FROM complete c JOIN baseline b USING (platform_id)
             WHERE b.n_baseline_weeks = $baseline_weeks
             ORDER BY c.platform_id, c.week_start""",
-        params,
+        params, derived=not categories,
     )
 
 
@@ -850,19 +871,17 @@ def listing_lifetimes(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
-    # Integer microseconds (interval maths is slow); an open listing's lifetime is NULL, which the
-    # quantiles skip. One sort per platform gives the three quartiles.
-    lifetime = f"(epoch_us(l.closed_at) - epoch_us(l.first_seen_at)) / {DAY_US}"
-    return store.read_df(
-        f"""SELECT platform_id, q[2] AS median_lifetime_days, q[1] AS p25_lifetime_days,
-                   q[3] AS p75_lifetime_days, n_closed, n_open
-            FROM (SELECT l.platform_id, quantile_cont({lifetime}, [0.25, 0.5, 0.75]) AS q,
-                         count(l.closed_at) AS n_closed, count(*) - count(l.closed_at) AS n_open
-                  FROM {_aliased(t.listings, 'l')} WHERE {where}
-                  GROUP BY l.platform_id)
-            ORDER BY platform_id""",
-        params,
-    )
+    columns = "platform_id, median_lifetime_days, p25_lifetime_days, p75_lifetime_days, n_closed, n_open"
+    if not categories:
+        # Kept by every save (collectors/store/aggregates.py): one row per platform.
+        try:
+            return store.read_df(
+                f"SELECT {columns} FROM {_aliased(t.listing_lifetime_quartiles, 'l')} WHERE {where} ORDER BY platform_id",
+                params,
+            )
+        except duckdb.CatalogException:
+            pass  # a snapshot from before listing_lifetime_quartiles existed
+    return store.read_df(f"SELECT {columns} FROM ({lifetime_rows_sql(t.listings, where)}) ORDER BY platform_id", params)
 
 
 def forum_signals_weekly(

@@ -312,6 +312,7 @@ def test_a_snapshot_from_before_the_table_existed_is_computed_from_the_versions(
         patch.setattr(listings_store, "refresh_weekly_pay", lambda *args, **kwargs: None)
         patch.setattr(listings_store, "record_pay_changes", lambda *args, **kwargs: None)
         patch.setattr(listings_store, "forget_pay_changes", lambda *args, **kwargs: None)
+        patch.setattr(listings_store, "refresh_daily_counts", lambda *args, **kwargs: None)
         old = get_store(settings)
         write_history(old)
         old_snapshot = old.snapshot_id()

@@ -353,3 +353,84 @@ def forget_pay_changes(cur: duckdb.DuckDBPyConnection, source_name: str) -> None
             (SELECT listing_key FROM {LAKE}.listings WHERE source_name = ?)""",
         [source_name],
     )
+
+
+# -- listings opened and closed per day -----------------------------------------------------------
+
+DAILY_COUNTS_TABLE = "listing_daily_counts"
+def daily_count_rows_sql(listings: str, where: str = "TRUE") -> str:
+    """SELECT of `listing_daily_counts` rows from a listings table reference (alias `l`; a pinned
+    `AT (VERSION => n)` one too), filtered by `where`.
+
+    Days are integers (days since 1970-01-01, UTC) until the end, as `dashboard.queries` counts
+    them: date maths on every listing costs more than the rest.
+    """
+    return f"""
+        SELECT platform_id, DATE '1970-01-01' + d::INTEGER AS day,
+               count(*) FILTER (WHERE delta = 1) AS opened, count(*) FILTER (WHERE delta = -1) AS closed
+        FROM (SELECT l.platform_id,
+                     unnest([epoch_us(l.first_seen_at) // {DAY_US}, epoch_us(l.closed_at) // {DAY_US}]) AS d,
+                     unnest([1, -1]) AS delta
+              FROM {_aliased(listings)} WHERE {where})
+        WHERE d IS NOT NULL GROUP BY ALL"""
+
+
+LIFETIMES_TABLE = "listing_lifetime_quartiles"
+def lifetime_rows_sql(listings: str, where: str = "TRUE") -> str:
+    """SELECT of `listing_lifetime_quartiles` rows (one per platform) from a listings table
+    reference (alias `l`), filtered by `where`: `dashboard.queries.listing_lifetimes` runs it too.
+
+    Integer microseconds (interval maths is slow); an open listing's lifetime is NULL, which the
+    quantiles skip. One sort per platform gives the three quartiles.
+    """
+    lifetime = f"(epoch_us(l.closed_at) - epoch_us(l.first_seen_at)) / {DAY_US}"
+    return f"""
+        SELECT platform_id, q[2] AS median_lifetime_days, q[1] AS p25_lifetime_days,
+               q[3] AS p75_lifetime_days, n_closed, n_open
+        FROM (SELECT l.platform_id, quantile_cont({lifetime}, [0.25, 0.5, 0.75]) AS q,
+                     count(l.closed_at) AS n_closed, count(*) - count(l.closed_at) AS n_open
+              FROM {_aliased(listings)} WHERE {where}
+              GROUP BY l.platform_id)"""
+
+
+def _aliased(listings: str) -> str:
+    """`listings` as `l`; a pinned reference (`AT (VERSION => n)`) takes its alias outside a subquery."""
+    return f"(SELECT * FROM {listings}) l" if " AT " in listings else f"{listings} l"
+
+
+def _rewrite_daily_counts(cur: duckdb.DuckDBPyConnection, platform_id: str) -> None:
+    cur.execute(f"DELETE FROM {LAKE}.{DAILY_COUNTS_TABLE} WHERE platform_id = ?", [platform_id])
+    cur.execute(
+        f"INSERT INTO {LAKE}.{DAILY_COUNTS_TABLE} (platform_id, day, opened, closed) "
+        f"{daily_count_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
+        {"platform": platform_id},
+    )
+    cur.execute(f"DELETE FROM {LAKE}.{LIFETIMES_TABLE} WHERE platform_id = ?", [platform_id])
+    cur.execute(
+        f"INSERT INTO {LAKE}.{LIFETIMES_TABLE} {lifetime_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
+        {"platform": platform_id},
+    )
+
+
+def refresh_daily_counts(
+    cur: duckdb.DuckDBPyConnection, *, platform_id: str, source_name: str, rebuild: bool, listings_changed: bool
+) -> None:
+    """Rewrite the days (`listing_daily_counts`) and lifetimes (`listing_lifetime_quartiles`) of
+    the platforms a save may have changed; call it in the save's transaction.
+
+    A platform's rows are rewritten whole from its listings (a few thousand rows to count), so
+    every snapshot that has the table agrees with its own listings. A save that opened, closed or
+    reopened no listing changes nothing. A rebuild (`gigwatch reparse`) may have moved listings of
+    any platform the source's runs were recorded for. Two first saves of one platform at once
+    (PostgreSQL catalogs) may both insert; the platform's next save rewrites it whole.
+    """
+    platforms = {platform_id} if platform_id and (listings_changed or rebuild) else set()
+    if rebuild:
+        platforms |= {
+            row[0] for row in cur.execute(
+                f"SELECT DISTINCT platform_id FROM {LAKE}.collector_runs WHERE source_name = ? AND platform_id IS NOT NULL",
+                [source_name],
+            ).fetchall()
+        }
+    for platform in sorted(p for p in platforms if p):
+        _rewrite_daily_counts(cur, platform)

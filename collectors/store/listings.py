@@ -17,7 +17,12 @@ import pandas as pd
 from collectors.history import ListingState, SourceHistory
 from collectors.records import ListingRecord
 from collectors.store import LAKE, Store
-from collectors.store.aggregates import forget_pay_changes, record_pay_changes, refresh_weekly_pay
+from collectors.store.aggregates import (
+    forget_pay_changes,
+    record_pay_changes,
+    refresh_daily_counts,
+    refresh_weekly_pay,
+)
 
 if TYPE_CHECKING:  # sources import the store's types, never the reverse at run time
     from collectors.sources.base import Fetched
@@ -221,6 +226,8 @@ def _save(
         refresh_weekly_pay(cur, platform_id=platform_id, source_name=source_name,
                            runs=[item.run for item in runs], rebuild=rebuild,
                            versions_changed=bool(changes.new_versions or changes.end_versions))
+        refresh_daily_counts(cur, platform_id=platform_id, source_name=source_name, rebuild=rebuild,
+                             listings_changed=bool(changes.new_listings or changes.close or changes.reopen))
         return SaveSummary(
             runs=len(runs),
             new_listings=len(changes.new_listings),

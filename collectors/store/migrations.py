@@ -429,6 +429,49 @@ MIGRATIONS: list[Migration] = [
     error VARCHAR
 )""",
     )),
+    # Listings opened and closed per platform and day, rewritten by every save that changes them
+    # (collectors/store/aggregates.py), filled here from the listings already recorded (SQL as shipped).
+    Migration(
+        "0008_listing_daily_counts",
+        (
+            """CREATE TABLE lake.listing_daily_counts (
+    platform_id VARCHAR NOT NULL,
+    day DATE NOT NULL,                 -- UTC
+    opened BIGINT NOT NULL,            -- listings whose first_seen_at falls on the day
+    closed BIGINT NOT NULL             -- listings whose closed_at falls on the day
+)""",
+            """INSERT INTO lake.listing_daily_counts (platform_id, day, opened, closed)
+        SELECT platform_id, DATE '1970-01-01' + d::INTEGER AS day,
+               count(*) FILTER (WHERE delta = 1) AS opened, count(*) FILTER (WHERE delta = -1) AS closed
+        FROM (SELECT l.platform_id,
+                     unnest([epoch_us(l.first_seen_at) // 86400000000, epoch_us(l.closed_at) // 86400000000]) AS d,
+                     unnest([1, -1]) AS delta
+              FROM lake.listings l WHERE TRUE)
+        WHERE d IS NOT NULL GROUP BY ALL""",
+        ),
+    ),
+    # Lifetime quartiles of closed listings per platform, rewritten by the same saves
+    # (collectors/store/aggregates.py), filled here from the listings already recorded (SQL as shipped).
+    Migration(
+        "0009_listing_lifetime_quartiles",
+        (
+            """CREATE TABLE lake.listing_lifetime_quartiles (
+    platform_id VARCHAR NOT NULL,
+    median_lifetime_days DOUBLE,       -- over closed listings: first_seen_at to closed_at; NULL if none closed
+    p25_lifetime_days DOUBLE,
+    p75_lifetime_days DOUBLE,
+    n_closed BIGINT NOT NULL,
+    n_open BIGINT NOT NULL
+)""",
+            """INSERT INTO lake.listing_lifetime_quartiles
+        SELECT platform_id, q[2] AS median_lifetime_days, q[1] AS p25_lifetime_days,
+               q[3] AS p75_lifetime_days, n_closed, n_open
+        FROM (SELECT l.platform_id, quantile_cont((epoch_us(l.closed_at) - epoch_us(l.first_seen_at)) / 86400000000, [0.25, 0.5, 0.75]) AS q,
+                     count(l.closed_at) AS n_closed, count(*) - count(l.closed_at) AS n_open
+              FROM lake.listings l WHERE TRUE
+              GROUP BY l.platform_id)""",
+        ),
+    ),
 ]
 
 
