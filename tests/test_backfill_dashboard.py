@@ -74,6 +74,7 @@ def test_demo_has_archive_points_marked_on_the_charts(tmp_path: Path, monkeypatc
     assert any("History from archives" in h.value for h in at.subheader)
     assert any("Not in web archives" in c.value and "`outlier-api` (the job list is a POST API" in c.value
                for c in at.caption)
-    table = at.dataframe[1].value  # after the sources table: the archive coverage
+    # The archive coverage table (the page also shows sources, boards gone and partial coverage).
+    table = next(d.value for d in at.dataframe if "capture_kind" in d.value.columns)
     assert table["source_name"].tolist() == ["demo_voicelab-board"] and table["used"].tolist() == [2]
     reset_stores()
