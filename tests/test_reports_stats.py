@@ -1,0 +1,103 @@
+"""Issue 14 wired through the store: the vault keeps the new report model exactly, an update by
+receipt code keeps approximate dates and every new field, and the published figures use the
+interval-censored estimator with the true reason for every missing figure."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from collectors.reports.dates import ApproxDate
+from collectors.reports.schema import PaymentReport, report_from_json, report_to_json, validate
+from collectors.store import Store
+from collectors.store import reports as reports_store
+from collectors.store.reports.base import report_row, stored_report
+from collectors.store.vault import decode, encode, get_vault, put_report, report_rows
+
+NOW = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
+MODERATOR = "stats-test"
+
+
+def rich_raw(**changes: Any) -> dict[str, Any]:
+    """A report using the issue 14 fields: approximate dates, hours, a processor hold, instalments."""
+    raw: dict[str, Any] = {
+        "platform": "outlier", "status": "partially_paid", "work_period_start": "2025-06",
+        "work_period_end": "about 2025-07-05", "paid_date": "2025-08-10",
+        "amount_expected": "400", "amount_received": "250", "currency": "USD",
+        "grievances": ["late_payment", "processor_hold"], "processor": "paypal",
+        "paid_hours": 20, "unpaid_hours": {"onboarding": 3, "waiting": 1.5}, "tasks_done": 140,
+        "rate_min": 20, "rate_unit": "hour",
+        "payments": [{"date": "2025-07-20", "amount": "100", "kind": "paid"},
+                     {"date": "early August 2025", "amount": "150", "kind": "paid"}],
+        "consent_publish_aggregate": True, "country": "KE",
+    }
+    raw.update(changes)
+    return raw
+
+
+def valid(raw: dict[str, Any]) -> PaymentReport:
+    result = validate(raw, now=NOW)
+    assert result.report is not None, result.messages
+    return result.report
+
+
+def test_a_rich_report_survives_the_vault_exactly(store: Store) -> None:
+    report = valid(rich_raw())
+    assert report.work_period_end_approx is not None and report.work_period_end_approx.precision == "approx"
+    assert report.payments and report.unpaid_hours
+    submitted = reports_store.submit_report(store, report, client_hash="c-rich", now=NOW)
+    (row,) = report_rows(get_vault(store), "report_id = ?", [submitted.report_id])
+    back = stored_report(row)
+    assert back == report
+    # The body as stored is JSON, and the report model's own JSON form reads back equal too.
+    assert report_from_json(json.loads(json.dumps(report_to_json(back)))) == report
+    assert isinstance(row["work_period_end_approx"], ApproxDate)
+
+
+def test_bodies_stored_before_the_tags_still_read(store: Store) -> None:
+    """A body written by the first vault (ApproxDate and Payment as plain dicts) reads back."""
+    report = valid(rich_raw())
+    row = report_row(report, report_id="old-1", receipt=None, now=NOW, source_name=None,
+                                   review_reasons=(), is_demo=False, run_id="run-old")
+    legacy = json.loads(encode(row))
+    # What the first vault wrote: dataclasses.asdict, dates tagged one by one.
+    legacy["work_period_end_approx"] = {"lower": {"$date": "2025-06-28"}, "upper": {"$date": "2025-07-12"},
+                                        "precision": "approx"}
+    legacy["payments"] = [{"on": {"lower": {"$date": "2025-07-20"}, "upper": {"$date": "2025-07-20"},
+                                  "precision": "day"}, "amount": {"$decimal": "100"}, "kind": "paid"}]
+    legacy["unpaid_hours"] = [["onboarding", 3.0]]
+    back = stored_report(decode(json.dumps(legacy)))
+    assert back.work_period_end_approx == ApproxDate(date(2025, 6, 28), date(2025, 7, 12), "approx")
+    assert back.payments[0].on == ApproxDate.day(date(2025, 7, 20)) and str(back.payments[0].amount) == "100"
+    assert back.unpaid_hours == (("onboarding", 3.0),)
+
+
+def test_an_update_by_receipt_code_keeps_approximate_dates_and_new_fields(store: Store) -> None:
+    report = valid(rich_raw(status="unpaid_pending", paid_date=None, amount_received=None, payments=None))
+    submitted = reports_store.submit_report(store, report, client_hash="c-upd", now=NOW)
+    later = datetime(2025, 9, 20, 12, 0, tzinfo=UTC)
+    reports_store.update_report(store, submitted.code, {"status": "paid_late", "paid_date": "2025-09-15",
+                                                                "amount_received": "400"},
+                                now=later, client_hash="c-upd")
+    (row,) = report_rows(get_vault(store), "report_id = ?", [submitted.report_id])
+    updated = stored_report(row)
+    assert updated.status == "paid_late" and updated.paid_date == date(2025, 9, 15)
+    assert updated.work_period_end_approx == report.work_period_end_approx
+    assert updated.work_period_start_approx == report.work_period_start_approx
+    assert updated.work_period_end is None  # approximate: never made exact
+    for name in ("grievances", "processor", "paid_hours", "unpaid_hours", "tasks_done", "rate_min"):
+        assert getattr(updated, name) == getattr(report, name), name
+    assert updated.hours_worked == pytest.approx(24.5)
+    assert updated.effective_hourly_rate == pytest.approx(400 / 24.5, abs=1e-3)
+
+
+def test_put_report_keeps_tagged_values(store: Store) -> None:
+    report = valid(rich_raw())
+    row = report_row(report, report_id="tag-1", receipt=None, now=NOW, source_name=None,
+                                   review_reasons=(), is_demo=False, run_id="run-tag")
+    get_vault(store).write(lambda con: put_report(con, row))
+    (back,) = report_rows(get_vault(store), "report_id = 'tag-1'")
+    assert stored_report(back) == report
