@@ -583,6 +583,8 @@ _FRAME_COLUMNS = [
     "effective_hourly_rate", "effective_hourly_usd", "hours_worked", "amount_received",
 ]
 
+REPORT_FRAME_COLUMNS = _FRAME_COLUMNS  # the report fields the figures read (public name)
+
 
 def report_frame(reports: Sequence[Any] | pd.DataFrame) -> pd.DataFrame:
     """PaymentReports (or a DataFrame of their fields) as the frame the figures read."""
