@@ -133,6 +133,9 @@ def _hide(frame: pd.DataFrame, hidden: set[Cell], cells: dict[Cell, frozenset[st
           numbers: list[str], reason_column: str, detail_column: str) -> pd.DataFrame:
     frame = frame.copy()
     frame[numbers] = frame[numbers].astype(object)
+    # In the public tables `suppressed` means the cell is not shown at all; a shown cell may still
+    # lack a figure (too few reports give a delay, no due date ...): `missing_reason` says why.
+    frame["suppressed"] = False
     for index, row in frame.iterrows():
         value = row["group_value"]
         cell: Cell = (str(row["grouping"]), str(row["platform_id"]), None if value is None else str(value))
