@@ -441,6 +441,44 @@ def published_risk_sets(store: Store, *, platforms: Sequence[str] = ()) -> pd.Da
                          params)
 
 
+def published_delay_figures(store: Store, grouping: str = "delay_platform", *,
+                            platforms: Sequence[str] = ()) -> pd.DataFrame:
+    """The latest `report_delay_figures` rows of one grouping (DELAY_GROUPINGS), by platform."""
+    return _published(store, DELAY_TABLE, DELAY_COLUMNS, grouping, platforms)
+
+
+def published_pay_figures(store: Store, grouping: str = "pay_platform", *,
+                          platforms: Sequence[str] = ()) -> pd.DataFrame:
+    """The latest `report_pay_figures` rows of one grouping (PAY_GROUPINGS), by platform."""
+    return _published(store, PAY_TABLE, PAY_COLUMNS, grouping, platforms)
+
+
+def published_incidents(store: Store, *, platforms: Sequence[str] = ()) -> pd.DataFrame:
+    """The mass incidents moderators recorded (dated events), oldest first."""
+    if not _present(store, INCIDENTS_TABLE):
+        return pd.DataFrame(columns=INCIDENT_COLUMNS)
+    params: dict[str, Any] = {}
+    where = "TRUE"
+    if platforms:
+        params["platforms"] = list(platforms)
+        where = "list_contains($platforms::VARCHAR[], platform_id)"
+    return store.read_df(f"SELECT * FROM {LAKE}.{INCIDENTS_TABLE} WHERE {where} "
+                         "ORDER BY event_date NULLS LAST, event_id", params)
+
+
+def _published(store: Store, table: str, columns: list[str], grouping: str, platforms: Sequence[str]) -> pd.DataFrame:
+    if grouping not in (DELAY_GROUPINGS if table == DELAY_TABLE else PAY_GROUPINGS):
+        raise ValueError(f"unknown grouping {grouping!r}")
+    if not _present(store, table):
+        return pd.DataFrame(columns=columns)
+    params: dict[str, Any] = {"grouping": grouping}
+    where = "grouping = $grouping"
+    if platforms:
+        params["platforms"] = list(platforms)
+        where += " AND list_contains($platforms::VARCHAR[], platform_id)"
+    return store.read_df(f"SELECT * FROM {LAKE}.{table} WHERE {where} ORDER BY platform_id, group_value", params)
+
+
 def all_figures(store: Store) -> pd.DataFrame:
     """Every published figure row (Explore's table and `gigwatch export`)."""
     if not _present(store, FIGURES_TABLE):
