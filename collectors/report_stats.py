@@ -33,7 +33,7 @@ def _clean(value: Any) -> Any:
 
 
 def _records(frame: pd.DataFrame, drop: Sequence[str] = ("published_at",)) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items() if k not in drop}
+    return [{str(k): _clean(v) for k, v in row.items() if k not in drop}
             for row in frame.to_dict("records")]
 
 
