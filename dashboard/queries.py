@@ -980,6 +980,11 @@ def report_source_classes(store: Store) -> list[str]:
     return sorted(set(published_delay_figures(store, "delay_source_class")["group_value"].dropna()))
 
 
+def report_source_classes_frame(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """`report_source_classes` as a one-column frame (source_class), for the page's cached query."""
+    return pd.DataFrame({"source_class": report_source_classes(store)})
+
+
 def report_pay_figures(
     store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = (), by_work_type: bool = False,
 ) -> pd.DataFrame:

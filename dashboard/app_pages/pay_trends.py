@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from collectors.categories import CATEGORY_LABELS
-from dashboard import charts, common, queries
+from dashboard import charts, common, queries, report_blocks
 
 st.title("Pay trends")
 st.markdown(
@@ -184,4 +184,6 @@ else:
     cuts = int((changes["direction"] == "cut").sum())
     common.caption(len(changes), "pay changes", as_of=as_of, extra=f"{cuts} cuts")
 
+# Issue 14: effective pay from reports next to advertised pay (dashboard/report_blocks.py).
+report_blocks.effective_pay_block(platforms, chosen_categories, names)
 common.permalink_box()
