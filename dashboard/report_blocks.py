@@ -6,6 +6,7 @@ from `dashboard.charts`; kept apart from the page files so each page needs one c
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -38,8 +39,8 @@ def _share(low: object, high: object) -> str:
     return common.fmt_share(low) if low == high else f"{common.fmt_share(low)}–{common.fmt_share(high)}"
 
 
-def _counts(row: Mapping[str, object], prefix: str, labels: Mapping[str, str]) -> str:
-    parts = [f"{int(row[f'{prefix}{k}'])} {v}" for k, v in labels.items()  # type: ignore[call-overload]
+def _counts(row: Mapping[Any, Any], prefix: str, labels: Mapping[str, str]) -> str:
+    parts = [f"{int(row[f'{prefix}{k}'])} {v}" for k, v in labels.items()
              if not common.is_missing(row.get(f"{prefix}{k}")) and row.get(f"{prefix}{k}")]
     return ", ".join(parts) or "—"
 
