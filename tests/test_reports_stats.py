@@ -101,3 +101,38 @@ def test_put_report_keeps_tagged_values(store: Store) -> None:
     get_vault(store).write(lambda con: put_report(con, row))
     (back,) = report_rows(get_vault(store), "report_id = 'tag-1'")
     assert stored_report(back) == report
+
+
+# -- the pages, on the demo lake (AppTest) ------------------------------------------------------------
+
+
+def test_delays_page_shows_interval_figures_reasons_and_a_source_filter(demo_settings: Any,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_dashboard_apptest import app, no_exception
+
+    at = app(demo_settings, monkeypatch, "delays")
+    headers = [s.value for s in at.subheader]
+    assert "Time to payment, with approximate dates as intervals" in headers
+    tables = [t.value for t in at.dataframe]
+    interval = next(t for t in tables if "why a figure is missing" in t.columns)
+    assert "processor holds (apart)" in interval.columns and interval["median days late"].ne("—").any()
+    assert any("Turnbull" in c.value for c in at.caption)
+    assert any(t.value.shape[0] and "incident" in t.value.columns for t in at.dataframe)
+    at.radio(key="source").set_value("public_record").run()
+    no_exception(at)
+    assert at.query_params.get("source") == "public_record"
+    public = next(t.value for t in at.dataframe if "why a figure is missing" in t.value.columns)
+    reasons = " ".join(public["why a figure is missing"])
+    assert "other than when pay came" in reasons or "fewer than 5" in reasons
+
+
+def test_pay_trends_shows_effective_next_to_advertised_pay(demo_settings: Any,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_dashboard_apptest import app
+
+    at = app(demo_settings, monkeypatch, "pay_trends")
+    assert "Effective pay from reports, next to advertised pay" in [s.value for s in at.subheader]
+    table = next((t.value for t in at.dataframe if "effective $/h (median)" in t.value.columns), None)
+    assert table is not None, [i.value for i in at.info]
+    assert table["effective $/h (median)"].ne("—").any() and "n (independent)" in table.columns
+    assert any("all hours worked, paid and unpaid" in c.value for c in at.caption)
