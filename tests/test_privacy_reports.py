@@ -94,7 +94,9 @@ def _independent_members(rows: list[dict[str, Any]]) -> dict[tuple[str, str, str
         for cell in (("platform", r["platform_id"], None), ("month", r["platform_id"], month),
                      ("payment_method", r["platform_id"], r["payment_method"] or "unknown")):
             cells.setdefault(cell, set())
-            if r["followup_days"] is not None:
+            # Processor holds are not platform lateness: never in the Kaplan-Meier figures.
+            held = bool(r.get("processor_hold")) or r.get("delay_reason") == "processor_hold"
+            if r["followup_days"] is not None and not held:
                 cells[cell].add(key)
         # The interval-censored delay table: every report of the group counts (reasons are shown).
         for cell in (("delay_platform", r["platform_id"], None),

@@ -136,3 +136,30 @@ def test_pay_trends_shows_effective_next_to_advertised_pay(demo_settings: Any,
     assert table is not None, [i.value for i in at.info]
     assert table["effective $/h (median)"].ne("—").any() and "n (independent)" in table.columns
     assert any("all hours worked, paid and unpaid" in c.value for c in at.caption)
+
+
+def test_processor_holds_never_count_as_platform_lateness() -> None:
+    """Both the Kaplan-Meier figures and the interval-censored ones leave processor holds out of
+    days late; the delay table counts them apart."""
+    from collectors.store.reports.public import compute_public
+
+    rows = []
+    for i in range(12):
+        held = i < 6
+        raw = rich_raw(status="withheld_under_review" if held else "paid_late", grievances=None,
+                       processor="airtm" if held else None, work_period_start="2025-07-01",
+                       work_period_end="2025-07-07", expected_pay_date="2025-07-14",
+                       paid_date=None if held else f"2025-07-{20 + i}", payments=None,
+                       amount_expected=str(300 + i), amount_received=None if held else str(300 + i),
+                       causes="processor_hold_kyc" if held else None)
+        report = valid(raw)
+        assert (report.delay_reason == "processor_hold") == held, (i, report.delay_reason)
+        row = report_row(report, report_id=f"r{i}", receipt=None, now=NOW, source_name=None,
+                         review_reasons=(), is_demo=False, run_id="run")
+        row["moderation_status"] = "approved"
+        rows.append(row)
+    tables = compute_public(rows)
+    km = tables.figures.set_index("grouping").loc["platform"]
+    assert km["n_reports"] == 6 and km["n_waiting"] == 0  # only the six paid reports
+    delays = tables.delays.set_index("grouping").loc["delay_platform"]
+    assert delays["n_processor_hold"] == 6 and delays["n_with_delay"] == 6 and delays["n_unpaid"] == 0

@@ -237,9 +237,17 @@ def compute_public(rows: Sequence[dict[str, Any]], *, events: Sequence[dict[str,
     return PublicTables(figures, risk, delay_frame[DELAY_COLUMNS], pay_frame[PAY_COLUMNS], incidents)
 
 
+def held_by_processor(row: dict[str, Any]) -> bool:
+    """Money held by a payment provider (PayPal, AirTM ...): not the platform's lateness, so never
+    in the Kaplan-Meier days late (`report_delay_figures` counts these apart)."""
+    return bool(row.get("processor_hold")) or row.get("delay_reason") == "processor_hold"
+
+
 def public_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """The approved, consented reports reduced to what the figures use (binned days, group keys)."""
-    kept = [r for r in rows if r.get("moderation_status") == "approved" and r.get("consent_publish_aggregate")]
+    """The approved, consented reports reduced to what the Kaplan-Meier figures use (binned days,
+    group keys); processor holds left out."""
+    kept = [r for r in rows if r.get("moderation_status") == "approved" and r.get("consent_publish_aggregate")
+            and not held_by_processor(r)]
     frame = pd.DataFrame({
         "platform_id": [r["platform_id"] for r in kept],
         "month": [r["expected_pay_date"].strftime("%Y-%m") if r.get("expected_pay_date") else "unknown" for r in kept],
