@@ -405,7 +405,7 @@ def test_cli_prints_the_account_and_exit_codes(lake_settings: Settings) -> None:
     text = out.getvalue()
     assert code == 1  # some rows rejected
     assert "line 5: REJECTED, nothing stored:" in text
-    assert "    - paid_date: 2025-07-01 is before the work began (2025-07-07)" in text
+    assert "    - Date you were paid: 2025-07-01 is before the work began (2025-07-07)" in text  # label words
     assert "line 10: duplicate, not stored again:" in text
     assert "line 6: stored, held for review as report" in text
     assert "11 row(s): 3 stored, 4 held for review, 1 duplicate, 3 rejected." in text

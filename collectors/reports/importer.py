@@ -227,7 +227,7 @@ def _delay_words(report: Any, reasons: dict[str, str]) -> str:
     """Whether and how a report enters days late: its interval, or why it does not."""
     if report.delay_lower_days is None:
         return f"not counted: {reasons.get(report.delay_reason or 'no_due_date', report.delay_reason)}"
-    basis = {"stated": "stated due date", "published_schedule": "the platform's published schedule",
+    basis = {"stated": "stated due date", "published_schedule": "platform's published schedule",
              "estimated_from_cycle": "due date estimated from the stated pay cycle"}.get(report.due_basis or "", "")
     span = (f"still unpaid after {report.delay_lower_days} days" if report.delay_upper_days is None
             else f"{report.delay_lower_days} days" if report.delay_lower_days == report.delay_upper_days
