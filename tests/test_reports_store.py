@@ -436,7 +436,7 @@ def test_hostile_import_rows_are_rejected_clearly_or_stored_safely(store: Store,
     out = io.StringIO()
     assert run_import_cli(path, lake_settings, out=out) == 1
     text = out.getvalue()
-    assert "line 4: REJECTED" in text and "narrative: 1,048,576 characters; at most 2,000 are accepted" in text
+    assert "line 4: REJECTED" in text and "What happened, in your words: 1,048,576 characters; at most 2,000 are accepted" in text
     assert "line 6: REJECTED" in text and "quote cells that contain commas" in text
     assert len(text) < 5000  # the megabyte is not echoed back
     stored = {r["amount_expected"]: r for r in rows(store)}
