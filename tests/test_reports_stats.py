@@ -163,3 +163,29 @@ def test_processor_holds_never_count_as_platform_lateness() -> None:
     assert km["n_reports"] == 6 and km["n_waiting"] == 0  # only the six paid reports
     delays = tables.delays.set_index("grouping").loc["delay_platform"]
     assert delays["n_processor_hold"] == 6 and delays["n_with_delay"] == 6 and delays["n_unpaid"] == 0
+
+
+def test_the_new_chart_functions_draw_what_they_are_given() -> None:
+    import pandas as pd
+
+    from dashboard import charts
+
+    names = {"outlier": "Outlier", "mercor": "Mercor"}
+    figures = pd.DataFrame({"platform_id": ["outlier", "mercor"], "median_days_low": [3.0, 10.0],
+                            "median_days_high": [7.0, None], "n_independent": [6, 9]})
+    fig = charts.median_range_figure(figures, names=names)
+    (bar,) = fig.data
+    assert list(bar.base) == [10.0, 3.0] and list(bar.y) == ["Mercor", "Outlier"]  # sorted by name
+    assert list(bar.x) == [30.0, 4.0]  # not reached: an open bar; reached: low to high
+    empty = charts.median_range_figure(figures.iloc[0:0], names=names)
+    assert not empty.data and "table below says why" in str(empty.layout.annotations[0].text)
+    incidents = pd.DataFrame({"event_date": [date(2024, 3, 1), None], "platform_id": ["outlier", None],
+                              "kind": ["country_exit", "other"], "title": ["Exit <b>", "Undated"]})
+    (points,) = charts.incidents_figure(incidents, names=names).data
+    assert len(points.x) == 1 and points.customdata[0][0] == "Exit &lt;b&gt;"
+    pay = pd.DataFrame({"platform_id": ["outlier"], "effective_hourly_usd_median": [12.0],
+                        "effective_hourly_usd_p25": [9.0], "effective_hourly_usd_p75": [15.0], "n_independent": [7]})
+    ads = pd.DataFrame({"platform_id": ["outlier", "mercor"], "median_hourly_usd_now": [25.0, 40.0],
+                        "n_hourly_now": [30, 12]})
+    effective, advertised = charts.effective_pay_figure(pay, ads, names=names).data
+    assert list(effective.x) == [12.0] and list(advertised.x) == [25.0]  # only platforms with reports
