@@ -409,10 +409,11 @@ MIGRATIONS: list[Migration] = [
         _move_reports_to_vault,
     ),
     # Issue 14's public report figures (collectors/store/reports/public.py): interval-censored
+    # (numbered 0010: main already has 0007-0009; on merge it goes after 0009)
     # delay figures with the reason for every missing one, effective hourly pay, dated incidents.
     # Frozen: the SQL as shipped.
     Migration(
-        "0007_report_delay_pay_incidents",
+        "0010_report_delay_pay_incidents",
         (
             """CREATE TABLE IF NOT EXISTS lake.report_delay_figures (
     grouping VARCHAR NOT NULL,

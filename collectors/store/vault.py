@@ -312,5 +312,5 @@ def after_migrations(store: Store, applied: list[str]) -> None:
     from collectors.store.reports.public import publish
 
     purge_dropped_files(store)
-    if any(name.startswith(("0006", "0007")) for name in applied):
+    if any(name.startswith(("0006", "0010_report")) for name in applied):
         publish(store)
