@@ -109,3 +109,15 @@ def test_reports_stats_cli_prints_what_the_page_reads(imported: dict[str, Any],
     assert "Turnbull" in payload["method"]
     text = runner.invoke(app, ["reports", "stats", "--platform", "outlier"])
     assert text.exit_code == 0 and "outlier: 11 report(s)" in text.output and "no due date for 4 of 5" in text.output
+
+
+def test_export_has_the_new_figures_and_no_report_rows(imported: dict[str, Any], tmp_path: Path) -> None:
+    import pandas as pd
+
+    from collectors.export import export_public
+
+    names = {p.name for p in export_public(imported["store"], tmp_path / "out")}
+    assert {"report_delay_figures.csv", "report_pay_figures.parquet", "report_incidents.csv"} <= names
+    delays = pd.read_csv(tmp_path / "out" / "report_delay_figures.csv")
+    assert "report_id" not in delays.columns and len(delays) < 29
+    assert "no due date for 4 of 5" in " ".join(delays["missing_detail"].dropna())

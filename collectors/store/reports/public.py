@@ -73,6 +73,7 @@ CREATE_RISK = f"""CREATE TABLE IF NOT EXISTS {LAKE}.{RISK_TABLE} (
 DELAY_TABLE = "report_delay_figures"
 PAY_TABLE = "report_pay_figures"
 INCIDENTS_TABLE = "report_incidents"
+PUBLISHED_TABLES = (DELAY_TABLE, PAY_TABLE, INCIDENTS_TABLE)  # also in `gigwatch export`
 # Grouping name -> the report field that splits the platform ([] for the platform as a whole).
 DELAY_GROUPINGS: dict[str, list[str]] = {"delay_platform": [], "delay_source_class": ["source_class"]}
 PAY_GROUPINGS: dict[str, list[str]] = {"pay_platform": [], "pay_work_type": ["work_type"]}
@@ -485,6 +486,16 @@ def _published(store: Store, table: str, columns: list[str], grouping: str, plat
         params["platforms"] = list(platforms)
         where += " AND list_contains($platforms::VARCHAR[], platform_id)"
     return store.read_df(f"SELECT * FROM {LAKE}.{table} WHERE {where} ORDER BY platform_id, group_value", params)
+
+
+def all_published(store: Store, table: str) -> pd.DataFrame:
+    """Every row of one of issue 14's published tables (DELAY_TABLE, PAY_TABLE, INCIDENTS_TABLE),
+    for `gigwatch export`."""
+    columns = {DELAY_TABLE: DELAY_COLUMNS, PAY_TABLE: PAY_COLUMNS, INCIDENTS_TABLE: INCIDENT_COLUMNS}[table]
+    if not _present(store, table):
+        return pd.DataFrame(columns=columns)
+    order = "event_date NULLS LAST, event_id" if table == INCIDENTS_TABLE else "grouping, platform_id, group_value"
+    return store.read_df(f"SELECT * FROM {LAKE}.{table} ORDER BY {order}")
 
 
 def all_figures(store: Store) -> pd.DataFrame:
