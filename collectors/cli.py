@@ -286,6 +286,27 @@ def reports_import(
 ModeratorOption = Annotated[str, typer.Option("--moderator", help="Your name, recorded in the audit log.")]
 
 
+@reports_app.command("stats")
+def reports_stats(
+    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform (its id).")] = None,
+    source_class: Annotated[str | None, typer.Option(
+        "--source", help="Only one source class: worker_report, union_import or public_record.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    lake: LakeOption = None,
+) -> None:
+    """Print the figures the Payment delays page shows, with the reason for every missing one."""
+    from collectors.report_stats import format_stats, stats_payload
+
+    payload = stats_payload(_store(lake), platform=platform, source_class=source_class)
+    if as_json:
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for line in format_stats(payload):
+            typer.echo(line)
+
+
+
+
 @reports_app.command("pending")
 def reports_pending(
     lake: LakeOption = None,

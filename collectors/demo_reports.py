@@ -89,6 +89,82 @@ def _report(platform: str, period_end: date, fraction: float, now: date, end: da
     return row
 
 
+def _month(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def issue14_rows(start: date, end: date, rng: random.Random) -> list[dict[str, Any]]:
+    """Demo reports of every kind issue 14 added: approximate and unknown dates, hours worked and
+    unpaid (effective pay), a processor hold, rate cuts, reports without a due date, public
+    records (news, court filing) with their links, evidence seen by a moderator. Fictional."""
+    span = max((end - start).days - 60, 30)
+    rows: list[dict[str, Any]] = []
+
+    def day(lo: float = 0.0, hi: float = 1.0) -> date:
+        return start + timedelta(days=int(span * rng.uniform(lo, hi)))
+
+    consent = {"consent_publish_aggregate": "true", "currency": "USD"}
+    # Approximate paid dates ("about", a month): intervals in the Turnbull estimate; with hours.
+    for platform in ("demo_annotate", "demo_expertly", "demo_annotate", "demo_expertly") * 5:
+        finished = day()
+        due = finished + timedelta(days=5)
+        late = rng.randint(3, 45) if platform == "demo_annotate" else rng.randint(0, 6)
+        paid = due + timedelta(days=late)
+        paid_hours = rng.randint(10, 40)
+        rate = 20 if platform == "demo_annotate" else 45
+        unpaid = round(rng.uniform(1, 8), 1)
+        rows.append({
+            **consent, "platform": platform, "status": "paid_late" if late > 2 else "paid_on_time",
+            "work_type": "hourly", "work_period_end": finished.isoformat(), "expected_pay_date": due.isoformat(),
+            "paid_date": f"about {paid.isoformat()}" if rng.random() < 0.6 else _month(paid),
+            "rate_min": str(rate), "rate_unit": "hour", "paid_hours": str(paid_hours),
+            "unpaid_hours_onboarding": str(unpaid), "unpaid_hours_waiting": str(round(unpaid / 2, 1)),
+            "amount_expected": str(rate * paid_hours), "amount_received": str(rate * paid_hours),
+            "verification_tier": "evidence_seen" if rng.random() < 0.3 else None,
+            "narrative": "Demo: paid around this date, the worker does not remember the exact day (fictional).",
+        })
+    # Money held by a payment provider: counted apart, never as the platform's lateness.
+    for _ in range(6):
+        finished = day(0.5, 1.0)
+        rows.append({**consent, "platform": "demo_annotate", "status": "withheld_under_review",
+                     "grievances": "missing_payment;processor_hold", "processor": "airtm",
+                     "payment_method": "airtm", "work_period_end": finished.isoformat(),
+                     "expected_pay_date": (finished + timedelta(days=5)).isoformat(),
+                     "amount_expected": str(rng.randint(80, 400)),
+                     "narrative": "Demo: the payout sits in the provider's verification queue (fictional)."})
+    # Rate cuts on a running project: no pay date needed.
+    for number in range(6):
+        rows.append({**consent, "platform": "demo_tasky", "grievances": "rate_cut", "project_code": f"delta-{number}",
+                     "submitted_at": day(0.3, 0.6).isoformat(), "rate_min": f"0.0{5 + number % 4}", "rate_unit": "task",
+                     "narrative": f"Demo: the per-task rate dropped mid-project, worker {number + 1} (fictional)."})
+    # No due date: the worker knows roughly when the work ended, the platform publishes no schedule.
+    for _ in range(7):
+        finished = day(0.6, 1.0)
+        rows.append({**consent, "platform": "demo_voicelab", "status": "unpaid_pending",
+                     "work_period_end": f"about {finished.isoformat()}", "submitted_at": end.isoformat(),
+                     "amount_expected": str(rng.randint(30, 200)), "paid_hours": str(rng.randint(3, 12)),
+                     "amount_received": "0",
+                     "narrative": "Demo: still waiting; no pay date was ever given (fictional)."})
+    # Public records: a news story and a court filing, with their links; one undated collection.
+    exit_day = start + timedelta(days=int(max((end - start).days, 1) * 0.55))
+    for number in range(6):
+        rows.append({**consent, "platform": "demo_tasky", "source_kind": "news_import",
+                     "source_url": f"https://example.org/gigwatch-demo/news/{number}",
+                     "status": "never_paid", "work_period_end": _month(exit_day),
+                     "submitted_at": "unknown" if number < 3 else (exit_day + timedelta(days=40)).isoformat(),
+                     "incident_id": "demo-tasky-country-exit", "affected_workers": "1200",
+                     "narrative": "Demo: news story on workers left unpaid by the country exit (fictional)."})
+    for number in range(5):
+        finished = day(0.0, 0.5)
+        rows.append({**consent, "platform": "demo_annotate", "source_kind": "legal_filing",
+                     "source_url": f"https://example.org/gigwatch-demo/court/{number}",
+                     "grievances": "legal_action;hours_disputed", "work_period_end": _month(finished),
+                     "paid_hours": str(rng.randint(20, 60)), "unpaid_hours_assessment": str(rng.randint(2, 10)),
+                     "amount_received": str(rng.randint(200, 900)),
+                     "narrative": "Demo: a court filing says assessment hours went unpaid (fictional)."})
+    return rows
+
+
 def add_demo_reports(store: Store, *, start: date, end: date, rng: random.Random) -> dict[str, int]:
     """Import demo reports month by month, moderate them, and add forum signals."""
     if not store.settings.is_demo:
@@ -131,6 +207,15 @@ def add_demo_reports(store: Store, *, start: date, end: date, rng: random.Random
         month_start = next_month
     if final_rows:
         import_batch(final_rows, end)
+    # Issue 14's kinds of report, from a generator of their own (the reports above stay as they were).
+    features = random.Random(14)
+    extra = issue14_rows(start, end, features)
+    for source_kind in sorted({r.get("source_kind", "union_import") for r in extra}):
+        batch = [r for r in extra if r.get("source_kind", "union_import") == source_kind]
+        now = datetime.combine(end, time(12, 0), tzinfo=UTC)
+        account = import_reports(store, batch, source_name=f"Demo {source_kind} (fictional)", now=now,
+                                 source_kind=source_kind)
+        stored_ids.extend(o.report_id for o in account.rows if o.outcome in ("stored", "held") and o.report_id)
     pending = set(rng.sample(stored_ids, k=min(12, len(stored_ids))))
     approved = approve(store, [r for r in stored_ids if r not in pending], note="demo: approved",
                        moderator="demo moderator")

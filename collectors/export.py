@@ -35,6 +35,14 @@ def _public_frames(store: Store, snapshot_id: int | None) -> Iterator[tuple[str,
     # Payment reports are published as grouped figures only (never rows); always the latest
     # publication, whatever the snapshot (a withdrawn report leaves every export).
     yield "payment_report_figures", lambda: all_figures(store).drop(columns=["published_at"])
+    from collectors.store.reports.public import PUBLISHED_TABLES, all_published
+
+    for published in PUBLISHED_TABLES:  # issue 14's figures, grouped and suppressed
+
+        def figures(table: str = published) -> pd.DataFrame:
+            return all_published(store, table).drop(columns=["published_at"])
+
+        yield published, figures
     yield "forum_signals", lambda: forum_signals(store, snapshot_id=snapshot_id)
 
 

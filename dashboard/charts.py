@@ -532,3 +532,91 @@ def add_collection_breaks(fig: go.Figure, breaks: pd.DataFrame) -> go.Figure:
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
     ))
     return fig
+
+
+def median_range_figure(figures: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
+    """Median days from due date to payment per platform as the range the interval-censored
+    (Turnbull) estimate allows: a bar from `median_days_low` to `median_days_high` (a point when
+    they agree; an arrow-ended open bar when the median is not reached). Groups without a median
+    are left out (the page lists them with their reason).
+
+    `figures` (`queries.report_delay_figures`): platform_id, median_days_low, median_days_high,
+    n_independent.
+    """
+    title = "Median days late (range the approximate dates allow)"
+    frame = figures.dropna(subset=["median_days_low"]) if not figures.empty else figures
+    if frame.empty:
+        return empty_figure("No platform has a median yet: the table below says why.", title=title)
+    frame = frame.assign(name=[_name(names, p) for p in frame["platform_id"]]).sort_values("name")
+    colors = platform_colors(frame["platform_id"])
+    low = frame["median_days_low"].astype(float)
+    reached = frame["median_days_high"].notna()
+    high = frame["median_days_high"].astype(float).where(reached, low + 30)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=frame["name"], x=(high - low).clip(lower=0.6), base=low, orientation="h",
+        marker={"color": [colors[p] for p in frame["platform_id"]],
+                "pattern": {"shape": ["" if r else "/" for r in reached]}},
+        customdata=list(zip(frame["median_days_low"], frame["median_days_high"].astype(object).where(reached, "not reached"),
+                            frame["n_independent"], strict=True)),
+        hovertemplate=("%{y}<br>median between %{customdata[0]} and %{customdata[1]} days late"
+                       "<br>n = %{customdata[2]} independent reports<extra></extra>"),
+        showlegend=False,
+    ))
+    return _layout(fig, title=title, y_title="", x_title="days after the due date",
+                   height=max(240, 70 * len(frame) + 110))
+
+
+def incidents_figure(incidents: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
+    """Mass incidents as dated events: one marker per incident on a time line, one row per
+    platform. `incidents` (`queries.report_incidents`): event_date, platform_id, kind, title.
+    Incidents without a date are left out (the page lists them)."""
+    title = "Mass incidents (dated events)"
+    frame = incidents.dropna(subset=["event_date"]) if not incidents.empty else incidents
+    if frame.empty:
+        return empty_figure("No dated incident recorded yet.", title=title)
+    frame = frame.assign(name=[_name(names, p) if isinstance(p, str) else "several platforms"
+                               for p in frame["platform_id"]], when=pd.to_datetime(frame["event_date"]))
+    fig = go.Figure(go.Scatter(
+        x=frame["when"], y=frame["name"], mode="markers", marker={"size": 14, "symbol": "diamond"},
+        customdata=list(zip(frame["title"].map(_escape), frame["kind"].map(_escape), strict=True)),
+        hovertemplate="%{x|%Y-%m-%d} · %{y}<br>%{customdata[0]}<br>(%{customdata[1]})<extra></extra>",
+        showlegend=False,
+    ))
+    return _layout(fig, title=title, y_title="", x_title="date", height=max(220, 60 * frame["name"].nunique() + 120))
+
+
+def effective_pay_figure(pay: pd.DataFrame, advertised: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
+    """Effective hourly pay from reports (median, with the middle half) next to the median
+    advertised hourly rate of the same platform's listings.
+
+    `pay` (`queries.report_pay_figures`): platform_id, effective_hourly_usd_median, _p25, _p75,
+    n_independent (suppressed or missing rows left out). `advertised` (`queries.overview_pay`):
+    platform_id, median_hourly_usd_now, n_hourly_now.
+    """
+    title = "Effective hourly pay (reports) and advertised hourly pay (listings), USD"
+    frame = pay.dropna(subset=["effective_hourly_usd_median"]) if not pay.empty else pay
+    if frame.empty:
+        return empty_figure("No platform has 5 or more independent reports giving hours and pay.", title=title)
+    frame = frame.assign(name=[_name(names, p) for p in frame["platform_id"]]).sort_values("name")
+    median = frame["effective_hourly_usd_median"].astype(float)
+    fig = go.Figure(go.Scatter(
+        x=median, y=frame["name"], mode="markers", name="effective (reports)",
+        marker={"size": 13, "symbol": "circle"},
+        error_x={"type": "data", "symmetric": False,
+                 "array": (frame["effective_hourly_usd_p75"].astype(float) - median).fillna(0),
+                 "arrayminus": (median - frame["effective_hourly_usd_p25"].astype(float)).fillna(0)},
+        customdata=frame["n_independent"],
+        hovertemplate="%{y}<br>effective $%{x:.2f}/h (median)<br>n = %{customdata} independent reports<extra></extra>",
+    ))
+    ads = advertised[advertised["platform_id"].isin(frame["platform_id"])].dropna(subset=["median_hourly_usd_now"]) \
+        if not advertised.empty else advertised
+    if not ads.empty:
+        fig.add_trace(go.Scatter(
+            x=ads["median_hourly_usd_now"].astype(float), y=[_name(names, p) for p in ads["platform_id"]],
+            mode="markers", name="advertised (listings)", marker={"size": 13, "symbol": "line-ns-open",
+                                                                  "line": {"width": 3}},
+            customdata=ads["n_hourly_now"],
+            hovertemplate="%{y}<br>advertised $%{x:.2f}/h (median)<br>n = %{customdata} listings<extra></extra>",
+        ))
+    return _layout(fig, title=title, y_title="", x_title="USD per hour", height=max(240, 70 * len(frame) + 110))

@@ -975,6 +975,53 @@ def delay_curves(
     return delays.curves_from_risk_sets(published_risk_sets(store, platforms=platforms), "platform_id")
 
 
+def report_delay_figures(
+    store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = (),
+    source_class: str | None = None,
+) -> pd.DataFrame:
+    """Issue 14's time-to-payment figures per platform, as published: the Turnbull
+    (interval-censored) median as a range, shares paid within 30/60/90 days, counts per reason a
+    report gives no delay, per verification tier and grievance kind, incidents, and
+    `missing_reason` / `missing_detail` for every missing figure. `source_class` (worker_report,
+    union_import, public_record) gives that class's figures alone; None all classes together.
+    Not pinned to a snapshot (see collectors/store/reports/public.py)."""
+    from collectors.store.reports.public import published_delay_figures
+
+    if source_class is None:
+        return published_delay_figures(store, "delay_platform", platforms=platforms)
+    frame = published_delay_figures(store, "delay_source_class", platforms=platforms)
+    return frame[frame["group_value"] == source_class].reset_index(drop=True)
+
+
+def report_source_classes(store: Store) -> list[str]:
+    """The source classes some published delay figure has (for the page's filter)."""
+    from collectors.store.reports.public import published_delay_figures
+
+    return sorted(set(published_delay_figures(store, "delay_source_class")["group_value"].dropna()))
+
+
+def report_source_classes_frame(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
+    """`report_source_classes` as a one-column frame (source_class), for the page's cached query."""
+    return pd.DataFrame({"source_class": report_source_classes(store)})
+
+
+def report_pay_figures(
+    store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = (), by_work_type: bool = False,
+) -> pd.DataFrame:
+    """Effective hourly pay from reports (amount received / all hours worked, paid and unpaid) per
+    platform, or per platform and kind of work, as published, with n and suppression."""
+    from collectors.store.reports.public import published_pay_figures
+
+    return published_pay_figures(store, "pay_work_type" if by_work_type else "pay_platform", platforms=platforms)
+
+
+def report_incidents(store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = ()) -> pd.DataFrame:
+    """Mass incidents as dated events (title, kind, platform, date, source link)."""
+    from collectors.store.reports.public import published_incidents
+
+    return published_incidents(store, platforms=platforms)
+
+
 # -- sources and health ---------------------------------------------------------------------------
 
 

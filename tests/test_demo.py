@@ -88,3 +88,31 @@ def test_demo_reports_include_delays_and_unpaid(demo_settings: Settings) -> None
 def test_demo_refuses_the_real_lake(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="only ever built into the demo lake"):
         build_demo(sqlite_settings(tmp_path))
+
+
+def test_demo_shows_every_issue_14_figure(demo_settings: Settings) -> None:
+    """Approximate dates, unknown report dates, incidents, processor holds, rate cuts, effective
+    pay, public records, several source kinds and tiers: each reaches a published figure."""
+    from dashboard import queries
+
+    store = get_store(demo_settings)
+    figures = queries.report_delay_figures(store).set_index("platform_id")
+    shown = figures[~figures["suppressed"].astype(bool)]
+    assert shown["median_days_low"].notna().any() and shown["paid_within_30d_low"].notna().any()
+    assert (shown["median_days_low"] != shown["median_days_high"]).any() or shown["n_with_delay"].sum() > 0
+    assert figures.loc["demo_annotate", "n_processor_hold"] >= 5
+    assert figures.loc["demo_annotate", "n_grievance_legal_action"] >= 5
+    assert figures.loc["demo_tasky", "n_grievance_rate_cut"] >= 5
+    assert figures.loc["demo_tasky", "n_incidents"] >= 1 and figures.loc["demo_tasky", "n_no_report_date"] >= 1
+    assert figures.loc["demo_voicelab", "n_no_due_date"] + figures.loc["demo_voicelab", "n_no_work_dates"] >= 5
+    assert shown["n_tier_public_record"].sum() >= 5 and shown["n_tier_evidence_seen"].sum() >= 1
+    # Per source: the court filings about unpaid assessment hours give no delay, and say so; the
+    # news reports of one incident are one independent report, not shown.
+    public = queries.report_delay_figures(store, source_class="public_record").set_index("platform_id")
+    assert public.loc["demo_annotate", "missing_reason"] == "not_a_delay"
+    assert bool(public.loc["demo_tasky", "suppressed"])
+    assert set(queries.report_source_classes(store)) >= {"union_import", "public_record"}
+    pay = queries.report_pay_figures(store).set_index("platform_id")
+    assert pay["effective_hourly_usd_median"].notna().any()
+    assert queries.report_incidents(store)["event_date"].notna().any()
+    assert bool(figures["is_demo"].all())

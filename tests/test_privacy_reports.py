@@ -35,7 +35,7 @@ from collectors.store.reports import (
     submit_report,
     withdraw_report,
 )
-from collectors.store.reports.public import BIN_DAYS, report_maintenance
+from collectors.store.reports.public import BIN_DAYS, compute_public, report_maintenance
 from collectors.store.vault import get_vault, report_rows, reset_vaults, vault_path
 from dashboard import queries
 
@@ -74,6 +74,10 @@ def _random_rows(rng: random.Random, n: int) -> list[dict[str, Any]]:
             "payment_method": rng.choice(["paypal", "stripe", "wise", None]),
             "followup_days": rng.choice([None, *range(0, 120)]), "paid_in_full": rng.random() > 0.3,
             "event_id": rng.choice([None] * 8 + ["incident-a", "incident-b"]),
+            # issue 14's groupings: source class, kind of work, and who gives an effective rate
+            "source_class": rng.choice(["worker_report", "union_import", "public_record", None]),
+            "work_type": rng.choice(["hourly", "per_task", None]),
+            "effective_hourly_usd": rng.choice([None, None, 8.5, 12.0, 21.0]),
         })
     return rows
 
@@ -90,9 +94,25 @@ def _independent_members(rows: list[dict[str, Any]]) -> dict[tuple[str, str, str
         for cell in (("platform", r["platform_id"], None), ("month", r["platform_id"], month),
                      ("payment_method", r["platform_id"], r["payment_method"] or "unknown")):
             cells.setdefault(cell, set())
-            if r["followup_days"] is not None:
+            # Processor holds are not platform lateness: never in the Kaplan-Meier figures.
+            held = bool(r.get("processor_hold")) or r.get("delay_reason") == "processor_hold"
+            if r["followup_days"] is not None and not held:
+                cells[cell].add(key)
+        # The interval-censored delay table: every report of the group counts (reasons are shown).
+        for cell in (("delay_platform", r["platform_id"], None),
+                     ("delay_source_class", r["platform_id"], r.get("source_class") or "worker_report")):
+            cells.setdefault(cell, set()).add(key)
+        # The effective pay table: reports giving an effective hourly rate.
+        for cell in (("pay_platform", r["platform_id"], None),
+                     ("pay_work_type", r["platform_id"], r.get("work_type") or "unknown")):
+            cells.setdefault(cell, set())
+            if r.get("effective_hourly_usd") is not None:
                 cells[cell].add(key)
     return cells
+
+
+PARTITIONS = {"platform": ("month", "payment_method"), "delay_platform": ("delay_source_class",),
+              "pay_platform": ("pay_work_type",)}
 
 
 def differencing_leaks(figures: pd.DataFrame, rows: list[dict[str, Any]]) -> list[str]:
@@ -114,13 +134,25 @@ def differencing_leaks(figures: pd.DataFrame, rows: list[dict[str, Any]]) -> lis
                 left = len(members[big] - members[part])
                 if 0 < left < MIN_GROUP_SIZE:
                     leaks.append(f"{big} - {part} = {left}")
-    for platform in {c[1] for c in visible if c[0] == "platform"}:
-        for grouping in ("month", "payment_method"):
-            shown = set().union(*(members[c] for c in visible if c[0] == grouping and c[1] == platform))
-            left = len(members[("platform", platform, None)] - shown)
-            if 0 < left < MIN_GROUP_SIZE:
-                leaks.append(f"{platform} minus its visible {grouping} cells = {left}")
+    for top, groupings in PARTITIONS.items():
+        for platform in {c[1] for c in visible if c[0] == top}:
+            for grouping in groupings:
+                shown = set().union(*(members[c] for c in visible if c[0] == grouping and c[1] == platform))
+                left = len(members[(top, platform, None)] - shown)
+                if 0 < left < MIN_GROUP_SIZE:
+                    leaks.append(f"{platform} minus its visible {grouping} cells = {left}")
     return leaks
+
+
+def public_cells(tables: Any) -> pd.DataFrame:
+    """Every published cell of every report table (`compute_public`'s), as (grouping,
+    platform_id, group_value, suppressed, n_reports): what the attacker subtracts."""
+    frames = [tables.figures[["grouping", "platform_id", "group_value", "suppressed", "n_reports"]]]
+    for frame, count in ((tables.delays, "n_reports"), (tables.pay, "n_with_hours")):
+        if not frame.empty:
+            frames.append(frame[["grouping", "platform_id", "group_value", "suppressed", count]]
+                          .rename(columns={count: "n_reports"}))
+    return pd.concat(frames, ignore_index=True)
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -130,6 +162,15 @@ def test_no_differencing_of_any_two_public_groupings_finds_fewer_than_five(seed:
     figures, risk = compute_figures(rows)
     assert differencing_leaks(figures, rows) == []
     assert (figures["grouping"] == "platform").any()
+    # Every table together (issue 14's delay, pay and source-class cells included).
+    tables = compute_public(rows)
+    everything = public_cells(tables)
+    assert differencing_leaks(everything, rows) == []
+    assert {"delay_platform", "delay_source_class", "pay_platform", "pay_work_type"} <= set(everything["grouping"])
+    hidden_delays = tables.delays[tables.delays["suppressed"].astype(bool)]
+    assert hidden_delays[["n_reports", "n_with_delay", "n_no_due_date", "n_tier_self_reported"]].isna().all().all()
+    hidden_pay = tables.pay[tables.pay["suppressed"].astype(bool)]
+    assert hidden_pay[["n_reports", "n_with_hours", "effective_hourly_usd_median"]].isna().all().all()
     # Suppressed cells carry no number at all, not even their count.
     hidden = figures[figures["suppressed"].astype(bool)]
     assert hidden[["n_reports", "n_independent", "median_days_late"]].isna().all().all()

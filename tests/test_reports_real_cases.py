@@ -141,7 +141,8 @@ def test_the_figures_say_why_outlier_has_no_delay_figure(results: dict[str, Any]
     figures = delay_figures(reports, by=["platform_id"]).set_index("platform_id")
     outlier = figures.loc["outlier"]
     assert outlier["n_reports"] == 11 and outlier["n_with_delay"] == 1
-    assert outlier["missing_reason"] == "too_few_independent"
+    assert outlier["missing_reason"] == "no_due_date"  # the true reason (issue 14), not "too few"
+    assert "no due date for 4 of 5" in outlier["missing_detail"], outlier["missing_detail"]
     remotasks = figures.loc["remotasks"]
     # Three Kenya reports with an interval are one incident, plus none other: one independent.
     assert remotasks["n_with_delay"] == 3 and remotasks["n_independent"] == 1

@@ -405,7 +405,7 @@ def test_cli_prints_the_account_and_exit_codes(lake_settings: Settings) -> None:
     text = out.getvalue()
     assert code == 1  # some rows rejected
     assert "line 5: REJECTED, nothing stored:" in text
-    assert "    - paid_date: 2025-07-01 is before the work began (2025-07-07)" in text
+    assert "    - Date you were paid: 2025-07-01 is before the work began (2025-07-07)" in text  # label words
     assert "line 10: duplicate, not stored again:" in text
     assert "line 6: stored, held for review as report" in text
     assert "11 row(s): 3 stored, 4 held for review, 1 duplicate, 3 rejected." in text
@@ -436,7 +436,7 @@ def test_hostile_import_rows_are_rejected_clearly_or_stored_safely(store: Store,
     out = io.StringIO()
     assert run_import_cli(path, lake_settings, out=out) == 1
     text = out.getvalue()
-    assert "line 4: REJECTED" in text and "narrative: 1,048,576 characters; at most 2,000 are accepted" in text
+    assert "line 4: REJECTED" in text and "What happened, in your words: 1,048,576 characters; at most 2,000 are accepted" in text
     assert "line 6: REJECTED" in text and "quote cells that contain commas" in text
     assert len(text) < 5000  # the megabyte is not echoed back
     stored = {r["amount_expected"]: r for r in rows(store)}

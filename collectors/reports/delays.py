@@ -583,6 +583,8 @@ _FRAME_COLUMNS = [
     "effective_hourly_rate", "effective_hourly_usd", "hours_worked", "amount_received",
 ]
 
+REPORT_FRAME_COLUMNS = _FRAME_COLUMNS  # the report fields the figures read (public name)
+
 
 def report_frame(reports: Sequence[Any] | pd.DataFrame) -> pd.DataFrame:
     """PaymentReports (or a DataFrame of their fields) as the frame the figures read."""
@@ -671,6 +673,29 @@ def _count(frame: pd.DataFrame, column: str, value: str) -> int:
     return int((frame[column] == value).sum()) if column in frame.columns else 0
 
 
+# Reasons that say the same thing to a reader ("no due date"), counted together when choosing
+# the dominant one; and short forms for "<reason> for N of M reports".
+_REASON_FAMILY: dict[str, tuple[str, ...]] = {"no_due_date": ("no_due_date", "no_work_dates")}
+_REASON_SHORT: dict[str, str] = {
+    "no_due_date": "no due date", "not_yet_due": "not yet due", "no_report_date": "no date of the report",
+    "no_paid_date": "no date of payment", "processor_hold": "money held by a payment provider",
+}
+
+
+def _dominant_reason(counts: pd.Series) -> str:
+    """The reason most reports without a delay share. A report about a rate cut or a bonus is not
+    about timing: such reports give the reason only when no timing report lacks a delay."""
+    timing = counts.drop("not_a_delay", errors="ignore")
+    timing = timing[timing > 0]
+    if timing.empty:
+        return str(counts.idxmax())
+    merged: dict[str, int] = {}
+    for reason, n in timing.items():
+        key = next((k for k, family in _REASON_FAMILY.items() if reason in family), str(reason))
+        merged[key] = merged.get(key, 0) + int(n)
+    return max(sorted(merged), key=lambda k: merged[k])
+
+
 def _delay_row(group: pd.DataFrame) -> dict[str, Any]:
     row: dict[str, Any] = {c: None for c in DELAY_FIGURE_COLUMNS}
     usable = group[group["delay_lower_days"].notna()]
@@ -689,10 +714,25 @@ def _delay_row(group: pd.DataFrame) -> dict[str, Any]:
         suppressed=independent < MIN_GROUP_SIZE,
     )
     if usable.empty:
-        reason = str(counts.idxmax()) if not counts.empty else "too_few_independent"
+        reason = _dominant_reason(counts) if not counts.empty else "too_few_independent"
         detail = ", ".join(f"{n} {MISSING_REASONS.get(str(r), str(r))}" for r, n in counts.items())
         row.update(missing_reason=reason, missing_detail=f"no report gives a delay ({detail})" if detail
                    else "no reports")
+        return row
+    timing = group[group["delay_reason"].fillna("") != "not_a_delay"]
+    if independent < MIN_GROUP_SIZE and _independent(timing) >= MIN_GROUP_SIZE:
+        # Enough reports about when pay came, but too few of them give a delay: the true reason
+        # is why the others give none (issue 14: "no due date", not "fewer than 5 reports").
+        without = counts.drop("not_a_delay", errors="ignore")
+        reason = _dominant_reason(without)
+        n_reason = int(sum(int(without.get(r, 0)) for r in _REASON_FAMILY.get(reason, (reason,))))
+        others = ", ".join(f"{n} {MISSING_REASONS.get(str(r), str(r))}" for r, n in without.items()
+                           if r not in _REASON_FAMILY.get(reason, (reason,)))
+        row.update(missing_reason=reason,
+                   missing_detail=f"{_REASON_SHORT.get(reason, MISSING_REASONS.get(reason, reason))} for "
+                                  f"{n_reason} of {len(timing)} reports about when pay came; {len(usable)} "
+                                  f"give a delay ({independent} independent, at least {MIN_GROUP_SIZE} are "
+                                  "needed)" + (f"; also {others}" if others else ""))
         return row
     if independent < MIN_GROUP_SIZE:
         row.update(missing_reason="too_few_independent",

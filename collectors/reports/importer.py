@@ -180,11 +180,21 @@ def format_account(account: Any) -> list[str]:
         "duplicate": "duplicate, not stored again",
         "rejected": "REJECTED, nothing stored",
     }
+    from collectors.reports.delays import MISSING_REASONS, delay_figures
+    from collectors.reports.schema import in_words
+
+    reports = []
     for row in account.rows:
         ident = f" as report {row.report_id[:8]}" if row.report_id and row.outcome != "duplicate" else ""
         head = f"{row.label}: {verbs[row.outcome]}{ident}"
         lines.append(head + (":" if row.messages else ""))
-        lines.extend(f"    - {message}" for message in row.messages)
+        # Errors in the words of the form's labels ("Date you were paid: ..."), not field names.
+        lines.extend(f"    - {in_words(message) if row.outcome == 'rejected' else message}"
+                     for message in row.messages)
+        report = getattr(row, "report", None)
+        if report is not None:
+            reports.append(report)
+            lines.append(f"    days late: {_delay_words(report, MISSING_REASONS)}")
     total = len(account.rows)
     prefix = "DRY RUN (nothing stored): " if account.dry_run else ""
     lines.append(
@@ -194,7 +204,35 @@ def format_account(account: Any) -> list[str]:
     if not account.dry_run and total:
         lines.append(f"Import run {account.run_id} ({account.source_name}). Stored reports await "
                      "moderation before they count in public figures.")
+    if reports:
+        lines.append("Days-late figures these reports alone would give, per platform (before moderation, "
+                     "and before other reports are counted with them):")
+        for figure in delay_figures(reports, by=["platform_id"]).to_dict("records"):
+            if figure["missing_reason"] is None:
+                text = (f"median {_days(figure['median_days_low'], figure['median_days_high'])} days late "
+                        f"({figure['n_independent']} independent reports with a delay)")
+            else:
+                text = f"no figure: {figure['missing_detail']}"
+            lines.append(f"    {figure['platform_id']}: {figure['n_reports']} report(s); {text}")
     return lines
+
+
+def _days(low: Any, high: Any) -> str:
+    if high is None:
+        return f"at least {low:g}"
+    return f"{low:g}" if low == high else f"{low:g} to {high:g}"
+
+
+def _delay_words(report: Any, reasons: dict[str, str]) -> str:
+    """Whether and how a report enters days late: its interval, or why it does not."""
+    if report.delay_lower_days is None:
+        return f"not counted: {reasons.get(report.delay_reason or 'no_due_date', report.delay_reason)}"
+    basis = {"stated": "stated due date", "published_schedule": "platform's published schedule",
+             "estimated_from_cycle": "due date estimated from the stated pay cycle"}.get(report.due_basis or "", "")
+    span = (f"still unpaid after {report.delay_lower_days} days" if report.delay_upper_days is None
+            else f"{report.delay_lower_days} days" if report.delay_lower_days == report.delay_upper_days
+            else f"between {report.delay_lower_days} and {report.delay_upper_days} days")
+    return span + (f" (from the {basis})" if basis else "")
 
 
 def run_import(path: Path, settings: Settings, *, source_name: str | None = None,

@@ -35,6 +35,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from collectors.reports.dates import ApproxDate
+from collectors.reports.schema import Payment
 from collectors.store import Store, StoreBusyError
 
 T = TypeVar("T")
@@ -105,6 +107,12 @@ class VaultError(RuntimeError):
 
 
 def _default(value: Any) -> Any:
+    # The report model's own values are tagged, so `decode` gives back the same objects (an
+    # ApproxDate keeps its precision, a Payment its date, amount and kind).
+    if isinstance(value, ApproxDate):
+        return {"$approx": value.to_json()}
+    if isinstance(value, Payment):
+        return {"$payment": value.to_json()}
     if isinstance(value, datetime):
         return {"$datetime": value.isoformat()}
     if isinstance(value, date):
@@ -127,6 +135,11 @@ def _hook(obj: dict[str, Any]) -> Any:
             return date.fromisoformat(text)
         if key == "$decimal":
             return Decimal(text)
+        if key == "$approx":
+            return ApproxDate.from_json(text)
+        if key == "$payment":
+            return Payment(ApproxDate.from_json(text["date"]),
+                           None if text["amount"] is None else Decimal(text["amount"]), text["kind"])
     return obj
 
 
@@ -299,5 +312,5 @@ def after_migrations(store: Store, applied: list[str]) -> None:
     from collectors.store.reports.public import publish
 
     purge_dropped_files(store)
-    if any(name.startswith("0006") for name in applied):
+    if any(name.startswith(("0006", "0010_report")) for name in applied):
         publish(store)

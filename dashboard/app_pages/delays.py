@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, queries
+from dashboard import common, queries, report_blocks
 
 st.title("Payment delays")
 st.markdown(
@@ -28,6 +28,9 @@ def median_text(days: object) -> str:
 
 names = common.platform_names()
 platforms = common.platform_filter()
+# Issue 14: interval-censored figures, reasons, source filter, incidents (dashboard/report_blocks.py).
+report_blocks.delay_figures_block(platforms, names)
+st.subheader("Reports with exact dates: Kaplan-Meier curves", anchor=False)
 summary = common.query(queries.delay_summary, by="platform", platforms=tuple(platforms))
 if summary.empty:
     common.empty_state(

@@ -8,7 +8,7 @@ import streamlit as st
 
 from collectors.categories import CATEGORY_LABELS
 from collectors.store.reference import ReferenceDataError, read_union_scales
-from dashboard import common, queries
+from dashboard import common, queries, report_blocks
 from dashboard.chart_registry import union_scale_lines
 
 UNION_SCALE_CATEGORIES = ("audio_voice", "acting_performance")
@@ -216,5 +216,7 @@ else:
     cuts = int((changes["direction"] == "cut").sum())
     common.caption(len(changes), "pay changes", as_of=as_of, extra=f"{cuts} cuts")
 
+# Issue 14: effective pay from reports next to advertised pay (dashboard/report_blocks.py).
+report_blocks.effective_pay_block(platforms, chosen_categories, names)
 common.feed_links(platforms or sorted(names))
 common.permalink_box()

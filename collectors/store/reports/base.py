@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 
-from collectors.reports.schema import PaymentReport
+from collectors.reports.dates import ApproxDate
+from collectors.reports.schema import Payment, PaymentReport
 from collectors.store.migrations import arrow_schema
 
 MODERATION_STATUSES = ("pending", "approved", "rejected", "merged", "withdrawn")
@@ -89,12 +91,43 @@ def report_row(report: PaymentReport, *, report_id: str, receipt: str | None, no
     return row
 
 
+_APPROX_FIELDS = ("work_period_start_approx", "work_period_end_approx", "expected_pay_date_approx",
+                  "paid_date_approx", "submitted_approx")
+
+
+def _approx(value: Any) -> ApproxDate | None:
+    """An ApproxDate from a body: tagged ones decode to ApproxDate already; bodies written before
+    the tag (a plain dict of lower, upper, precision, with date objects or ISO strings) still read."""
+    if value is None or isinstance(value, ApproxDate):
+        return value
+    def iso(d: Any) -> str | None:
+        return d.isoformat() if isinstance(d, date) else d
+    return ApproxDate.from_json({"lower": iso(value.get("lower")), "upper": iso(value.get("upper")),
+                                 "precision": value.get("precision")})
+
+
+def _payment(value: Any) -> Payment:
+    if isinstance(value, Payment):
+        return value
+    on = value.get("on", value.get("date"))
+    amount = value.get("amount")
+    return Payment(_approx(on) or ApproxDate.unknown(), None if amount is None else Decimal(str(amount)),
+                   value.get("kind", "paid"))
+
+
 def stored_report(row: Mapping[str, Any]) -> PaymentReport:
-    """The validated report a stored row holds (fields the model has, lists back to tuples)."""
+    """The validated report a stored row holds (fields the model has, lists back to tuples,
+    approximate dates and payments back to their types, also from bodies stored before the tags)."""
     values: dict[str, Any] = {}
     for name in _REPORT_FIELD_NAMES:
         if name in row:
             value = row[name]
+            if name in _APPROX_FIELDS:
+                value = _approx(value)
+            elif name == "payments":
+                value = tuple(_payment(p) for p in value or ())
+            elif name == "unpaid_hours":
+                value = tuple((str(kind), float(hours)) for kind, hours in value or ())
             values[name] = tuple(value) if isinstance(value, list) else value
     values["paid_in_full"] = bool(values.get("paid_in_full"))
     values["review_reasons"] = tuple(row.get("review_reasons") or ())

@@ -369,6 +369,7 @@ class RowOutcome:
     outcome: Outcome
     report_id: str | None
     messages: tuple[str, ...]  # errors (rejected), review reasons (held), or what it duplicates
+    report: PaymentReport | None = None  # the validated report (stored and held rows), for the account
 
 
 @dataclass(slots=True)
@@ -457,7 +458,8 @@ def import_reports(
             by_hash[report.content_hash] = report_id
             if ref:
                 by_ref[ref] = report_id
-            outcomes.append(RowOutcome(index, label, "held" if reasons else "stored", report_id, tuple(reasons)))
+            outcomes.append(RowOutcome(index, label, "held" if reasons else "stored", report_id, tuple(reasons),
+                                       report))
         if not dry_run:
             for row in inserts:
                 vaults.put_report(con, row)
