@@ -243,6 +243,32 @@ def _unpaid_share(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     return Built(charts.unpaid_share_figure(grouped, names=names, days=days), n, _platforms(visible))
 
 
+def _source_class(f: Filters) -> str | None:
+    value = str(f.get("source") or "all")
+    return None if value == "all" else value
+
+
+def _median_range(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    figures = fetch(queries.report_delay_figures, platforms=_tuple(f, "platforms"), source_class=_source_class(f))
+    shown = figures[~figures["suppressed"].astype(bool)] if not figures.empty else figures
+    n = int(shown["n_reports"].sum()) if not shown.empty else 0
+    return Built(charts.median_range_figure(shown, names=names), n, _platforms(shown))
+
+
+def _incidents(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    incidents = fetch(queries.report_incidents, platforms=_tuple(f, "platforms"))
+    return Built(charts.incidents_figure(incidents, names=names), len(incidents), _platforms(incidents))
+
+
+def _effective_pay(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
+    pay = fetch(queries.report_pay_figures, platforms=_tuple(f, "platforms"))
+    shown = pay[~pay["suppressed"].astype(bool)] if not pay.empty else pay
+    advertised = fetch(queries.overview_pay, days_back=90, platforms=_tuple(f, "platforms"),
+                       categories=_tuple(f, "categories"))
+    n = int(shown["n_reports"].sum()) if not shown.empty else 0
+    return Built(charts.effective_pay_figure(shown, advertised, names=names), n, _platforms(shown))
+
+
 PAY_FILTERS = ("platforms", "categories", "countries", "remote", "period", "layout")
 CHARTS: dict[str, ChartSpec] = {spec.name: spec for spec in (
     ChartSpec("pay_trend", "Median advertised hourly pay", "Pay trends", "pay_trends",
@@ -269,6 +295,14 @@ CHARTS: dict[str, ChartSpec] = {spec.name: spec for spec in (
     ChartSpec("unpaid_share", "Share still unpaid after N days, by month the pay was due", "Payment delays",
               "delays", "share of reports", "approved reports shown", ("platforms", "days"), _unpaid_share,
               reports=True),
+    ChartSpec("median_range", "Median days from due date to payment (interval-censored)", "Payment delays",
+              "delays", "days after the due date (a range where approximate dates allow several)",
+              "approved reports in shown groups", ("platforms", "source"), _median_range, reports=True),
+    ChartSpec("incidents", "Mass incidents recorded by moderators", "Payment delays", "delays",
+              "dated incidents", "incidents", ("platforms",), _incidents, reports=True),
+    ChartSpec("effective_pay", "Effective hourly pay from reports, next to advertised pay", "Pay trends",
+              "pay_trends", "USD per hour", "approved reports with hours", ("platforms", "categories"),
+              _effective_pay, reports=True),
 )}
 
 

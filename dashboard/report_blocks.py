@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from collectors.report_stats import METHOD
-from dashboard import charts, common, queries
+from dashboard import common, queries
 
 SOURCE_LABELS = {"all": "All sources", "worker_report": "Workers' own reports (form)",
                  "union_import": "Imported by a union or workers' group",
@@ -58,7 +58,7 @@ def delay_figures_block(platforms: Sequence[str], names: Mapping[str, str]) -> N
                 "they appear here with the reason for every missing figure.")
         return
     shown = figures[~figures["suppressed"].astype(bool)]
-    st.plotly_chart(charts.median_range_figure(shown, names=names), key="median_range_chart")
+    common.chart("median_range", {"platforms": tuple(platforms), "source": source}, key="median_range_chart")
     rows = []
     for row in figures.to_dict("records"):
         hidden = bool(row["suppressed"])
@@ -88,7 +88,7 @@ def delay_figures_block(platforms: Sequence[str], names: Mapping[str, str]) -> N
                "report was followed that long.")
     incidents = common.query(queries.report_incidents, platforms=tuple(platforms))
     if not incidents.empty:
-        st.plotly_chart(charts.incidents_figure(incidents, names=names), key="incidents_chart")
+        common.chart("incidents", {"platforms": tuple(platforms)}, key="incidents_chart")
         common.frame_table(pd.DataFrame({
             "date": incidents["event_date"].map(common.fmt_date),
             "platform": [names.get(p, p) if isinstance(p, str) else "—" for p in incidents["platform_id"]],
@@ -109,8 +109,8 @@ def effective_pay_block(platforms: Sequence[str], categories: Sequence[str], nam
         return
     advertised = common.query(queries.overview_pay, days_back=90, platforms=tuple(platforms),
                               categories=tuple(categories))
-    st.plotly_chart(charts.effective_pay_figure(pay[~pay["suppressed"].astype(bool)], advertised, names=names),
-                    key="effective_pay_chart")
+    common.chart("effective_pay", {"platforms": tuple(platforms), "categories": tuple(categories)},
+                 key="effective_pay_chart")
     ads = advertised.set_index("platform_id") if not advertised.empty else pd.DataFrame()
     rows = []
     for row in pay.to_dict("records"):
