@@ -24,7 +24,9 @@ FAST = FetchPolicy(connect_timeout=2.0, read_timeout=2.0, write_timeout=2.0, poo
 def test_health_page_shows_boards_gone_and_partial_coverage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path)})
+    # The board is a loopback server: the fetcher refuses it unless allowed (collectors.netguard).
+    settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path),
+                                                   "GIGWATCH_ALLOW_HOSTS": "127.0.0.1"})
     store = get_store(settings)
     try:
         with LocalHTTPServer() as server:
@@ -33,7 +35,7 @@ def test_health_page_shows_boards_gone_and_partial_coverage(
                                   url=server.url("/v1/boards/alignerr/jobs?content=true"),
                                   min_interval_seconds=0.0, options={"board": "alignerr"})
             run = asyncio.run(run_source(source, store, policy=FAST))
-        assert run.status == "failed"
+        assert run.status == "failed" and (run.error or "").startswith("BoardGone"), run.error
         reset_stores()
 
         monkeypatch.setenv("GIGWATCH_DATA_DIR", str(settings.data_dir))
