@@ -143,6 +143,10 @@ _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     "dólaresestadounidenses": ("USD", "$"), "dólaresamericanos": ("USD", "$"),
     "dollarsaméricains": ("USD", "$"), "dollaraméricain": ("USD", "$"),
     "دولار": (None, "$"), "دولارا": (None, "$"), "دولارات": (None, "$"),
+    # Dollars in other languages: Lithuanian, Croatian, Romanian, Polish, Turkish, Azerbaijani, Urdu.
+    "dolerių": (None, "$"), "doleriai": (None, "$"), "doleris": (None, "$"), "dolara": (None, "$"),
+    "dolari": (None, "$"), "dolarów": (None, "$"), "doları": (None, "$"), "dollara": (None, "$"),
+    "ڈالر": (None, "$"),
 }
 # Which of the words above are hundredths of their currency.
 _CENT_WORDS = frozenset({"cent", "eurocent", "centavo", "centime"})
@@ -167,11 +171,11 @@ _POST_CURRENCY = re.compile(
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽¢円元])
       | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
             |лв\.?(?![а-я])|руб\.?(?![а-я])|грн\.?(?![а-я]))
-      | (?i:(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|kenyan\ shillings?
+      | (?i:(?:de\ )?(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|kenyan\ shillings?
             |dollars?\ (?:singapouriens?|canadiens?|australiens?|am[ée]ricains?)|singapore\ dollars?
             |d[oó]lares\ (?:estadounidenses|americanos)|livres?(?:\ sterling)?|دولار(?:ات|ا)?
             |euro\ cents?|(?:centavos?|centimes?)(?:(?:\ de)?(?:\ d['’]?)?\ ?(?:d[oó]lar(?:es|s)?|dollars?|euros?))?
-            |d[oó]lar(?:es)?|dollars?|bucks|euros?
+            |d[oó]lar(?:es|ów|ı|a|i)?|doler(?:ių|iai|is)|dollar(?:s|a)?|ڈالر|bucks|euros?
             |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?|ariary
             |рубл(?:ей|я|ь)|лева?|रुपय[ेा]|रुपए)(?![a-zа-яà-ÿ]))
     )""",
@@ -194,7 +198,7 @@ _NUMBER = re.compile(
         \s?(?:k|K)(?!\w)
       | \s?(?i:lakhs?|lacs?|lpa|crores?)(?!\w)
       | \s?(?:लाख|करोड़|ألف|هزار|हज़ार|हजार)
-      | \s?(?i:ribu|тысяч[аи]?|тыс\.?|juta|millones|milhões)(?!\w)
+      | \s?(?i:ribu|тысяч[аи]?|тыс\.?|tys\.?|bin|juta|millones|milhões)(?!\w)
       | \s?(?:cr|L)(?!\w)
       | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b|trillion|trillions|tn)(?!\w)
       | 万
@@ -206,7 +210,7 @@ _NUMBER = re.compile(
 _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5,
                    "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4, "लाख": 1e5, "करोड़": 1e7,
                    "m": 1e6, "mn": 1e6, "million": 1e6,
-                   "juta": 1e6, "millones": 1e6, "milhões": 1e6, "ribu": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тыс": 1e3, "тыс.": 1e3,
+                   "juta": 1e6, "millones": 1e6, "milhões": 1e6, "ribu": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тыс": 1e3, "тыс.": 1e3, "tys": 1e3, "tys.": 1e3, "bin": 1e3,
                    "ألف": 1e3, "هزار": 1e3, "हज़ार": 1e3, "हजार": 1e3}  # millions only pass `_million_salary`
 _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b",
                             "trillion", "trillions", "tn", "juta", "millones", "milhões"})
@@ -232,10 +236,11 @@ _ADJECTIVES = (
 _NOUNS: dict[str, tuple[str, ...]] = {
     "hour": ("hours", "hour", "hrs", "hr", "h", "horas", "hora", "heures", "heure", "stunde", "std",
              "godzinę", "godzina", "godz", "uur", "óra", "ora", "timme", "timmen", "timen", "saat", "sat", "jam",
-             "час", "годину", "الساعة", "ساعة", "小時", "小时", "घंटा", "घंटे", "saa", "時",
+             "час", "годину", "الساعة", "ساعة", "valandą", "valandos", "valanda", "satu", "oră", "jamnya",
+             "گھنٹہ", "گھنٹے", "ساعت", "小時", "小时", "घंटा", "घंटे", "saa", "時",
              "小时", "時間"),
     "day": ("days", "day", "d", "dias", "día", "dia", "jour", "tag", "dzień", "diem", "день", "ден", "日", "hari",
-            "दिन", "siku"),
+            "दिन", "siku", "harinya"),
     "week": ("weeks", "week", "wks", "wk", "w", "semanas", "semana", "semaine", "woche", "tydzień", "週", "周",
              "minggu", "wiki"),
     "month": ("months", "month", "mths", "mth", "mos", "mo", "mon", "m", "meses", "mes", "mês", "mois",
@@ -252,7 +257,7 @@ _NOUNS: dict[str, tuple[str, ...]] = {
              "clics", "clic", "clicks", "click", "rides", "ride", "trips", "trip", "deliveries", "delivery",
              "judgments", "judgment", "judgements", "judgement", "tests", "test", "sesiones", "sesión",
              "sesion", "sessão", "unidades", "unidad", "entregas", "entrega", "pedidos", "pedido", "encargos",
-             "encargo", "answers", "answer", "задание", "задания", "задачу", "задача", "captchas", "captcha", "spots", "spot", "articles", "article", "tarefas", "tarefa"),
+             "encargo", "auftrag", "aufträge", "answers", "answer", "задание", "задания", "задачу", "задача", "captchas", "captcha", "spots", "spot", "articles", "article", "tarefas", "tarefa"),
     "item": ("items", "item", "labels", "label", "images", "image", "annotations", "annotation", "words",
              "word", "pages", "page", "records", "record", "videos", "video", "clips", "clip", "files",
              "file", "boxes", "box", "sentences", "sentence", "rows", "row", "utterances", "utterance",
@@ -292,7 +297,7 @@ _CONNECTOR = (
     r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
     r"|(?<!\w)на(?!\w)|(?<!\w)за(?!\w)|(?<!\w)في(?!\w)|\ble\b|\ball'|\bl'|\bi(?=\s+tim)|\bpara\s+cada\b"
-    r"|\bfor\s+(?:each|every|an?|one)\b|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
+    r"|\bfor\s+(?:each|every|an?|one|this|that)\b|\bpo\b|\bpe\b|(?<!\w)فی(?!\w)|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
 )
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
@@ -357,13 +362,14 @@ _FLAG_BEFORE = re.compile(
             |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
             |menos\s+de|weniger\s+als|moins\s+de|unter|ne\s+d[ée]passe\s+pas(?:\s+les)?|n['’]exc[ée]d\w*
             |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till|[تي]صل\s+إلى|حتى|fino\s+a
-            |al\s+massimo|(?<!\w)до)
+            |al\s+massimo|(?<!\w)до|soars?\s+to|(?:can\s+)?soar\s+to|sięga\w*(?:\s+nawet)?|(?:can\s+)?reach(?:es)?)
       | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than|m[áa]s\s+de
             |mehr\s+als|plus\s+de|mais\s+de|über
             |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
             |min(?:imum)?\.?(?:\s+of)?
             |no\s+less\s+than|not\s+less\s+than|more\s+than|over|above|upwards\s+of|ab|à\s+partir\s+de
-            |a\s+partir\s+de|desde|dès|almeno|a\s+partire\s+da|più\s+di|oltre|(?<!\w)от|(?<!\w)свыше)
+            |a\s+partir\s+de|desde|dès|almeno|a\s+partire\s+da|più\s+di|oltre|(?<!\w)от|(?<!\w)свыше
+            |ultrapassar|exceed(?:s|ing)?|northward\s+of)
       | (?P<approx>~|≈|∼|about|around|approx(?:\.|imately)?|roughly|circa|ca\.|c\.|est(?:imated|\.)?
             |nearly|almost|close\s+to|ungefähr|environ|aprox(?:\.|imadamente)?|cerca\s+de)
       | (?P<between>between|entre|zwischen|بين)
@@ -390,7 +396,7 @@ _FLAG_AFTER = re.compile(
     re.X | re.I,
 )
 _RANGE_GAP = re.compile(
-    r"^\s*\(?\s*(?:-{1,2}|to|up\s+to|bis|à|a|até|hasta|до|~|～|〜|to\s+a\s+maximum\s+of"
+    r"^\s*\(?\s*(?:-{1,2}|-?d[əae]n|-?t[əae]n|to|up\s+to|bis|à|a|até|hasta|до|~|～|〜|to\s+a\s+maximum\s+of"
     r"|or|ou|oder|o"
     r"|(?:and|&|y|e|und|et|و)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
     re.I,
@@ -405,14 +411,19 @@ _TRAP_BEFORE = re.compile(
         # Prices in other languages: "cuesta 20 dólares", "kostet 9,99 €", "стоит 500 руб."
         |\bprecios?(?:\s+de)?|\bcuestan?|\bcost[oe](?:\s+de)?|\bpreço(?:\s+de)?|\bcustam?|\bprix(?:\s+de)?
         |\bco[uû]tent?|\bPreis(?:\s+von)?|\bkostet|\bKosten(?:\s+von)?|(?<!\w)цена|(?<!\w)стоит|(?<!\w)стоимость
-        |\bharga|\bbiaya|(?<!\w)कीमत|(?<!\w)سعر)\W{0,3}$""",
+        |\bharga|\bbiaya|(?<!\w)कीमत|(?<!\w)سعر
+        # A payout threshold is not pay: "Mindestbetrag (meist 10 €)", "minimum payout of $10".
+        |\bmindestbetrag\w*(?:\s*\(\s*(?:meist|usually|typically|often))?|\bauszahlungs\w*|\b(?:minimum\s+)?(?:payout|withdrawal|cash-?out)\s+(?:threshold|minimum)(?:\s+(?:is|of))?
+        |\bminimum\s+(?:payout|withdrawal|cash-?out)(?:\s+(?:is|of))?)\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
     r"""^[^.;!?]{0,24}?(?:\bsubscription|\bmembership|\bprizes?|\braised|\bfunding|\bround\b
         |\bvaluation|\brevenue|\barr\b|\boff\b|\bdiscount|\bpackage\b|\b(?:be|been|get|is|are)\s+charged
         |(?<!direct\s)\bdeposit|\bbalance\b|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
-        |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat)""",
+        |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat
+        # A difference is not a rate: "$2.40 more per hour than women".
+        |\b(?:more|less)\s+per\s+\w+\s+than\b)""",
     re.X | re.I,
 )
 # Bonuses (referral, sign-up, hiring, retention) are pay, but a lump sum: unit "once", never a rate.
@@ -648,6 +659,13 @@ def _spread_range(
         return None
     if (first.code or first.symbol) != (nxt.code or nxt.symbol):
         return None
+    # "$40 per hour and up to $400 per day": two rates in different units are not one range
+    later = _UNIT_AFTER.match(text, nxt.end)
+    if unit_match is not None and later is not None:
+        first_unit = _unit_from_match(unit_match, is_bare=False)[0]
+        later_unit = _unit_from_match(later, is_bare=False)[0]
+        if first_unit is not None and later_unit is not None and first_unit != later_unit:
+            return None
     if _changed_before(text, first.start):
         return nxt, nxt
     return first, nxt
@@ -973,8 +991,8 @@ _CLAUSE_UNIT = re.compile(
     r"""(?<![\w-])(?:
         (?P<adj>hourly|daily|weekly|monthly|yearly|annual(?:ly|ized|ised)?|per\s+annum|mensal(?:mente)?|mensuale?s?
             |mensuel(?:le)?s?|annuel(?:le)?s?|anuale?s?|semanale?s?|semanais|diari[oa]s?|jährlich\w*|monatlich\w*
-            |stündlich\w*|sueldo\s+mensual|salario\s+mensual)
-      | (?:per|por|par|pro|a|an)\s+(?P<noun>hour|hora|heure|stunde|jam|day|día|dia|jour|tag|week|semana|semaine|woche
+            |stündlich\w*|sueldo\s+mensual|salario\s+mensual|godišnj\w*|yıllık|yılda|ildə|rocz\w*)
+      | (?:per|por|par|pro|a|an)\s+(?:cada\s+)?(?P<noun>hour|hora|heure|stunde|jam|day|día|dia|jour|tag|week|semana|semaine|woche
             |month|mes|mês|mois|monat|year|año|ano|jahr|annum)
       | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){0,7}?
             (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
@@ -1064,14 +1082,18 @@ _TOTAL_BEFORE = re.compile(
     r"(?:\b(?:have|has|had)\s+)?\bearned\s+(?:is\s+|was\s+)?(?:a\s+total\s+of\s+|at\s+least\s+|more\s+than\s+|over\s+"
     r"|about\s+)?$"
     r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
-    r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\bsum\s+of\s*$|\bpaycheck\b[^.;!?\d]{0,40}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
+    r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\bsum\s+of\s*$"
+    r"|\b(?:I|we)\s+(?:have\s+|'ve\s+)?made\s+$|\bburn(?:ed|t)?\s+through\s+$|\bpaycheck\b[^.;!?\d]{0,40}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
     re.I,
 )
 _TOTAL_AFTER = re.compile(
     r"\s*(?:since|so\s+far|in\s+total|to\s+date|altogether)\b"
     # "paid her 30 cents for four hours of work", "$12 for working on a project for three workdays"
     r"|\s*for\s+(?:working\s+)?(?:on\s+)?(?:an?\s+[\w-]+\s+)?(?:for\s+)?(?:\d+|one|two|three|four|five|six|seven"
-    r"|eight|nine|ten|several|a\s+few)\s+(?:full\s+)?(?:hours?|days?|workdays?|weeks?|months?)\b",
+    r"|eight|nine|ten|several|a\s+few)\s+(?:full\s+)?(?:hours?|days?|workdays?|weeks?|months?)\b"
+    # "burn through $450,000 in six months": a sum over a stated span is a total
+    r"|\s*(?:in|within|over)\s+(?:the\s+(?:first|last|past)\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine"
+    r"|ten|twelve|several|a\s+few)\s+(?:full\s+)?(?:hours?|days?|weeks?|months?|years?)\b",
     re.I,
 )
 _BETWEEN_WORDS_AND = re.compile(
@@ -1101,11 +1123,11 @@ _TRAP_LAST_WORDS = frozenset(_words(
     "revenue a b c d e f funding pool prize prizes of tuition worth for buy save deposit refund "
     "discount gpa grade point card win budget charged plan membership is loan loans rent precio precios de "
     "cuesta cuestan costo coste preço custa custam prix coûte coute coûtent preis von kostet kosten цена стоит "
-    "стоимость harga biaya कीमत سعر"
+    "стоимость harga biaya कीमत سعر mindestbetrag meist threshold payout withdrawal minimum cashout"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
-    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance",
+    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance|than",
     re.I,
 )
 

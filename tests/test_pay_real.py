@@ -15,10 +15,10 @@ from collectors.pay import OUTPUT_UNITS, PAY_UNITS, TIME_UNITS, Pay, parse_pay, 
 from collectors.pay_eval import EvalResult, is_exact, load_labelled, main, score
 
 REAL = Path(__file__).parent / "data" / "pay_strings_real.jsonl"
-# The measured rates after the second round of tuning on the tune half, less one point (README.md,
-# "Pay parsing accuracy"): holdout 81.4% (259/318), tune 93.5% (288/308).
-HOLDOUT_FLOOR = 0.80
-TUNE_FLOOR = 0.92
+# The measured rates after the third round of tuning on the tune half, less one point (README.md,
+# "Pay parsing accuracy"): holdout 80.5% (297/369), tune 92.2% (331/359).
+HOLDOUT_FLOOR = 0.795
+TUNE_FLOOR = 0.912
 
 
 def _split_of(text: str) -> str:

@@ -110,3 +110,40 @@ def test_a_negated_unit_is_not_the_unit() -> None:
 def test_direct_deposit_is_a_way_of_paying_not_a_deposit() -> None:
     pay = parse_pay("They pay between $14 and $18 by check or direct deposit every month.")
     assert pay is not None and (pay.min, pay.max) == (14, 18)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Third round: dollars, hours and thousands in more languages (strings written for the rule).
+        ("paprastai apie 20 dolerių per valandą", (20, 20, None, "hour")),
+        ("oko 12 dolara po satu", (12, 12, None, "hour")),
+        ("pot câștiga 50 de dolari pe oră", (50, 50, None, "hour")),
+        ("zarobki 20 tys. zł miesięcznie", (20000, 20000, "PLN", "month")),
+        ("yılda 80 bin dolar kazanıyor", (80000, 80000, None, "year")),
+        ("ildə 100 000-dən 200 000 dollara qədər", (100000, 200000, None, "year")),
+        ("15 ڈالر فی گھنٹہ", (15, 15, None, "hour")),
+        ("Por cada hora, se le pagaba entre 10 y 20 euros.", (10, 20, "EUR", "hour")),
+        # Bounds: reaching and exceeding.
+        ("hourly rates can soar to $90.", (None, 90, None, "hour")),
+        ("uma renda mensal que pode ultrapassar os R$ 5.000", (5000, None, "BRL", "month")),
+    ],
+)
+def test_third_round_rules(text: str, expected: Expected) -> None:
+    pay = parse_pay(text)
+    assert pay is not None, text
+    assert (pay.min, pay.max, pay.currency, pay.unit) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ab einem Mindestbetrag (meist 5 €) kann man sich das Geld auszahlen lassen.",
+        "The minimum payout is $10.",
+        "Men charge around $1.50 more per hour than women.",
+        "They burned through $200,000 in three months.",
+        "I made $1500 working as a rater.",
+    ],
+)
+def test_third_round_not_pay(text: str) -> None:
+    assert parse_pay(text) is None, text
