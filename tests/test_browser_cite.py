@@ -30,7 +30,9 @@ from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 # URL path -> charts the page draws on the small lake (forum signals: none collected).
-CHART_PAGES = {"pay_trends": 2, "availability": 4, "delays": 3}
+# pay_trends: advertised, per-unit and effective pay; delays: curves, median, unpaid share and the
+# interval-censored median range (every one with its three controls).
+CHART_PAGES = {"pay_trends": 3, "availability": 4, "delays": 4}
 CONTROLS = ("Download this chart's data", "Download this chart's image", "Cite or share this view")
 
 
