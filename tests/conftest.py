@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +81,25 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = sqlite_settings(tmp_path_factory.mktemp("demo"), lake="demo")
     build_demo(settings)
     return settings
+
+
+def app_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """For a fixture: an empty lake the dashboard pages under AppTest open from the environment
+    (no named lake, an empty config file), with its private vault; closed after."""
+    from collectors.store.vault import reset_vaults
+
+    monkeypatch.setenv("GIGWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("GIGWATCH_LAKE", raising=False)
+    monkeypatch.setenv("GIGWATCH_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("")
+    store = get_store(load_settings())
+    yield store
+    reset_stores()
+    reset_vaults()
+
+
+def stored_reports(store: Store) -> list[dict[str, Any]]:
+    """The stored reports, read from the private vault (they are never in the lake)."""
+    from collectors.store.vault import get_vault, report_rows
+
+    return report_rows(get_vault(store))
