@@ -13,11 +13,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from collectors.config import Settings, load_settings
+from collectors.config import Settings
 from collectors.feeds import feed_url, feeds_dir, write_feeds
 from collectors.store import get_store, reset_stores
 from tests.browser import chromium, dashboard_server
-from tests.dashboard_lake import build_small_lake
+from tests.conftest import built_lake
 from tests.test_browser import DESKTOP, settle
 
 pytestmark = pytest.mark.browser
@@ -31,10 +31,8 @@ CONTROLS = ("Download this chart's data", "Download this chart's image", "Cite o
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    settings = load_settings(lake="demo", env={"GIGWATCH_DATA_DIR": str(tmp_path_factory.mktemp("cite-browser"))})
-    build_small_lake(settings)
-    yield settings
-    reset_stores()
+    with built_lake(tmp_path_factory, "cite-browser") as settings:
+        yield settings
 
 
 @pytest.fixture(scope="module")
