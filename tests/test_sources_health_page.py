@@ -13,7 +13,7 @@ from collectors.fetch import FetchPolicy
 from collectors.runner import run_source
 from collectors.sources.base import SourceConfig
 from collectors.store import get_store, reset_stores
-from tests.conftest import app_on_page
+from tests.conftest import LOOPBACK_ALLOWED, app_on_page
 from tests.httpserver import LocalHTTPServer, Reply
 
 FAST = FetchPolicy(connect_timeout=2.0, read_timeout=2.0, write_timeout=2.0, pool_timeout=2.0,
@@ -23,7 +23,7 @@ FAST = FetchPolicy(connect_timeout=2.0, read_timeout=2.0, write_timeout=2.0, poo
 def test_health_page_shows_boards_gone_and_partial_coverage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path)})
+    settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path), **LOOPBACK_ALLOWED})
     store = get_store(settings)
     try:
         with LocalHTTPServer() as server:
