@@ -304,14 +304,19 @@ def _bib(text: str) -> str:
     return re.sub(r"([{}%&$#_\\])", r"\\\1", text)
 
 
-def citation_bibtex(meta: ChartMeta) -> str:
-    key = re.sub(r"[^A-Za-z0-9]+", "_", f"gigwatch_{meta.name}_{meta.snapshot_id}")
-    note = f"Data view: {meta.view}; {filters_text(meta.filters)}; DuckLake snapshot {meta.snapshot_id}, data as of {_as_of_date(meta)}."
+def _noted(meta: ChartMeta, note: str) -> str:
+    """A citation's note, then the chart's sources and, on demo data, the do-not-cite warning."""
     sources = _sources_text(meta.sources)
     if sources:
         note += " " + sources
     if meta.demo:
         note += " Demo data: fictional, do not cite."
+    return note
+
+
+def citation_bibtex(meta: ChartMeta) -> str:
+    key = re.sub(r"[^A-Za-z0-9]+", "_", f"gigwatch_{meta.name}_{meta.snapshot_id}")
+    note = _noted(meta, f"Data view: {meta.view}; {filters_text(meta.filters)}; DuckLake snapshot {meta.snapshot_id}, data as of {_as_of_date(meta)}.")
     fields = {
         "author": "{gigwatch}", "title": _bib(meta.title), "year": _as_of_date(meta)[:4],
         "version": f"snapshot {meta.snapshot_id}", "howpublished": "\\url{" + meta.permalink + "}",
@@ -328,12 +333,7 @@ def _date_parts(iso: str) -> dict[str, list[list[int]]]:
 
 def citation_csl(meta: ChartMeta) -> dict[str, Any]:
     """CSL-JSON (what Zotero and pandoc read): one dataset item."""
-    note = f"Data view: {meta.view}; {filters_text(meta.filters)}."
-    sources = _sources_text(meta.sources)
-    if sources:
-        note += " " + sources
-    if meta.demo:
-        note += " Demo data: fictional, do not cite."
+    note = _noted(meta, f"Data view: {meta.view}; {filters_text(meta.filters)}.")
     return {
         "id": f"gigwatch-{meta.name}-{meta.snapshot_id}", "type": "dataset", "title": meta.title,
         "author": [{"literal": "gigwatch"}], "publisher": "gigwatch", "version": f"snapshot {meta.snapshot_id}",

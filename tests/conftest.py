@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -11,9 +13,13 @@ from collectors.config import Settings, load_settings
 from collectors.store import Store, get_store, reset_stores
 from tests import pgserver
 
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 REAL_SAMPLES = SHARED_DIR / "real-samples"
+APP = str(REPO_ROOT / "dashboard" / "streamlit_app.py")
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +86,54 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = sqlite_settings(tmp_path_factory.mktemp("demo"), lake="demo")
     build_demo(settings)
     return settings
+
+
+def app_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """For a fixture: an empty lake the dashboard pages under AppTest open from the environment
+    (no named lake, an empty config file), with its private vault; closed after."""
+    from collectors.store.vault import reset_vaults
+
+    monkeypatch.setenv("GIGWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("GIGWATCH_LAKE", raising=False)
+    monkeypatch.setenv("GIGWATCH_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("")
+    store = get_store(load_settings())
+    yield store
+    reset_stores()
+    reset_vaults()
+
+
+def stored_reports(store: Store) -> list[dict[str, Any]]:
+    """The stored reports, read from the private vault (they are never in the lake)."""
+    from collectors.store.vault import get_vault, report_rows
+
+    return report_rows(get_vault(store))
+
+
+@contextlib.contextmanager
+def built_lake(
+    tmp_path_factory: pytest.TempPathFactory, folder: str, build: Callable[[Settings], object] | None = None,
+    lake: str = "demo",
+) -> Iterator[Settings]:
+    """For a module fixture: a lake in a fresh temporary `folder`, filled by `build` (the small
+    test lake unless told), its stores closed after."""
+    from tests.dashboard_lake import build_small_lake
+
+    settings = load_settings(lake=lake, env={"GIGWATCH_DATA_DIR": str(tmp_path_factory.mktemp(folder))})
+    (build or build_small_lake)(settings)
+    yield settings
+    reset_stores()
+
+
+def app_on_page(settings: Settings, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
+    """The whole dashboard under AppTest on the lake of `settings`, run once and switched to
+    `page` (not yet run there: set its query parameters, then run it)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("GIGWATCH_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("GIGWATCH_LAKE", settings.lake)
+    monkeypatch.delenv("GIGWATCH_CATALOG", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(page)
+    return at

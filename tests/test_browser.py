@@ -9,15 +9,8 @@ after a new collection. Screenshots of every page (desktop and phone widths) are
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,17 +20,12 @@ import pytest
 from collectors.config import Settings, load_settings
 from collectors.store import get_store, reset_stores
 from collectors.store.listings import ListingRun, RunRecord, save_listing_runs
+from tests.browser import REPO, chromium, dashboard_server, require_browser
 from tests.dashboard_lake import build_small_lake
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ADMIN_PASSWORD = "browser-test-password"
 # URL path -> plotly charts the page draws on demo data. The overview is the app's root.
 PAGES = {"": 0, "pay_trends": 2, "availability": 4, "delays": 2, "explore": 0, "health": 0,
@@ -45,27 +33,9 @@ PAGES = {"": 0, "pay_trends": 2, "availability": 4, "delays": 2, "explore": 0, "
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
+require_browser()
 
-def _why_unavailable() -> str | None:
-    if not CHROMIUM.exists():
-        return "Debian's Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright Python package is not installed (uv sync)"
-    return None
-
-
-if reason := _why_unavailable():
-    if os.environ.get("GIGWATCH_REQUIRE_BROWSER"):  # CI: a missing browser is a failure
-        pytest.fail(f"GIGWATCH_REQUIRE_BROWSER is set but {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 
 def _build_lake(settings: Settings) -> None:
@@ -88,50 +58,21 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
 @pytest.fixture(scope="module")
 def server(lake: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("browser-server") / "dashboard.log"
     env = {
         **os.environ, "GIGWATCH_DATA_DIR": str(lake.data_dir), "GIGWATCH_LAKE": "demo",
         "GIGWATCH_ADMIN_PASSWORD": ADMIN_PASSWORD,
     }
     env.pop("GIGWATCH_ADMIN_PASSWORD_HASH", None)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "collectors.cli", "dashboard", "--lake", "demo", "--port", str(port),
-             "--address", "127.0.0.1"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the dashboard exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"the dashboard did not start in time:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+    with dashboard_server(env, tmp_path_factory.mktemp("browser-server"), "--lake", "demo") as url:
         yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)  # the CLI and the streamlit process it started
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {SCREENSHOTS}")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def settle(page: Page, *, charts: int = 0, timeout_ms: int = 180_000) -> None:

@@ -4,13 +4,8 @@ Atom feed served by Streamlit's static file serving."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,17 +13,17 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from collectors.config import Settings, load_settings
+from collectors.config import Settings
 from collectors.feeds import feed_url, feeds_dir, write_feeds
 from collectors.store import get_store, reset_stores
-from tests.dashboard_lake import build_small_lake
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, _free_port, settle
+from tests.browser import chromium, dashboard_server
+from tests.conftest import built_lake
+from tests.test_browser import DESKTOP, settle
 
 pytestmark = pytest.mark.browser
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 # URL path -> charts the page draws on the small lake (forum signals: none collected).
 # pay_trends: advertised, per-unit and effective pay; delays: curves, median, unpaid share and the
 # interval-censored median range (every one with its three controls).
@@ -38,10 +33,8 @@ CONTROLS = ("Download this chart's data", "Download this chart's image", "Cite o
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    settings = load_settings(lake="demo", env={"GIGWATCH_DATA_DIR": str(tmp_path_factory.mktemp("cite-browser"))})
-    build_small_lake(settings)
-    yield settings
-    reset_stores()
+    with built_lake(tmp_path_factory, "cite-browser") as settings:
+        yield settings
 
 
 @pytest.fixture(scope="module")
@@ -61,44 +54,15 @@ def feeds(lake: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 @pytest.fixture(scope="module")
 def server(lake: Settings, feeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("cite-server") / "dashboard.log"
     env = {**os.environ, "GIGWATCH_DATA_DIR": str(lake.data_dir), "GIGWATCH_LAKE": "demo"}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "collectors.cli", "dashboard", "--lake", "demo", "--port", str(port),
-             "--address", "127.0.0.1"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the dashboard exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"the dashboard did not start in time:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+    with dashboard_server(env, tmp_path_factory.mktemp("cite-server"), "--lake", "demo") as url:
         yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _popover(page: Page, label: str, index: int = 0) -> None:

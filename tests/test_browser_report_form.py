@@ -9,13 +9,7 @@ changes it with the receipt code. Nothing on the way is wider than the phone's s
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,11 +19,12 @@ import pytest
 from collectors.config import Settings, load_settings
 from collectors.store import get_store, reset_stores
 from collectors.store.vault import get_vault, report_rows, reset_vaults
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, REPO, _free_port, screenshot
+from tests.browser import chromium, dashboard_server
+from tests.test_browser import PHONE, screenshot
 
 pytestmark = pytest.mark.browser
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -46,45 +41,17 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
 @pytest.fixture(scope="module")
 def server(lake: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("browser-report-server") / "dashboard.log"
     env = {**os.environ, "GIGWATCH_DATA_DIR": str(lake.data_dir),
            "GIGWATCH_CONFIG": str(Path(lake.data_dir) / "none.toml")}
     env.pop("GIGWATCH_LAKE", None)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "collectors.cli", "dashboard", "--port", str(port), "--address", "127.0.0.1"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the dashboard exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"the dashboard did not start in time:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+    with dashboard_server(env, tmp_path_factory.mktemp("browser-report-server")) as url:
         yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def idle(page: Page) -> None:

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 from PIL import Image, ImageStat
 
-from collectors.config import Settings, load_settings
-from collectors.store import Store, get_store, reset_stores
+from collectors.config import Settings
+from collectors.store import Store, get_store
 from dashboard import chart_export, chart_registry, queries
-from tests.dashboard_lake import build_small_lake
+from tests.conftest import built_lake
 
 HAS_CHROMIUM = shutil.which("chromium") is not None or Path("/usr/bin/chromium").exists()
 needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="kaleido needs Chromium (apt-get install chromium)")
@@ -28,10 +28,8 @@ needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="kaleido needs Chro
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Store]]:
-    settings = load_settings(lake="demo", env={"GIGWATCH_DATA_DIR": str(tmp_path_factory.mktemp("charts"))})
-    build_small_lake(settings)
-    yield settings, get_store(settings)
-    reset_stores()
+    with built_lake(tmp_path_factory, "charts") as settings:
+        yield settings, get_store(settings)
 
 
 def test_the_data_is_every_point_drawn(small: tuple[Settings, Store]) -> None:

@@ -20,14 +20,15 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from collectors.config import Settings, load_settings
+from collectors.config import Settings
 from collectors.csvsafe import neutralise_cell, neutralise_formulas, safe_csv_bytes
 from collectors.export import export_public
 from collectors.pay import Pay
 from collectors.records import ListingRecord
-from collectors.store import Store, get_store, reset_stores
+from collectors.store import Store, get_store
 from collectors.store.listings import ListingRun, RunRecord, save_listing_runs
 from collectors.store.reference import load_reference_data
+from tests.conftest import built_lake
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py")
 FORMULAS = [
@@ -69,10 +70,8 @@ def hostile_lake(settings: Settings) -> Store:
 
 @pytest.fixture(scope="module")
 def hostile_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path_factory.mktemp("hostile"))})
-    hostile_lake(settings)
-    yield settings
-    reset_stores()
+    with built_lake(tmp_path_factory, "hostile", hostile_lake, lake="gigwatch") as settings:
+        yield settings
 
 
 def test_the_rule() -> None:

@@ -10,19 +10,12 @@ production `.streamlit/config.toml` is in force: no Deploy button).
 
 from __future__ import annotations
 
-import contextlib
 import html
 import os
 import re
-import signal
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
@@ -36,8 +29,8 @@ from collectors.store import get_store, reset_stores
 from collectors.store.listings import ListingRun, RunRecord, save_listing_runs
 from collectors.store.reference import load_reference_data, set_meta
 from dashboard.common import md_escape
+from tests.browser import REPO, chromium, dashboard_server, require_browser
 
-REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "streamlit_app.py")
 PAYLOAD = "[Official notice](https://evil.example) ![](http://tracker/)"
 HOSTILE = [
@@ -140,85 +133,33 @@ def test_no_page_renders_a_link_or_image_from_the_url_or_the_data(
 # -- in Chromium ------------------------------------------------------------------------------------
 
 
-def _browser_unavailable() -> str | None:
-    import importlib.util
-
-    if not Path("/usr/bin/chromium").exists():
-        return "Debian's Chromium is not installed at /usr/bin/chromium"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright Python package is not installed"
-    return None
-
-
 @pytest.fixture(scope="module")
 def dashboard_url(hostile_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    log_path = tmp_path_factory.mktemp("md-server") / "dashboard.log"
     env = {**os.environ, "GIGWATCH_DATA_DIR": str(hostile_settings.data_dir), "GIGWATCH_LAKE": "demo"}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "collectors.cli", "dashboard", "--lake", "demo", "--port", str(port),
-             "--address", "127.0.0.1"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the dashboard exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"the dashboard did not start in time:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+    with dashboard_server(env, tmp_path_factory.mktemp("md-server"), "--lake", "demo", start_timeout=120) as url:
         yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.mark.browser
 def test_in_chromium_no_link_nor_tracker_image_and_the_production_config(dashboard_url: str) -> None:
-    if reason := _browser_unavailable():
-        if os.environ.get("GIGWATCH_REQUIRE_BROWSER"):
-            pytest.fail(f"GIGWATCH_REQUIRE_BROWSER is set but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
+    require_browser()
     tracker_requests: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page()
-            page.on("request", lambda request: tracker_requests.append(request.url)
-                    if urllib.parse.urlsplit(request.url).hostname in ("tracker", "evil.example") else None)
-            page.goto(f"{dashboard_url}/?snapshot={urllib.parse.quote(PAYLOAD)}")
-            page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=120_000)
-            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
-            page.get_by_text("This link asks for snapshot").wait_for(timeout=60_000)
-            body = page.locator('[data-testid="stMain"]')
-            assert body.get_by_text("[Official notice](https").count() >= 1  # shown as text
-            links = page.locator('a[href^="https://evil.example"]')
-            assert links.count() == 0, "\n".join(links.nth(i).evaluate("e => e.parentElement.parentElement.outerHTML") for i in range(links.count()))
-            assert page.locator('img[src^="http://tracker"]').count() == 0
-            assert tracker_requests == []
-            # .streamlit/config.toml in force: toolbarMode "viewer" leaves no Deploy button.
-            assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on("request", lambda request: tracker_requests.append(request.url)
+                if urllib.parse.urlsplit(request.url).hostname in ("tracker", "evil.example") else None)
+        page.goto(f"{dashboard_url}/?snapshot={urllib.parse.quote(PAYLOAD)}")
+        page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=120_000)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+        page.get_by_text("This link asks for snapshot").wait_for(timeout=60_000)
+        body = page.locator('[data-testid="stMain"]')
+        assert body.get_by_text("[Official notice](https").count() >= 1  # shown as text
+        links = page.locator('a[href^="https://evil.example"]')
+        assert links.count() == 0, "\n".join(links.nth(i).evaluate("e => e.parentElement.parentElement.outerHTML") for i in range(links.count()))
+        assert page.locator('img[src^="http://tracker"]').count() == 0
+        assert tracker_requests == []
+        # .streamlit/config.toml in force: toolbarMode "viewer" leaves no Deploy button.
+        assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
 
 
 def test_the_dashboard_command_passes_the_production_config() -> None:

@@ -16,13 +16,11 @@ import pytest
 from plotly.subplots import make_subplots
 from streamlit.testing.v1 import AppTest
 
-from collectors.config import Settings, load_settings
+from collectors.config import Settings
 from collectors.store import Store, reset_stores
 from collectors.store.reference import DATA_DIR, ReferenceDataError, read_union_scales
 from dashboard import charts, queries
-from tests.dashboard_lake import build_small_lake
-
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py")
+from tests.conftest import app_on_page, built_lake
 
 
 def wage_rows() -> list[dict[str, str]]:
@@ -90,20 +88,13 @@ def test_reference_lines_on_plain_and_panelled_figures() -> None:
 
 @pytest.fixture(scope="module")
 def small_lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    settings = load_settings(lake="demo", env={"GIGWATCH_DATA_DIR": str(tmp_path_factory.mktemp("ref-lake"))})
-    build_small_lake(settings)
-    reset_stores()
-    yield settings
-    reset_stores()
+    with built_lake(tmp_path_factory, "ref-lake") as settings:
+        reset_stores()
+        yield settings
 
 
 def pay_trends(settings: Settings, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("GIGWATCH_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("GIGWATCH_LAKE", settings.lake)
-    monkeypatch.delenv("GIGWATCH_CATALOG", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/pay_trends.py")
+    at = app_on_page(settings, monkeypatch, "app_pages/pay_trends.py")
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

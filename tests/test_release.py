@@ -13,19 +13,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from collectors.config import Settings, load_settings
+from collectors.config import Settings
 from collectors.export import PUBLIC_TABLES
 from collectors.release import list_releases, make_release
-from collectors.store import Store, get_store, reset_stores
-from tests.dashboard_lake import at, build_small_lake
+from collectors.store import Store, get_store
+from tests.conftest import built_lake
+from tests.dashboard_lake import at
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Store]]:
-    settings = load_settings(lake="demo", env={"GIGWATCH_DATA_DIR": str(tmp_path_factory.mktemp("release"))})
-    build_small_lake(settings)
-    yield settings, get_store(settings)
-    reset_stores()
+    with built_lake(tmp_path_factory, "release") as settings:
+        yield settings, get_store(settings)
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

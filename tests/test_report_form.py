@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collectors.config import load_settings
 from collectors.reports.delays import MIN_GROUP_SIZE
 from collectors.reports.schema import FIELD_LABELS, KNOWN_FIELDS, validate
-from collectors.store import Store, get_store, reset_stores
+from collectors.store import Store
 from collectors.store.reports.submission import COUNTER_KEEP, receipt_hash
-from collectors.store.vault import get_vault, report_rows, reset_vaults
 from dashboard import report_form as rf
+from tests.conftest import app_lake, stored_reports
 
 PAGE = Path(__file__).resolve().parents[1] / "dashboard" / "app_pages" / "report.py"
 TODAY = date.today()
@@ -31,18 +30,10 @@ INTERNAL_NAME = re.compile(r"\b(" + "|".join(sorted((re.escape(n) for n in {*KNO
 
 @pytest.fixture
 def lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    monkeypatch.setenv("GIGWATCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("GIGWATCH_LAKE", raising=False)
-    monkeypatch.setenv("GIGWATCH_CONFIG", str(tmp_path / "none.toml"))
-    (tmp_path / "none.toml").write_text("")
-    store = get_store(load_settings())
-    yield store
-    reset_stores()
-    reset_vaults()
+    yield from app_lake(tmp_path, monkeypatch)
 
 
-def stored(lake: Store) -> list[dict[str, Any]]:
-    return report_rows(get_vault(lake))
+stored = stored_reports
 
 
 def open_form() -> AppTest:

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collectors.config import load_settings
-from collectors.store import Store, get_store, reset_stores
-from collectors.store.vault import get_vault, report_rows, reset_vaults
+from collectors.store import Store
+from tests.conftest import app_lake, stored_reports
 
 PAGES = Path(__file__).resolve().parents[1] / "dashboard" / "app_pages"
 HOSTILE_OTHER = "<script>alert('x')</script>"
@@ -23,21 +22,12 @@ HOSTILE_TEXT = ("[click me](javascript:alert(1)) <img src=x onerror=alert(2)> $\
 
 @pytest.fixture
 def lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    monkeypatch.setenv("GIGWATCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("GIGWATCH_LAKE", raising=False)
     monkeypatch.delenv("GIGWATCH_ADMIN_PASSWORD_HASH", raising=False)
     monkeypatch.delenv("GIGWATCH_ADMIN_PASSWORD", raising=False)
-    monkeypatch.setenv("GIGWATCH_CONFIG", str(tmp_path / "none.toml"))
-    (tmp_path / "none.toml").write_text("")
-    store = get_store(load_settings())
-    yield store
-    reset_stores()
-    reset_vaults()
+    yield from app_lake(tmp_path, monkeypatch)
 
 
-def stored(lake: Store) -> list[dict[str, Any]]:
-    """The stored reports, read from the private vault (they are never in the lake)."""
-    return report_rows(get_vault(lake))
+stored = stored_reports
 
 
 def page(name: str) -> AppTest:

@@ -7,16 +7,15 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from collectors.config import load_settings
 from collectors.fetch import FetchPolicy
 from collectors.runner import run_source
 from collectors.sources.base import SourceConfig
 from collectors.store import get_store, reset_stores
+from tests.conftest import LOOPBACK_ALLOWED, app_on_page
 from tests.httpserver import LocalHTTPServer, Reply
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py")
 FAST = FetchPolicy(connect_timeout=2.0, read_timeout=2.0, write_timeout=2.0, pool_timeout=2.0,
                    max_attempts=1, default_min_interval=0.0)
 
@@ -25,8 +24,7 @@ def test_health_page_shows_boards_gone_and_partial_coverage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The board is a loopback server: the fetcher refuses it unless allowed (collectors.netguard).
-    settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path),
-                                                   "GIGWATCH_ALLOW_HOSTS": "127.0.0.1"})
+    settings = load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path), **LOOPBACK_ALLOWED})
     store = get_store(settings)
     try:
         with LocalHTTPServer() as server:
@@ -38,12 +36,7 @@ def test_health_page_shows_boards_gone_and_partial_coverage(
         assert run.status == "failed" and (run.error or "").startswith("BoardGone"), run.error
         reset_stores()
 
-        monkeypatch.setenv("GIGWATCH_DATA_DIR", str(settings.data_dir))
-        monkeypatch.setenv("GIGWATCH_LAKE", settings.lake)
-        monkeypatch.delenv("GIGWATCH_CATALOG", raising=False)
-        at = AppTest.from_file(APP, default_timeout=120)
-        at.run()
-        at.switch_page("app_pages/health.py")
+        at = app_on_page(settings, monkeypatch, "app_pages/health.py")
         at.run()
         assert not at.exception
         headers = [h.value for h in at.subheader]
