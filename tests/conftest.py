@@ -137,3 +137,11 @@ def app_on_page(settings: Settings, monkeypatch: pytest.MonkeyPatch, page: str) 
     at.run()
     at.switch_page(page)
     return at
+
+
+def approx_dict(value: object) -> dict[str, object]:
+    """A stored date-with-precision as {lower, upper, precision}, whether the vault gives back an
+    ApproxDate (as it does since the round trip keeps the type) or its plain form."""
+    if isinstance(value, dict):
+        return {k: value[k] for k in ("lower", "upper", "precision")}
+    return {"lower": value.lower, "upper": value.upper, "precision": value.precision}  # type: ignore[attr-defined]
