@@ -718,16 +718,6 @@ def pandas_listing_lifetimes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return out.reset_index()
 
 
-def pandas_km_curves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """`queries.delay_curves()` the pandas way: load every payment report, filter, then the same
-    Kaplan-Meier code (gigwatch itself computes the curves in pandas, from approved rows only)."""
-    from collectors.reports.delays import km_curves
-
-    reports = _load_tables(con, "payment_reports")["payment_reports"]
-    public = reports[(reports["moderation_status"] == "approved") & reports["consent_publish_aggregate"].astype(bool)]
-    return km_curves(public, by="platform_id")
-
-
 PANDAS_CASES: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection], pd.DataFrame], str]] = {
     "weekly_median_pay": (pandas_weekly_median_pay, "weekly_pay"),
     "open_listings_per_day": (pandas_open_listings_daily, "open_listings_daily"),
@@ -1227,7 +1217,6 @@ HEADLINE_FIGURES = (
     "pandas.weekly_median_pay.pandas_over_gigwatch",
     "pandas.open_listings_per_day.pandas_over_gigwatch",
     "pandas.listing_lifetimes.pandas_over_gigwatch",
-    "pandas.km_curves.pandas_over_gigwatch",
     "history.versions_all_over_quarter",
     "history.views.open_listings_daily.all_over_quarter",
     "dashboard.peak_rss_mb",
