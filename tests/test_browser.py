@@ -130,8 +130,18 @@ def test_every_page_loads_draws_its_charts_and_is_captured(server: str, browser:
 def _choose(page: Page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.locator("input")
     box.scroll_into_view_if_needed()
-    box.fill(option)  # typing filters the options
-    page.get_by_role("option", name=option, exact=True).click()
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):  # on a busy machine the list may open after the typing: open it, then type
+        box.click()
+        box.fill(option)  # typing filters the options
+        try:
+            choice.wait_for(state="visible", timeout=10_000)
+        except Exception:
+            page.keyboard.press("Escape")
+            continue
+        choice.click()
+        return
+    choice.click()  # the last try: fails with Playwright's own message
 
 
 def _date(page: Page, label: str, value: date) -> None:
