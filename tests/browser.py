@@ -102,3 +102,21 @@ def chromium() -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+
+
+def choose_option(page: Any, label: str, option: str) -> None:
+    """Pick `option` in the Streamlit select box labelled `label` (typing filters the options)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.locator("input")
+    box.scroll_into_view_if_needed()
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):  # on a busy machine the list may open after the typing: open it, then type
+        box.click()
+        box.fill(option)  # typing filters the options
+        try:
+            choice.wait_for(state="visible", timeout=10_000)
+        except Exception:
+            page.keyboard.press("Escape")
+            continue
+        choice.click()
+        return
+    choice.click()  # the last try: fails with Playwright's own message

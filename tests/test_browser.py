@@ -20,7 +20,7 @@ import pytest
 from collectors.config import Settings, load_settings
 from collectors.store import get_store, reset_stores
 from collectors.store.listings import ListingRun, RunRecord, save_listing_runs
-from tests.browser import REPO, chromium, dashboard_server, require_browser
+from tests.browser import REPO, choose_option, chromium, dashboard_server, require_browser
 from tests.dashboard_lake import build_small_lake
 
 pytestmark = pytest.mark.browser
@@ -127,23 +127,6 @@ def test_every_page_loads_draws_its_charts_and_is_captured(server: str, browser:
         context.close()
 
 
-def _choose(page: Page, label: str, option: str) -> None:
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.locator("input")
-    box.scroll_into_view_if_needed()
-    choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):  # on a busy machine the list may open after the typing: open it, then type
-        box.click()
-        box.fill(option)  # typing filters the options
-        try:
-            choice.wait_for(state="visible", timeout=10_000)
-        except Exception:
-            page.keyboard.press("Escape")
-            continue
-        choice.click()
-        return
-    choice.click()  # the last try: fails with Playwright's own message
-
-
 def _date(page: Page, label: str, value: date) -> None:
     """Type a date into Streamlit's segmented date field (year, month and day spin buttons)."""
     year = page.locator(f'[role="spinbutton"][aria-label="year, {label}"]').first
@@ -193,7 +176,7 @@ def test_a_report_sent_through_the_form_reaches_the_moderation_queue(server: str
         _date(page, f"{question}: the day", today - timedelta(days=days_ago))
     click("Next")
     click("Next")
-    _choose(page, "Platform or company", "Mercor")
+    choose_option(page, "Platform or company", "Mercor")
     click("Next")
     page.locator('[data-testid="stCheckbox"]').filter(has_text="I have read this").locator("label").click()
     page.wait_for_timeout(300)

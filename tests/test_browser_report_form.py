@@ -19,7 +19,7 @@ import pytest
 from collectors.config import Settings, load_settings
 from collectors.store import get_store, reset_stores
 from collectors.store.vault import get_vault, report_rows, reset_vaults
-from tests.browser import chromium, dashboard_server
+from tests.browser import choose_option, chromium, dashboard_server
 from tests.conftest import approx_dict
 from tests.test_browser import PHONE, screenshot
 
@@ -80,10 +80,7 @@ def pick(page: Page, question: str, option: str) -> None:
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.locator("input")
-    box.scroll_into_view_if_needed()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    choose_option(page, label, option)
     idle(page)
 
 
