@@ -425,15 +425,9 @@ def published_figures(store: Store, grouping: str = "platform", *, platforms: Se
     SUMMARY_COLUMNS. Not pinned to a snapshot (see the module docstring)."""
     keys = GROUPINGS[grouping]
     columns = ["platform_id", *keys, *SUMMARY_COLUMNS]
-    if not _present(store, FIGURES_TABLE):
-        return pd.DataFrame(columns=columns)
-    params: dict[str, Any] = {"grouping": grouping}
-    where = "grouping = $grouping"
-    if platforms:
-        params["platforms"] = list(platforms)
-        where += " AND list_contains($platforms::VARCHAR[], platform_id)"
-    frame = store.read_df(
-        f"SELECT * FROM {LAKE}.{FIGURES_TABLE} WHERE {where} ORDER BY platform_id, group_value", params)
+    frame = _read_grouping(store, FIGURES_TABLE, columns, grouping, platforms)
+    if frame.empty and "group_value" not in frame:
+        return frame
     if keys:
         frame[keys[0]] = frame["group_value"]
     return frame[columns].reset_index(drop=True)
@@ -480,6 +474,12 @@ def published_incidents(store: Store, *, platforms: Sequence[str] = ()) -> pd.Da
 def _published(store: Store, table: str, columns: list[str], grouping: str, platforms: Sequence[str]) -> pd.DataFrame:
     if grouping not in (DELAY_GROUPINGS if table == DELAY_TABLE else PAY_GROUPINGS):
         raise ValueError(f"unknown grouping {grouping!r}")
+    return _read_grouping(store, table, columns, grouping, platforms)
+
+
+def _read_grouping(store: Store, table: str, columns: list[str], grouping: str,
+                   platforms: Sequence[str]) -> pd.DataFrame:
+    """One grouping's rows of a published table (empty, with `columns`, before it exists)."""
     if not _present(store, table):
         return pd.DataFrame(columns=columns)
     params: dict[str, Any] = {"grouping": grouping}
