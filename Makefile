@@ -8,7 +8,7 @@ ifeq ($(UV),)
 UV := $(CURDIR)/.tools/bin/uv
 endif
 
-.PHONY: demo test test-chaos run lint bench install install-dev clean-demo
+.PHONY: demo test test-chaos run lint bench install install-dev clean-demo i18n i18n-extract i18n-update i18n-compile i18n-init
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv not found: installing it into .tools/ (python3 -m venv + pip install uv)"
@@ -49,3 +49,22 @@ bench: install-dev
 
 clean-demo:
 	rm -rf data/demo
+
+## Translations (Babel): extract the marked strings, merge them into every catalog, compile
+LOCALES := dashboard/locale
+i18n: i18n-extract i18n-update i18n-compile
+
+i18n-extract:
+	$(UV) run --no-sync pybabel extract -F babel.cfg --no-location --sort-output \
+		--add-comments=Translators: -o $(LOCALES)/messages.pot .
+
+i18n-update:
+	$(UV) run --no-sync pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
+		--no-fuzzy-matching --ignore-obsolete
+
+i18n-compile:
+	$(UV) run --no-sync pybabel compile -d $(LOCALES) -D messages --statistics
+
+## A new language: make i18n-init LANG=xx (then translate dashboard/locale/xx/LC_MESSAGES/messages.po)
+i18n-init:
+	$(UV) run --no-sync pybabel init -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages -l $(LANG)

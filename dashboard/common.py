@@ -9,7 +9,6 @@ and a permalink reproduces exactly what was shown.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -21,7 +20,8 @@ import streamlit as st
 
 from collectors.config import ConfigError, Settings, load_settings
 from collectors.store import Store, get_store
-from dashboard import chart_export, chart_registry, queries
+from dashboard import chart_export, chart_registry, i18n, queries
+from dashboard.i18n import _
 
 QUERY_TTL_SECONDS = 300  # how long a query result is reused for the same snapshot and filters
 SNAPSHOT_TTL_SECONDS = 30  # how soon a new collection becomes visible on an unpinned page
@@ -151,40 +151,38 @@ def is_missing(value: Any) -> bool:
 
 
 def fmt_time(value: Any) -> str:
-    """A UTC timestamp as `2026-05-04 06:00 UTC` (or "never")."""
+    """A UTC timestamp as the view's language writes it, with "UTC" (or "never")."""
     if is_missing(value):
-        return "never"
+        return _("never")
     stamp = pd.Timestamp(value)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return f"{stamp:%Y-%m-%d %H:%M} UTC"
+    return i18n.moment(stamp.to_pydatetime())
 
 
 def fmt_date(value: Any) -> str:
     if is_missing(value):
         return "—"
-    return f"{pd.Timestamp(value):%Y-%m-%d}"
+    return i18n.day(pd.Timestamp(value).date())
 
 
-def fmt_usd(value: Any, *, per: str = "/h") -> str:
+def fmt_usd(value: Any, *, per: str | None = None) -> str:
+    """US dollars in the view's language, per hour unless `per` says otherwise ("" for none)."""
     if is_missing(value):
         return "—"
-    return f"${float(value):,.2f}{per}"
+    return i18n.money(float(value), "USD") + (_("/h") if per is None else per)
 
 
 def fmt_number(value: Any, digits: int = 0) -> str:
     if is_missing(value):
         return "—"
-    number = float(value)
-    if math.isinf(number):
-        return "∞"
-    return f"{number:,.{digits}f}"
+    return i18n.number(float(value), digits)
 
 
 def fmt_share(value: Any) -> str:
     if is_missing(value):
         return "—"
-    return f"{100 * float(value):.0f}%"
+    return i18n.percent(float(value))
 
 
 def caption(n: Any, what: str, *, as_of: Any = None, extra: str = "") -> None:
@@ -320,12 +318,14 @@ def platform_filter(*, key: str = "platform", label: str = "Platforms") -> list[
 
 
 def permalink_query(snapshot_id: int) -> str:
-    """This view's query string with its filters and the snapshot it read."""
+    """This view's query string with its filters, its language and the snapshot it read."""
     pairs: list[tuple[str, str]] = []
     for key in st.query_params:
         if key in RESERVED_PARAMS:
             continue
         pairs.extend((key, value) for value in st.query_params.get_all(key))
+    if i18n.LANGUAGE_PARAM not in st.query_params and i18n.current() != i18n.DEFAULT_LANGUAGE:
+        pairs.append((i18n.LANGUAGE_PARAM, i18n.current()))
     pairs.append((SNAPSHOT_PARAM, str(snapshot_id)))
     return urlencode(pairs)
 
@@ -335,8 +335,49 @@ def permalink(snapshot_id: int) -> str:
     return f"{base}?{permalink_query(snapshot_id)}"
 
 
+def browser_language() -> str | None:
+    """The browser's language tag (`st.context.locale`), if Streamlit knows it."""
+    try:
+        return st.context.locale
+    except Exception:
+        return None
+
+
+def language() -> str:
+    """Choose and activate this view's language: `?lang=`, then the browser's, then English.
+
+    Run first in every script run, before anything is drawn or any page title is made."""
+    chosen = i18n.choose(st.query_params.get(i18n.LANGUAGE_PARAM), browser_language())
+    i18n.activate(chosen)
+    return chosen
+
+
+def language_picker(*, key: str = "language_picker") -> None:
+    """A select box of the languages, each in its own name; the choice goes into `?lang=`."""
+    options = list(i18n.LANGUAGES)
+    current = i18n.current()
+    choice = st.selectbox(
+        "Language · Idioma · Langue · Lugha · Wika", options, index=options.index(current),  # i18n-ignore: every language's word for it
+        format_func=lambda code: i18n.LANGUAGES[code], key=f"{key}_{current}",
+    )
+    if choice != current:
+        st.query_params[i18n.LANGUAGE_PARAM] = choice
+        st.rerun()
+
+
+def translation_notice() -> None:
+    """Once per page in a language other than English: the translation is unreviewed."""
+    if i18n.current() != i18n.DEFAULT_LANGUAGE:
+        st.caption(_("This translation was made without review by native speakers. For the method, the "
+                     "English version is authoritative."), help=_("Corrections are welcome: see "
+                                                                   "CONTRIBUTING.md, “Translations”."))
+
+
 def page_frame() -> None:
-    """Run before every page: demo banner, the snapshot notice, and the data's "as of"."""
+    """Run before every page: the language, demo banner, the snapshot notice, and the data's "as of"."""
+    with st.sidebar:
+        language_picker()
+    translation_notice()
     try:
         current = store()
     except Exception as exc:  # a broken lake must say so on every page, not crash

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import common
 
+common.language()
 st.set_page_config(
     page_title="gigwatch: pay and conditions in AI-training gig work",
     page_icon=":material/monitoring:",
