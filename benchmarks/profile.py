@@ -10,13 +10,19 @@ and `measure_dashboard`'s page times.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import json
 import os
+import re
 import time
 import traceback
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from collectors.config import Settings
 
@@ -26,23 +32,38 @@ QUERIES_FILE = str(REPO_DIR / "dashboard" / "queries.py")
 
 
 def _caller() -> str:
-    """The `dashboard.queries` function (else the page file) that sent a statement."""
-    for frame in reversed(traceback.extract_stack()):
-        if frame.filename == QUERIES_FILE and not frame.name.startswith(("_", "<")):
+    """The outermost public `dashboard.queries` function (else the page file) that sent a statement:
+    the function a page called, not a helper nested in it."""
+    stack = traceback.extract_stack()
+    for frame in stack:
+        if frame.filename == QUERIES_FILE and not frame.name.startswith(("_", "<")) and frame.name != "read":
             return f"queries.{frame.name}"
-    for frame in reversed(traceback.extract_stack()):
+    for frame in reversed(stack):
         if "/app_pages/" in frame.filename or frame.filename.endswith("common.py"):
             return f"{Path(frame.filename).stem}:{frame.lineno}"
     return "other"
 
 
+_TABLE = re.compile(r"\blake\.([a-z_][a-z0-9_]*)\b(?!\s*\()")
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement a page sent through the store: who sent it, how long it took, which lake
+    tables it named (each needs the catalog's list of the table's files)."""
+
+    caller: str
+    seconds: float
+    tables: int
+
+
 @contextlib.contextmanager
-def _timed_store() -> Iterator[list[tuple[str, float]]]:
+def _timed_store() -> Iterator[list[Statement]]:
     """Time every `Store.read_df` / `read_rows` of this process (the class, so the dashboard's
     cached store is included)."""
     from collectors.store import Store
 
-    calls: list[tuple[str, float]] = []
+    calls: list[Statement] = []
     originals = {name: getattr(Store, name) for name in ("read_df", "read_rows")}
 
     def wrap(original: Any) -> Any:
@@ -51,7 +72,8 @@ def _timed_store() -> Iterator[list[tuple[str, float]]]:
             try:
                 return original(self, sql, params)
             finally:
-                calls.append((_caller(), time.perf_counter() - started))
+                tables = len(set(_TABLE.findall(sql)))
+                calls.append(Statement(_caller(), time.perf_counter() - started, tables))
         return timed
 
     for name, original in originals.items():
@@ -79,19 +101,53 @@ def _environment(settings: Settings) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _summary(seconds: float, calls: list[tuple[str, float]]) -> dict[str, Any]:
-    by_function: dict[str, float] = {}
-    for name, spent in calls:
-        by_function[name] = by_function.get(name, 0.0) + spent
-    query_seconds = sum(spent for _name, spent in calls)
+def _summary(seconds: float, calls: list[Statement], charts: list[dict[str, int]]) -> dict[str, Any]:
+    by_function: dict[str, dict[str, float]] = {}
+    for call in calls:
+        entry = by_function.setdefault(call.caller, {"statements": 0, "ms": 0.0})
+        entry["statements"] += 1
+        entry["ms"] += call.seconds * 1000
+    query_seconds = sum(call.seconds for call in calls)
+    ordered = sorted(by_function.items(), key=lambda item: -item[1]["ms"])
     return {
         "seconds": round(seconds, 3),
         "statements": len(calls),
         "query_seconds": round(query_seconds, 3),
         "other_seconds": round(seconds - query_seconds, 3),
-        "slowest": {name: round(spent * 1000, 1) for name, spent in
-                    sorted(by_function.items(), key=lambda item: -item[1])[:5]},
+        # lake tables named per statement, summed: each is a catalog read of the table's files
+        "tables_named": sum(call.tables for call in calls),
+        "slowest": {name: round(entry["ms"], 1) for name, entry in ordered[:5]},
+        "by_function": {name: {"statements": int(entry["statements"]), "ms": round(entry["ms"], 1)}
+                        for name, entry in ordered},
+        "charts": charts,
+        "plotly_bytes": sum(chart["bytes"] for chart in charts),
+        "plotly_points": sum(chart["points"] for chart in charts),
     }
+
+
+def chart_payloads(at: Any) -> list[dict[str, int]]:
+    """Every plotly chart the page drew, as sent to the browser: traces, points (x values over all
+    traces) and bytes of the figure's JSON."""
+    out = []
+    for element in at.get("plotly_chart"):
+        spec = element.proto.spec
+        figure = json.loads(spec) if spec else {}
+        traces = figure.get("data") or []
+        points = sum(max(_length(trace.get("x")), _length(trace.get("y"))) for trace in traces)
+        out.append({"traces": len(traces), "points": points, "bytes": len(spec)})
+    return out
+
+
+def _length(values: Any) -> int:
+    """Values in a trace's x or y as plotly sends them: a list, or a typed array (numpy data is
+    sent as {"dtype", "bdata": base64, "shape"})."""
+    if isinstance(values, list):
+        return len(values)
+    if isinstance(values, dict) and "bdata" in values:
+        if values.get("shape"):
+            return int(str(values["shape"]).split(",")[0])
+        return len(base64.b64decode(values["bdata"])) // np.dtype(values.get("dtype", "f8")).itemsize
+    return 0
 
 
 def profile_pages(settings: Settings, pages: Sequence[str], *, timeout: float = 300.0) -> dict[str, Any]:
@@ -119,11 +175,32 @@ def profile_pages(settings: Settings, pages: Sequence[str], *, timeout: float = 
                     calls.clear()
                     started = time.perf_counter()
                     at.run()
-                    entry[label] = _summary(time.perf_counter() - started, list(calls))
+                    entry[label] = _summary(time.perf_counter() - started, list(calls), chart_payloads(at))
             if at.exception:
                 entry["error"] = str(at.exception[0].value)[:200]
+            elif at.error:  # a page that says it could not open the lake drew nothing worth timing
+                entry["error"] = str(at.error[0].value)[:200]
             out[page] = entry
     st.cache_data.clear()
     st.cache_resource.clear()
     reset_stores()
     return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import argparse
+
+    from benchmarks.bench import BENCH_DIR, bench_settings, dashboard_pages
+
+    parser = argparse.ArgumentParser(description="Where each dashboard page's time goes (AppTest, no browser).")
+    parser.add_argument("pages", nargs="*", help="pages (app_pages/*.py stems); default: every page")
+    parser.add_argument("--data-dir", type=Path, default=BENCH_DIR, help="the benchmark lake's directory")
+    args = parser.parse_args(argv)
+    settings = bench_settings(args.data_dir)
+    if not settings.lake_dir.exists():
+        parser.error(f"no lake at {settings.lake_dir}: make one with python -m benchmarks --scale 0.1 --data-dir {args.data_dir}")
+    print(json.dumps(profile_pages(settings, args.pages or dashboard_pages()), indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

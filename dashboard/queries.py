@@ -728,35 +728,59 @@ def listing_flows_weekly(
 ) -> pd.DataFrame:
     """New and closed listings per week and platform. Columns: week_start, platform_id,
     new_listings, closed_listings, complete_week (the week is wholly inside the collection period).
-    Listings already open at a platform's first collection are not counted as new."""
+    Listings already open at a platform's first collection are not counted as new.
+
+    Without a category filter the counts come from `listing_first_seen_counts` (new) and
+    `listing_daily_counts` (closed), kept by every save; with one, or on a snapshot from before
+    those tables, from the listings. Same rows either way (tests/test_daily_counts.py)."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
-    return store.read_df(
-        f"""WITH bounds AS ({_platform_bounds_sql(t)}),
-            l AS (SELECT l.platform_id, {_utc('l.first_seen_at')} AS opened_at,
-                         {_utc('l.closed_at')} AS closed_at
-                  FROM {_aliased(t.listings, 'l')} WHERE {where}),
-            flows AS (
-                -- Listings seen by the first collection were open before it: not counted as new.
-                SELECT l.platform_id, date_trunc('week', l.opened_at)::DATE AS week_start,
-                       count(*) AS new_listings, 0 AS closed_listings
-                FROM l JOIN bounds b ON b.platform_id = l.platform_id AND l.opened_at > b.first_ok_at
-                GROUP BY ALL
-                UNION ALL
-                SELECT platform_id, date_trunc('week', closed_at)::DATE, 0, count(*)
-                FROM l WHERE closed_at IS NOT NULL GROUP BY ALL
-            )
-            SELECT f.week_start, f.platform_id,
-                   sum(f.new_listings)::BIGINT AS new_listings,
-                   sum(f.closed_listings)::BIGINT AS closed_listings,
-                   (f.week_start > any_value(b.first_ok_at)::DATE
-                    AND f.week_start + 6 <= any_value(b.last_ok_at)::DATE) AS complete_week
-            FROM flows f LEFT JOIN bounds b USING (platform_id)
-            GROUP BY f.week_start, f.platform_id
-            ORDER BY f.platform_id, f.week_start""",
-        params,
-    )
+    if not categories:
+        try:
+            return store.read_df(_flows_sql(t, where, derived=True), params)
+        except duckdb.CatalogException:
+            pass  # a snapshot from before listing_first_seen_counts existed
+    return store.read_df(_flows_sql(t, where, derived=False), params)
+
+
+def _flows_sql(t: TableRefs, where: str, *, derived: bool) -> str:
+    """`listing_flows_weekly`'s SQL: from the derived tables (`where` on platforms only) or the listings."""
+    if derived:
+        # Counted at write time: one row per platform and first-seen instant, and per day.
+        flows = f"""SELECT l.platform_id, date_trunc('week', {_utc('l.first_seen_at')})::DATE AS week_start,
+                   sum(l.n_listings) AS new_listings, 0 AS closed_listings
+            FROM {_aliased(t.listing_first_seen_counts, 'l')}
+            JOIN bounds b ON b.platform_id = l.platform_id AND {_utc('l.first_seen_at')} > b.first_ok_at
+            WHERE {where}
+            GROUP BY ALL
+            UNION ALL
+            SELECT l.platform_id, date_trunc('week', l.day)::DATE, 0, sum(l.closed)
+            FROM {_aliased(t.listing_daily_counts, 'l')} WHERE {where} AND l.closed > 0 GROUP BY ALL"""
+    else:
+        flows = f"""WITH l AS (
+                SELECT l.platform_id, {_utc('l.first_seen_at')} AS opened_at, {_utc('l.closed_at')} AS closed_at
+                FROM {_aliased(t.listings, 'l')} WHERE {where})
+            SELECT l.platform_id, date_trunc('week', l.opened_at)::DATE AS week_start,
+                   count(*) AS new_listings, 0 AS closed_listings
+            FROM l JOIN bounds b ON b.platform_id = l.platform_id AND l.opened_at > b.first_ok_at
+            GROUP BY ALL
+            UNION ALL
+            SELECT platform_id, date_trunc('week', closed_at)::DATE, 0, count(*)
+            FROM l WHERE closed_at IS NOT NULL GROUP BY ALL"""
+    return f"""WITH bounds AS ({_platform_bounds_sql(t)}),
+        flows AS (
+            -- Listings seen by the first collection were open before it: not counted as new.
+            {flows}
+        )
+        SELECT f.week_start, f.platform_id,
+               sum(f.new_listings)::BIGINT AS new_listings,
+               sum(f.closed_listings)::BIGINT AS closed_listings,
+               (f.week_start > any_value(b.first_ok_at)::DATE
+                AND f.week_start + 6 <= any_value(b.last_ok_at)::DATE) AS complete_week
+        FROM flows f LEFT JOIN bounds b USING (platform_id)
+        GROUP BY f.week_start, f.platform_id
+        ORDER BY f.platform_id, f.week_start"""
 
 
 def availability_index(
@@ -815,48 +839,59 @@ def availability_change(
     the platform's last collection, against the `window_days` before ("is there less work than
     last quarter?"). Columns: platform_id, recent_from, recent_to, previous_from,
     mean_open_recent, mean_open_previous, change_pct, new_recent, new_previous, days_recent,
-    days_previous."""
+    days_previous. Without a category filter every count comes from `listing_daily_counts`."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {"window_days": window_days}
     where = _listing_filter(params, platforms, categories)
-    return store.read_df(
-        f"""WITH {_open_per_day_sql(t, where)},
-            w AS (
-                SELECT o.platform_id, o.day, o.open_listings,
-                       CASE WHEN o.day > b.last_ok_at::DATE - $window_days THEN 'recent'
-                            WHEN o.day > b.last_ok_at::DATE - 2 * $window_days THEN 'previous' END
-                           AS period,
-                       b.last_ok_at::DATE AS last_day
-                FROM open_per_day o JOIN bounds b USING (platform_id)
-            ),
-            new AS (
-                SELECT l.platform_id,
-                       count(*) FILTER (WHERE {_utc('l.first_seen_at')}::DATE > b.last_ok_at::DATE - $window_days)
-                           AS new_recent,
-                       count(*) FILTER (WHERE {_utc('l.first_seen_at')}::DATE <= b.last_ok_at::DATE - $window_days
-                                        AND {_utc('l.first_seen_at')}::DATE > b.last_ok_at::DATE - 2 * $window_days)
-                           AS new_previous
-                FROM {_aliased(t.listings, 'l')} JOIN bounds b USING (platform_id)
-                WHERE {where.format(versions=t.listing_versions)}
-                GROUP BY l.platform_id
-            )
-            SELECT w.platform_id,
-                   any_value(w.last_day) - $window_days + 1 AS recent_from,
-                   any_value(w.last_day) AS recent_to,
-                   any_value(w.last_day) - 2 * $window_days + 1 AS previous_from,
-                   avg(open_listings) FILTER (WHERE period = 'recent') AS mean_open_recent,
-                   avg(open_listings) FILTER (WHERE period = 'previous') AS mean_open_previous,
-                   100 * (mean_open_recent - mean_open_previous) / nullif(mean_open_previous, 0)
-                       AS change_pct,
-                   any_value(n.new_recent) AS new_recent,
-                   CASE WHEN count(*) FILTER (WHERE period = 'previous') = $window_days
-                        THEN any_value(n.new_previous) END AS new_previous,
-                   count(*) FILTER (WHERE period = 'recent') AS days_recent,
-                   count(*) FILTER (WHERE period = 'previous') AS days_previous
-            FROM w LEFT JOIN new n USING (platform_id)
-            GROUP BY w.platform_id ORDER BY w.platform_id""",
-        params,
-    )
+    return _open_per_day_read(store, lambda derived: _availability_change_sql(t, where, derived=derived),
+                              params, derived=not categories)
+
+
+def _availability_change_sql(t: TableRefs, where: str, *, derived: bool) -> str:
+    """`availability_change`'s SQL: from `listing_daily_counts` (`where` on platforms only) or the listings."""
+    if derived:
+        first_days = (f"SELECT l.platform_id, l.day AS first_day, l.opened AS n "
+                      f"FROM {_aliased(t.listing_daily_counts, 'l')} WHERE {where}")
+    else:
+        first_days = (f"SELECT l.platform_id, {_utc('l.first_seen_at')}::DATE AS first_day, 1 AS n "
+                      f"FROM {_aliased(t.listings, 'l')} WHERE {where.format(versions=t.listing_versions)}")
+    return f"""WITH {_open_per_day_sql(t, where, derived=derived)},
+        w AS (
+            SELECT o.platform_id, o.day, o.open_listings,
+                   CASE WHEN o.day > b.last_ok_at::DATE - $window_days THEN 'recent'
+                        WHEN o.day > b.last_ok_at::DATE - 2 * $window_days THEN 'previous' END
+                       AS period,
+                   b.last_ok_at::DATE AS last_day
+            FROM open_per_day o JOIN bounds b USING (platform_id)
+        ),
+        first_days AS (
+            {first_days}
+        ),
+        new AS (
+            SELECT f.platform_id,
+                   coalesce(sum(f.n) FILTER (WHERE f.first_day > b.last_ok_at::DATE - $window_days), 0)::BIGINT
+                       AS new_recent,
+                   coalesce(sum(f.n) FILTER (WHERE f.first_day <= b.last_ok_at::DATE - $window_days
+                                             AND f.first_day > b.last_ok_at::DATE - 2 * $window_days), 0)::BIGINT
+                       AS new_previous
+            FROM first_days f JOIN bounds b USING (platform_id)
+            GROUP BY f.platform_id
+        )
+        SELECT w.platform_id,
+               any_value(w.last_day) - $window_days + 1 AS recent_from,
+               any_value(w.last_day) AS recent_to,
+               any_value(w.last_day) - 2 * $window_days + 1 AS previous_from,
+               avg(open_listings) FILTER (WHERE period = 'recent') AS mean_open_recent,
+               avg(open_listings) FILTER (WHERE period = 'previous') AS mean_open_previous,
+               100 * (mean_open_recent - mean_open_previous) / nullif(mean_open_previous, 0)
+                   AS change_pct,
+               any_value(n.new_recent) AS new_recent,
+               CASE WHEN count(*) FILTER (WHERE period = 'previous') = $window_days
+                    THEN any_value(n.new_previous) END AS new_previous,
+               count(*) FILTER (WHERE period = 'recent') AS days_recent,
+               count(*) FILTER (WHERE period = 'previous') AS days_previous
+        FROM w LEFT JOIN new n USING (platform_id)
+        GROUP BY w.platform_id ORDER BY w.platform_id"""
 
 
 def listing_lifetimes(

@@ -12,6 +12,11 @@ versions, with the same definitions (`SERIES`).
 and after (`pay_change_rows_sql`). Versions are only ever appended (a rebuild rewrites a whole
 source), so each save adds the rows of the versions it wrote (`record_pay_changes`);
 `dashboard.queries.pay_changes` reads the newest of them.
+
+`listing_daily_counts`, `listing_lifetime_quartiles` and `listing_first_seen_counts`: listings
+opened and closed per platform and day, lifetime quartiles per platform, and listings per platform
+and instant first seen. Each save that opens, closes or reopens a listing rewrites its platform's
+rows from the listings (`refresh_daily_counts`); the work availability views read them.
 """
 
 from __future__ import annotations
@@ -393,6 +398,19 @@ def lifetime_rows_sql(listings: str, where: str = "TRUE") -> str:
               GROUP BY l.platform_id)"""
 
 
+FIRST_SEEN_TABLE = "listing_first_seen_counts"
+def first_seen_rows_sql(listings: str, where: str = "TRUE") -> str:
+    """SELECT of `listing_first_seen_counts` rows from a listings table reference (alias `l`),
+    filtered by `where`: how many listings each platform first saw at each instant (a run's start).
+
+    Kept to the instant, not the day, because `dashboard.queries.listing_flows_weekly` counts as
+    new only the listings first seen after the platform's first collection, to the microsecond.
+    """
+    return f"""
+        SELECT l.platform_id, l.first_seen_at, count(*) AS n_listings
+        FROM {_aliased(listings)} WHERE {where} GROUP BY ALL"""
+
+
 def _aliased(listings: str) -> str:
     """`listings` as `l`; a pinned reference (`AT (VERSION => n)`) takes its alias outside a subquery."""
     return f"(SELECT * FROM {listings}) l" if " AT " in listings else f"{listings} l"
@@ -410,13 +428,20 @@ def _rewrite_daily_counts(cur: duckdb.DuckDBPyConnection, platform_id: str) -> N
         f"INSERT INTO {LAKE}.{LIFETIMES_TABLE} {lifetime_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
         {"platform": platform_id},
     )
+    cur.execute(f"DELETE FROM {LAKE}.{FIRST_SEEN_TABLE} WHERE platform_id = ?", [platform_id])
+    cur.execute(
+        f"INSERT INTO {LAKE}.{FIRST_SEEN_TABLE} (platform_id, first_seen_at, n_listings) "
+        f"{first_seen_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
+        {"platform": platform_id},
+    )
 
 
 def refresh_daily_counts(
     cur: duckdb.DuckDBPyConnection, *, platform_id: str, source_name: str, rebuild: bool, listings_changed: bool
 ) -> None:
-    """Rewrite the days (`listing_daily_counts`) and lifetimes (`listing_lifetime_quartiles`) of
-    the platforms a save may have changed; call it in the save's transaction.
+    """Rewrite the days (`listing_daily_counts`), lifetimes (`listing_lifetime_quartiles`) and
+    first sightings (`listing_first_seen_counts`) of the platforms a save may have changed; call it
+    in the save's transaction.
 
     A platform's rows are rewritten whole from its listings (a few thousand rows to count), so
     every snapshot that has the table agrees with its own listings. A save that opened, closed or

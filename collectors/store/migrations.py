@@ -555,6 +555,23 @@ MIGRATIONS: list[Migration] = [
 )""",
         ),
     ),
+    # Listings per platform and the instant they were first seen, rewritten by the same saves as
+    # 0008 (collectors/store/aggregates.py), so that new listings per week (after a platform's first
+    # collection, to the microsecond) are counted without reading the listings. Filled here from the
+    # listings already recorded (SQL as shipped).
+    Migration(
+        "0011_listing_first_seen_counts",
+        (
+            """CREATE TABLE lake.listing_first_seen_counts (
+    platform_id VARCHAR NOT NULL,
+    first_seen_at TIMESTAMPTZ NOT NULL,  -- the instant (a run's start) these listings were first seen
+    n_listings BIGINT NOT NULL
+)""",
+            """INSERT INTO lake.listing_first_seen_counts (platform_id, first_seen_at, n_listings)
+        SELECT l.platform_id, l.first_seen_at, count(*) AS n_listings
+        FROM lake.listings l WHERE TRUE GROUP BY ALL""",
+        ),
+    ),
 ]
 
 
