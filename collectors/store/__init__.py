@@ -230,6 +230,7 @@ class Store:
         `fn` must be safe to re-run (it sees the catalog as it is at each attempt).
         """
         def attempt() -> T:
+            self._end_read_batch(commit=True)  # a write ends this thread's read batch first
             cur = self.cursor()  # inside the retry: a first call during an outage waits it out too
             with self._write_lock(what):
                 cur.execute("BEGIN TRANSACTION")
@@ -278,10 +279,47 @@ class Store:
 
     def read_df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a query and return a DataFrame; retried while the catalog is locked."""
-        return self._retry(lambda: self.cursor().execute(sql, params).df(), what="read")
+        return self._retry(lambda: self._read(lambda cur: cur.execute(sql, params).df()), what="read")
 
     def read_rows(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        return self._retry(lambda: self.cursor().execute(sql, params).fetchall(), what="read")
+        return self._retry(lambda: self._read(lambda cur: cur.execute(sql, params).fetchall()), what="read")
+
+    def _read(self, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        try:
+            return fn(self.cursor())
+        except BaseException:
+            # A failed statement aborts the batch's transaction: end it, so that a retry (and the
+            # reads after it, e.g. a fallback for a snapshot from before a table) run on their own.
+            self._end_read_batch(commit=False)
+            raise
+
+    @contextlib.contextmanager
+    def read_batch(self) -> Iterator[None]:
+        """Run this thread's reads in one read-only transaction, so that DuckLake reads the
+        catalog (the snapshot, the schema, each table's list of files) once for all of them
+        instead of once per statement (10-15 ms each on a SQLite catalog).
+
+        Reads pinned to a snapshot (`AT (VERSION => n)`) give the same rows either way; unpinned
+        reads see the lake as it was when the batch began, so keep a batch short (one page run).
+        A write on this thread ends the batch first, and a failed read ends it (rolled back): the
+        reads after either run on their own, as without a batch. Nested batches are one batch.
+        """
+        if getattr(self._local, "read_batch", False):
+            yield
+            return
+        self.cursor().execute("BEGIN TRANSACTION")
+        self._local.read_batch = True
+        try:
+            yield
+        finally:
+            self._end_read_batch(commit=True)
+
+    def _end_read_batch(self, *, commit: bool) -> None:
+        if not getattr(self._local, "read_batch", False):
+            return
+        self._local.read_batch = False
+        with contextlib.suppress(duckdb.Error):
+            self.cursor().execute("COMMIT" if commit else "ROLLBACK")
 
     def read_value(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         rows = self.read_rows(sql, params)

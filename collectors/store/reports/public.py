@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -420,6 +421,18 @@ def _present(store: Store, table: str) -> bool:
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?", [LAKE, table]))
 
 
+def _read_published(store: Store, table: str, columns: Sequence[str], sql: str,
+                    params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """`sql` (which reads `table`), or an empty frame with `columns` on a lake from before the
+    table existed: one statement, where asking the catalog first (`_present`) was a second."""
+    try:
+        return store.read_df(sql, params or {})
+    except duckdb.CatalogException as exc:
+        if f"{table}" not in str(exc) or "does not exist" not in str(exc):
+            raise
+        return pd.DataFrame(columns=list(columns))
+
+
 def published_figures(store: Store, grouping: str = "platform", *, platforms: Sequence[str] = ()) -> pd.DataFrame:
     """The latest published figures of one grouping: platform_id, [month | payment_method], then
     SUMMARY_COLUMNS. Not pinned to a snapshot (see the module docstring)."""
@@ -435,15 +448,14 @@ def published_figures(store: Store, grouping: str = "platform", *, platforms: Se
 
 def published_risk_sets(store: Store, *, platforms: Sequence[str] = ()) -> pd.DataFrame:
     columns = ["platform_id", *delays.RISK_SET_COLUMNS]
-    if not _present(store, RISK_TABLE):
-        return pd.DataFrame(columns=columns)
     params: dict[str, Any] = {}
     where = "TRUE"
     if platforms:
         params["platforms"] = list(platforms)
         where = "list_contains($platforms::VARCHAR[], platform_id)"
-    return store.read_df(f"SELECT {', '.join(columns)} FROM {LAKE}.{RISK_TABLE} WHERE {where} ORDER BY platform_id, days",
-                         params)
+    return _read_published(
+        store, RISK_TABLE, columns,
+        f"SELECT {', '.join(columns)} FROM {LAKE}.{RISK_TABLE} WHERE {where} ORDER BY platform_id, days", params)
 
 
 def published_delay_figures(store: Store, grouping: str = "delay_platform", *,
@@ -460,15 +472,14 @@ def published_pay_figures(store: Store, grouping: str = "pay_platform", *,
 
 def published_incidents(store: Store, *, platforms: Sequence[str] = ()) -> pd.DataFrame:
     """The mass incidents moderators recorded (dated events), oldest first."""
-    if not _present(store, INCIDENTS_TABLE):
-        return pd.DataFrame(columns=INCIDENT_COLUMNS)
     params: dict[str, Any] = {}
     where = "TRUE"
     if platforms:
         params["platforms"] = list(platforms)
         where = "list_contains($platforms::VARCHAR[], platform_id)"
-    return store.read_df(f"SELECT * FROM {LAKE}.{INCIDENTS_TABLE} WHERE {where} "
-                         "ORDER BY event_date NULLS LAST, event_id", params)
+    return _read_published(store, INCIDENTS_TABLE, INCIDENT_COLUMNS,
+                           f"SELECT * FROM {LAKE}.{INCIDENTS_TABLE} WHERE {where} "
+                           "ORDER BY event_date NULLS LAST, event_id", params)
 
 
 def _published(store: Store, table: str, columns: list[str], grouping: str, platforms: Sequence[str]) -> pd.DataFrame:
@@ -480,31 +491,27 @@ def _published(store: Store, table: str, columns: list[str], grouping: str, plat
 def _read_grouping(store: Store, table: str, columns: list[str], grouping: str,
                    platforms: Sequence[str]) -> pd.DataFrame:
     """One grouping's rows of a published table (empty, with `columns`, before it exists)."""
-    if not _present(store, table):
-        return pd.DataFrame(columns=columns)
     params: dict[str, Any] = {"grouping": grouping}
     where = "grouping = $grouping"
     if platforms:
         params["platforms"] = list(platforms)
         where += " AND list_contains($platforms::VARCHAR[], platform_id)"
-    return store.read_df(f"SELECT * FROM {LAKE}.{table} WHERE {where} ORDER BY platform_id, group_value", params)
+    return _read_published(store, table, columns,
+                           f"SELECT * FROM {LAKE}.{table} WHERE {where} ORDER BY platform_id, group_value", params)
 
 
 def all_published(store: Store, table: str) -> pd.DataFrame:
     """Every row of one of issue 14's published tables (DELAY_TABLE, PAY_TABLE, INCIDENTS_TABLE),
     for `gigwatch export`."""
     columns = {DELAY_TABLE: DELAY_COLUMNS, PAY_TABLE: PAY_COLUMNS, INCIDENTS_TABLE: INCIDENT_COLUMNS}[table]
-    if not _present(store, table):
-        return pd.DataFrame(columns=columns)
     order = "event_date NULLS LAST, event_id" if table == INCIDENTS_TABLE else "grouping, platform_id, group_value"
-    return store.read_df(f"SELECT * FROM {LAKE}.{table} ORDER BY {order}")
+    return _read_published(store, table, columns, f"SELECT * FROM {LAKE}.{table} ORDER BY {order}")
 
 
 def all_figures(store: Store) -> pd.DataFrame:
     """Every published figure row (Explore's table and `gigwatch export`)."""
-    if not _present(store, FIGURES_TABLE):
-        return pd.DataFrame(columns=FIGURE_COLUMNS)
-    return store.read_df(f"SELECT * FROM {LAKE}.{FIGURES_TABLE} ORDER BY grouping, platform_id, group_value")
+    return _read_published(store, FIGURES_TABLE, FIGURE_COLUMNS,
+                           f"SELECT * FROM {LAKE}.{FIGURES_TABLE} ORDER BY grouping, platform_id, group_value")
 
 
 
