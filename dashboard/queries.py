@@ -175,12 +175,13 @@ def platforms(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
 def filter_options(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
     """Values the pay filters can take: (`kind`, `value`, `n_versions`) for category and country."""
     t = store.refs(snapshot_id)
+    # One scan of the versions for both kinds (grouping sets), not one per kind.
     return store.read_df(
-        f"""SELECT 'category' AS kind, category AS value, count(*) AS n_versions
-            FROM {t.listing_versions} GROUP BY category
-            UNION ALL
-            SELECT 'country', country, count(*) FROM {t.listing_versions}
-            WHERE country IS NOT NULL GROUP BY country
+        f"""SELECT CASE WHEN grouping(category) = 0 THEN 'category' ELSE 'country' END AS kind,
+                   CASE WHEN grouping(category) = 0 THEN category ELSE country END AS value,
+                   count(*) AS n_versions
+            FROM {t.listing_versions} GROUP BY GROUPING SETS ((category), (country))
+            HAVING grouping(category) = 0 OR country IS NOT NULL
             ORDER BY kind, value"""
     )
 
@@ -1122,8 +1123,11 @@ ARCHIVE_COVERAGE_COLUMNS = ["source_name", "platform_id", "capture_kind", "captu
 
 
 def _live_from_sql(t: TableRefs) -> str:
+    """When live collection of each source that has captures began (only those: most lakes have
+    no captures, and every run would be read for nothing)."""
     return (f"(SELECT source_name, min({_utc('started_at')}) AS live_from FROM {t.collector_runs} "
-            "WHERE run_kind = 'listings' GROUP BY source_name)")
+            f"WHERE run_kind = 'listings' AND source_name IN (SELECT source_name FROM {t.archive_captures}) "
+            "GROUP BY source_name)")
 
 
 def archive_captures(
