@@ -594,8 +594,8 @@ def measure_queries(store: Any, settings: Settings, *, repeats: int, min_repeats
 
 # -- cost as history grows ---------------------------------------------------------------------------
 
-HISTORY_VIEWS = ("open_listings_daily", "availability_index", "listing_flows_weekly", "listing_lifetimes",
-                 "weekly_pay", "pay_changes", "listings_table")
+HISTORY_VIEWS = ("open_listings_daily", "availability_index", "availability_change", "listing_flows_weekly",
+                 "listing_lifetimes", "weekly_pay", "pay_changes", "listings_table")
 
 
 def measure_history(store: Any, snapshots: dict[str, int], *, repeats: int) -> dict[str, Any]:
@@ -718,10 +718,26 @@ def pandas_listing_lifetimes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return out.reset_index()
 
 
+def pandas_listing_flows_weekly(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`queries.listing_flows_weekly()` the pandas way: load listings and runs, count per week."""
+    t = _load_tables(con, "listings", "collector_runs")
+    listings = t["listings"]
+    opened = _naive_utc(listings["first_seen_at"])
+    closed = _naive_utc(listings["closed_at"])
+    bounds, _ = _bounds(t["collector_runs"])
+    after_first = opened > listings["platform_id"].map(bounds["min"])
+    new = listings[after_first].groupby(
+        [listings["platform_id"][after_first], opened[after_first].dt.to_period("W-SUN").dt.start_time]).size()
+    ended = closed.notna()
+    gone = listings[ended].groupby([listings["platform_id"][ended], closed[ended].dt.to_period("W-SUN").dt.start_time]).size()
+    return pd.concat({"new_listings": new, "closed_listings": gone}, axis=1).fillna(0).astype("int64").reset_index()
+
+
 PANDAS_CASES: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection], pd.DataFrame], str]] = {
     "weekly_median_pay": (pandas_weekly_median_pay, "weekly_pay"),
     "open_listings_per_day": (pandas_open_listings_daily, "open_listings_daily"),
     "listing_lifetimes": (pandas_listing_lifetimes, "listing_lifetimes"),
+    "listing_flows_weekly": (pandas_listing_flows_weekly, "listing_flows_weekly"),
     # km_curves: no pandas counterpart since reports left the lake (the curves read published risk sets)
 }
 
@@ -1217,6 +1233,8 @@ HEADLINE_FIGURES = (
     "pandas.weekly_median_pay.pandas_over_gigwatch",
     "pandas.open_listings_per_day.pandas_over_gigwatch",
     "pandas.listing_lifetimes.pandas_over_gigwatch",
+    "pandas.listing_flows_weekly.pandas_over_gigwatch",
+    "history.views.listing_flows_weekly.all_over_quarter",
     "history.versions_all_over_quarter",
     "history.views.open_listings_daily.all_over_quarter",
     "dashboard.peak_rss_mb",
