@@ -1123,11 +1123,8 @@ ARCHIVE_COVERAGE_COLUMNS = ["source_name", "platform_id", "capture_kind", "captu
 
 
 def _live_from_sql(t: TableRefs) -> str:
-    """When live collection of each source that has captures began (only those: most lakes have
-    no captures, and every run would be read for nothing)."""
     return (f"(SELECT source_name, min({_utc('started_at')}) AS live_from FROM {t.collector_runs} "
-            f"WHERE run_kind = 'listings' AND source_name IN (SELECT source_name FROM {t.archive_captures}) "
-            "GROUP BY source_name)")
+            "WHERE run_kind = 'listings' GROUP BY source_name)")
 
 
 def archive_captures(
