@@ -187,6 +187,25 @@ def profile_pages(settings: Settings, pages: Sequence[str], *, timeout: float = 
     return out
 
 
+def compare(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """A Markdown table of two profiles (e.g. before and after a change), page by page: the
+    statements and lake tables a cold page sends, its seconds cold and warm, and what its charts
+    send to the browser."""
+    lines = ["| page | statements (cold) | tables named (cold) | seconds cold | seconds warm | plotly points | plotly KB |",
+             "|---|---|---|---|---|---|---|"]
+
+    def pair(page: str, run: str, key: str, scale: float = 1.0, digits: int = 0) -> str:
+        values = [profile.get(page, {}).get(run, {}).get(key) for profile in (before, after)]
+        shown = ["–" if v is None else f"{v / scale:,.{digits}f}" for v in values]
+        return shown[0] if shown[0] == shown[1] else f"{shown[0]} → {shown[1]}"
+
+    for page in before:
+        lines.append(f"| {page} | {pair(page, 'cold', 'statements')} | {pair(page, 'cold', 'tables_named')} "
+                     f"| {pair(page, 'cold', 'seconds', digits=2)} | {pair(page, 'warm', 'seconds', digits=2)} "
+                     f"| {pair(page, 'cold', 'plotly_points')} | {pair(page, 'cold', 'plotly_bytes', 1000)} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     import argparse
 
@@ -195,7 +214,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Where each dashboard page's time goes (AppTest, no browser).")
     parser.add_argument("pages", nargs="*", help="pages (app_pages/*.py stems); default: every page")
     parser.add_argument("--data-dir", type=Path, default=BENCH_DIR, help="the benchmark lake's directory")
+    parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"),
+                        help="print two saved profiles side by side as a Markdown table, and stop")
     args = parser.parse_args(argv)
+    if args.compare:
+        before, after = (json.loads(path.read_text()) for path in args.compare)
+        print(compare(before, after))
+        return
     settings = bench_settings(args.data_dir)
     if not settings.lake_dir.exists():
         parser.error(f"no lake at {settings.lake_dir}: make one with python -m benchmarks --scale 0.1 --data-dir {args.data_dir}")

@@ -67,8 +67,9 @@ def _as_numbers(values: Any) -> np.ndarray | None:
     return None if np.isnan(out).any() else out
 
 
-def kept_points(x: Any, y: Any, max_points: int = MAX_POINTS_PER_LINE) -> np.ndarray | None:
+def kept_points(x: Any, y: Any, max_points: int | None = None) -> np.ndarray | None:
     """Indices (sorted) of the points of one line to draw, or None to draw them all."""
+    max_points = max_points or MAX_POINTS_PER_LINE
     n = len(y)
     if n <= max_points:
         return None
@@ -78,9 +79,10 @@ def kept_points(x: Any, y: Any, max_points: int = MAX_POINTS_PER_LINE) -> np.nda
     return np.asarray(MinMaxLTTBDownsampler().downsample(xs, ys, n_out=max_points))
 
 
-def for_drawing(figure: go.Figure, max_points: int = MAX_POINTS_PER_LINE) -> Drawn:
-    """A copy of `figure` with each line of more than `max_points` points thinned to `max_points`
-    of them (`figure` is not changed); the figure itself when nothing needs thinning."""
+def for_drawing(figure: go.Figure, max_points: int | None = None) -> Drawn:
+    """A copy of `figure` with each line of more than `max_points` (default `MAX_POINTS_PER_LINE`)
+    points thinned to that many of them (`figure` is not changed); the figure itself when nothing
+    needs thinning."""
     total = drawn = 0
     thinned: dict[int, np.ndarray] = {}
     for index, trace in enumerate(figure.data):
