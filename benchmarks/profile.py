@@ -214,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Where each dashboard page's time goes (AppTest, no browser).")
     parser.add_argument("pages", nargs="*", help="pages (app_pages/*.py stems); default: every page")
     parser.add_argument("--data-dir", type=Path, default=BENCH_DIR, help="the benchmark lake's directory")
+    parser.add_argument("--scale", type=float, default=None,
+                        help="make (or reuse) the benchmark lake at this scale first, as `python -m benchmarks --scale` does")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"),
                         help="print two saved profiles side by side as a Markdown table, and stop")
     args = parser.parse_args(argv)
@@ -222,8 +224,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(compare(before, after))
         return
     settings = bench_settings(args.data_dir)
+    if args.scale is not None:
+        from benchmarks.bench import FULL, ensure_store, scaled
+        from collectors.store import reset_stores
+
+        ensure_store(settings, dict(scaled(FULL, args.scale).store))
+        reset_stores()
     if not settings.lake_dir.exists():
-        parser.error(f"no lake at {settings.lake_dir}: make one with python -m benchmarks --scale 0.1 --data-dir {args.data_dir}")
+        parser.error(f"no lake at {settings.lake_dir}: add --scale 0.1 to make one")
     print(json.dumps(profile_pages(settings, args.pages or dashboard_pages()), indent=2, default=str))
 
 
