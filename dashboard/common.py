@@ -21,7 +21,7 @@ import streamlit as st
 from collectors.config import ConfigError, Settings, load_settings
 from collectors.store import Store, get_store
 from dashboard import chart_export, chart_registry, i18n, queries
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, ngettext
 
 QUERY_TTL_SECONDS = 300  # how long a query result is reused for the same snapshot and filters
 SNAPSHOT_TTL_SECONDS = 30  # how soon a new collection becomes visible on an unpinned page
@@ -63,7 +63,7 @@ def settings() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
-        st.error(f"gigwatch is misconfigured: {md_escape(exc)}")
+        st.error(_("gigwatch is misconfigured: {error}").format(error=md_escape(exc)))
         st.stop()
         raise  # unreachable: st.stop() raises
 
@@ -187,24 +187,42 @@ def fmt_share(value: Any) -> str:
 
 def caption(n: Any, what: str, *, as_of: Any = None, extra: str = "") -> None:
     """The line beside every figure: how many rows it rests on, and when the data is from."""
-    parts = [f"n = {fmt_number(n)} {what}"]
+    # Translators: "n" is the count of rows a figure rests on; {what} says what was counted.
+    parts = [_("n = {n} {what}").format(n=fmt_number(n), what=what)]
     if as_of is not None:
-        parts.append(f"as of {fmt_time(as_of)}")
+        # Translators: when the data shown is from, e.g. "as of Jul 4, 2026 6:00 AM UTC".
+        parts.append(_("as of {time}").format(time=fmt_time(as_of)))
     if extra:
         parts.append(extra)
     st.caption(" · ".join(parts))
 
 
 def empty_state(what: str, todo: str) -> None:
-    """Explain an empty view and say what to do next."""
+    """Explain an empty view and say what to do next (`what` and `todo` already translated; a
+    `todo` that is exactly `NO_DATA_TODO` is translated here)."""
+    if todo == NO_DATA_TODO:
+        todo = no_data_todo()
     st.info(f"**{what}** {todo}")
 
 
-NO_DATA_TODO = (
+# English, for extraction: shown through `no_data_todo()` (or `empty_state(..., NO_DATA_TODO)`).
+NO_DATA_TODO = N_(
     "Nothing has been collected into this lake yet. To look around with fictional data, run "
     "`make demo` (or `gigwatch demo --serve`); to collect real listings, run `gigwatch collect`, "
     "or `gigwatch serve` to collect on a schedule."
 )
+
+
+def translated(message: str) -> str:
+    """A module-level constant marked with `N_()` (so extracted), in the view's language.
+
+    `_()` takes only literals (that is what extraction reads); a constant goes through here."""
+    return i18n.translations(i18n.current()).gettext(message)
+
+
+def no_data_todo() -> str:
+    """`NO_DATA_TODO` in the view's language."""
+    return translated(NO_DATA_TODO)
 
 
 def frame_table(frame: pd.DataFrame, **kwargs: Any) -> None:
@@ -244,9 +262,10 @@ def param_multiselect(
     default: Sequence[str] = (),
     format_func: Callable[[str], Any] = str,
     help: str | None = None,
-    placeholder: str = "All",
+    placeholder: str | None = None,
 ) -> list[str]:
-    """A multiselect initialised from `?key=a&key=b` and written back to the URL on change."""
+    """A multiselect initialised from `?key=a&key=b` and written back to the URL on change
+    (`placeholder` defaults to "All", translated)."""
     options = list(options)
     if key not in st.session_state:
         wanted = st.query_params.get_all(key)
@@ -255,7 +274,8 @@ def param_multiselect(
     else:
         st.session_state[key] = [o for o in st.session_state[key] if o in options]
     value: list[str] = st.multiselect(
-        label, options, key=key, format_func=format_func, help=help, placeholder=placeholder
+        label, options, key=key, format_func=format_func, help=help,
+        placeholder=_("All") if placeholder is None else placeholder,
     )
     _set_param(key, value, list(default))
     return value
@@ -306,10 +326,11 @@ def param_toggle(label: str, *, key: str, default: bool = False, help: str | Non
     return value
 
 
-def platform_filter(*, key: str = "platform", label: str = "Platforms") -> list[str]:
+def platform_filter(*, key: str = "platform", label: str | None = None) -> list[str]:
+    """The platforms multiselect (`label` defaults to "Platforms", translated)."""
     names = platform_names()
     return param_multiselect(
-        label, sorted(names, key=lambda p: names[p].lower()), key=key,
+        _("Platforms") if label is None else label, sorted(names, key=lambda p: names[p].lower()), key=key,
         format_func=lambda p: names.get(p, p),
     )
 
@@ -381,52 +402,56 @@ def page_frame() -> None:
     try:
         current = store()
     except Exception as exc:  # a broken lake must say so on every page, not crash
-        st.error(f"The data store could not be opened: {md_escape(exc)}")
+        st.error(_("The data store could not be opened: {error}").format(error=md_escape(exc)))
         st.stop()
         return
     if current.is_demo:
         st.warning(
-            "**Demo data.** This dashboard is serving the demo lake: the platforms (“Demo …”), "
-            "listings, payment reports and events are fictional, generated to show what the "
-            "dashboard does. Do not cite these numbers.",
+            _("**Demo data.** This dashboard is serving the demo lake: the platforms (“Demo …”), "
+              "listings, payment reports and events are fictional, generated to show what the "
+              "dashboard does. Do not cite these numbers."),
             icon=":material/warning:",
         )
     raw = st.query_params.get(SNAPSHOT_PARAM)
     pinned = pinned_snapshot()
     if raw not in (None, "") and pinned is None:
         st.error(
-            f"This link asks for snapshot “{md_escape(raw)}”, which this lake does not have (it may have "
-            "been expired by maintenance). Showing the latest data instead."
+            _("This link asks for snapshot “{snapshot}”, which this lake does not have (it may have "
+              "been expired by maintenance). Showing the latest data instead.").format(snapshot=md_escape(raw))
         )
     status = lake_status()
     snap = snapshot()
     if pinned is not None:
         st.info(
-            f"Pinned view: the numbers below are exactly those of DuckLake snapshot {pinned} "
-            f"(taken {fmt_time(status.get('snapshot_time'))}), whatever was collected since. "
-            "Remove `snapshot=` from the address to see the latest data.",
+            _("Pinned view: the numbers below are exactly those of DuckLake snapshot {snapshot} "
+              "(taken {time}), whatever was collected since. "
+              "Remove `snapshot=` from the address to see the latest data.").format(
+                snapshot=pinned, time=fmt_time(status.get("snapshot_time"))),
             icon=":material/push_pin:",
         )
     with st.sidebar:
-        st.caption(
-            f"Data as of **{fmt_time(status.get('as_of'))}** (last successful collection) · "
-            f"snapshot {snap} · {fmt_number(status.get('n_listings'))} listings"
-        )
+        n_listings = status.get("n_listings")
+        # Translators: English uses "listings" for every count; give each plural form its own word.
+        st.caption(ngettext(
+            "Data as of **{time}** (last successful collection) · snapshot {snapshot} · {n} listings",
+            "Data as of **{time}** (last successful collection) · snapshot {snapshot} · {n} listings",
+            0 if is_missing(n_listings) else int(n_listings),
+        ).format(time=fmt_time(status.get("as_of")), snapshot=snap, n=fmt_number(n_listings)))
 
 
 def permalink_box() -> None:
     """A permalink of this view (filters + snapshot), for citing; shown at the foot of a page."""
     snap = snapshot()
-    with st.expander("Cite or share this view", icon=":material/link:"):
+    with st.expander(_("Cite or share this view"), icon=":material/link:"):
         st.markdown(
-            "This link stores the filters and the data snapshot: opened later, it shows exactly "
-            "these numbers, even after new collections."
+            _("This link stores the filters and the data snapshot: opened later, it shows exactly "
+              "these numbers, even after new collections.")
         )
         st.code(permalink(snap), language=None)
         status = lake_status()
         st.caption(
-            f"Cite as: gigwatch, snapshot {snap}, data as of {fmt_time(status.get('as_of'))}, "
-            f"retrieved {date.today():%Y-%m-%d}."
+            _("Cite as: gigwatch, snapshot {snapshot}, data as of {time}, retrieved {day}.").format(
+                snapshot=snap, time=fmt_time(status.get("as_of")), day=f"{date.today():%Y-%m-%d}")
         )
 
 
@@ -492,33 +517,34 @@ def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, fil
     )
     fig, stem = built.figure, chart_export.file_stem(meta)
     data_col, image_col, cite_col = st.columns(3)
-    with data_col.popover("Download this chart's data", icon=":material/table_view:", width="stretch"):
-        st.caption(f"Exactly what is drawn, every point, band and marker: {spec.units}. The metadata "
-                   "names the snapshot, filters, n and original sources.")
+    with data_col.popover(_("Download this chart's data"), icon=":material/table_view:", width="stretch"):
+        # Translators: {units} says what the chart's numbers are, e.g. "US dollars per hour".
+        st.caption(_("Exactly what is drawn, every point, band and marker: {units}. The metadata "
+                     "names the snapshot, filters, n and original sources.").format(units=spec.units))
         st.download_button("CSV", lambda: chart_export.data_csv(fig), file_name=f"{stem}.csv", mime="text/csv",
                            key=f"{key}_csv", on_click="ignore", width="stretch")
-        st.download_button("CSV metadata (JSON)", lambda: chart_export.metadata_json(meta),
+        st.download_button(_("CSV metadata (JSON)"), lambda: chart_export.metadata_json(meta),
                            file_name=f"{stem}.metadata.json", mime="application/json", key=f"{key}_meta",
                            on_click="ignore", width="stretch")
-        st.download_button("JSON (data and metadata)", lambda: chart_export.data_json(fig, meta),
+        st.download_button(_("JSON (data and metadata)"), lambda: chart_export.data_json(fig, meta),
                            file_name=f"{stem}.json", mime="application/json", key=f"{key}_json",
                            on_click="ignore", width="stretch")
-    with image_col.popover("Download this chart's image", icon=":material/image:", width="stretch"):
-        st.caption("With the title, the filters and the source line; rendered when you click.")
+    with image_col.popover(_("Download this chart's image"), icon=":material/image:", width="stretch"):
+        st.caption(_("With the title, the filters and the source line; rendered when you click."))
         st.download_button("PNG", lambda: chart_export.render_image(fig, meta, "png"), file_name=f"{stem}.png",
                            mime="image/png", key=f"{key}_png", on_click="ignore", width="stretch")
         st.download_button("SVG", lambda: chart_export.render_image(fig, meta, "svg"), file_name=f"{stem}.svg",
                            mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", width="stretch")
-    with cite_col.popover("Cite or share this view", icon=":material/format_quote:", width="stretch"):
-        st.caption("This link keeps the filters and the data snapshot: opened later, it shows exactly this chart.")
+    with cite_col.popover(_("Cite or share this view"), icon=":material/format_quote:", width="stretch"):
+        st.caption(_("This link keeps the filters and the data snapshot: opened later, it shows exactly this chart."))
         st.code(meta.permalink, language=None)
-        st.caption("Citation (APA-like)")
+        st.caption(_("Citation (APA-like)"))
         st.code(chart_export.citation_text(meta), language=None, wrap_lines=True)
         st.caption("BibTeX")
         st.code(chart_export.citation_bibtex(meta), language="bibtex")
         st.caption("CSL-JSON (Zotero, pandoc)")
         st.code(chart_export.citation_csl_json(meta), language="json")
-        st.caption("Please cite the platforms' original sources too, as the citation does.")
+        st.caption(_("Please cite the platforms' original sources too, as the citation does."))
 
 
 def feed_links(platform_ids: Sequence[str] = (), *, overall: bool = True) -> None:
@@ -531,14 +557,14 @@ def feed_links(platform_ids: Sequence[str] = (), *, overall: bool = True) -> Non
 
     lake = settings().lake
     if not overall and len(platform_ids) == 1:
-        st.link_button("Follow (Atom feed)", quote(feed_url(lake, platform_ids[0])), icon=":material/rss_feed:")
+        st.link_button(_("Follow (Atom feed)"), quote(feed_url(lake, platform_ids[0])), icon=":material/rss_feed:")
         return
     names = platform_names()
-    with st.popover("Follow this view (Atom feeds)", icon=":material/rss_feed:"):
-        st.caption("Pay cuts on live listings, unusual weeks of new or closed listings, availability drops, "
-                   "cited events and collection breaks.")
+    with st.popover(_("Follow this view (Atom feeds)"), icon=":material/rss_feed:"):
+        st.caption(_("Pay cuts on live listings, unusual weeks of new or closed listings, availability drops, "
+                     "cited events and collection breaks."))
         if overall:
-            st.link_button("All platforms", feed_url(lake), width="stretch")
+            st.link_button(_("All platforms"), feed_url(lake), width="stretch")
         for platform_id in platform_ids:
             st.link_button(md_escape(names.get(platform_id, platform_id)), quote(feed_url(lake, platform_id)),
                            width="stretch")
@@ -553,17 +579,24 @@ def release_list() -> None:
     lake = settings().lake
     releases = list_releases(releases_dir(lake))
     if not releases:
-        empty_state("No releases yet.", "`gigwatch release` writes a numbered, reproducible bundle of the public "
-                    "data (CSV, Parquet, CHANGELOG, CITATION.cff, SHA256SUMS) that this list links.")
+        empty_state(_("No releases yet."), _("`gigwatch release` writes a numbered, reproducible bundle of the public "
+                                             "data (CSV, Parquet, CHANGELOG, CITATION.cff, SHA256SUMS) that this list links."))
         return
     for manifest in reversed(releases):
         number, snap = int(manifest["release"]), int(manifest["snapshot_id"])
         base = f"app/static/releases/{quote(lake)}/gigwatch-release-{number}"
-        label = f"Release {number} · snapshot {snap} · data as of {fmt_time(manifest.get('as_of'))}"
-        with st.expander(label + (" · demo data" if manifest.get("demo") else ""), icon=":material/inventory_2:"):
+        when = fmt_time(manifest.get("as_of"))
+        if manifest.get("demo"):
+            label = _("Release {number} · snapshot {snapshot} · data as of {time} · demo data")
+        else:
+            label = _("Release {number} · snapshot {snapshot} · data as of {time}")
+        with st.expander(label.format(number=number, snapshot=snap, time=when), icon=":material/inventory_2:"):
             files = pd.DataFrame({"file": [str(n) for n in manifest["files"]]})
             files["link"] = [f"{base}/{quote(name)}" for name in files["file"]]
-            frame_table(files, column_config={"link": st.column_config.LinkColumn("download", display_text="open")},
-                        key=f"release_{number}")
-            st.caption(f"Cite as: {md_escape(manifest.get('cite_as', ''))}. Check the files with "
-                       "`sha256sum -c SHA256SUMS`.")
+            frame_table(files, key=f"release_{number}", column_config={
+                # Translators: column headers of a release's file list; "open" is a link's text.
+                "file": st.column_config.TextColumn(_("file")),
+                "link": st.column_config.LinkColumn(_("download"), display_text=_("open")),
+            })
+            st.caption(_("Cite as: {citation}. Check the files with `sha256sum -c SHA256SUMS`.").format(
+                citation=md_escape(manifest.get("cite_as", ""))))
