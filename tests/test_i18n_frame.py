@@ -1,0 +1,112 @@
+"""The frame and the Methodology page in another language, with a small catalog made here (the
+shipped catalogs are filled by the lead after every page is marked): the translated text is used,
+constants marked with N_() are translated where shown, the English README stays English, and the
+"In brief" summary says what data/README.md says."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from streamlit.testing.v1 import AppTest
+
+from collectors.store import Store
+from dashboard import common, i18n, queries
+from tests.conftest import app_lake
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "streamlit_app.py")
+AUTHORITATIVE = ("*The full methodology below is in English; it is the authoritative version, and this "
+                 "summary gives way to it wherever they differ.*")
+FRENCH = {
+    "Methodology": "Méthodologie",
+    "In brief": "En bref",
+    AUTHORITATIVE: "*La méthodologie complète ci-dessous est en anglais ; elle fait foi.*",
+    "No platforms yet.": "Aucune plateforme pour l'instant.",
+    common.NO_DATA_TODO: "Rien n'a encore été collecté dans ce lac : lancez `make demo`.",
+}
+
+
+@pytest.fixture
+def french_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A compiled French catalog holding FRENCH only, in place of the shipped ones."""
+    catalog = Catalog(locale="fr")
+    for english, french in FRENCH.items():
+        catalog.add(english, french)
+    target = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+    i18n.translations.cache_clear()
+    yield
+    i18n.translations.cache_clear()
+    i18n.activate(i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.fixture
+def empty_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    yield from app_lake(tmp_path, monkeypatch)
+
+
+def run(page: str, language: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params[i18n.LANGUAGE_PARAM] = language
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py")
+        at.query_params[i18n.LANGUAGE_PARAM] = language
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_constant_marked_with_n_is_translated_where_shown(french_catalog: None) -> None:
+    assert common.no_data_todo() == common.NO_DATA_TODO
+    i18n.activate("fr")
+    assert common.no_data_todo() == FRENCH[common.NO_DATA_TODO]
+    assert common.translated("Methodology") == "Méthodologie"
+    assert common.translated("a message no catalog has") == "a message no catalog has"
+
+
+def test_methodology_in_brief_in_french_then_the_english_readme(french_catalog: None, empty_lake: Store) -> None:
+    at = run("methodology", "fr")
+    assert [t.value for t in at.title] == ["Méthodologie"]
+    assert "En bref" in [s.value for s in at.subheader]
+    markdown = [m.value for m in at.markdown]
+    assert FRENCH[AUTHORITATIVE] in markdown
+    # The README itself is not translated: its sections keep their English headings.
+    headers = [h.value for h in at.header]
+    assert "What is measured" in headers and "Data dictionary" in headers
+
+
+def test_methodology_in_brief_says_what_the_readme_says(empty_lake: Store) -> None:
+    at = run("methodology", "en")
+    assert "In brief" in [s.value for s in at.subheader]
+    markdown = [str(m.value) for m in at.markdown]
+    end = markdown.index(AUTHORITATIVE)
+    brief = markdown[:end]
+    assert 6 <= len(brief) <= 10, brief
+    text = " ".join(brief)
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    # The same conversion assumptions and the same suppression threshold as the README.
+    for fact in ("otherwise 40", "2,080 hours a year", "a month is a twelfth of a year", "a day is 8 hours"):
+        assert fact in readme.replace("\n  ", " ") and fact in text, fact
+    assert f"fewer than {queries.MIN_REPORTS} independent" in text
+    assert f"fewer than {queries.MIN_REPORTS} *independent* reports" in readme.replace("\n", " ")
+    for topic in ("interval", "suppressed", "private vault", "Demo", "permalink", "(n)"):
+        assert topic in text, topic
+    # And the README follows, whole.
+    assert "What is measured" in [h.value for h in at.header]
+
+
+def test_empty_state_translates_the_no_data_constant(french_catalog: None, empty_lake: Store) -> None:
+    at = run("overview", "fr")
+    infos = [str(i.value) for i in at.info]
+    assert any("Aucune plateforme pour l'instant." in i and FRENCH[common.NO_DATA_TODO] in i for i in infos), infos
+    at = run("overview", "en")
+    infos = [str(i.value) for i in at.info]
+    assert any("No platforms yet." in i and common.NO_DATA_TODO in i for i in infos), infos
