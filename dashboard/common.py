@@ -21,7 +21,7 @@ import streamlit as st
 from collectors.config import ConfigError, Settings, load_settings
 from collectors.store import Store, get_store
 from dashboard import chart_export, chart_registry, i18n, queries
-from dashboard.i18n import N_, _, ngettext
+from dashboard.i18n import N_, _, ngettext, pgettext
 
 QUERY_TTL_SECONDS = 300  # how long a query result is reused for the same snapshot and filters
 SNAPSHOT_TTL_SECONDS = 30  # how soon a new collection becomes visible on an unpinned page
@@ -225,8 +225,98 @@ def no_data_todo() -> str:
     return translated(NO_DATA_TODO)
 
 
-def frame_table(frame: pd.DataFrame, **kwargs: Any) -> None:
-    """Show a table; user-supplied text is rendered as plain cells (never as HTML)."""
+def column_headers() -> dict[str, str]:
+    """Column name -> its header in the view's language, for the tables the pages show.
+
+    Used outside English only: in English a table keeps its columns' own names, the ones of the
+    downloads and the data dictionary (which keep them in every language)."""
+    # Translators: column headers of tables (sources, runs, raw responses, moderation); short is best.
+    return {
+        "source_name": pgettext("column header", "source"),
+        "platform": pgettext("column header", "platform"),
+        "platform_id": pgettext("column header", "platform"),
+        "kind": pgettext("column header", "kind"),
+        "last_status": pgettext("column header", "last status"),
+        "last_run_at": pgettext("column header", "last run"),
+        "last_items": pgettext("column header", "items in the last run"),
+        "last_ok_at": pgettext("column header", "last successful run"),
+        "last_error": pgettext("column header", "last error"),
+        "coverage": pgettext("column header", "coverage"),
+        "capture_kind": pgettext("column header", "kind of capture"),
+        "captures": pgettext("column header", "captures"),
+        "used": pgettext("column header", "used"),
+        "unparseable": pgettext("column header", "unparseable"),
+        "first_capture_at": pgettext("column header", "first capture"),
+        "last_capture_at": pgettext("column header", "last capture"),
+        "captured_at": pgettext("column header", "captured"),
+        "started_at": pgettext("column header", "started"),
+        "run_kind": pgettext("column header", "kind of run"),
+        "status": pgettext("column header", "status"),
+        "complete": pgettext("column header", "complete"),
+        "items_count": pgettext("column header", "items"),
+        "error": pgettext("column header", "error"),
+        "run_id": pgettext("column header", "run"),
+        "version_no": pgettext("column header", "version"),
+        "valid_from": pgettext("column header", "valid from"),
+        "url": pgettext("column header", "address"),
+        "fetched_at": pgettext("column header", "fetched"),
+        "http_status": pgettext("column header", "HTTP status"),
+        "content_type": pgettext("column header", "content type"),
+        "body_bytes": pgettext("column header", "size (bytes)"),
+        "not_modified": pgettext("column header", "not modified"),
+        "content_sha256": pgettext("column header", "SHA-256"),
+        # The moderators' tables (Admin).
+        "id": pgettext("column header", "id"),
+        "moderation_status": pgettext("column header", "moderation"),
+        "reasons": pgettext("column header", "flags"),
+        "submitted_at": pgettext("column header", "submitted"),
+        "source_kind": pgettext("column header", "kind of source"),
+        "platform_other": pgettext("column header", "other platform"),
+        "project_code": pgettext("column header", "project code"),
+        "amount_expected": pgettext("column header", "amount expected"),
+        "amount_received": pgettext("column header", "amount received"),
+        "currency": pgettext("column header", "currency"),
+        "work_period_start": pgettext("column header", "work began"),
+        "work_period_end": pgettext("column header", "work ended"),
+        "expected_pay_date": pgettext("column header", "pay due"),
+        "paid_date": pgettext("column header", "paid on"),
+        "days_late": pgettext("column header", "days late"),
+        "payment_method": pgettext("column header", "payment method"),
+        "causes": pgettext("column header", "causes"),
+        "support_response": pgettext("column header", "support's response"),
+        "account_status": pgettext("column header", "account status"),
+        "country": pgettext("column header", "country"),
+        "evidence_types": pgettext("column header", "evidence"),
+        "event_id": pgettext("column header", "event"),
+        "fingerprint": pgettext("column header", "fingerprint"),
+        "narrative_scrubbed": pgettext("column header", "what the reporter wrote (scrubbed)"),
+        "source_url": pgettext("column header", "source link"),
+        "title": pgettext("column header", "title"),
+        "event_date": pgettext("column header", "date"),
+        "n_reports": pgettext("column header", "reports"),
+        "seq": pgettext("column header", "no."),
+        "at": pgettext("column header", "when"),
+        "moderator": pgettext("column header", "moderator"),
+        "action": pgettext("column header", "action"),
+        "report_id": pgettext("column header", "report"),
+        "before": pgettext("column header", "before"),
+        "after": pgettext("column header", "after"),
+    }
+
+
+def frame_table(frame: pd.DataFrame, *, translate_headers: bool = True, **kwargs: Any) -> None:
+    """Show a table; user-supplied text is rendered as plain cells (never as HTML).
+
+    Outside English, the headers of known columns (`column_headers`) are translated unless the
+    caller configured the column; `translate_headers=False` keeps the columns' own names (a table
+    whose columns the page documents by name, as Explore's and the README's)."""
+    if translate_headers and i18n.current() != i18n.DEFAULT_LANGUAGE:
+        config = dict(kwargs.pop("column_config", None) or {})
+        headers = column_headers()
+        for column in frame.columns:
+            if column in headers and column not in config:
+                config[column] = st.column_config.Column(headers[column])
+        kwargs["column_config"] = config
     st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 
@@ -239,7 +329,7 @@ def markdown_with_tables(markdown: str) -> None:
         if isinstance(block, str):
             st.markdown(block)
         else:
-            frame_table(block)
+            frame_table(block, translate_headers=False)  # the README is English, authoritative
 
 
 # -- widgets whose state lives in the URL -----------------------------------------------------------

@@ -5,6 +5,7 @@ constants marked with N_() are translated where shown, the English README stays 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def french_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     catalog = Catalog(locale="fr")
     for english, french in FRENCH.items():
         catalog.add(english, french)
+    catalog.add("source", "source (fr)", context="column header")
     target = tmp_path / "locale" / "fr" / "LC_MESSAGES"
     target.mkdir(parents=True)
     with (target / "messages.mo").open("wb") as handle:
@@ -110,3 +112,32 @@ def test_empty_state_translates_the_no_data_constant(french_catalog: None, empty
     at = run("overview", "en")
     infos = [str(i.value) for i in at.info]
     assert any("No platforms yet." in i and common.NO_DATA_TODO in i for i in infos), infos
+
+
+def _table_script() -> None:
+    import pandas as pd
+
+    from dashboard import common
+
+    common.language()
+    frame = pd.DataFrame({"source_name": ["greenhouse-acme"], "runs_window": [3], "unknown_column": [1]})
+    common.frame_table(frame, column_config={"runs_window": "runs (30 d)"})
+    common.frame_table(frame, translate_headers=False)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_table_headers_are_translated_at_display_only(french_catalog: None, language: str) -> None:
+    at = AppTest.from_function(_table_script, default_timeout=60)
+    at.query_params[i18n.LANGUAGE_PARAM] = language
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown, documented = (json.loads(t.proto.columns or "{}") for t in at.dataframe)
+    if language == "fr":
+        assert shown["source_name"] == {"label": "source (fr)"}
+        assert "unknown_column" not in shown  # a column the table does not know keeps its name
+    else:  # English keeps the columns' own names, as before
+        assert "source_name" not in shown
+    assert shown["runs_window"] == {"label": "runs (30 d)"}  # the page's own label wins
+    assert "source_name" not in documented  # translate_headers=False: the columns' own names
+    # The data itself keeps its column names (what downloads write).
+    assert list(at.dataframe[0].value.columns) == ["source_name", "runs_window", "unknown_column"]

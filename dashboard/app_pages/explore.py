@@ -134,7 +134,8 @@ else:
         shown.insert(1, "raw_responses", ["health?listing=" + quote(k, safe="") for k in frame["listing_key"]])
         # Translators: a column header, and the text of its links (to the responses behind a listing).
         config["raw_responses"] = st.column_config.LinkColumn(_("raw responses"), display_text=_("trace"))
-    common.frame_table(shown, column_config=config)
+    # Column names stay as they are: the data dictionary below and the downloads use them.
+    common.frame_table(shown, column_config=config, translate_headers=False)
     notes = [_("snapshot {snapshot}").format(snapshot=snapshot_id)]
     if total is not None:
         notes.append(_("{n} in the table for these platforms").format(n=common.fmt_number(total)))
