@@ -525,7 +525,7 @@ def page_frame() -> None:
         st.caption(ngettext(
             "Data as of **{time}** (last successful collection) · snapshot {snapshot} · {n} listings",
             "Data as of **{time}** (last successful collection) · snapshot {snapshot} · {n} listings",
-            0 if is_missing(n_listings) else int(n_listings),
+            int(n_listings) if n_listings is not None and not is_missing(n_listings) else 0,
         ).format(time=fmt_time(status.get("as_of")), snapshot=snap, n=fmt_number(n_listings)))
 
 
