@@ -84,6 +84,11 @@ def _short(report_id: str) -> str:
     return report_id[:8]
 
 
+def _status(status: str) -> str:
+    """A report status's label (collectors.reports.schema.STATUSES, translated when marked there), else the code."""
+    return common.translated(STATUSES[status]) if status in STATUSES else status
+
+
 def _done(message: str) -> None:
     st.session_state["admin_message"] = message
     st.rerun()
@@ -129,7 +134,7 @@ common.frame_table(
 
 labels: dict[str, str] = {
     str(row["report_id"]): f"{_short(str(row['report_id']))} · {PLATFORMS.get(str(row['platform_id']), str(row['platform_id']))} · "
-                           f"{STATUSES.get(str(row['status']), str(row['status']))} · {row['moderation_status']}"
+                           f"{_status(str(row['status']))} · {row['moderation_status']}"
     for row in queue.to_dict("records")
 }
 selected: list[str] = [str(r) for r in st.multiselect(

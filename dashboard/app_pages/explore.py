@@ -86,7 +86,8 @@ with st.container(border=True):
         with cols[0]:
             chosen_categories = common.param_multiselect(
                 _("Role category"), options.loc[options["kind"] == "category", "value"].tolist(), key="category",
-                format_func=lambda c: CATEGORY_LABELS.get(c, c),
+                # A known category's label (translated once collectors.categories marks it); else the value.
+                format_func=lambda c: common.translated(CATEGORY_LABELS[c]) if c in CATEGORY_LABELS else c,
             )
         with cols[1]:
             listing_status = common.param_choice(
