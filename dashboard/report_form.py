@@ -22,6 +22,7 @@ from typing import Any
 import streamlit as st
 
 from collectors.reports import dates as approx_dates
+from collectors.reports.codes import COUNTRIES, CURRENCIES
 from collectors.reports.dates import DEFAULT_APPROX_DAYS, MAX_WITHIN_DAYS, ApproxDate
 from collectors.reports.schema import (
     EARLIEST_DATE,
@@ -369,6 +370,24 @@ def describe(when: ApproxDate) -> str:
     return _("between {start} and {end}").format(start=when.lower.isoformat(), end=when.upper.isoformat())
 
 
+def country_name(code: str) -> str:
+    """A country's name in this view's language (Babel's), in English the list's own (codes.COUNTRIES)."""
+    if i18n.current() != i18n.DEFAULT_LANGUAGE:
+        name = i18n.locale(i18n.current()).territories.get(code)
+        if name:
+            return str(name)
+    return COUNTRIES.get(code, code)
+
+
+def currency_name(code: str) -> str:
+    """A currency's name in this view's language (Babel's), in English the list's own (codes.CURRENCIES)."""
+    if i18n.current() != i18n.DEFAULT_LANGUAGE:
+        name = i18n.locale(i18n.current()).currencies.get(code)
+        if name:
+            return str(name)
+    return CURRENCIES.get(code, code)
+
+
 # Parent companies the form offers beside the platforms ("Scale AI" for Outlier and Remotasks).
 PARENT_PREFIX = "parent:"
 
@@ -610,7 +629,7 @@ def delay_summary(report: PaymentReport) -> list[str]:
 
 
 def _amount(value: Any) -> str:
-    return i18n.number(float(value), 2)
+    return i18n.number(float(value), 2, language=i18n.current())
 
 
 def review_lines(raw: Mapping[str, Any], values: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -664,7 +683,7 @@ def review_lines(raw: Mapping[str, Any], values: Mapping[str, Any]) -> list[tupl
     if raw.get("payment_method"):
         out.append((form_label("payment_method"), PAYMENT_METHODS.get(raw["payment_method"], raw["payment_method"])))
     if raw.get("affected_workers"):
-        out.append((form_label("affected_workers"), _("about {n}").format(n=i18n.number(raw["affected_workers"]))))
+        out.append((form_label("affected_workers"), _("about {n}").format(n=i18n.number(raw["affected_workers"], language=i18n.current()))))
     if raw.get("account_status"):
         out.append((form_label("account_status"), choice_text("account_status", raw["account_status"])))
     if values.get("support"):
