@@ -370,6 +370,12 @@ def describe(when: ApproxDate) -> str:
     return _("between {start} and {end}").format(start=when.lower.isoformat(), end=when.upper.isoformat())
 
 
+def payment_method_label(slug: str) -> str:
+    """A payment method's label (schema.PAYMENT_METHODS: brand names stay) in this view's language."""
+    label = PAYMENT_METHODS.get(slug)
+    return slug if label is None else _translated(label)
+
+
 def country_name(code: str) -> str:
     """A country's name in this view's language (Babel's), in English the list's own (codes.COUNTRIES)."""
     if i18n.current() != i18n.DEFAULT_LANGUAGE:
@@ -555,9 +561,23 @@ def form_label(name: str) -> str:
     return FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
+_BETWEEN_RE = re.compile(r"between (\S+) and (\S+)")
+
+
+def _param(value: Any) -> Any:
+    """A validator value in this view's language where it is the validator's own word (an
+    `ApproxDate.describe()`: "unknown", "between <day> and <day>"); data stays as it is."""
+    if value == "unknown":
+        return _("unknown")
+    found = _BETWEEN_RE.fullmatch(value) if isinstance(value, str) else None
+    if found:
+        return _("between {start} and {end}").format(start=found.group(1), end=found.group(2))
+    return value
+
+
 def _problem_message(problem: Problem) -> str:
     """A validator error's message in this view's language (values that are data stay as they are)."""
-    params = {k: _problem_message(v) if isinstance(v, Problem) else v for k, v in problem.params.items()}
+    params = {k: _problem_message(v) if isinstance(v, Problem) else _param(v) for k, v in problem.params.items()}
     return _translated(problem.template).format(**params)
 
 
@@ -640,7 +660,7 @@ def review_lines(raw: Mapping[str, Any], values: Mapping[str, Any]) -> list[tupl
     if raw.get("status"):
         out.append((text("status"), choice_text("status", raw["status"])))
     if raw.get("processor"):
-        out.append((text("processor"), PAYMENT_METHODS.get(raw["processor"], raw["processor"])))
+        out.append((text("processor"), payment_method_label(raw["processor"])))
     for name in DATE_QUESTIONS:
         question = date_label(name)
         how = values.get(f"{name}_how")
@@ -681,7 +701,7 @@ def review_lines(raw: Mapping[str, Any], values: Mapping[str, Any]) -> list[tupl
     if raw.get("country"):
         out.append((form_label("country"), str(raw["country"])))
     if raw.get("payment_method"):
-        out.append((form_label("payment_method"), PAYMENT_METHODS.get(raw["payment_method"], raw["payment_method"])))
+        out.append((form_label("payment_method"), payment_method_label(raw["payment_method"])))
     if raw.get("affected_workers"):
         out.append((form_label("affected_workers"), _("about {n}").format(n=i18n.number(raw["affected_workers"], language=i18n.current()))))
     if raw.get("account_status"):

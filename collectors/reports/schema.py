@@ -44,6 +44,13 @@ from collectors.reports.scrub import clean_text, scrub
 
 SCHEMA_VERSION = "0.3"
 
+
+def N_(message: str) -> str:
+    """Mark a message for extraction (`babel.cfg` extracts this module): the CLI and the importer
+    say it in English, the dashboard form translates it (error templates: `Problem`; labels)."""
+    return message
+
+
 # -- vocabulary: slug -> plain-language label (the form shows the labels) ------------------------
 
 # From the registry, data/platforms.csv (its `report_label` column), in the file's order.
@@ -109,12 +116,12 @@ PAYMENT_METHODS: dict[str, str] = {
     "wise": "Wise",
     "airtm": "AirTM",
     "deel": "Deel",
-    "ach": "Bank transfer (US, ACH)",
-    "sepa": "Bank transfer (Europe, SEPA)",
+    "ach": N_("Bank transfer (US, ACH)"),
+    "sepa": N_("Bank transfer (Europe, SEPA)"),
     "amazon_payments": "Amazon Payments",
-    "gift_card": "Gift card",
-    "other": "Something else",
-    "unknown": "I don't know",
+    "gift_card": N_("Gift card"),
+    "other": N_("Something else"),
+    "unknown": N_("I don't know"),
 }
 
 CAUSES: dict[str, str] = {
@@ -464,12 +471,6 @@ class PaymentReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def N_(message: str) -> str:
-    """Mark an error template for extraction (`babel.cfg` extracts this module): the CLI and the
-    importer say it in English, the dashboard form translates it (`Problem`)."""
-    return message
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,7 @@ def step_what() -> None:
              key=f"{PREFIX}status")
     if st.session_state.get(f"{PREFIX}grievance_processor_hold"):
         st.selectbox(rf.text("processor"), [m for m in PAYMENT_METHODS if m != "unknown"], index=None,
-                     format_func=PAYMENT_METHODS.__getitem__, placeholder=rf.text("platform_placeholder"),
+                     format_func=rf.payment_method_label, placeholder=rf.text("platform_placeholder"),
                      key=f"{PREFIX}processor", help=rf.text("processor_help"))
 
 
@@ -140,7 +140,7 @@ def step_details() -> None:
     st.text_input(rf.text("project_code"), max_chars=64, key=f"{PREFIX}project_code", help=rf.text("project_help"))
     st.selectbox(rf.text("country"), sorted(COUNTRIES, key=rf.country_name), index=None,
                  format_func=rf.country_name, placeholder=rf.text("optional"), key=f"{PREFIX}country")
-    st.selectbox(rf.text("payment_method"), list(PAYMENT_METHODS), index=None, format_func=PAYMENT_METHODS.__getitem__,
+    st.selectbox(rf.text("payment_method"), list(PAYMENT_METHODS), index=None, format_func=rf.payment_method_label,
                  placeholder=rf.text("optional"), key=f"{PREFIX}payment_method")
     st.number_input(rf.text("affected_workers"), min_value=1, max_value=10_000_000, value=None, step=1,
                     key=f"{PREFIX}affected_workers", help=rf.text("affected_help"))
