@@ -238,7 +238,10 @@ def update_section(store: Any, today: date) -> None:
         problems.append(rf.text("update_need_change"))
     if problems:
         for message in problems:
-            st.error(common.md_escape(rf.form_message(message, with_step=False) if ":" in message else message))
+            # "field: message" from the form's own checks; a sentence of its own otherwise (a translated
+            # sentence may hold a colon of its own).
+            is_field = message.partition(":")[0].strip() in rf.FIELD_STEP
+            st.error(common.md_escape(rf.form_message(message, with_step=False) if is_field else message))
         return
     try:
         outcome = update_report(store, code, changes, client_hash=client_hash(client_address(), store))
