@@ -43,9 +43,10 @@ class ReceiptNotFound(ReportError):
 class ReportRejected(ReportError):
     """An update that does not validate; `errors` are the validator's messages."""
 
-    def __init__(self, errors: Sequence[str]) -> None:
+    def __init__(self, errors: Sequence[str], problems: Sequence[Any] = ()) -> None:
         super().__init__("; ".join(errors))
         self.errors = list(errors)
+        self.problems = list(problems)  # the same errors as schema.Problem (the form translates them)
 
 
 _TS = pa.timestamp("us", tz="UTC")
