@@ -112,10 +112,15 @@ def pgettext(context: str, message: str) -> str:
 # -- formatting for the view's language (Babel) -----------------------------------------------------
 
 
-@lru_cache(maxsize=len(LANGUAGES))
 def locale(language: str | None = None) -> Locale:
+    """Babel's locale for `language`, or for this view's language."""
+    return _locale(language or _current.get())
+
+
+@lru_cache(maxsize=2 * len(LANGUAGES))
+def _locale(language: str) -> Locale:
     try:
-        return Locale.parse(language or _current.get())
+        return Locale.parse(language)
     except (UnknownLocaleError, ValueError):
         return Locale.parse(DEFAULT_LANGUAGE)
 
