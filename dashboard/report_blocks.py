@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from collectors.report_stats import METHOD
-from dashboard import common, queries
+from dashboard import common, queries, reasons
 
 SOURCE_LABELS = {"all": "All sources", "worker_report": "Workers' own reports (form)",
                  "union_import": "Imported by a union or workers' group",
@@ -75,7 +75,7 @@ def delay_figures_block(platforms: Sequence[str], names: Mapping[str, str]) -> N
             "verification": "—" if hidden else _counts(row, "n_tier_", TIER_LABELS),
             "grievances": "—" if hidden else _counts(row, "n_grievance_", GRIEVANCE_LABELS),
             "incidents": "—" if hidden else common.fmt_number(row["n_incidents"]),
-            "why a figure is missing": row["missing_detail"] or "",
+            "why a figure is missing": reasons.shown(row["missing_detail"] or ""),
         })
     common.frame_table(pd.DataFrame(rows))
     common.caption(int(shown["n_reports"].sum()) if not shown.empty else 0,
@@ -126,7 +126,7 @@ def effective_pay_block(platforms: Sequence[str], categories: Sequence[str], nam
             "earned less than told": common.fmt_share(row["share_below_stated_rate"]),
             "advertised $/h (listings)": common.fmt_usd(ad["median_hourly_usd_now"]) if ad is not None else "—",
             "n listings": common.fmt_number(ad["n_hourly_now"]) if ad is not None else "—",
-            "why a figure is missing": row["missing_detail"] or "",
+            "why a figure is missing": reasons.shown(row["missing_detail"] or ""),
         })
     common.frame_table(pd.DataFrame(rows))
     st.caption(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, queries, report_blocks
+from dashboard import common, queries, reasons, report_blocks
 from dashboard.i18n import _, ngettext
 
 st.title(_("Payment delays"))
@@ -78,7 +78,7 @@ with left:
             _("unpaid after 30 d"): shown["unpaid_after_30d"].map(common.fmt_share),
             _("60 d"): shown["unpaid_after_60d"].map(common.fmt_share),
             _("90 d"): shown["unpaid_after_90d"].map(common.fmt_share),
-            _("note"): shown["note"],
+            _("note"): shown["note"].map(reasons.shown),
         }))
         st.caption(_(
             "“Independent” counts one mass incident (many reports of one event) once. “Unpaid after N "
@@ -129,7 +129,7 @@ if not hidden.empty:
         common.frame_table(pd.DataFrame({
             _("platform"): [names.get(p, p) for p in hidden["platform_id"]],
             key_header: hidden[key_column],
-            _("why"): hidden["note"],
+            _("why"): hidden["note"].map(reasons.shown),
         }))
 
 st.caption(_(
