@@ -716,7 +716,7 @@ def _delay_row(group: pd.DataFrame) -> dict[str, Any]:
         reason = _dominant_reason(without)
         n_reason = int(sum(int(without.get(r, 0)) for r in _REASON_FAMILY.get(reason, (reason,))))
         others = [(int(n), str(r)) for r, n in without.items() if r not in _REASON_FAMILY.get(reason, (reason,))]
-        counts_ = {"n_reason": n_reason, "n_timing": len(timing), "n_delay": len(usable),
+        counts_: dict[str, Any] = {"n_reason": n_reason, "n_timing": len(timing), "n_delay": len(usable),
                    "n_independent": independent, "min_reports": MIN_GROUP_SIZE}
         row.update(missing_reason=reason,
                    missing_detail=reason_table.detail("mostly_reason_also", reason=reason, others=others, **counts_)
