@@ -251,7 +251,7 @@ def _source_line(meta: ChartMeta) -> str:
         snapshot_id=meta.snapshot_id, as_of=as_of)
     if meta.n is not None:
         # Translators: appended to the image's source line; {what} says what n counts ("approved reports").
-        line += _("; n = {n} {what}").format(n=i18n.number(meta.n), what=_translated(meta.n_what))
+        line += _("; n = {n} {what}").format(n=i18n.number(meta.n, language=meta.language), what=_translated(meta.n_what))
     if meta.sources:
         platforms = sorted({s.platform for s in meta.sources})
         names = ", ".join(platforms[:6])

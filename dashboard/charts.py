@@ -49,7 +49,7 @@ def _layout(fig: go.Figure, *, title: str, y_title: str, x_title: str = "", heig
         hovermode="closest",
         yaxis_title=y_title,
         xaxis_title=x_title,
-        separators=i18n.plotly_separators(),
+        separators=i18n.plotly_separators(i18n.current()),  # the language explicitly: i18n.locale caches its argument
     )
     return fig
 
@@ -502,10 +502,10 @@ def add_archive_captures(fig: go.Figure, captures: pd.DataFrame, *, names: Mappi
         # Translators: a legend entry; English keeps one form for every count (a published format),
         # your language may give the singular its own form.
         (web, ngettext("from web-archive captures, {n} captures", "from web-archive captures, {n} captures",
-                       len(web)).format(n=i18n.number(len(web))), _("from web-archive captures"), "triangle-up-open"),
+                       len(web)).format(n=i18n.number(len(web), language=i18n.current())), _("from web-archive captures"), "triangle-up-open"),
         # Translators: a legend entry; English keeps one form for every count.
         (git, ngettext("from git-scraped archives, {n} commits", "from git-scraped archives, {n} commits",
-                       len(git)).format(n=i18n.number(len(git))), _("from git-scraped archives"), "square-open"),
+                       len(git)).format(n=i18n.number(len(git), language=i18n.current())), _("from git-scraped archives"), "square-open"),
     ):
         if part.empty:
             continue
