@@ -243,8 +243,8 @@ else:
         },
     )
     cuts = int((changes["direction"] == "cut").sum())
-    # Translators: English keeps one form for every count; your language may give the singular its own.
     common.caption(len(changes), _("pay changes"), as_of=as_of,
+                   # Translators: English keeps one form for every count; your language may give the singular its own.
                    extra=ngettext("{n} cuts", "{n} cuts", cuts).format(n=cuts))
 
 
