@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from collectors.report_stats import METHOD
-from dashboard import common, i18n, queries
+from dashboard import common, i18n, queries, reasons
 from dashboard.i18n import N_, _
 
 SOURCE_LABELS = {"all": N_("All sources"), "worker_report": N_("Workers' own reports (form)"),
@@ -85,7 +85,7 @@ def delay_figures_block(platforms: Sequence[str], names: Mapping[str, str]) -> N
             _("verification"): "—" if hidden else _counts(row, "n_tier_", TIER_LABELS),
             _("grievances"): "—" if hidden else _counts(row, "n_grievance_", GRIEVANCE_LABELS),
             _("incidents"): "—" if hidden else common.fmt_number(row["n_incidents"]),
-            _("why a figure is missing"): row["missing_detail"] or "",
+            _("why a figure is missing"): reasons.shown(row["missing_detail"] or ""),
         })
     common.frame_table(pd.DataFrame(rows))
     common.caption(int(shown["n_reports"].sum()) if not shown.empty else 0,
@@ -137,7 +137,7 @@ def effective_pay_block(platforms: Sequence[str], categories: Sequence[str], nam
             _("earned less than told"): common.fmt_share(row["share_below_stated_rate"]),
             _("advertised $/h (listings)"): common.fmt_usd(ad["median_hourly_usd_now"]) if ad is not None else "—",
             _("n listings"): common.fmt_number(ad["n_hourly_now"]) if ad is not None else "—",
-            _("why a figure is missing"): row["missing_detail"] or "",
+            _("why a figure is missing"): reasons.shown(row["missing_detail"] or ""),
         })
     common.frame_table(pd.DataFrame(rows))
     st.caption(
