@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -135,9 +136,10 @@ def test_the_checker_catches_an_unmarked_string(tmp_path: Path) -> None:
 def _extracted() -> Catalog:
     """What `pybabel extract -F babel.cfg` finds now."""
     catalog = Catalog()
-    method_map = [("dashboard/**.py", "python"), ("collectors/reports/schema.py", "python"),
-                  ("collectors/reports/reasons.py", "python")]
-    for filename, lineno, message, comments, context in extract_from_dir(str(ROOT), method_map, comment_tags=("Translators:",)):
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    for filename, lineno, message, comments, context in extract_from_dir(str(ROOT), method_map, options_map,
+                                                                                 comment_tags=("Translators:",)):
         if filename.startswith((".venv", "data")):
             continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
@@ -153,9 +155,14 @@ def _po(language: str) -> Catalog:
         return read_po(handle, locale=language)
 
 
-def test_babel_config_is_what_the_test_extracts_with() -> None:
-    config = (ROOT / "babel.cfg").read_text(encoding="utf-8")
-    assert "[python: dashboard/**.py]" in config and "[python: collectors/reports/schema.py]" in config
+def test_babel_config_extracts_the_dashboard_and_the_texts_it_shows_from_collectors() -> None:
+    files = {filename for filename, *_ in _extracted_locations()}
+    assert any(f.startswith("dashboard/app_pages/") for f in files)
+    assert {"collectors/reports/schema.py", "collectors/reports/reasons.py", "collectors/categories.py"} <= files
+
+
+def _extracted_locations() -> list[tuple[str, int]]:
+    return [loc for message in _extracted() for loc in message.locations]
 
 
 def test_the_template_holds_exactly_what_extraction_finds() -> None:

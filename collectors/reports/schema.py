@@ -77,15 +77,15 @@ PLATFORM_ALIASES: dict[str, str] = {
 }
 
 STATUSES: dict[str, str] = {
-    "paid_on_time": "Paid on time",
-    "paid_late": "Paid, but late",
-    "partially_paid": "Only partly paid",
-    "unpaid_pending": "Still waiting",
-    "never_paid": "Never paid (I have given up)",
-    "withheld_under_review": "Withheld 'under review'",
-    "reversed": "Paid, then taken back",
-    "disputed_hours": "Paid for fewer hours or tasks than I worked",
-    "other_grievance": "Not about when I was paid (a rate cut, a bonus, an account closed ...)",
+    "paid_on_time": N_("Paid on time"),
+    "paid_late": N_("Paid, but late"),
+    "partially_paid": N_("Only partly paid"),
+    "unpaid_pending": N_("Still waiting"),
+    "never_paid": N_("Never paid (I have given up)"),
+    "withheld_under_review": N_("Withheld 'under review'"),
+    "reversed": N_("Paid, then taken back"),
+    "disputed_hours": N_("Paid for fewer hours or tasks than I worked"),
+    "other_grievance": N_("Not about when I was paid (a rate cut, a bonus, an account closed ...)"),
 }
 PAID_STATUSES = frozenset({"paid_on_time", "paid_late", "partially_paid"})  # a payment arrived
 UNPAID_STATUSES = frozenset({"unpaid_pending", "never_paid", "withheld_under_review"})
