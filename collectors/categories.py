@@ -14,7 +14,7 @@ CATEGORIES: tuple[str, ...] = (
     "generalist", "coding", "math_science", "medicine", "law", "finance", "languages",
     "audio_voice", "acting_performance", "writing", "other",
 )
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention, marks a label for extraction
+def N_(message: str) -> str:
     """Mark a label for translation (babel.cfg extracts this module); the dashboard translates it where
     it shows it. Collectors themselves speak English."""
     return message
