@@ -25,6 +25,7 @@ PARAMS: dict[str, dict[str, Any]] = {
     "too_few": {"n_independent": 3, "min_reports": MIN},
     "too_few_more": {"n_independent": 3, "min_reports": MIN, "n_without": 12},
     "median_not_reached": {},
+    "median_not_reached_note": {},
     "no_hours": {"n_reports": 9},
     "too_few_hours": {"n_independent": 2, "min_reports": MIN},
     "suppressed": {"min_reports": MIN},

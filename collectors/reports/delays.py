@@ -329,7 +329,7 @@ def _summaries(curves: _Curves, n_independent: Sequence[int] | np.ndarray) -> li
             "median_ci_high": _number(high[g]),
             "median_reached": reached,
             "suppressed": False,
-            "note": "" if reached else "median not reached: more than half still unpaid",
+            "note": "" if reached else reason_table.detail("median_not_reached_note"),
         }
         for days, (on_day, known) in shares.items():
             row[f"unpaid_after_{days}d"] = float(curves.survival[on_day[g]]) if known[g] else None

@@ -63,6 +63,7 @@ DETAILS: dict[str, str] = {
     "too_few_more": N_("{n_independent} independent report(s) with a delay; at least {min_reports} are needed "
                        "({n_without} more without one)"),
     "median_not_reached": REASONS["median_not_reached"],
+    "median_not_reached_note": N_("median not reached: more than half still unpaid"),
     "no_hours": N_("none of {n_reports} report(s) gives the hours worked and the amount received"),
     "too_few_hours": N_("{n_independent} independent report(s) give hours; at least {min_reports} are needed"),
     "suppressed": N_("fewer than {min_reports} reports: not shown, to protect reporters"),

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, queries
+from dashboard import common, queries, reasons
 from dashboard.i18n import _
 
 st.title(_("Overview"))
@@ -90,8 +90,7 @@ def card(platform_id: str) -> None:
                   "to publish without false precision or risk to reporters.").format(n=queries.MIN_REPORTS)
             )
         else:
-            note = d.get("note") or ""
-            # `note` comes from the query as English data (not translated here).
+            note = reasons.shown(d.get("note") or "")  # stored English, shown in the view's language
             waiting = _("{n} still waiting").format(n=common.fmt_number(d.get("n_waiting")))
             common.caption(d.get("n_reports"), _("approved payment reports"),
                            extra=waiting + (f" · {note}" if note else ""))
