@@ -216,11 +216,6 @@ def _language(language: str) -> Iterator[None]:
         i18n.activate(previous)
 
 
-def _translated(message: str) -> str:
-    """A constant marked with N_ (a filter's name, what n counts) in the active language."""
-    return i18n.translations(i18n.current()).gettext(message)
-
-
 def filters_text(filters: Mapping[str, Any], *, translated: bool = False) -> str:
     """Filters as a short line: `platforms: A, B · currency: usd`, or "all data". English (as the
     citations say it) unless `translated` (the image's subtitle, in the active language)."""
@@ -231,7 +226,7 @@ def filters_text(filters: Mapping[str, Any], *, translated: bool = False) -> str
         shown = ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
         name = key.replace("_", " ")
         if translated and key in FILTER_LABELS:
-            name = _translated(FILTER_LABELS[key])
+            name = i18n.translated(FILTER_LABELS[key])
         parts.append(f"{name}: {shown}")
     if parts:
         return " · ".join(parts)
@@ -251,7 +246,7 @@ def _source_line(meta: ChartMeta) -> str:
         snapshot_id=meta.snapshot_id, as_of=as_of)
     if meta.n is not None:
         # Translators: appended to the image's source line; {what} says what n counts ("approved reports").
-        line += _("; n = {n} {what}").format(n=i18n.number(meta.n, language=meta.language), what=_translated(meta.n_what))
+        line += _("; n = {n} {what}").format(n=i18n.number(meta.n, language=meta.language), what=i18n.translated(meta.n_what))
     if meta.sources:
         platforms = sorted({s.platform for s in meta.sources})
         names = ", ".join(platforms[:6])

@@ -40,11 +40,6 @@ class Built:
     platform_ids: tuple[str, ...]
 
 
-def _translated(message: str) -> str:
-    """A constant marked with N_ (a chart's title, units, what n counts) in the view's language."""
-    return i18n.translations(i18n.current()).gettext(message)
-
-
 @dataclass(frozen=True)
 class ChartSpec:
     """A chart by name. `title`, `view`, `units` and `n_what` are English (the metadata and the
@@ -62,7 +57,7 @@ class ChartSpec:
 
     def shown(self, text: str) -> str:
         """One of this spec's texts (`spec.shown(spec.units)`) in the view's language."""
-        return _translated(text)
+        return i18n.translated(text)
 
 
 def _tuple(filters: Filters, key: str) -> tuple[str, ...]:

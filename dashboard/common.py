@@ -213,11 +213,7 @@ NO_DATA_TODO = N_(
 )
 
 
-def translated(message: str) -> str:
-    """A module-level constant marked with `N_()` (so extracted), in the view's language.
-
-    `_()` takes only literals (that is what extraction reads); a constant goes through here."""
-    return i18n.translations(i18n.current()).gettext(message)
+translated = i18n.translated  # pages call common.translated(CONSTANT)
 
 
 def no_data_todo() -> str:
@@ -686,7 +682,7 @@ def release_list() -> None:
             frame_table(files, key=f"release_{number}", column_config={
                 # Translators: column headers of a release's file list; "open" is a link's text.
                 "file": st.column_config.TextColumn(_("file")),
-                "link": st.column_config.LinkColumn(_("download"), display_text=_("open")),
+                "link": st.column_config.LinkColumn(_("download"), display_text=pgettext("link to a file", "open")),
             })
             st.caption(_("Cite as: {citation}. Check the files with `sha256sum -c SHA256SUMS`.").format(
                 citation=md_escape(manifest.get("cite_as", ""))))

@@ -99,6 +99,14 @@ def _(message: str) -> str:
     return translations(_current.get()).gettext(message)
 
 
+def translated(message: str) -> str:
+    """A module-level constant marked with `N_()` (so extracted), in the view's language.
+
+    `_()` takes only literals (that is what extraction reads and the i18n test checks); a
+    constant goes through here."""
+    return translations(_current.get()).gettext(message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural (in the language's own plural rules) of a message for `n`."""
     return translations(_current.get()).ngettext(singular, plural, n)

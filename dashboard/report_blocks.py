@@ -26,13 +26,8 @@ GRIEVANCE_LABELS = {"late_payment": N_("late"), "missing_payment": N_("not paid"
                     "processor_hold": N_("processor hold"), "legal_action": N_("legal action")}
 
 
-def _translated(message: str) -> str:
-    """A label marked with `N_()` above, in this view's language."""
-    return i18n.translations(i18n.current()).gettext(message)
-
-
 def source_label(source: str) -> str:
-    return _translated(SOURCE_LABELS[source]) if source in SOURCE_LABELS else source
+    return i18n.translated(SOURCE_LABELS[source]) if source in SOURCE_LABELS else source
 
 
 def _range(low: object, high: object) -> str:
@@ -50,7 +45,7 @@ def _share(low: object, high: object) -> str:
 
 
 def _counts(row: Mapping[Any, Any], prefix: str, labels: Mapping[str, str]) -> str:
-    parts = [f"{int(row[f'{prefix}{k}'])} {_translated(v)}" for k, v in labels.items()
+    parts = [f"{int(row[f'{prefix}{k}'])} {i18n.translated(v)}" for k, v in labels.items()
              if not common.is_missing(row.get(f"{prefix}{k}")) and row.get(f"{prefix}{k}")]
     return ", ".join(parts) or "—"
 

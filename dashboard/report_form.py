@@ -322,20 +322,15 @@ DUE_HOW: dict[str, str] = {
 # -- the words in the view's language ---------------------------------------------------------------
 
 
-def _translated(message: str) -> str:
-    """A message marked with `N_()` above, in this view's language."""
-    return i18n.translations(i18n.current()).gettext(message)
-
-
 def text(key: str) -> str:
     """`TEXT[key]` in this view's language."""
-    return _translated(TEXT[key])
+    return i18n.translated(TEXT[key])
 
 
 def choice_text(group: str, slug: str) -> str:
     """The label of option `slug` of `CHOICES[group]` in this view's language (the slug if unknown)."""
     label = CHOICES[group].get(slug)
-    return slug if label is None else _translated(label)
+    return slug if label is None else i18n.translated(label)
 
 
 def choice_label(group: str) -> Callable[[str], str]:
@@ -344,21 +339,21 @@ def choice_label(group: str) -> Callable[[str], str]:
 
 
 def precision_label(how: str) -> str:
-    return _translated(PRECISION_CHOICES[how])
+    return i18n.translated(PRECISION_CHOICES[how])
 
 
 def date_label(name: str) -> str:
     """The question of date `name` (DATE_QUESTIONS) in this view's language."""
-    return _translated(DATE_QUESTIONS[name])
+    return i18n.translated(DATE_QUESTIONS[name])
 
 
 def privacy() -> list[str]:
     """The privacy notice, one paragraph a line, in this view's language."""
-    return [_translated(paragraph) for paragraph in PRIVACY]
+    return [i18n.translated(paragraph) for paragraph in PRIVACY]
 
 
 def delay_why(reason: str) -> str:
-    return _translated(DELAY_WHY[reason]) if reason in DELAY_WHY else reason
+    return i18n.translated(DELAY_WHY[reason]) if reason in DELAY_WHY else reason
 
 
 def describe(when: ApproxDate) -> str:
@@ -373,7 +368,7 @@ def describe(when: ApproxDate) -> str:
 def payment_method_label(slug: str) -> str:
     """A payment method's label (schema.PAYMENT_METHODS: brand names stay) in this view's language."""
     label = PAYMENT_METHODS.get(slug)
-    return slug if label is None else _translated(label)
+    return slug if label is None else i18n.translated(label)
 
 
 def country_name(code: str) -> str:
@@ -426,8 +421,13 @@ def _parent_display(option: str) -> str:
     return _ALIAS_DISPLAY.get(key, key.replace("_", " ").title())
 
 
+OTHER_PLATFORM = "other"  # data/platforms.csv's "Another platform": a form choice, not a platform's name
+
+
 def platform_label(option: str) -> str:
     row = _parent_row(option)
+    if option == OTHER_PLATFORM and option in PLATFORMS:
+        return _("Another platform")
     if row is None:
         return PLATFORMS.get(option, option)
     return _("{name} (the company behind {platform})").format(
@@ -557,7 +557,7 @@ def form_label(name: str) -> str:
     if name in DATE_QUESTIONS:
         return date_label(name)
     if name in FORM_LABELS:
-        return _translated(FORM_LABELS[name])
+        return i18n.translated(FORM_LABELS[name])
     return FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
@@ -578,7 +578,7 @@ def _param(value: Any) -> Any:
 def _problem_message(problem: Problem) -> str:
     """A validator error's message in this view's language (values that are data stay as they are)."""
     params = {k: _problem_message(v) if isinstance(v, Problem) else _param(v) for k, v in problem.params.items()}
-    return _translated(problem.template).format(**params)
+    return i18n.translated(problem.template).format(**params)
 
 
 def with_templates(errors: list[str], problems: list[Problem]) -> list[str | Problem]:
@@ -620,7 +620,7 @@ def _day_range(lower: date | None, upper: date | None) -> str:
 
 
 def due_how(basis: str) -> str:
-    return _translated(DUE_HOW[basis]) if basis in DUE_HOW else basis
+    return i18n.translated(DUE_HOW[basis]) if basis in DUE_HOW else basis
 
 
 def delay_summary(report: PaymentReport) -> list[str]:

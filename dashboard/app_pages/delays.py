@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, queries, reasons, report_blocks
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import _, ngettext, pgettext
 
 st.title(_("Payment delays"))
 st.markdown(_(
@@ -61,7 +61,7 @@ with left:
     if shown.empty:
         st.info(_("No platform has {n} or more approved reports yet.").format(n=queries.MIN_REPORTS))
     else:
-        open_text = _("open")  # an interval without an upper end
+        open_text = pgettext("interval without an upper end", "open")
         common.frame_table(pd.DataFrame({
             _("platform"): [names.get(p, p) for p in shown["platform_id"]],
             # Translators: a table header, "n" is the number of reports.
