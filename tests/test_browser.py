@@ -192,7 +192,16 @@ def test_a_report_sent_through_the_form_reaches_the_moderation_queue(server: str
 
 
 def _metrics(page: Page) -> list[str]:
-    return page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    """Every card's figures, read once the count of metrics has stopped growing (a busy machine can
+    report the script idle while the last cards are still being painted)."""
+    metrics = page.locator('[data-testid="stMetricValue"]')
+    count = -1
+    for _ in range(40):
+        if metrics.count() == count:
+            break
+        count = metrics.count()
+        page.wait_for_timeout(500)
+    return metrics.all_inner_texts()
 
 
 def _close_all_listings_of_one_platform(settings: Settings) -> str:
@@ -268,7 +277,7 @@ def test_the_page_speaks_the_browsers_language_unless_the_link_says_otherwise(
     assert title.strip() == _in(language, "Pay trends"), title
     if language != "en":
         assert _in(language, "Pay trends") != "Pay trends", "no catalog"
-        chart_titles = page.locator(".js-plotly-plot .gtitle").all_inner_texts()
+        chart_titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
         assert _in(language, "Median advertised hourly pay (USD equivalent)") in " ".join(chart_titles), chart_titles
     screenshot(page, f"pay_trends-phone-{browser_locale}{'-' + language if query else ''}", PHONE)
     context.close()
