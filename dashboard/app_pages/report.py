@@ -23,6 +23,8 @@ from collectors.reports.schema import (
     UNPAID_STATUSES,
 )
 from collectors.store.reports import (
+    RateLimited,
+    ReceiptNotFound,
     ReportError,
     ReportRejected,
     client_address_from,
@@ -177,6 +179,17 @@ def step_review() -> None:
     st.checkbox(rf.text("consent"), value=False, key=f"{PREFIX}consent")
 
 
+def error_text(exc: ReportError) -> str:
+    """A refusal from the store in the reporter's language (the store's own words are English)."""
+    if isinstance(exc, ReceiptNotFound):
+        return _("No report has this receipt code. Check the code (letters and digits, dashes optional) and "
+                 "try again.")
+    if isinstance(exc, RateLimited):
+        return _("Too many reports from this connection: at most {limit} an hour. Please try again in about "
+                 "{minutes} minutes.").format(limit=exc.limit, minutes=exc.minutes)
+    return str(exc)
+
+
 def send(store: Any) -> None:
     raw, problems, _values = _current_raw()
     result = validate_for_store(raw, store)
@@ -190,7 +203,7 @@ def send(store: Any) -> None:
     try:
         saved = submit_report(store, result.report, client_hash=client_hash(client_address(), store))
     except ReportError as exc:
-        st.error(common.md_escape(str(exc)))
+        st.error(common.md_escape(error_text(exc)))
         return
     st.session_state[RECEIPT_KEY] = {"code": saved.code, "held": saved.held_for_review,
                                      "delay": rf.delay_summary(result.report)}
@@ -250,7 +263,7 @@ def update_section(store: Any, today: date) -> None:
         for message in rf.form_messages(rf.with_templates(exc.errors, exc.problems), with_step=False):
             st.error(common.md_escape(message))
     except ReportError as exc:
-        st.error(common.md_escape(str(exc)))
+        st.error(common.md_escape(error_text(exc)))
     else:
         message = rf.text("updated").format(status=rf.choice_text("status", outcome.status).lower())
         if outcome.days_late and outcome.status in PAID_STATUSES:
@@ -274,7 +287,7 @@ def withdraw_section(store: Any) -> None:
             try:
                 withdraw_report(store, withdraw_code, client_hash=client_hash(client_address(), store))
             except ReportError as exc:
-                st.error(common.md_escape(str(exc)))
+                st.error(common.md_escape(error_text(exc)))
             else:
                 st.success(rf.text("withdrawn"))
 

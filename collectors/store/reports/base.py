@@ -27,6 +27,7 @@ class RateLimited(ReportError):
 
     def __init__(self, limit: int, window: timedelta, retry_after: timedelta) -> None:
         minutes = max(1, int(retry_after.total_seconds() // 60) + 1)
+        self.limit, self.minutes = limit, minutes  # the form says it again in the reporter's language
         super().__init__(
             f"Too many reports from this connection: at most {limit} an hour. "
             f"Please try again in about {minutes} minutes."
