@@ -37,7 +37,7 @@ from collectors.store.reports import (
 )
 from dashboard import common
 from dashboard import report_form as rf
-from dashboard.i18n import ngettext
+from dashboard.i18n import _, ngettext
 from dashboard.report_form import CHOICES, PREFIX, STEPS
 
 RECEIPT_KEY = "report_last_receipt"
