@@ -381,3 +381,30 @@ def test_the_form_says_validator_errors_in_the_workers_language(pseudo_swahili: 
     said = rf.form_messages(rf.with_templates(required.errors, required.problems))
     assert any("“SW Yes, all of it, but late”" in m for m in said), said
 
+
+
+@pytest.mark.parametrize("language", ["sw", "es"])
+def test_a_wrong_receipt_code_is_answered_in_the_workers_language(language: str, lake: Store) -> None:
+    """The store refuses in English; the form says it in the worker's language (?lang=)."""
+    from dashboard import i18n
+
+    app_file = PAGE.parents[1] / "streamlit_app.py"
+    i18n.activate(language)  # AppTest reads widget values back in this thread (format_func translates)
+    try:
+        app = AppTest.from_file(str(app_file), default_timeout=120)
+        app.query_params["lang"] = language
+        run(app)
+        app.switch_page("app_pages/report.py")
+        app.query_params["lang"] = language
+        run(app)
+        app.text_input(key="uf_code").input("AAAA-BBBB-CCCC-DDDD-EEEE")
+        app.radio(key="uf_paid_date_how").set_value("unknown")
+        app.selectbox(key="uf_status").set_value("paid_late")
+        app.button(key="uf_send").click()
+        run(app)
+        english = ("No report has this receipt code. Check the code (letters and digits, dashes optional) and "
+                   "try again.")
+        assert i18n._(english) != english
+        assert errors(app) == [plain(i18n._(english))]
+    finally:
+        i18n.activate(i18n.DEFAULT_LANGUAGE)
