@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Literal
 
 from collectors import fx
+from collectors import pay_words as words
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ ISO_CODES: frozenset[str] = frozenset(_words(
     "USD EUR GBP CAD AUD NZD CHF JPY CNY HKD SGD TWD INR PKR BDT LKR NPR PHP IDR MYR THB VND KRW "
     "KES NGN GHS ZAR EGP MAD UGX TZS ETB RWF XOF BRL MXN ARS CLP COP PEN UYU PLN CZK HUF RON BGN "
     "SEK NOK DKK ISK TRY ILS AED SAR QAR UAH RUB MGA"
-))
+)) | words.MORE_ISO_CODES
 # Currencies written with "$": a code next to a "$" is read only when it is one of these, so that
 # "PHP $50/hr" (the programming language) stays dollars.
 _DOLLAR_CODES = frozenset(_words("USD CAD AUD NZD SGD HKD MXN TWD ARS CLP COP UYU BRL"))
@@ -151,6 +152,16 @@ _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
 # Which of the words above are hundredths of their currency.
 _CENT_WORDS = frozenset({"cent", "eurocent", "centavo", "centime"})
 
+
+
+def _alternation(forms: Any) -> str:
+    """A regex alternation of literal forms, longest first (so "euroon" is tried before "euro")."""
+    return "|".join(sorted((re.escape(form) for form in forms), key=len, reverse=True))
+
+
+_CURRENCY_WORDS_ALT = _alternation(words.CURRENCY_WORDS)
+_CURRENCY_JOINED_ALT = _alternation(words.CURRENCY_WORDS_JOINED)
+
 _PRE_CURRENCY = re.compile(
     r"""(?:
         (?<![A-Za-z])(?P<dpre>U\.S\.|US|USD|CAN|CAD|CA|AUD|AU|NZD|NZ|SGD|SG|HKD|HK|MXN|MX|NT)\s?\$
@@ -165,8 +176,8 @@ _PRE_CURRENCY = re.compile(
     re.X,
 )
 _POST_CURRENCY = re.compile(
-    r"""(?:[.,]-+)?\s?(?:
-        (?P<code>[A-Z]{3}|usd|eur|gbp|inr|kes|php|ngn|cad|aud|brl|mxn|zar|ghs|idr)(?![A-Za-z])
+    rf"""(?:[.,]-+)?\s?(?:
+        (?P<code>[A-Z]{{3}}|usd|eur|gbp|inr|kes|php|ngn|cad|aud|brl|mxn|zar|ghs|idr)(?![A-Za-z])
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽¢円元])
       | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
@@ -178,6 +189,8 @@ _POST_CURRENCY = re.compile(
             |d[oó]lar(?:es|ów|ı|a|i)?|doler(?:ių|iai|is)|dollar(?:s|a)?|ڈالر|bucks|euros?
             |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?|ariary
             |рубл(?:ей|я|ь)|лева?|रुपय[ेा]|रुपए)(?![a-zа-яà-ÿ]))
+      | (?i:(?:de\ )?(?P<word2>{_CURRENCY_WORDS_ALT})(?![\w]))
+      | (?P<joined>{_CURRENCY_JOINED_ALT})
     )""",
     re.X,
 )
@@ -186,11 +199,15 @@ _GLOBAL_US_DOLLARS = re.compile(r"\bU\.?S\.? dollars?\b", re.I)
 
 # --- Numbers -----------------------------------------------------------------------------------------
 
+# Numbers in words that run into the next word ("10만원") and those that end at a word boundary.
+_SUFFIXES_JOINED = frozenset({"만", "천", "千", "萬"})
+_SUFFIX_JOINED_ALT = _alternation(_SUFFIXES_JOINED)
+_SUFFIX_WORDS_ALT = _alternation([*(w for w in words.NUMBER_SUFFIXES if w not in _SUFFIXES_JOINED), *words.MILLION_WORDS])
 _NUMBER = re.compile(
-    r"""(?<![\d,])(?<!\d\.)
+    rf"""(?<![\d,])(?<!\d\.)
     (?P<num>
-        \d{1,2},\d{2},\d{3}(?:,\d{3})*(?:\.\d+)?          # Indian grouping: 1,00,000
-      | \d{1,3}(?:(?:,|\.|'|\ )\d{3})+(?:[.,]\d+)?        # grouped thousands, optional decimals
+        \d{{1,2}},\d{{2}},\d{{3}}(?:,\d{{3}})*(?:\.\d+)?          # Indian grouping: 1,00,000
+      | \d{{1,3}}(?:(?:,|\.|'|\ )\d{{3}}(?!\d))+(?:[.,]\d+)?  # grouped thousands ("$20.0000" is not one)
       | \d+(?:[.,]\d+)?
       | (?<=[$£€₹])\.\d+                                   # "$.75": only right after a sign
     )
@@ -202,6 +219,8 @@ _NUMBER = re.compile(
       | \s?(?:cr|L)(?!\w)
       | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b|trillion|trillions|tn)(?!\w)
       | 万
+      | \s?(?:{_SUFFIX_JOINED_ALT})
+      | \s?(?i:{_SUFFIX_WORDS_ALT})(?!\w)
     )?
     (?P<plus>\+(?![\d.,]))?  # "$20+" ("$20 + bonus" is not "$20 or more")
     """,
@@ -211,12 +230,13 @@ _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5,
                    "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4, "लाख": 1e5, "करोड़": 1e7,
                    "m": 1e6, "mn": 1e6, "million": 1e6,
                    "juta": 1e6, "millones": 1e6, "milhões": 1e6, "ribu": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тыс": 1e3, "тыс.": 1e3, "tys": 1e3, "tys.": 1e3, "bin": 1e3,
-                   "ألف": 1e3, "هزار": 1e3, "हज़ार": 1e3, "हजार": 1e3}  # millions only pass `_million_salary`
+                   "ألف": 1e3, "هزار": 1e3, "हज़ार": 1e3, "हजार": 1e3,
+                   **words.NUMBER_SUFFIXES, **words.MILLION_WORDS}  # millions only pass `_million_salary`
 _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b",
-                            "trillion", "trillions", "tn", "juta", "millones", "milhões"})
+                            "trillion", "trillions", "tn", "juta", "millones", "milhões", *words.MILLION_WORDS})
 # Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
 # millions); never "$2M daily" (a payout total) or billions.
-_MILLION_SUFFIXES = frozenset({"m", "mn", "million", "juta", "millones", "milhões"})
+_MILLION_SUFFIXES = frozenset({"m", "mn", "million", "juta", "millones", "milhões", *words.MILLION_WORDS})
 _MILLION_SALARY_AFTER = re.compile(
     r"\s*(?:de\s+)?(?:pesos|reais|euros|d[óo]lares|rupiah)?\s*(?:(?:/\s*|per\s+)(?:year|yr|annum|y)\b"
     r"|al\s+año|anuales|por\s+año|ao\s+ano|por\s+ano|anuais)",
@@ -267,6 +287,8 @@ _NOUNS: dict[str, tuple[str, ...]] = {
              "bounding box", "polygons", "polygon", "frames", "frame", "lines", "line", "líneas", "línea",
              "lineas", "linea", "characters", "character", "caracteres", "zeichen"),
 }
+for _unit, _forms in (*words.PERIOD_NOUNS.items(), *words.PIECE_NOUNS.items()):
+    _NOUNS[_unit] = _NOUNS[_unit] + tuple(form for form in _forms if form not in _NOUNS[_unit])
 _NOUN_UNIT = {noun: unit for unit, nouns in _NOUNS.items() for noun in nouns}
 # Abbreviations that only count after "/" ("$20/h", "£2,000/m").
 _SLASH_ONLY = frozenset({"h", "d", "w", "m", "y", "mo", "mon", "an", "ano", "ora", "日", "月", "年", "時"})
@@ -283,13 +305,14 @@ _ADJECTIVE_UNITS = {
     "mensuels": "month", "semanales": "week", "semanal": "week", "diarios": "day", "diario": "day",
     "sejam": "hour", "sehari": "day", "seminggu": "week", "sebulan": "month", "setahun": "year",
     "-an-hour": "hour", "-a-day": "day", "-a-week": "week", "-a-month": "month", "-a-year": "year",
+    **{adverb: period for period, adverbs in words.PERIOD_ADVERBS.items() for adverb in adverbs},
 }
 
 _nouns_alt = "|".join(sorted((re.escape(n) for n in _NOUN_UNIT), key=len, reverse=True))
 _media_alt = "|".join(sorted(_MEDIA, key=len, reverse=True))
 _adj_alt = "|".join(sorted((re.escape(a) for a in _ADJECTIVE_UNITS), key=len, reverse=True))
 _FILLER = (
-    r"(?:(?:base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
+    r"(?:(?:de\s+base|base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
     r"|avg|average|[A-Z]{3}|/=|[.,]-+|nets?|nettes?|bruts?|brutos?|netos?|l[íi]quidos?|en\s+promedio|em\s+m[ée]dia|on\s+average|en\s+moyenne|in\s+media"
     r"|im\s+(?:durch)?schnitt)\s*){0,2}"
 )
@@ -297,7 +320,8 @@ _CONNECTOR = (
     r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
     r"|(?<!\w)на(?!\w)|(?<!\w)за(?!\w)|(?<!\w)في(?!\w)|\ble\b|\ball'|\bl'|\bi(?=\s+tim)|\bpara\s+cada\b"
-    r"|\bfor\s+(?:each|every|an?|one|this|that)\b|\bpo\b|\bpe\b|(?<!\w)فی(?!\w)|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
+    r"|\bfor\s+(?:each|every|an?|one|this|that)\b|\bpo\b|\bpe\b|(?<!\w)فی(?!\w)|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每"
+    rf"|(?<!\w)(?:{_alternation(words.CONNECTORS)})(?!\w))"
 )
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
@@ -315,12 +339,14 @@ _UNIT_AFTER = re.compile(
     )""",
     re.X | re.I,
 )
+_UNIT_BEFORE_ALT = _alternation(word for word in words.UNIT_BEFORE if word != "월")
 _UNIT_BEFORE = re.compile(
-    r"""(?P<word>hourly|per\s+hour|an\s+hour|daily|per\s+day|day|weekly|per\s+week|monthly|per\s+month
+    rf"""(?P<word>hourly|per\s+hour|an\s+hour|daily|per\s+day|day|weekly|per\s+week|monthly|per\s+month
         |yearly|annual|annually|per\s+annum|per\s+year|salary\s+per\s+annum|stundenlohn|taux\s+horaire
         |tarifa\s+por\s+hora|valor\s+hora|per\s+task|per\s+item|by\s+the\s+hour|pro\s+stunde|pro\s+jahr
         |pro\s+monat|por\s+hora|por\s+mes|par\s+heure|par\s+mois|मासिक|सालाना|वार्षिक
-        |時給|日給|週給|月給|年収|年俸|时薪|月薪|年薪|每小时)
+        |時給|日給|週給|月給|年収|年俸|时薪|月薪|年薪|每小时
+        |(?<!\d)월|(?<![^\W\d])(?:{_UNIT_BEFORE_ALT})(?![\w]))
         (?:\s+(?:rates?|pay|wages?|range|compensation|salary|salaries|earnings|band|stipend|income|reward|ctc
             |in-hand|take-home|package|gross|minimum|औसत|वेतन|सैलरी))*
         [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|ranging|varies|vary|goes|the|to|:)\s*)*$""",
@@ -336,6 +362,7 @@ _BEFORE_UNIT_WORDS = {
     "年薪": "year", "每小时": "hour", "by the hour": "hour", "pro stunde": "hour", "pro jahr": "year",
     "pro monat": "month", "por hora": "hour", "por mes": "month", "par heure": "hour", "par mois": "month",
     "मासिक": "month", "सालाना": "year", "वार्षिक": "year",
+    **words.UNIT_BEFORE,
 }
 # Anywhere in the text (last resort): explicit "per hour"-style phrases only, not "weekly", which is
 # as often a payment schedule ("paid weekly") as a rate.
@@ -373,8 +400,22 @@ _FLAG_BEFORE = re.compile(
       | (?P<approx>~|≈|∼|about|around|approx(?:\.|imately)?|roughly|circa|ca\.|c\.|est(?:imated|\.)?
             |nearly|almost|close\s+to|ungefähr|environ|aprox(?:\.|imadamente)?|cerca\s+de)
       | (?P<between>between|entre|zwischen|بين)
-    )(?:\s+(?:los|las|les|the|de|os|as))?[\s:]*$""",
+    )(?:\s+(?:los|las|les|the|de|os|as))?[\s:"“”'‘’]*$""",
     re.X | re.I,
+)
+# The same bounds in more languages (collectors.pay_words), tried when the words above are not there.
+_WORD_FLAG_BEFORE = re.compile(
+    rf"""(?<![\w])(?:
+        (?P<up_to>{_alternation(words.UP_TO_BEFORE)})
+      | (?P<at_least>{_alternation(words.AT_LEAST_BEFORE)})
+      | (?P<approx>{_alternation(words.APPROX_BEFORE)})
+      | (?P<between>{_alternation(words.BETWEEN_BEFORE)})
+    )[\s:"“”'‘’]*$""",
+    re.X | re.I,
+)
+_WORD_FLAG_LAST = frozenset(
+    phrase.split()[-1].lower()
+    for phrase in (*words.UP_TO_BEFORE, *words.AT_LEAST_BEFORE, *words.APPROX_BEFORE, *words.BETWEEN_BEFORE)
 )
 # "At maximum, this pays $10.20 an hour": a bound that opens its clause.
 _CLAUSE_FLAG = re.compile(
@@ -387,20 +428,24 @@ _CLAUSE_FLAG = re.compile(
     re.X | re.I,
 )
 _FLAG_AFTER = re.compile(
-    r"""(?P<plus>\+)(?![\d.,])  # "$20/h+" (a spaced " + " adds something else: "+ bonuses")
+    rf"""(?P<plus>\+)(?![\d.,])  # "$20/h+" (a spaced " + " adds something else: "+ bonuses")
     | [\s/,(-]*(?:
         (?P<at_least>or\s+more|and\s+up|and\s+above|or\s+higher|or\s+above|o\s+m[áa]s|ou\s+mais|oder\s+mehr
             |[～〜](?!\s*\d))
       | (?P<up_to>max(?:imum)?(?![a-z])|at\s+most|or\s+less|tops)
+      | (?P<at_least2>{_alternation(words.AT_LEAST_AFTER)})
+      | (?P<up_to2>{_alternation(words.UP_TO_AFTER)})
     )""",
     re.X | re.I,
 )
 _RANGE_GAP = re.compile(
     r"^\s*\(?\s*(?:-{1,2}|-?d[əae]n|-?t[əae]n|to|up\s+to|bis|à|a|até|hasta|до|~|～|〜|to\s+a\s+maximum\s+of"
     r"|or|ou|oder|o"
+    rf"|{_alternation(words.RANGE_TO_WORDS)}|{_alternation(words.RANGE_AND_WORDS)}"
     r"|(?:and|&|y|e|und|et|و)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
     re.I,
 )
+_RANGE_AND_WORDS = frozenset(("and", "&", "y", "e", "und", "et", "و", *words.RANGE_AND_WORDS))
 _TRAP_BEFORE = re.compile(
     r"""(?:\bprice[ds]?|\bpriced\s+at|\bpricing|\bcosts?|\bfees?|\bsubscription|\braised|\braising
         |\braises|\bvaluation|\bvalued\s+at|\brevenue|\bseries\s+[a-f]|\bfunding|\bprize\s+pool
@@ -742,6 +787,8 @@ _PESO_3_DIGITS = re.compile(r"(?<![A-Za-z])P\d{1,3}(?:,\d{3})+|(?<![A-Za-z])P\d{
 def _million_salary(text: str, number: re.Match[str], pre: re.Match[str] | None, suffix: str) -> bool:
     if suffix not in _MILLION_SUFFIXES:
         return False
+    if suffix in words.MILLION_WORDS:  # "6 triệu đồng/tháng": salaries in đồng run to millions
+        return True
     if _MILLION_SALARY_AFTER.match(text, number.end()):
         return True
     sign = pre.group(0).strip() if pre is not None else ""
@@ -783,7 +830,8 @@ def _close_values(a: _Amount, b: _Amount) -> bool:
 
 
 _CONVERSION_OPEN = re.compile(
-    r"^\s*\(\s*(?:(?:or|ou|o|oder|about|approx\.?|approximately|around|roughly|c\.|ca\.|~|≈|i\.e\.|soit"
+    r"^\s*\(\s*(?:(?:or|ou|o|oder|about|approx\.?|approximately|around|roughly|c\.|ca\.|~|≈|i\.e\.|soit|約|约|약|대략"
+    r"|около|примерно|noin|n\.|asi|cca\.?|circa|environ|cerca\s+de|aprox\.?|aproximadamente|ok\.|około|ongeveer|etwa|ca"
     r"|equivalent\s+to|equal\s+to|about)\s*)?$",
     re.I,
 )
@@ -831,6 +879,13 @@ def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, 
     if match.group("letters"):
         letters = match.group("letters")
         return _LETTER_MARKS.get(letters.lower()), letters, False, False
+    if match.group("joined"):
+        code, symbol = words.CURRENCY_WORDS_JOINED[match.group("joined")]
+        return code, symbol, False, False
+    if match.group("word2"):
+        form = match.group("word2").lower()
+        code, symbol = words.CURRENCY_WORDS[form]
+        return code, symbol, True, form in words.CENT_WORDS
     word = match.group("word").lower().replace(".", "").replace(" ", "")
     if word.startswith(("centavo", "centime")):  # "centavos de dólar", "centimes d'euro": hundredths
         return ("EUR", "€", True, True) if "euro" in word else (None, "¢", True, True)
@@ -875,7 +930,7 @@ def _range_allowed(text: str, first: _Amount, gap: str) -> bool:
     if word in ("or", "ou", "oder", "o"):
         # "$14 or $14.50 an hour" is a range; "£6 or $8" and "$5 or $500" are not
         return False
-    if word.split(" ", 1)[0] in ("and", "&", "y", "e", "und", "et", "و"):
+    if word.split(" ", 1)[0] in _RANGE_AND_WORDS:
         before = _flag_before(text, first.start)
         return before is not None and before.group("between") is not None
     return True
@@ -957,7 +1012,7 @@ def _candidate(
     if after is None and unit_end != last.end:
         after = _FLAG_AFTER.match(text, last.end)
     if after is not None:
-        flags.update(name for name in ("up_to", "at_least") if after.group(name))
+        flags.update(name for name in ("up_to", "at_least") if after.group(name) or after.group(f"{name}2"))
     plus_after = after is not None and bool(after.group("plus"))
     if first is last and (first.plus or plus_after):
         flags.update(("at_least", "approx"))
@@ -1112,7 +1167,7 @@ _FLAG_LAST_WORDS = frozenset(_words(
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
-    "|मासिक|सालाना|वार्षिक|時|日|週|月|年|薪|每",
+    "|मासिक|सालाना|वार्षिक|時|日|週|月|年|薪|每|당|시급|일당|주급|월|연봉|あたり|文字|" + _UNIT_BEFORE_ALT,
     re.I,
 )
 
@@ -1141,9 +1196,13 @@ def _flag_before(text: str, cursor: int) -> re.Match[str] | None:
         clause = _CLAUSE_FLAG.search(text, max(0, cursor - 45), cursor)
         if clause is not None:
             return clause
-    if tail[-1] not in "~≈∼" and tail.rsplit(" ", 1)[-1].lower().lstrip("'\"“‘(") not in _FLAG_LAST_WORDS:
-        return None
-    return _FLAG_BEFORE.search(text, window_start, cursor)
+    last = tail.rsplit(" ", 1)[-1].lower().strip("'\"“”‘’(")
+    found = None
+    if tail[-1] in "~≈∼" or last in _FLAG_LAST_WORDS:
+        found = _FLAG_BEFORE.search(text, window_start, cursor)
+    if found is None and last in _WORD_FLAG_LAST:
+        found = _WORD_FLAG_BEFORE.search(text, window_start, cursor)
+    return found
 
 
 def _unit_before(text: str, cursor: int) -> re.Match[str] | None:

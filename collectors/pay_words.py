@@ -1,0 +1,253 @@
+"""The words `collectors.pay` reads pay with, in many languages: currency names, numbers in words,
+periods and pieces of work, bounds. Kept apart from the parser so the vocabulary can grow by language
+without touching the rules that use it.
+
+The tables were written from how each language writes pay, not from the strings the parser missed:
+every period is given for every language listed (hour, day, week, month and year), so a language
+seen once with "per hour" is read with "per month" too. `collectors.pay` builds its patterns from
+these tables; docs/pay-strings.md says what each kind of word does.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Period = Literal["hour", "day", "week", "month", "year"]
+Piece = Literal["task", "item"]
+
+# --- Currencies written as words after the amount ---------------------------------------------------
+# Exact written forms (lower case) → (ISO code or None when the word does not say which country's,
+# the sign to show). Latin, Cyrillic and Greek words must end at a word boundary; the CJK, Hangul,
+# Thai and Hebrew ones may run into the next word ("50원은", "31ドル").
+CURRENCY_WORDS: dict[str, tuple[str | None, str]] = {
+    # Euro in the inflections of Finnish, Baltic, Slavic, Greek and Hungarian.
+    **dict.fromkeys(("euroa", "euron", "euroon", "eurolla", "eurolta", "euroja", "euroksi", "euroilla",
+                     "eura", "eur", "eurů", "euri", "eurų", "eurai", "eurot", "eurót", "eurót", "евро", "ευρώ",
+                     "euró", "eurót", "eurókat"), ("EUR", "€")),
+    **dict.fromkeys(("korun", "koruna", "koruny", "korunu", "korunách", "korún"), ("CZK", "Kč")),
+    **dict.fromkeys(("forint", "forintot", "forintos", "forintért"), ("HUF", "Ft")),
+    **dict.fromkeys(("leu", "lei", "de lei"), ("RON", "lei")),
+    **dict.fromkeys(("kronor", "kronur", "krónur"), ("SEK", "kr")),
+    "kroner": (None, "kr"), "kroon": (None, "kr"),
+    **dict.fromkeys(("złote", "złotego", "zlotych", "zloty", "zlote"), ("PLN", "zł")),
+    **dict.fromkeys(("lira", "lirası", "liralık", "türk lirası"), ("TRY", "₺")),
+    **dict.fromkeys(("гривень", "гривні", "гривен", "гривна", "гривня", "гривны"), ("UAH", "₴")),
+    **dict.fromkeys(("тенге", "теңге"), ("KZT", "₸")),
+    **dict.fromkeys(("долларов", "доллара", "доллар", "долара", "долари", "доларів", "долл.", "долл"), (None, "$")),
+    **dict.fromkeys(("dolarů", "dolarů", "dolary", "dollari", "dollaria", "dollaria", "dollárt", "dollár",
+                     "dollaro", "dollarit", "dollars", "dollar"), (None, "$")),
+    **dict.fromkeys(("rupiah",), ("IDR", "Rp")),
+    **dict.fromkeys(("ringgit",), ("MYR", "RM")),
+    **dict.fromkeys(("đồng", "vnđ", "vnd"), ("VND", "₫")),
+    **dict.fromkeys(("soles", "sol", "nuevos soles"), ("PEN", "S/")),
+    **dict.fromkeys(("bolívares", "bolivares", "bolívar"), ("VES", "Bs")),
+    **dict.fromkeys(("quetzales", "quetzal"), ("GTQ", "Q")),
+    **dict.fromkeys(("colones",), ("CRC", "₡")),
+    **dict.fromkeys(("guaraníes", "guaranies"), ("PYG", "₲")),
+    **dict.fromkeys(("bolivianos",), ("BOB", "Bs")),
+    **dict.fromkeys(("cedis", "cedi"), ("GHS", "GH₵")),
+    **dict.fromkeys(("birr",), ("ETB", "Br")),
+    **dict.fromkeys(("fcfa", "francs cfa", "franc cfa", "cfa"), ("XOF", "CFA")),
+    **dict.fromkeys(("taka",), ("BDT", "৳")),
+    **dict.fromkeys(("yuan", "renminbi", "rmb"), ("CNY", "¥")),
+    **dict.fromkeys(("won",), ("KRW", "₩")),
+    **dict.fromkeys(("rubles", "roubles", "ruble", "rouble", "rublos", "rubli"), ("RUB", "₽")),
+    **dict.fromkeys(("hryvnias", "hryvnia", "hryvnas"), ("UAH", "₴")),
+    **dict.fromkeys(("céntimos", "céntimo", "centimos", "centimo", "centesimi", "centesimo", "centów",
+                     "groszy", "kopecks", "копеек", "копійок", "senttiä"), (None, "¢")),
+    **dict.fromkeys(("shilingi",), (None, "shillings")),
+    **dict.fromkeys(("dirhams", "dirham"), (None, "dh")),
+    **dict.fromkeys(("تومان", "ریال", "تومن"), ("IRR", "﷼")),
+    **dict.fromkeys(("جنيه", "جنيها"), ("EGP", "E£")),
+    **dict.fromkeys(("डॉलर", "डालर"), (None, "$")),
+}
+# Which of the words above are hundredths of their currency.
+CENT_WORDS: frozenset[str] = frozenset(
+    word for word, (_, sign) in CURRENCY_WORDS.items() if sign == "¢"
+)
+# Forms in scripts without spaces between words.
+CURRENCY_WORDS_JOINED: dict[str, tuple[str | None, str]] = {
+    # In Japanese and Korean text a dollar on its own is the US dollar (others are named: カナダドル).
+    "米ドル": ("USD", "$"), "ドル": ("USD", "$"), "ユーロ": ("EUR", "€"), "ポンド": ("GBP", "£"),
+    "원": ("KRW", "₩"), "달러": ("USD", "$"), "유로": ("EUR", "€"),
+    "美元": ("USD", "$"), "美金": ("USD", "$"), "欧元": ("EUR", "€"), "英镑": ("GBP", "£"),
+    "人民币": ("CNY", "¥"), "块钱": ("CNY", "¥"), "块": ("CNY", "¥"), "港元": ("HKD", "HK$"), "港币": ("HKD", "HK$"),
+    "บาท": ("THB", "฿"),
+    "שקלים": ("ILS", "₪"), "שקל": ("ILS", "₪"), 'ש"ח': ("ILS", "₪"), "ש״ח": ("ILS", "₪"),
+    "₸": ("KZT", "₸"), "₡": ("CRC", "₡"), "₲": ("PYG", "₲"), "৳": ("BDT", "৳"),
+}
+# Codes read before a number that are not ISO codes.
+CODE_ALIASES: dict[str, str] = {"RMB": "CNY", "NTD": "TWD", "KSH": "KES", "YTL": "TRY"}
+# The ISO codes the new words name, beyond those `collectors.pay` already knows.
+MORE_ISO_CODES: frozenset[str] = frozenset({"KZT", "PEN", "VES", "GTQ", "CRC", "PYG", "BOB", "IRR", "EGP"})
+
+# --- Numbers in words after digits ------------------------------------------------------------------
+# "10만 원", "5千円", "6 triệu", "15 tis. Kč", "3 mii de lei", "50 ezer forint".
+NUMBER_SUFFIXES: dict[str, float] = {
+    "만": 1e4, "천": 1e3, "千": 1e3, "萬": 1e4,
+    "tis.": 1e3, "tis": 1e3, "tisíc": 1e3, "tūkst.": 1e3, "tūkst": 1e3, "tuhatta": 1e3, "tuhat": 1e3,
+    "mii": 1e3, "ezer": 1e3, "nghìn": 1e3, "ngàn": 1e3, "tisuća": 1e3, "tisuće": 1e3, "tisoč": 1e3,
+    "tusen": 1e3, "tysiące": 1e3, "tysięcy": 1e3, "χιλ.": 1e3, "χιλιάδες": 1e3, "тис.": 1e3, "тисяч": 1e3,
+    "hazar": 1e3, "libo": 1e3,
+}
+# Millions in words, pay only as a salary in a currency whose salaries run to millions.
+MILLION_WORDS: dict[str, float] = {"triệu": 1e6}
+
+# --- Periods and pieces of work ----------------------------------------------------------------------
+# Nouns read after a connector ("per", "/", "na", "à", "ต่อ"...): "50 korun na hodinu", "€10 al giorno".
+PERIOD_NOUNS: dict[Period, tuple[str, ...]] = {
+    "hour": ("hodinu", "hodina", "hodin", "hod.", "hod", "tunti", "tunnin", "giờ", "ชั่วโมง", "oras", "ώρα",
+             "ώρας", "שעה", "ঘন্টা", "ঘণ্টা", "timme", "timmen", "tim", "órát", "saati", "ساعت", "soat",
+             "hodinku", "uro", "uru", "ura", "stundu", "valandą", "tund", "tunnis"),
+    "day": ("den", "deň", "dzień", "päivä", "päivältä", "gün", "zi", "nap", "napot", "ngày", "วัน", "araw",
+            "ημέρα", "μέρα", "giorno", "dag", "dagen", "יום", "يوم", "اليوم", "дзень", "dan", "dienu", "päev",
+            "сутки", "dnevno", "روز"),
+    "week": ("týden", "týždeň", "tydzień", "viikko", "viikolta", "hafta", "săptămână", "hetet", "hét", "tuần",
+             "สัปดาห์", "linggo", "εβδομάδα", "settimana", "vecka", "veckan", "uke", "uken", "uge", "ugen",
+             "неделю", "неделя", "тиждень", "седмица", "tjedan", "savaitę", "nädal", "hefte", "hefta", "هفته"),
+    "month": ("měsíc", "mesiac", "miesiąc", "kuukausi", "kuukaudelta", "lună", "luna", "hónap", "hónapot",
+              "tháng", "เดือน", "buwan", "μήνα", "μήνας", "mese", "månad", "månaden", "måned", "måneden",
+              "maand", "місяць", "месяц", "месец", "mjesec", "mjesečno", "mėnesį", "kuu", "חודש", "الشهر", "شهر",
+              "ماه", "месяц", "mwezi", "mes", "mês"),
+    "year": ("vuosi", "vuodelta", "yıl", "év", "évet", "năm", "ปี", "taon", "χρόνο", "έτος", "år", "året",
+             "рік", "godinu", "godina", "metus", "aasta", "שנה", "سنة", "السنة", "سال", "год", "ano", "año"),
+}
+# Words that are a period on their own, with no connector, after the amount: "4,55 euroa tunnilta",
+# "200 000 Ft havonta", "15 000 Kč měsíčně", "€ 2.500 bruto per maand", "10 000 ₽ ежедневно".
+PERIOD_ADVERBS: dict[Period, tuple[str, ...]] = {
+    "hour": ("tunnilta", "tunnissa", "tunnilla", "tuntia kohden", "óránként", "saatte", "saatlik", "hodinově",
+             "godzinowo", "stündlich", "почасово", "ωριαίως", "לשעה", "בשעה", "kada oras", "bawat oras",
+             "mỗi giờ", "một giờ", "ต่อชั่วโมง", "시간당", "時間あたり", "每小時", "每小时", "timvis"),
+    "day": ("päivässä", "päivältä", "päivittäin", "naponta", "günde", "günlük", "denně", "denne", "dziennie",
+            "dnevno", "zilnic", "dagligen", "daglig", "dagelijks", "täglich", "giornalieri", "al giorno",
+            "ежедневно", "в сутки", "ημερησίως", "ליום", "يوميا", "روزانه", "kada araw", "bawat araw",
+            "araw-araw", "mỗi ngày", "một ngày", "ต่อวัน", "하루에", "일당", "日当", "每天", "每日", "रोज़ाना",
+            "रोजाना", "प्रतिदिन"),
+    "week": ("viikossa", "viikolta", "viikoittain", "hetente", "haftada", "haftalık", "týdně", "týždenne",
+             "tygodniowo", "tjedno", "săptămânal", "i veckan", "per vecka", "wekelijks", "wöchentlich",
+             "settimanali", "еженедельно", "в неделю", "εβδομαδιαίως", "לשבוע", "أسبوعيا", "هفتگی", "kada linggo",
+             "mỗi tuần", "một tuần", "ต่อสัปดาห์", "일주일에", "주당", "每周", "每週", "साप्ताहिक"),
+    "month": ("kuukaudessa", "kuussa", "kuukaudelta", "kuukausittain", "havonta", "havi", "ayda", "aylık",
+              "měsíčně", "mesačne", "miesięcznie", "mjesečno", "lunar", "lunari", "i månaden", "om månaden",
+              "i måneden", "om måneden", "månadsvis", "maandelijks", "per maand", "monatlich", "mensili", "mensile",
+              "al mese", "ежемесячно", "в месяц", "на місяць", "щомісяця", "μηνιαίως", "το μήνα", "τον μήνα",
+              "לחודש", "شهريا", "في الشهر", "ماهانه", "در ماه", "kada buwan", "bawat buwan", "buwan-buwan",
+              "mỗi tháng", "một tháng", "hàng tháng", "ต่อเดือน", "한 달에", "매달", "매월", "毎月", "每月",
+              "प्रतिमाह", "महीने", "kwa mwezi", "sebulan", "per bulan"),
+    "year": ("vuodessa", "vuodelta", "vuosittain", "évente", "évi", "yılda", "yıllık", "ročně", "ročne",
+             "rocznie", "godišnje", "anual", "anuali", "om året", "per år", "i året", "årligen", "om året",
+             "jaarlijks", "per jaar", "jährlich", "annui", "annuali", "all'anno", "ежегодно", "в год", "на рік",
+             "ετησίως", "το χρόνο", "לשנה", "سنويا", "في السنة", "سالانه", "kada taon", "bawat taon",
+             "mỗi năm", "một năm", "hàng năm", "ต่อปี", "1년에", "매년", "毎年", "每年", "प्रतिवर्ष", "सालाना"),
+}
+# Words before the amount that name its period or piece: "時給1,200円", "시간당 10.000원", "월급 200만원",
+# "Stundenlohn: 15 €", "órabér 2000 Ft", "hodinová mzda 150 Kč".
+UNIT_BEFORE: dict[str, Period | Piece] = {
+    "시급": "hour", "시간당": "hour", "시간에": "hour", "일당": "day", "하루": "day", "주급": "week",
+    "주당": "week", "일주일에": "week", "월급": "month", "월": "month", "한 달에": "month", "매달": "month",
+    "매월": "month", "연봉": "year", "장당": "item", "개당": "item", "건당": "task", "회당": "task",
+    "月収": "month", "日当": "day", "1時間あたり": "hour", "時間あたり": "hour", "1件あたり": "task",
+    "件あたり": "task", "1文字": "item", "文字単価": "item", "每月": "month", "每天": "day", "每周": "week",
+    "日薪": "day", "月收入": "month", "周薪": "week", "每单": "task", "每条": "item",
+    "órabér": "hour", "órabére": "hour", "havi": "month", "havonta": "month", "napi": "day", "heti": "week",
+    "éves": "year", "évi": "year", "hodinová mzda": "hour", "hodinová sazba": "hour", "měsíční mzda": "month",
+    "měsíčně": "month", "stawka godzinowa": "hour", "godzinowa": "hour", "miesięcznie": "month",
+    "tuntipalkka": "hour", "tuntipalkkio": "hour", "tuntiansio": "hour", "kuukausipalkka": "month",
+    "vuosipalkka": "year", "päiväpalkka": "day", "timlön": "hour", "timlönen": "hour", "månadslön": "month",
+    "månadslönen": "month", "årslön": "year", "timeløn": "hour", "timelønn": "hour", "månedsløn": "month",
+    "månedslønn": "month", "årsløn": "year", "årslønn": "year", "uurloon": "hour", "maandloon": "month",
+    "maandsalaris": "month", "jaarsalaris": "year", "stundenlohn": "hour", "monatsgehalt": "month",
+    "jahresgehalt": "year", "tageslohn": "day", "paga oraria": "hour", "compenso orario": "hour",
+    "stipendio mensile": "month", "salario mensile": "month", "ral": "year", "saatlik ücret": "hour",
+    "aylık maaş": "month", "yıllık maaş": "year", "günlük ücret": "day", "satnica": "hour",
+    "mjesečna plaća": "month", "почасовая оплата": "hour", "зарплата в месяц": "month",
+    "погодинна оплата": "hour", "ωριαία αμοιβή": "hour", "μηνιαίος μισθός": "month",
+    "lương tháng": "month", "lương theo giờ": "hour", "mức lương theo giờ": "hour",
+    "gaji bulanan": "month", "gaji per bulan": "month", "upah per jam": "hour",
+    "sahod kada oras": "hour", "arawang sahod": "day", "buwanang sahod": "month",
+    "שכר לשעה": "hour", "משכורת חודשית": "month", "الراتب الشهري": "month", "أجر الساعة": "hour",
+}
+# Pieces of work read after a connector: "2,5 euros por envío", "$7 per batch", "4 € la livraison".
+PIECE_NOUNS: dict[Piece, tuple[str, ...]] = {
+    "task": ("order", "orders", "batch", "batches", "drop", "drops", "gig", "gigs", "mission", "missions",
+             "playtest", "playtests", "interview", "interviews", "envío", "envíos", "envio", "envios",
+             "viaje", "viajes", "carrera", "carreras", "encuesta", "encuestas", "viagem", "viagens",
+             "corrida", "corridas", "pesquisa", "pesquisas", "attività", "consegna", "consegne", "compito",
+             "compiti", "sondaggio", "sondaggi", "corsa", "corse", "livraison", "livraisons", "course",
+             "courses", "sondage", "sondages", "tâches", "lieferung", "lieferungen", "fahrt", "fahrten",
+             "bestellung", "bestellungen", "umfrage", "umfragen", "aufgaben", "bezorging", "bezorgingen",
+             "rit", "ritten", "taak", "taken", "opdracht", "opdrachten", "zadanie", "zlecenie", "dostawę",
+             "dostawa", "заказ", "доставку", "поездку", "задание", "úkol", "zakázku", "jízdu",
+             "kuljetus", "kuljetukselta", "tilaus", "tilaukselta", "tehtävä", "görev", "sipariş", "teslimat",
+             "sarcină", "livrare", "comandă", "feladat", "szállítás", "chuyến", "đơn", "nhiệm vụ", "gawain",
+             "εργασία", "παραγγελία", "διαδρομή", "משימה", "משלוח", "مهمة", "طلب", "توصيل", "tugas",
+             "pengiriman", "pesanan", "kazi"),
+    "item": ("palabra", "palabras", "palavra", "palavras", "mot", "mots", "wort", "wörter", "parola", "parole",
+             "słowo", "słów", "слово", "слов", "imagen", "imágenes", "imagem", "imagens", "immagine", "immagini",
+             "bild", "bilder", "caractère", "caractères", "carattere", "caratteri", "znak", "znaków",
+             "kelime", "cuvânt", "szó", "salita", "λέξη", "מילה", "كلمة", "kata", "neno"),
+}
+# Connectors between an amount and its period or piece, beyond those `collectors.pay` knows.
+CONNECTORS: tuple[str, ...] = (
+    "à", "ao", "ανά", "την", "τον", "mỗi", "một", "ต่อ", "kada", "bawat", "ogni", "pr.", "in der", "in einer",
+)
+
+# --- Bounds ---------------------------------------------------------------------------------------------
+# Words just before the amount ("jopa 40 euroa", "až 500 Kč", "vanaf €12"): lower case, exact.
+UP_TO_BEFORE: tuple[str, ...] = (
+    "jopa", "enintään", "korkeintaan", "až", "až do", "nejvýše", "maximálně", "maximaal", "hooguit", "tot wel",
+    "upp till", "upp mot", "opp til", "op til", "inntil", "høyst", "højst", "hingga", "sampai", "lên đến",
+    "lên tới", "tối đa", "έως", "μέχρι", "legfeljebb", "akár", "maksimal", "maks.", "do maksymalnie",
+    "maksymalnie", "najwyżej", "nejvíce", "nanejvýš", "aż do", "aż", "aşa", "până la", "maxim", "maximum",
+    "bis zu", "höchstens", "fino a", "hasta", "até", "jusqu'à", "up to", "as much as", "as high as",
+    "not more than", "max", "máximo", "massimo", "максимум", "не более", "не больше", "до", "до рівня",
+    "tops out at", "topping out at", "tops at",
+)
+AT_LEAST_BEFORE: tuple[str, ...] = (
+    "vähintään", "yli", "minimálně", "nejméně", "alespoň", "přes", "víc než", "více než", "minimaal", "minstens",
+    "vanaf", "ten minste", "minst", "från", "fra", "mindestens", "ab", "mulai", "mulai dari", "minimal",
+    "ít nhất", "tối thiểu", "τουλάχιστον", "από", "legalább", "en az", "najmniej", "co najmniej", "ponad",
+    "powyżej", "över", "mer än", "meer dan", "więcej niż", "as little as", "as low as", "starting from",
+    "no menos de", "pelo menos", "al menos", "au moins", "almeno", "не менее", "не меньше", "більше", "понад",
+    "от", "від", "dari", "cel puțin", "peste", "minimum", "mínimo", "minimo",
+)
+APPROX_BEFORE: tuple[str, ...] = (
+    "noin", "n.", "asi", "kolem", "okolo", "zhruba", "cca", "cca.", "około", "ok.", "ongeveer", "rond de",
+    "zo'n", "circa", "omkring", "ungefär", "cirka", "runt", "sekitar", "kira-kira", "khoảng", "chừng",
+    "περίπου", "körülbelül", "kb.", "mintegy", "yaklaşık", "примерно", "около", "приблизно", "близько",
+    "约", "約", "약", "대략", "लगभग", "करीब", "حوالي", "تقريبا", "mga", "halos", "kurang lebih",
+    "aproximadamente", "alrededor de", "cerca de", "por volta de", "cerca", "intorno a", "environ",
+    "ungefähr", "etwa", "rund", "about", "around", "roughly", "approximately", "some",
+)
+BETWEEN_BEFORE: tuple[str, ...] = (
+    "tussen", "mellan", "mellom", "mellem", "między", "mezi", "medzi", "între", "antara", "giữa", "μεταξύ",
+    "між", "между", "od", "从",
+)
+# Words between two amounts that make them a range ("10만 원에서 20만 원", "500円から700円", "od 20 do 30").
+RANGE_TO_WORDS: tuple[str, ...] = (
+    "에서", "부터", "から", "到", "至", "do", "až", "tot", "till", "til", "hingga", "sampai", "đến", "tới", "έως",
+    "μέχρι", "ως", "ila", "dan hingga",
+)
+# "and" in other languages: a range only after a "between" word ("tussen 10 en 20 euro").
+RANGE_AND_WORDS: tuple[str, ...] = (
+    "en", "och", "og", "ja", "és", "și", "dan", "và", "και", "и", "та", "ile", "ve", "i", "oraz",
+)
+# Words right after the amount: "19ドル(約2,700円)から" (from: at least), "20만 원 이상", "10,000円まで".
+AT_LEAST_AFTER: tuple[str, ...] = ("から", "以上", "이상", "起", "以上", "alkaen", "tai enemmän", "nebo více",
+                                   "lub więcej", "o más", "ou mais", "o più", "ou plus", "eller mer", "of meer",
+                                   "oder mehr", "veya daha fazla", "ve üzeri", "và hơn", "trở lên", "или больше")
+UP_TO_AFTER: tuple[str, ...] = ("まで", "以下", "까지", "이하", "以内", "kadar", "तक", "asti", "saakka")
+
+# --- Pay verbs -------------------------------------------------------------------------------------------
+# A verb of being paid just before an amount makes it the pay when two amounts score alike: "numa viagem
+# de 27 euros, o motorista recebe 13 euros".
+PAY_VERBS: tuple[str, ...] = (
+    "earn", "earns", "earned", "earning", "make", "makes", "making", "paid", "pays", "pay", "gets", "get",
+    "receive", "receives", "received", "takes home", "gana", "ganan", "ganaba", "cobra", "cobran", "cobrando",
+    "recibe", "reciben", "recibirás", "ganha", "ganham", "recebe", "recebem", "recebeu", "recebia", "cobram",
+    "gagne", "gagnent", "touche", "touchent", "perçoit", "verdient", "verdienen", "bekommt", "erhält",
+    "guadagna", "guadagnano", "prende", "percepisce", "zarabia", "zarabiają", "dostaje", "vydělá", "vydělává",
+    "dostane", "ansaitsee", "tienaa", "saa", "tjänar", "tjener", "verdient", "kazanıyor", "kazanır", "câștigă",
+    "keres", "kap", "получает", "зарабатывает", "заробляє", "отримує", "κερδίζει", "λαμβάνει", "kiếm",
+    "nhận", "mendapat", "mendapatkan", "menerima", "kumikita", "natatanggap", "anapata", "hupata",
+)
