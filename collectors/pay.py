@@ -459,7 +459,8 @@ _TRAP_BEFORE = re.compile(
         |\bharga|\bbiaya|(?<!\w)कीमत|(?<!\w)سعر
         # A payout threshold is not pay: "Mindestbetrag (meist 10 €)", "minimum payout of $10".
         |\bmindestbetrag\w*(?:\s*\(\s*(?:meist|usually|typically|often))?|\bauszahlungs\w*|\b(?:minimum\s+)?(?:payout|withdrawal|cash-?out)\s+(?:threshold|minimum)(?:\s+(?:is|of))?
-        |\bminimum\s+(?:payout|withdrawal|cash-?out)(?:\s+(?:is|of))?)\W{0,3}$""",
+        |\bminimum\s+(?:payout|withdrawal|cash-?out)(?:\s+(?:is|of))?
+        |\bbalance\s+(?:reaches|hits|is|of|exceeds)(?:\s+(?:at\s+least|over))?)\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
@@ -467,9 +468,19 @@ _TRAP_AFTER = re.compile(
         |\bvaluation|\brevenue|\barr\b|\boff\b|\bdiscount|\bpackage\b|\b(?:be|been|get|is|are)\s+charged
         |(?<!direct\s)\bdeposit|\bbalance\b|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
         |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat
-        # A difference is not a rate: "$2.40 more per hour than women".
-        |\b(?:more|less)\s+per\s+\w+\s+than\b)""",
+        # A difference is not a rate: "$2.40 more per hour than women", "£3.42 less than if he had been paid".
+        |\b(?:more|less)\s+per\s+\w+\s+than\b|\b(?:more|less)\s+than\s+(?:if|what|he|she|they|it|we|would)\b)""",
     re.X | re.I,
+)
+# A payout threshold after the amount: "From an amount of 25 € or more you will get your payout".
+_THRESHOLD_AFTER = re.compile(
+    r"^[^.;!?]{0,30}?\b(?:get|receive|request|make|cash\s+out)\s+(?:your\s+|a\s+)?(?:payouts?|withdrawals?)\b", re.I,
+)
+# Costs are not pay: "esses custos incluem combustível, que pode representar entre 100 e 200 euros".
+_EXPENSE_WORDS = re.compile(
+    r"(?<!after\s)(?<!net\sof\s)\b(?:costs|expenses|custos|despesas|gastos|costes|Kosten|Ausgaben|frais|d[ée]penses|spese"
+    r"|costi|koszty|kosztów|náklady|nákladů|расходы|затраты|витрати|kostnader|kosten|uitgaven)\b",
+    re.I,
 )
 # Bonuses (referral, sign-up, hiring, retention) are pay, but a lump sum: unit "once", never a rate.
 _BONUS_AFTER = re.compile(
@@ -479,9 +490,9 @@ _BONUS_BEFORE = re.compile(
     r"\b(?:bonus(?:es)?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
-_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per")
+_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per", "price per")
 _PRICE_WORDS = re.compile(
-    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate|charges|cost\s+per)\b", re.I
+    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate|charges|cost\s+per|price\s+per)\b", re.I
 )
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
@@ -641,7 +652,12 @@ def _parse(text: str) -> Pay | None:
         if candidate is None:
             continue
         code, symbol = _currency(text, first, last)
+        if code is None and symbol is None and candidate.unit is not None:
+            code = _script_currency(text)  # "収入:5~6万/月": a bare amount in Japanese text is yen
         has_currency = bool(code or symbol)
+        top = candidate.high if candidate.high is not None else candidate.low
+        if candidate.unit is None and top >= 1e6 and code in _NO_MILLION_SALARIES and symbol in _NO_MILLION_SIGNS:
+            continue  # "have paid around $4,505,526.98": a dollar, euro or pound sum in millions is a total
         if not has_currency and candidate.unit is None and not _bare_k_range(first, last):
             continue
         if first.word_currency and last.word_currency and candidate.unit is None and code is None and (
@@ -660,6 +676,26 @@ def _parse(text: str) -> Pay | None:
     return _to_pay(text, candidate, code, symbol)
 
 
+_PAY_VERB = re.compile(rf"(?<!\w)(?:{_alternation(words.PAY_VERBS)})(?!\w)", re.I)
+_NO_MILLION_SALARIES = frozenset({None, "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SGD"})
+_NO_MILLION_SIGNS = frozenset({None, "$", "€", "£", "US$", "CA$", "A$", "C$", "S$", "NZ$"})
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def _script_currency(text: str) -> str | None:
+    """The currency of a bare amount from the script the text is written in, where one country writes
+    it: kana (Japan), Hangul (Korea), Thai."""
+    if _KANA.search(text):
+        return "JPY"
+    if _HANGUL.search(text):
+        return "KRW"
+    if _THAI.search(text):
+        return "THB"
+    return None
+
+
 _NOW_BEFORE = re.compile(
     r"\b(?:now|nowadays|currently|today|ahora|actualmente|hoy|agora|atualmente|hoje|maintenant|aujourd'hui"
     r"|jetzt|heute|derzeit)\b[^.;!?$£€₹\d]{0,35}$",
@@ -667,7 +703,9 @@ _NOW_BEFORE = re.compile(
 )
 # "from $15/hr entry-level annotators to $1,000/hr domain experts": a range spread over a sentence;
 # "increased by 0.8% from £31,929 in September to £32,174 in October": a change, the last is now.
-_PAREN_TO = re.compile(r"^\s*\([^()]{1,30}\)\s*(?:to|-|–|bis|a|hasta|até)\s*$", re.I)
+_PAREN_TO = re.compile(
+    rf"^\s*\([^()]{{1,30}}\)\s*(?:to|-|–|bis|a|hasta|até|{_alternation(words.RANGE_TO_WORDS)})\s*$", re.I
+)
 _FROM_BEFORE = re.compile(
     r"\b(?:from|by|starts?\s+at|starting\s+at|begins?\s+at|beginning\s+at)\s+(?:as\s+little\s+as\s+|as\s+low\s+as\s+"
     r"|about\s+|around\s+|roughly\s+)?$",
@@ -880,12 +918,12 @@ def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, 
         letters = match.group("letters")
         return _LETTER_MARKS.get(letters.lower()), letters, False, False
     if match.group("joined"):
-        code, symbol = words.CURRENCY_WORDS_JOINED[match.group("joined")]
-        return code, symbol, False, False
+        joined_code, joined_sign = words.CURRENCY_WORDS_JOINED[match.group("joined")]
+        return joined_code, joined_sign, False, False
     if match.group("word2"):
         form = match.group("word2").lower()
-        code, symbol = words.CURRENCY_WORDS[form]
-        return code, symbol, True, form in words.CENT_WORDS
+        word_code, word_sign = words.CURRENCY_WORDS[form]
+        return word_code, word_sign, True, form in words.CENT_WORDS
     word = match.group("word").lower().replace(".", "").replace(" ", "")
     if word.startswith(("centavo", "centime")):  # "centavos de dólar", "centimes d'euro": hundredths
         return ("EUR", "€", True, True) if "euro" in word else (None, "¢", True, True)
@@ -1007,7 +1045,7 @@ def _candidate(
     if unit is None:
         before = _unit_before(text, cursor)
         if before is not None:
-            unit = _BEFORE_UNIT_WORDS.get(_SPACES.sub(" ", before.group("word").lower()))  # type: ignore[assignment]
+            unit = _BEFORE_UNIT_WORDS.get(_SPACES.sub(" ", before.group("word").lower()))
     after = _FLAG_AFTER.match(text, unit_end)
     if after is None and unit_end != last.end:
         after = _FLAG_AFTER.match(text, last.end)
@@ -1043,21 +1081,27 @@ def _candidate(
 # A rate word earlier in the amount's own clause: "the average monthly salary is estimated to be around
 # PHP 18,000", "o valor médio bruto por hora trabalhada é de R$ 23", "payment for a 15-minute test is $10".
 _CLAUSE_UNIT = re.compile(
-    r"""(?<![\w-])(?:
+    rf"""(?<![\w-])(?:
         (?P<adj>hourly|daily|weekly|monthly|yearly|annual(?:ly|ized|ised)?|per\s+annum|mensal(?:mente)?|mensuale?s?
             |mensuel(?:le)?s?|annuel(?:le)?s?|anuale?s?|semanale?s?|semanais|diari[oa]s?|jährlich\w*|monatlich\w*
             |stündlich\w*|sueldo\s+mensual|salario\s+mensual|godišnj\w*|yıllık|yılda|ildə|rocz\w*)
       | (?:per|por|par|pro|a|an)\s+(?:cada\s+)?(?P<noun>hour|hora|heure|stunde|jam|day|día|dia|jour|tag|week|semana|semaine|woche
             |month|mes|mês|mois|monat|year|año|ano|jahr|annum)
-      | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){0,7}?
+      | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){{0,7}}?
             (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
-      | (?:per|por|par|pro|each|cada)\s+(?P<task2>task|tarea|tarefa|tâche|aufgabe|entrega|pedido|delivery|ride|trip|hit
-            |survey|study|article|question|pregunta)
+      | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за)\s+(?:(?:un[oa]|one)\s+(?:de|of)\s+(?:los|las|the)\s+)?
+            (?P<task2>{_alternation(words.CLAUSE_PIECES["task"])})(?:e?s)?
       | (?P<task3>task|hit|survey|study)\s+(?:payments?|pay|rates?|rewards?)
-      | (?:per|por|par|pro|each|cada)\s+(?P<item2>word|palabra|palavra|mot|wort|image|imagen|label|annotation)
+      | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за)\s+(?P<item2>{_alternation(words.CLAUSE_PIECES["item"])})(?:e?s)?
+      | (?P<stem_hour>{"|".join(words.CLAUSE_STEMS["hour"])})
+      | (?P<stem_day>{"|".join(words.CLAUSE_STEMS["day"])})
+      | (?P<stem_week>{"|".join(words.CLAUSE_STEMS["week"])})
+      | (?P<stem_month>{"|".join(words.CLAUSE_STEMS["month"])})
+      | (?P<stem_year>{"|".join(words.CLAUSE_STEMS["year"])})
     )(?![\w-])""",
     re.X | re.I,
 )
+_STEM_GROUPS = ("stem_hour", "stem_day", "stem_week", "stem_month", "stem_year")
 _EACH_AFTER = re.compile(r"\s*(?:each|apiece|a\s+piece|cada\s+un[oa])\b", re.I)
 _PLURAL_OUTPUT_NOUNS = re.compile(
     r"\b(?:tasks|hits|surveys|studies|questions|prompts|tests|tareas|images|labels|annotations|videos|clips|photos"
@@ -1104,8 +1148,9 @@ def _unit_in_clause(text: str, floor: int, cursor: int) -> PayUnit | None:
     for match in _CLAUSE_UNIT.finditer(text, start, cursor):
         if _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
             continue  # "20 horas semanais", "40 hours per week": a time commitment
-        if _CLAUSE_UNIT_NOT.search(text, max(0, match.start() - 30), match.start()):
-            continue
+        piece = bool(match.group("task") or match.group("task2") or match.group("task3") or match.group("item2"))
+        if not piece and _CLAUSE_UNIT_NOT.search(text, max(0, match.start() - 30), match.start()):
+            continue  # "paid weekly": a schedule; "paid per batch" is a rate
         if _CLAUSE_UNIT_NOT_AFTER.match(text, match.end()):
             continue
         if match.group("task") or match.group("task2") or match.group("task3"):
@@ -1114,6 +1159,8 @@ def _unit_in_clause(text: str, floor: int, cursor: int) -> PayUnit | None:
             found = "item"
         elif match.group("noun"):
             found = _CLAUSE_UNITS[match.group("noun").lower()]  # type: ignore[assignment]
+        elif stem := next((name for name in _STEM_GROUPS if match.group(name)), None):
+            found = stem.removeprefix("stem_")  # type: ignore[assignment]
         else:
             adj = _SPACES.sub(" ", match.group("adj").lower())
             found = _clause_adjective_unit(adj)
@@ -1138,6 +1185,7 @@ _TOTAL_BEFORE = re.compile(
     r"|about\s+)?$"
     r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
     r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\bsum\s+of\s*$"
+    r"|\b(?:have|has)\s+paid(?:\s+out)?\s+(?:around\s+|about\s+|over\s+|more\s+than\s+|nearly\s+|almost\s+)?$"
     r"|\b(?:I|we)\s+(?:have\s+|'ve\s+)?made\s+$|\bburn(?:ed|t)?\s+through\s+$|\bpaycheck\b[^.;!?\d]{0,40}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
     re.I,
 )
@@ -1163,7 +1211,7 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
     "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas "
-    "إلى بين حتى a massimo almeno da di oltre до от свыше"
+    "إلى بين حتى a massimo almeno da di oltre до от свыше nawet"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
@@ -1178,11 +1226,12 @@ _TRAP_LAST_WORDS = frozenset(_words(
     "revenue a b c d e f funding pool prize prizes of tuition worth for buy save deposit refund "
     "discount gpa grade point card win budget charged plan membership is loan loans rent precio precios de "
     "cuesta cuestan costo coste preço custa custam prix coûte coute coûtent preis von kostet kosten цена стоит "
-    "стоимость harga biaya कीमत سعر mindestbetrag meist threshold payout withdrawal minimum cashout"
+    "стоимость harga biaya कीमत سعر mindestbetrag meist threshold payout withdrawal minimum cashout reaches least "
+    "hits exceeds over"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
-    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance|than",
+    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance|than|payout|withdraw",
     re.I,
 )
 
@@ -1216,8 +1265,8 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
     if match.group("pfh"):
         return "minute", 1 / 60
     if match.group("media"):
-        words = match.group("media").lower().split()
-        return "minute", _MEDIA.get(words[-1], 1.0)
+        media_words = match.group("media").lower().split()
+        return "minute", _MEDIA.get(media_words[-1], 1.0)
     if match.group("mnoun"):
         return "minute", _MEDIA.get(match.group("mnoun").lower(), 1.0)
     if match.group("minute"):
@@ -1242,7 +1291,7 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
         adj = match.group("adj").lower()
         if is_bare and adj in ("pm", "pa", "ph", "pw", "annual", "daily", "weekly", "monthly"):
             return None, 1.0
-        return _ADJECTIVE_UNITS[adj], 1.0  # type: ignore[return-value]
+        return _ADJECTIVE_UNITS[adj], 1.0
     if match.group("hr") and not is_bare:
         return "hour", 1.0
     return None, 1.0
@@ -1257,13 +1306,18 @@ def _is_trap(text: str, start: int, end: int) -> bool:
         and _TRAP_BEFORE.search(text, before_start, start)
     ):
         return True
-    after = text[end : end + 40]
-    if _TRAP_AFTER_HINTS.search(after) and _TRAP_AFTER.match(after):
+    after = text[end : end + 60]
+    if _TRAP_AFTER_HINTS.search(after[:40]) and _TRAP_AFTER.match(after[:40]):
+        return True
+    if ("payout" in after or "withdraw" in after) and _THRESHOLD_AFTER.match(after):
         return True
     # A price context holds for the rest of its sentence: "two tiers — $100 per month and $200 per
     # month — rather than the single $200 option".
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
     before = text[sentence_start:start].lower()
+    expense = _EXPENSE_WORDS.search(text, sentence_start, start)
+    if expense is not None and not _PAY_VERB.search(text, expense.end(), start):
+        return True  # a cost named earlier in the sentence, and no pay verb since
     if not any(hint in before for hint in _PRICE_HINTS):
         return False
     return bool(_PRICE_WORDS.search(text, sentence_start, start))

@@ -251,3 +251,43 @@ PAY_VERBS: tuple[str, ...] = (
     "keres", "kap", "получает", "зарабатывает", "заробляє", "отримує", "κερδίζει", "λαμβάνει", "kiếm",
     "nhận", "mendapat", "mendapatkan", "menerima", "kumikita", "natatanggap", "anapata", "hupata",
 )
+
+# --- Period words earlier in the amount's clause ----------------------------------------------------
+# Regex stems (lower case): "Hodinová mzda ... kolem 150 korun", "Kuukaudessa hänen tulonsa ovat 4 000
+# euroa", "mức lương tháng 8 triệu".
+CLAUSE_STEMS: dict[Period, tuple[str, ...]] = {
+    "hour": (r"hodinov\w*", r"godzinow\w*", r"tuntipalk\w*", r"tuntiansi\w*", r"tunnilta", r"timlön\w*",
+             r"timløn\w*", r"uurloon\w*", r"órabér\w*", r"óránként", r"saatlik", r"orari[aoe]", r"почасов\w*",
+             r"погодинн\w*", r"ωριαί\w*", r"satnic\w*", r"시급", r"시간당", r"時給", r"时薪", r"per\s+uur",
+             r"na\s+hodinu", r"za\s+godzinę", r"kada\s+oras", r"mỗi\s+giờ", r"theo\s+giờ", r"לשעה",
+             r"stundenl[oö]hn\w*", r"à\s+hora", r"por\s+hora", r"all'ora", r"l'ora", r"de\s+l'heure"),
+    "day": (r"päiväpalk\w*", r"päiväansi\w*", r"päivässä", r"napi", r"naponta", r"günlük", r"günde",
+            r"denn[ěí]\w*", r"dzienn\w*", r"dnevn\w*", r"giornalier\w*", r"ежедневн\w*", r"일당", r"하루에",
+            r"日当", r"日給", r"每天", r"al\s+giorno", r"per\s+dag", r"pro\s+tag", r"am\s+tag", r"ליום",
+            r"يومي\w*", r"tageslohn\w*", r"por\s+d[ií]a"),
+    "week": (r"viikossa", r"viikoittain", r"hetente", r"haftalık", r"haftada", r"týdn[ěí]\w*",
+             r"tygodniow\w*", r"tjedn\w*", r"settimanal\w*", r"еженедельн\w*", r"주급", r"일주일에", r"每周",
+             r"週給", r"wekelijks\w*", r"wöchentlich\w*"),
+    "month": (r"kuukau\w*", r"kuussa", r"havi", r"havonta", r"aylık", r"ayda", r"měsíčn\w*", r"mesačn\w*",
+              r"miesięczn\w*", r"mjesečn\w*", r"månadslön\w*", r"månedsløn\w*", r"maandloon", r"maandsalaris",
+              r"maandelijks\w*", r"mensil\w*", r"месячн\w*", r"ежемесячн\w*", r"щомісячн\w*", r"місячн\w*",
+              r"μηνιαί\w*", r"lunar\w*", r"hàng\s+tháng", r"mỗi\s+tháng", r"lương\s+tháng", r"월급",
+              r"한\s+달에", r"매달", r"月収", r"月給", r"月薪", r"每月", r"al\s+mese", r"per\s+maand",
+              r"pro\s+monat", r"im\s+monat", r"bulanan", r"buwanan\w*", r"לחודש", r"شهري\w*", r"ماهانه",
+              r"monatsgehalt\w*", r"gaji\s+per\s+bulan"),
+    "year": (r"vuosi\w*", r"vuodessa", r"éves", r"évi", r"ročn\w*", r"årslön\w*", r"årsløn\w*",
+             r"jaarsalaris", r"jaarlijks\w*", r"annu[oaie]", r"годов\w*", r"ετήσι\w*", r"연봉", r"年収", r"年俸",
+             r"年薪", r"每年", r"per\s+jaar", r"pro\s+jahr", r"tahunan", r"taunan", r"לשנה", r"سنوي\w*", r"ral",
+             r"jahresgehalt\w*"),
+}
+# Pieces of work named earlier in the clause: "paid per batch they complete with a minimum payment of $7
+# to $10", "Por cada uno de los pedidos recibirás entre 4 y 6 euros".
+CLAUSE_PIECES: dict[Piece, tuple[str, ...]] = {
+    "task": ("batch", "order", "delivery", "deliveries", "drop", "trip", "ride", "gig", "mission", "pedido",
+             "pedidos", "envío", "entrega", "viaje", "carrera", "corrida", "viagem", "livraison", "course",
+             "lieferung", "fahrt", "bestellung", "consegna", "attività", "zlecenie", "заказ", "доставку",
+             "kuljetus", "tilaus", "sipariş", "teslimat", "tarea", "tarefa", "tâche", "aufgabe", "task", "hit",
+             "survey", "study", "article", "question", "pregunta", "encargo", "encuesta", "sondage", "umfrage"),
+    "item": ("word", "palabra", "palavra", "mot", "wort", "image", "imagen", "label", "annotation", "parola",
+             "słowo", "слово"),
+}
