@@ -202,7 +202,9 @@ _GLOBAL_US_DOLLARS = re.compile(r"\bU\.?S\.? dollars?\b", re.I)
 # Numbers in words that run into the next word ("10만원") and those that end at a word boundary.
 _SUFFIXES_JOINED = frozenset({"만", "천", "千", "萬"})
 _SUFFIX_JOINED_ALT = _alternation(_SUFFIXES_JOINED)
-_SUFFIX_WORDS_ALT = _alternation([*(w for w in words.NUMBER_SUFFIXES if w not in _SUFFIXES_JOINED), *words.MILLION_WORDS])
+_SUFFIX_WORDS_ALT = _alternation(
+    [*(w for w in words.NUMBER_SUFFIXES if w not in _SUFFIXES_JOINED), *words.MILLION_WORDS, *words.HUGE_WORDS]
+)
 _NUMBER = re.compile(
     rf"""(?<![\d,])(?<!\d\.)
     (?P<num>
@@ -231,9 +233,10 @@ _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5,
                    "m": 1e6, "mn": 1e6, "million": 1e6,
                    "juta": 1e6, "millones": 1e6, "milhões": 1e6, "ribu": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тыс": 1e3, "тыс.": 1e3, "tys": 1e3, "tys.": 1e3, "bin": 1e3,
                    "ألف": 1e3, "هزار": 1e3, "हज़ार": 1e3, "हजार": 1e3,
-                   **words.NUMBER_SUFFIXES, **words.MILLION_WORDS}  # millions only pass `_million_salary`
+                   **words.NUMBER_SUFFIXES, **words.MILLION_WORDS, **words.HUGE_WORDS}  # millions: `_million_salary`
 _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b",
-                            "trillion", "trillions", "tn", "juta", "millones", "milhões", *words.MILLION_WORDS})
+                            "trillion", "trillions", "tn", "juta", "millones", "milhões", *words.MILLION_WORDS,
+                            *words.HUGE_WORDS})
 # Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
 # millions); never "$2M daily" (a payout total) or billions.
 _MILLION_SUFFIXES = frozenset({"m", "mn", "million", "juta", "millones", "milhões", *words.MILLION_WORDS})
@@ -251,7 +254,7 @@ _ADJECTIVES = (
     r"(?:\d+\s*-?\s*(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\s+)?"  # "per 10-minute study"
     r"(?:(?:approved|accepted|completed|correct(?:ly)?|valid|successful|submitted|finished|reviewed"
     r"|qualifying|qualified|eligible|billable|processed|annotated|labell?ed|transcribed|recorded"
-    r"|individual|single|source|target|spoken)\s+){0,2}"
+    r"|individual|single|source|target|spoken|" + _alternation(words.DONE_ADJECTIVES) + r")\s+){0,2}"
 )
 _NOUNS: dict[str, tuple[str, ...]] = {
     "hour": ("hours", "hour", "hrs", "hr", "h", "horas", "hora", "heures", "heure", "stunde", "std",
@@ -479,15 +482,16 @@ _THRESHOLD_AFTER = re.compile(
 # Costs are not pay: "esses custos incluem combustível, que pode representar entre 100 e 200 euros".
 _EXPENSE_WORDS = re.compile(
     r"(?<!after\s)(?<!net\sof\s)\b(?:costs|expenses|custos|despesas|gastos|costes|Kosten|Ausgaben|frais|d[ée]penses|spese"
-    r"|costi|koszty|kosztów|náklady|nákladů|расходы|затраты|витрати|kostnader|kosten|uitgaven)\b",
+    r"|costi|koszty|kosztów|náklady|nákladů|расходы|затраты|витрати|kostnader|kosten|uitgaven|costos|kostade|kostar"
+    r"|koster|kostet|kosztuje|kosztował\w*|maliyet\w*|giderler\w*|masraf\w*|biaya|ongkos)\b",
     re.I,
 )
 # Bonuses (referral, sign-up, hiring, retention) are pay, but a lump sum: unit "once", never a rate.
 _BONUS_AFTER = re.compile(
-    r"\s*(?:[\w-]+\s+){0,2}?(?:bonus(?:es)?|referral\s+(?:reward|payout)s?)\b", re.I,
+    r"\s*(?:[\w-]+\s+){0,2}?(?:bonus(?:es)?|bonos?|bônus|prämie|incentives?|referral\s+(?:reward|payout)s?)\b", re.I,
 )
 _BONUS_BEFORE = re.compile(
-    r"\b(?:bonus(?:es)?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
+    r"\b(?:bonus(?:es)?|bonos?|bônus|incentives?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
 _PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per", "price per")
@@ -625,7 +629,7 @@ def _parse(text: str) -> Pay | None:
             gap_start = unit_match.end() if unit_match else first.end
             gap = text[gap_start : nxt.start] if gap_start <= nxt.start else text[first.end : nxt.start]
             if _RANGE_GAP.match(gap) and (
-                _range_allowed(text, first, gap) or _or_range(first, nxt, gap)
+                _range_allowed(text, first, gap, nxt) or _or_range(first, nxt, gap)
             ):
                 last = nxt
                 unit_match = _UNIT_AFTER.match(text, last.end)
@@ -676,7 +680,7 @@ def _parse(text: str) -> Pay | None:
     return _to_pay(text, candidate, code, symbol)
 
 
-_PAY_VERB = re.compile(rf"(?<!\w)(?:{_alternation(words.PAY_VERBS)})(?!\w)", re.I)
+_PAY_VERB = re.compile(rf"(?<!\w)(?:{_alternation(words.PAY_VERB_STEMS)})", re.I)
 _NO_MILLION_SALARIES = frozenset({None, "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SGD"})
 _NO_MILLION_SIGNS = frozenset({None, "$", "€", "£", "US$", "CA$", "A$", "C$", "S$", "NZ$"})
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -697,8 +701,8 @@ def _script_currency(text: str) -> str | None:
 
 
 _NOW_BEFORE = re.compile(
-    r"\b(?:now|nowadays|currently|today|ahora|actualmente|hoy|agora|atualmente|hoje|maintenant|aujourd'hui"
-    r"|jetzt|heute|derzeit)\b[^.;!?$£€₹\d]{0,35}$",
+    r"(?<!\w)(?:now|nowadays|currently|today|ahora|actualmente|hoy|agora|atualmente|hoje|maintenant|aujourd'hui"
+    rf"|jetzt|heute|derzeit|{_alternation(words.NOW_WORDS)})(?!\w)[^.;!?$£€₹\d]{{0,35}}$",
     re.I,
 )
 # "from $15/hr entry-level annotators to $1,000/hr domain experts": a range spread over a sentence;
@@ -961,7 +965,10 @@ def _number(raw: str, code: str | None) -> float | None:
     return value
 
 
-def _range_allowed(text: str, first: _Amount, gap: str) -> bool:
+_BETWEEN_AFTER = re.compile(rf"\s*(?:{_alternation(words.BETWEEN_AFTER)})(?!\w)", re.I)
+
+
+def _range_allowed(text: str, first: _Amount, gap: str, last: _Amount | None = None) -> bool:
     word = gap.strip().lower()
     if "max" in word:  # "a minimum of KSh 15,000 and a maximum of KSh 50,000"
         return True
@@ -969,6 +976,8 @@ def _range_allowed(text: str, first: _Amount, gap: str) -> bool:
         # "$14 or $14.50 an hour" is a range; "£6 or $8" and "$5 or $500" are not
         return False
     if word.split(" ", 1)[0] in _RANGE_AND_WORDS:
+        if last is not None and _BETWEEN_AFTER.match(text, last.end):
+            return True  # "250 és 600 ezer forint között": "between" after the pair
         before = _flag_before(text, first.start)
         return before is not None and before.group("between") is not None
     return True
@@ -1080,13 +1089,19 @@ def _candidate(
 
 # A rate word earlier in the amount's own clause: "the average monthly salary is estimated to be around
 # PHP 18,000", "o valor médio bruto por hora trabalhada é de R$ 23", "payment for a 15-minute test is $10".
+_CLAUSE_NOUN_UNIT: dict[str, PayUnit] = {
+    noun: unit
+    for unit in ("hour", "day", "week", "month", "year")
+    for noun in _NOUNS[unit]
+    if len(noun) > 2 and noun not in _SLASH_ONLY and noun not in ("ano", "tag", "sat", "den", "dan", "mes")
+} | {"hora": "hour", "día": "day", "dia": "day", "tag": "day", "ano": "year", "mes": "month", "mês": "month"}
+_CLAUSE_NOUNS_ALT = _alternation(_CLAUSE_NOUN_UNIT)
 _CLAUSE_UNIT = re.compile(
     rf"""(?<![\w-])(?:
         (?P<adj>hourly|daily|weekly|monthly|yearly|annual(?:ly|ized|ised)?|per\s+annum|mensal(?:mente)?|mensuale?s?
             |mensuel(?:le)?s?|annuel(?:le)?s?|anuale?s?|semanale?s?|semanais|diari[oa]s?|jährlich\w*|monatlich\w*
             |stündlich\w*|sueldo\s+mensual|salario\s+mensual|godišnj\w*|yıllık|yılda|ildə|rocz\w*)
-      | (?:per|por|par|pro|a|an)\s+(?:cada\s+)?(?P<noun>hour|hora|heure|stunde|jam|day|día|dia|jour|tag|week|semana|semaine|woche
-            |month|mes|mês|mois|monat|year|año|ano|jahr|annum)
+      | (?:per|por|par|pro|a|an|na|za|на|за|в|po|pe|kwa|al|ao|à|no|im|am|mỗi|/)\s*(?:cada\s+)?(?P<noun>{_CLAUSE_NOUNS_ALT})
       | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){{0,7}}?
             (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
       | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за)\s+(?:(?:un[oa]|one)\s+(?:de|of)\s+(?:los|las|the)\s+)?
@@ -1146,24 +1161,28 @@ def _unit_in_clause(text: str, floor: int, cursor: int) -> PayUnit | None:
         start = end.end()
     found: PayUnit | None = None
     for match in _CLAUSE_UNIT.finditer(text, start, cursor):
-        if _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
-            continue  # "20 horas semanais", "40 hours per week": a time commitment
         piece = bool(match.group("task") or match.group("task2") or match.group("task3") or match.group("item2"))
         if not piece and _CLAUSE_UNIT_NOT.search(text, max(0, match.start() - 30), match.start()):
             continue  # "paid weekly": a schedule; "paid per batch" is a rate
         if _CLAUSE_UNIT_NOT_AFTER.match(text, match.end()):
             continue
+        here: PayUnit
         if match.group("task") or match.group("task2") or match.group("task3"):
-            found = "task"
+            here = "task"
         elif match.group("item2"):
-            found = "item"
+            here = "item"
         elif match.group("noun"):
-            found = _CLAUSE_UNITS[match.group("noun").lower()]  # type: ignore[assignment]
+            here = _CLAUSE_NOUN_UNIT[match.group("noun").lower()]
         elif stem := next((name for name in _STEM_GROUPS if match.group(name)), None):
-            found = stem.removeprefix("stem_")  # type: ignore[assignment]
+            here = stem.removeprefix("stem_")  # type: ignore[assignment]
         else:
-            adj = _SPACES.sub(" ", match.group("adj").lower())
-            found = _clause_adjective_unit(adj)
+            here = _clause_adjective_unit(_SPACES.sub(" ", match.group("adj").lower()))
+        # A time commitment: "40 horas por semana ... R$ 1.980" (hours a week are how big a job is,
+        # not the pay period), but "8 horas por dia, a média de ganhos é de R$ 184" is a day's pay and
+        # "60 heures de travail par mois ... 135€" a month's.
+        if here not in ("day", "month") and _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
+            continue
+        found = here
     return found
 
 
@@ -1261,6 +1280,14 @@ def _unit_before(text: str, cursor: int) -> re.Match[str] | None:
     return _UNIT_BEFORE.search(text, window_start, cursor)
 
 
+_ARTICLE_CONNECTORS = frozenset({"a", "an", "the", "la", "le", "al", "die", "l'", "no"})
+
+
+def _text_before_conn(match: re.Match[str]) -> str:
+    """What stands between the amount and the connector of a unit match."""
+    return match.string[match.start() : match.start("conn")]
+
+
 def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | None, float]:
     if match.group("pfh"):
         return "minute", 1 / 60
@@ -1274,6 +1301,8 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
     if match.group("noun"):
         noun = match.group("noun").lower()
         conn = _SPACES.sub(" ", match.group("conn").strip().lower())
+        if conn in _ARTICLE_CONNECTORS and "," in _text_before_conn(match):
+            return None, 1.0  # "Rs 1,000, a delivery person has to...": an article after a comma starts a new phrase
         if noun in ("an", "ano"):  # "/an", "par an", "por ano"; "an" alone is an article
             return ("year", 1.0) if conn in ("/", "par", "por") else (None, 1.0)
         if noun in _SLASH_ONLY and conn not in ("/", "毎", "每", "l'", "all'"):

@@ -91,7 +91,16 @@ NUMBER_SUFFIXES: dict[str, float] = {
     "hazar": 1e3, "libo": 1e3,
 }
 # Millions in words, pay only as a salary in a currency whose salaries run to millions.
-MILLION_WORDS: dict[str, float] = {"triệu": 1e6}
+MILLION_WORDS: dict[str, float] = {"triệu": 1e6, "juta": 1e6, "jutaan": 1e6}
+# Millions and billions in words that are never pay (funding, sales, market sizes): "R$ 5,6 bilhões".
+HUGE_WORDS: dict[str, float] = {
+    **dict.fromkeys(("bilhões", "bilhão", "billones", "billón", "miliardi", "miliardo", "milliards", "milliard",
+                     "milliarden", "mrd.", "mrd", "mld.", "mld", "miljardia", "miljardi", "miljard", "miljarder",
+                     "milyar", "miliarde", "miliardów", "miliardy", "млрд", "млрд.", "tỷ", "triliun", "miliar"), 1e9),
+    **dict.fromkeys(("milioni", "milione", "miljoonaa", "miljoona", "miljoen", "millionen", "mio.", "mio", "mln",
+                     "mln.", "млн", "млн.", "milionów", "miliony", "milion", "milyon", "milioane", "millió",
+                     "millions", "miljoner", "millioner"), 1e6),
+}
 
 # --- Periods and pieces of work ----------------------------------------------------------------------
 # Nouns read after a connector ("per", "/", "na", "à", "ต่อ"...): "50 korun na hodinu", "€10 al giorno".
@@ -169,7 +178,8 @@ UNIT_BEFORE: dict[str, Period | Piece] = {
 }
 # Pieces of work read after a connector: "2,5 euros por envío", "$7 per batch", "4 € la livraison".
 PIECE_NOUNS: dict[Piece, tuple[str, ...]] = {
-    "task": ("order", "orders", "batch", "batches", "drop", "drops", "gig", "gigs", "mission", "missions",
+    "task": ("leverans", "leveranser", "uppdrag", "körning", "levering", "leveringer", "oppdrag", "tur",
+             "order", "orders", "batch", "batches", "drop", "drops", "gig", "gigs", "mission", "missions",
              "playtest", "playtests", "interview", "interviews", "envío", "envíos", "envio", "envios",
              "viaje", "viajes", "carrera", "carreras", "encuesta", "encuestas", "viagem", "viagens",
              "corrida", "corridas", "pesquisa", "pesquisas", "attività", "consegna", "consegne", "compito",
@@ -189,7 +199,17 @@ PIECE_NOUNS: dict[Piece, tuple[str, ...]] = {
 }
 # Connectors between an amount and its period or piece, beyond those `collectors.pay` knows.
 CONNECTORS: tuple[str, ...] = (
-    "à", "ao", "ανά", "την", "τον", "mỗi", "một", "ต่อ", "kada", "bawat", "ogni", "pr.", "in der", "in einer",
+    "à", "ao", "no", "ανά", "την", "τον", "mỗi", "một", "ต่อ", "kada", "bawat", "ogni", "pr.", "in der", "in einer",
+    "för varje", "för en", "for hver", "for hvert", "für jede", "für jeden", "für jedes", "voor elke", "voor iedere",
+    "pour chaque", "a cada", "por cada", "per ogni", "za każdą", "za každou", "her", "başına",
+)
+# "Completed" and its kin between a connector and its piece of work: "40 kronor för varje utförd leverans".
+DONE_ADJECTIVES: tuple[str, ...] = (
+    "utförd", "utförda", "avklarad", "avklarade", "levererad", "completada", "completado", "realizada",
+    "realizado", "concluída", "concluído", "effectuée", "effectué", "réalisée", "réalisé", "abgeschlossene",
+    "abgeschlossenen", "erledigte", "erledigten", "voltooide", "completata", "completato", "zrealizowaną",
+    "wykonaną", "dokončenou", "suoritettu", "tamamlanan", "выполненный", "выполненную", "виконане", "fullført",
+    "gennemført", "entregue", "entregado", "entregada",
 )
 
 # --- Bounds ---------------------------------------------------------------------------------------------
@@ -209,6 +229,8 @@ AT_LEAST_BEFORE: tuple[str, ...] = (
     "ít nhất", "tối thiểu", "τουλάχιστον", "από", "legalább", "en az", "najmniej", "co najmniej", "ponad",
     "powyżej", "över", "mer än", "meer dan", "więcej niż", "as little as", "as low as", "starting from",
     "no menos de", "pelo menos", "al menos", "au moins", "almeno", "не менее", "не меньше", "більше", "понад",
+    "så låga som", "så lågt som", "så lite som", "minimilönen är", "minstelønnen er", "tan bajo como",
+    "tan bajos como", "tão baixo quanto", "aussi bas que", "paling sedikit", "sekurang-kurangnya", "minstens",
     "от", "від", "dari", "cel puțin", "peste", "minimum", "mínimo", "minimo",
 )
 APPROX_BEFORE: tuple[str, ...] = (
@@ -223,6 +245,8 @@ BETWEEN_BEFORE: tuple[str, ...] = (
     "tussen", "mellan", "mellom", "mellem", "między", "mezi", "medzi", "între", "antara", "giữa", "μεταξύ",
     "між", "между", "od", "从",
 )
+# "Between" written after the second amount: "250 és 600 ezer forint között", "100 ile 200 TL arasında".
+BETWEEN_AFTER: tuple[str, ...] = ("között", "arasında", "arası", "välillä", "kesken", "vahel")
 # Words between two amounts that make them a range ("10만 원에서 20만 원", "500円から700円", "od 20 do 30").
 RANGE_TO_WORDS: tuple[str, ...] = (
     "에서", "부터", "から", "到", "至", "do", "až", "tot", "till", "til", "hingga", "sampai", "đến", "tới", "έως",
@@ -237,6 +261,22 @@ AT_LEAST_AFTER: tuple[str, ...] = ("から", "以上", "이상", "起", "以上"
                                    "lub więcej", "o más", "ou mais", "o più", "ou plus", "eller mer", "of meer",
                                    "oder mehr", "veya daha fazla", "ve üzeri", "và hơn", "trở lên", "или больше")
 UP_TO_AFTER: tuple[str, ...] = ("まで", "以下", "까지", "이하", "以内", "kadar", "तक", "asti", "saakka")
+
+# "Now" in more languages: the pay said to be the pay now wins a tie ("şimdi ilk paket 47 TL").
+NOW_WORDS: tuple[str, ...] = (
+    "şimdi", "artık", "nyt", "nykyään", "nu", "numera", "nå", "teraz", "obecnie", "nyní", "teď", "nyní", "сейчас",
+    "теперь", "зараз", "тепер", "нині", "τώρα", "σήμερα", "sekarang", "kini", "ngayon", "sasa", "adesso", "oggi",
+    "attualmente", "acum", "astăzi", "hiện nay", "bây giờ", "现在", "現在", "今は", "지금", "현재", "अब", "আজ", "الآن",
+    "حالا", "עכשיו", "inmiddels", "tegenwoordig", "idag", "i dag", "nowadays",
+)
+# Verbs of being paid (stems): an amount after one of these is pay, not a cost named earlier in the sentence.
+PAY_VERB_STEMS: tuple[str, ...] = (
+    "earn", "make", "made", "paid", "pay", "receiv", "get", "got", "take home", "takes home", "gan", "cobr",
+    "recib", "receb", "ganh", "gagn", "touch", "perçoi", "verdien", "bekomm", "erhält", "erhielt", "guadagn",
+    "percep", "zarab", "dosta", "vydělá", "ansai", "tienaa", "tienas", "tjän", "tjen", "kazan", "câștig", "keres",
+    "kap", "получа", "зараб", "отриму", "κερδ", "λαμβάν", "kiếm", "nhận", "mendapat", "menerima", "mengantongi",
+    "kumikita", "natatanggap", "anapata", "hupata", "fick", "får", "verdiende", "krijg", "bekom",
+)
 
 # --- Pay verbs -------------------------------------------------------------------------------------------
 # A verb of being paid just before an amount makes it the pay when two amounts score alike: "numa viagem
@@ -260,14 +300,17 @@ CLAUSE_STEMS: dict[Period, tuple[str, ...]] = {
              r"timløn\w*", r"uurloon\w*", r"órabér\w*", r"óránként", r"saatlik", r"orari[aoe]", r"почасов\w*",
              r"погодинн\w*", r"ωριαί\w*", r"satnic\w*", r"시급", r"시간당", r"時給", r"时薪", r"per\s+uur",
              r"na\s+hodinu", r"za\s+godzinę", r"kada\s+oras", r"mỗi\s+giờ", r"theo\s+giờ", r"לשעה",
-             r"stundenl[oö]hn\w*", r"à\s+hora", r"por\s+hora", r"all'ora", r"l'ora", r"de\s+l'heure"),
+             r"stundenl[oö]hn\w*", r"à\s+hora", r"por\s+hora", r"all'ora", r"l'ora", r"de\s+l'heure",
+             r"timbetalning\w*", r"timpenning\w*", r"timersats\w*", r"per\s+jam", r"saat\s+başı"),
     "day": (r"päiväpalk\w*", r"päiväansi\w*", r"päivässä", r"napi", r"naponta", r"günlük", r"günde",
             r"denn[ěí]\w*", r"dzienn\w*", r"dnevn\w*", r"giornalier\w*", r"ежедневн\w*", r"일당", r"하루에",
             r"日当", r"日給", r"每天", r"al\s+giorno", r"per\s+dag", r"pro\s+tag", r"am\s+tag", r"ליום",
-            r"يومي\w*", r"tageslohn\w*", r"por\s+d[ií]a"),
+            r"يومي\w*", r"tageslohn\w*", r"por\s+d[ií]a", r"harian", r"sehari", r"per\s+hari", r"dagslön\w*",
+            r"napidíj\w*", r"gündelik\w*"),
     "week": (r"viikossa", r"viikoittain", r"hetente", r"haftalık", r"haftada", r"týdn[ěí]\w*",
              r"tygodniow\w*", r"tjedn\w*", r"settimanal\w*", r"еженедельн\w*", r"주급", r"일주일에", r"每周",
-             r"週給", r"wekelijks\w*", r"wöchentlich\w*"),
+             r"週給", r"wekelijks\w*", r"wöchentlich\w*", r"mingguan", r"seminggu", r"per\s+minggu",
+             r"veckolön\w*", r"ukelønn\w*"),
     "month": (r"kuukau\w*", r"kuussa", r"havi", r"havonta", r"aylık", r"ayda", r"měsíčn\w*", r"mesačn\w*",
               r"miesięczn\w*", r"mjesečn\w*", r"månadslön\w*", r"månedsløn\w*", r"maandloon", r"maandsalaris",
               r"maandelijks\w*", r"mensil\w*", r"месячн\w*", r"ежемесячн\w*", r"щомісячн\w*", r"місячн\w*",
