@@ -121,6 +121,7 @@ _LETTER_MARKS: dict[str, str | None] = {
     "kr": None, "kr.": None, "kč": "CZK", "ft": "HUF", "lei": "RON", "tl": "TRY", "r": "ZAR",
     "n": "NGN", "/=": None, "kes": "KES", "kes.": "KES", "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
     "руб": "RUB", "руб.": "RUB", "грн": "UAH", "грн.": "UAH", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
+    "tk": "BDT", "tk.": "BDT",
 }
 _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     # Keys without dots or spaces: "U.S. dollars" → "usdollar".
@@ -169,7 +170,7 @@ _PRE_CURRENCY = re.compile(
       | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D|U\$)  # "U$S 40", "U$SD 10", "U$ 7" (Spanish, Portuguese press)
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽₵])
-      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Kes\.?|KES\.|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
+      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Kes\.?|KES\.|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Tk\.?|Fr\.|R|N|руб\.?|лв\.?)
       | (?<![A-Za-z])(?P<peso>P)  # "P9000", "P482.60": a peso sign (only before 3+ digits, see _amounts)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
     )[\s:]{0,2}$""",
@@ -315,7 +316,7 @@ _nouns_alt = "|".join(sorted((re.escape(n) for n in _NOUN_UNIT), key=len, revers
 _media_alt = "|".join(sorted(_MEDIA, key=len, reverse=True))
 _adj_alt = "|".join(sorted((re.escape(a) for a in _ADJECTIVE_UNITS), key=len, reverse=True))
 _FILLER = (
-    r"(?:(?:de\s+base|base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
+    r"(?:(?:de\s+base|extra|additional|base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
     r"|avg|average|[A-Z]{3}|/=|[.,]-+|nets?|nettes?|bruts?|brutos?|netos?|l[íi]quidos?|en\s+promedio|em\s+m[ée]dia|on\s+average|en\s+moyenne|in\s+media"
     r"|im\s+(?:durch)?schnitt)\s*){0,2}"
 )
@@ -463,7 +464,10 @@ _TRAP_BEFORE = re.compile(
         # A payout threshold is not pay: "Mindestbetrag (meist 10 €)", "minimum payout of $10".
         |\bmindestbetrag\w*(?:\s*\(\s*(?:meist|usually|typically|often))?|\bauszahlungs\w*|\b(?:minimum\s+)?(?:payout|withdrawal|cash-?out)\s+(?:threshold|minimum)(?:\s+(?:is|of))?
         |\bminimum\s+(?:payout|withdrawal|cash-?out)(?:\s+(?:is|of))?
-        |\bbalance\s+(?:reaches|hits|is|of|exceeds)(?:\s+(?:at\s+least|over))?)\W{0,3}$""",
+        |\bbalance\s+(?:reaches|hits|is|of|exceeds)(?:\s+(?:at\s+least|over))?
+        # Money spent, and a change by an amount, are not pay: "I spent $407", "an increase ... of 70 cents".
+        |\bspen(?:t|d|ds|ding)(?:\s+(?:about|around|over|nearly|almost))?
+        )\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
@@ -472,8 +476,24 @@ _TRAP_AFTER = re.compile(
         |(?<!direct\s)\bdeposit|\bbalance\b|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
         |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat
         # A difference is not a rate: "$2.40 more per hour than women", "£3.42 less than if he had been paid".
-        |\b(?:more|less)\s+per\s+\w+\s+than\b|\b(?:more|less)\s+than\s+(?:if|what|he|she|they|it|we|would)\b)""",
+        |\b(?:more|less)\s+per\s+\w+\s+than\b|\b(?:more|less)\s+than\s+(?:if|what|he|she|they|it|we|would)\b
+        |\bworth\s+of\b|\bloans?\b)""",
     re.X | re.I,
+)
+_CHANGE_OF_BEFORE = re.compile(
+    r"\b(?:increase|rise|raise|hike|increment|boost|jump|cut|drop|decrease|reduction|difference)\b[^.;!?\d$£€₹]{0,45}?\bof"
+    r"(?:\s+(?:around|about|just|only|nearly|almost|roughly))*\W{0,3}$",
+    re.I,
+)
+_DEDUCTIONS_AFTER = re.compile(
+    r"[\s,(]*(?:net\s+of|after\s+(?:all\s+)?(?:tax|taxes|fees|commissions?|costs|expenses|deductions)|minus|excluding"
+    r"|before\s+(?:tax|taxes|fees|commissions?|deductions)|not\s+counting|sin\s+contar|sem\s+contar)\b",
+    re.I,
+)
+_DEDUCTIONS_BEFORE = re.compile(
+    r"\b(?:net\s+of|after|minus|less|excluding|not\s+counting|without\s+counting|sin|sem|ohne|hors|fără\s+să\s+pun"
+    r"|después\s+de|depois\s+de|après|nach)\b[^.;!?]{0,70}$",
+    re.I,
 )
 # A payout threshold after the amount: "From an amount of 25 € or more you will get your payout".
 _THRESHOLD_AFTER = re.compile(
@@ -873,6 +893,7 @@ def _close_values(a: _Amount, b: _Amount) -> bool:
 
 _CONVERSION_OPEN = re.compile(
     r"^\s*\(\s*(?:(?:or|ou|o|oder|about|approx\.?|approximately|around|roughly|c\.|ca\.|~|≈|i\.e\.|soit|約|约|약|대략"
+    r"|that's|that\s+is|that’s|which\s+is|c'est|es\s+decir|ou\s+seja|d\.\s?h\."
     r"|около|примерно|noin|n\.|asi|cca\.?|circa|environ|cerca\s+de|aprox\.?|aproximadamente|ok\.|około|ongeveer|etwa|ca"
     r"|equivalent\s+to|equal\s+to|about)\s*)?$",
     re.I,
@@ -1055,6 +1076,10 @@ def _candidate(
         before = _unit_before(text, cursor)
         if before is not None:
             unit = _BEFORE_UNIT_WORDS.get(_SPACES.sub(" ", before.group("word").lower()))
+    if unit is None and ":" in text[max(0, cursor - 4) : cursor]:
+        label = _PER_NOUN_BEFORE.search(text, max(0, cursor - 80), cursor)
+        if label is not None:
+            unit = _NOUN_UNIT.get(label.group("noun").lower())  # type: ignore[assignment]
     after = _FLAG_AFTER.match(text, unit_end)
     if after is None and unit_end != last.end:
         after = _FLAG_AFTER.match(text, last.end)
@@ -1104,7 +1129,7 @@ _CLAUSE_UNIT = re.compile(
       | (?:per|por|par|pro|a|an|na|za|на|за|в|po|pe|kwa|al|ao|à|no|im|am|mỗi|/)\s*(?:cada\s+)?(?P<noun>{_CLAUSE_NOUNS_ALT})
       | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){{0,7}}?
             (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
-      | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за)\s+(?:(?:un[oa]|one)\s+(?:de|of)\s+(?:los|las|the)\s+)?
+      | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за|প্রতি|setiap|tiap|kila|her)\s+(?:(?:un[oa]|one)\s+(?:de|of)\s+(?:los|las|the)\s+)?
             (?P<task2>{_alternation(words.CLAUSE_PIECES["task"])})(?:e?s)?
       | (?P<task3>task|hit|survey|study)\s+(?:payments?|pay|rates?|rewards?)
       | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за)\s+(?P<item2>{_alternation(words.CLAUSE_PIECES["item"])})(?:e?s)?
@@ -1202,7 +1227,7 @@ def _clause_adjective_unit(adj: str) -> PayUnit:
 _TOTAL_BEFORE = re.compile(
     r"(?:\b(?:have|has|had)\s+)?\bearned\s+(?:is\s+|was\s+)?(?:a\s+total\s+of\s+|at\s+least\s+|more\s+than\s+|over\s+"
     r"|about\s+)?$"
-    r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
+    r"|\b(?:gesamt\w*|total(?:\s+earnings)?(?:\s+of)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
     r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\bsum\s+of\s*$"
     r"|\b(?:have|has)\s+paid(?:\s+out)?\s+(?:around\s+|about\s+|over\s+|more\s+than\s+|nearly\s+|almost\s+)?$"
     r"|\b(?:I|we)\s+(?:have\s+|'ve\s+)?made\s+$|\bburn(?:ed|t)?\s+through\s+$|\bpaycheck\b[^.;!?\d]{0,40}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
@@ -1246,11 +1271,11 @@ _TRAP_LAST_WORDS = frozenset(_words(
     "discount gpa grade point card win budget charged plan membership is loan loans rent precio precios de "
     "cuesta cuestan costo coste preço custa custam prix coûte coute coûtent preis von kostet kosten цена стоит "
     "стоимость harga biaya कीमत سعر mindestbetrag meist threshold payout withdrawal minimum cashout reaches least "
-    "hits exceeds over"
+    "hits exceeds over spent spend spends spending about around nearly almost just only roughly"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
-    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance|than|payout|withdraw",
+    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance|than|payout|withdraw|worth|loan",
     re.I,
 )
 
@@ -1271,6 +1296,14 @@ def _flag_before(text: str, cursor: int) -> re.Match[str] | None:
     if found is None and last in _WORD_FLAG_LAST:
         found = _WORD_FLAG_BEFORE.search(text, window_start, cursor)
     return found
+
+
+# "Per completed delivery: DKK 30", "Per pick-up (per restaurant): DKK 15": a label naming the unit.
+_PER_NOUN_BEFORE = re.compile(
+    rf"(?<!\w)(?:per|pro|por|par|each|every|cada|je|pr\.)\s+{_ADJECTIVES}(?P<noun>{_nouns_alt})(?![\w])"
+    r"\s*(?:\([^()]{0,40}\))?\s*[:=–-]\s*$",
+    re.I,
+)
 
 
 def _unit_before(text: str, cursor: int) -> re.Match[str] | None:
@@ -1335,8 +1368,11 @@ def _is_trap(text: str, start: int, end: int) -> bool:
         and _TRAP_BEFORE.search(text, before_start, start)
     ):
         return True
+    if _CHANGE_OF_BEFORE.search(text, max(0, start - 70), start):
+        return True  # "an increase to their hourly wage of around just 70 cents": a difference, not the pay
     after = text[end : end + 60]
-    if _TRAP_AFTER_HINTS.search(after[:40]) and _TRAP_AFTER.match(after[:40]):
+    deductions = _DEDUCTIONS_AFTER.match(after) is not None  # "₹312 per hour, net of commissions, fee and costs"
+    if not deductions and _TRAP_AFTER_HINTS.search(after[:40]) and _TRAP_AFTER.match(after[:40]):
         return True
     if ("payout" in after or "withdraw" in after) and _THRESHOLD_AFTER.match(after):
         return True
@@ -1345,8 +1381,12 @@ def _is_trap(text: str, start: int, end: int) -> bool:
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
     before = text[sentence_start:start].lower()
     expense = _EXPENSE_WORDS.search(text, sentence_start, start)
-    if expense is not None and not _PAY_VERB.search(text, expense.end(), start):
-        return True  # a cost named earlier in the sentence, and no pay verb since
+    if (
+        expense is not None
+        and not _PAY_VERB.search(text, expense.end(), start)
+        and not _DEDUCTIONS_BEFORE.search(text, sentence_start, expense.start())
+    ):
+        return True  # a cost or price named earlier in the sentence, and no pay verb since
     if not any(hint in before for hint in _PRICE_HINTS):
         return False
     return bool(_PRICE_WORDS.search(text, sentence_start, start))

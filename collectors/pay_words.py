@@ -48,7 +48,10 @@ CURRENCY_WORDS: dict[str, tuple[str | None, str]] = {
     **dict.fromkeys(("cedis", "cedi"), ("GHS", "GH₵")),
     **dict.fromkeys(("birr",), ("ETB", "Br")),
     **dict.fromkeys(("fcfa", "francs cfa", "franc cfa", "cfa"), ("XOF", "CFA")),
-    **dict.fromkeys(("taka",), ("BDT", "৳")),
+    # "টাকা" is the taka, Bangladesh's currency (Bengali in India says it of the rupee too).
+    **dict.fromkeys(("taka", "tk", "tk.", "টাকা", "টাকার"), ("BDT", "৳")),
+    **dict.fromkeys(("pence", "penny", "pennies"), ("GBP", "£")),
+    **dict.fromkeys(("dinara", "dinar", "динара", "динар"), ("RSD", "дин")),
     **dict.fromkeys(("yuan", "renminbi", "rmb"), ("CNY", "¥")),
     **dict.fromkeys(("won",), ("KRW", "₩")),
     **dict.fromkeys(("rubles", "roubles", "ruble", "rouble", "rublos", "rubli"), ("RUB", "₽")),
@@ -63,7 +66,7 @@ CURRENCY_WORDS: dict[str, tuple[str | None, str]] = {
 }
 # Which of the words above are hundredths of their currency.
 CENT_WORDS: frozenset[str] = frozenset(
-    word for word, (_, sign) in CURRENCY_WORDS.items() if sign == "¢"
+    [word for word, (_, sign) in CURRENCY_WORDS.items() if sign == "¢"] + ["pence", "penny", "pennies"]
 )
 # Forms in scripts without spaces between words.
 CURRENCY_WORDS_JOINED: dict[str, tuple[str | None, str]] = {
@@ -79,7 +82,7 @@ CURRENCY_WORDS_JOINED: dict[str, tuple[str | None, str]] = {
 # Codes read before a number that are not ISO codes.
 CODE_ALIASES: dict[str, str] = {"RMB": "CNY", "NTD": "TWD", "KSH": "KES", "YTL": "TRY"}
 # The ISO codes the new words name, beyond those `collectors.pay` already knows.
-MORE_ISO_CODES: frozenset[str] = frozenset({"KZT", "PEN", "VES", "GTQ", "CRC", "PYG", "BOB", "IRR", "EGP"})
+MORE_ISO_CODES: frozenset[str] = frozenset({"KZT", "PEN", "VES", "GTQ", "CRC", "PYG", "BOB", "IRR", "EGP", "RSD"})
 
 # --- Numbers in words after digits ------------------------------------------------------------------
 # "10만 원", "5千円", "6 triệu", "15 tis. Kč", "3 mii de lei", "50 ezer forint".
@@ -88,7 +91,7 @@ NUMBER_SUFFIXES: dict[str, float] = {
     "tis.": 1e3, "tis": 1e3, "tisíc": 1e3, "tūkst.": 1e3, "tūkst": 1e3, "tuhatta": 1e3, "tuhat": 1e3,
     "mii": 1e3, "ezer": 1e3, "nghìn": 1e3, "ngàn": 1e3, "tisuća": 1e3, "tisuće": 1e3, "tisoč": 1e3,
     "tusen": 1e3, "tysiące": 1e3, "tysięcy": 1e3, "χιλ.": 1e3, "χιλιάδες": 1e3, "тис.": 1e3, "тисяч": 1e3,
-    "hazar": 1e3, "libo": 1e3,
+    "hazar": 1e3, "libo": 1e3, "হাজার": 1e3, "ہزار": 1e3, "lakh taka": 1e5, "লাখ": 1e5,
 }
 # Millions in words, pay only as a salary in a currency whose salaries run to millions.
 MILLION_WORDS: dict[str, float] = {"triệu": 1e6, "juta": 1e6, "jutaan": 1e6}
@@ -126,28 +129,31 @@ PERIOD_NOUNS: dict[Period, tuple[str, ...]] = {
 PERIOD_ADVERBS: dict[Period, tuple[str, ...]] = {
     "hour": ("tunnilta", "tunnissa", "tunnilla", "tuntia kohden", "óránként", "saatte", "saatlik", "hodinově",
              "godzinowo", "stündlich", "почасово", "ωριαίως", "לשעה", "בשעה", "kada oras", "bawat oras",
-             "mỗi giờ", "một giờ", "ต่อชั่วโมง", "시간당", "時間あたり", "每小時", "每小时", "timvis"),
+             "mỗi giờ", "một giờ", "ต่อชั่วโมง", "시간당", "時間あたり", "每小時", "每小时", "timvis", "ঘন্টায়",
+             "ঘণ্টায়", "প্রতি ঘন্টায়", "setiap jam", "tiap jam", "kwa saa"),
     "day": ("päivässä", "päivältä", "päivittäin", "naponta", "günde", "günlük", "denně", "denne", "dziennie",
             "dnevno", "zilnic", "dagligen", "daglig", "dagelijks", "täglich", "giornalieri", "al giorno",
             "ежедневно", "в сутки", "ημερησίως", "ליום", "يوميا", "روزانه", "kada araw", "bawat araw",
             "araw-araw", "mỗi ngày", "một ngày", "ต่อวัน", "하루에", "일당", "日当", "每天", "每日", "रोज़ाना",
-            "रोजाना", "प्रतिदिन"),
+            "रोजाना", "प्रतिदिन", "দিনে", "প্রতিদিন", "setiap hari", "sehari-hari"),
     "week": ("viikossa", "viikolta", "viikoittain", "hetente", "haftada", "haftalık", "týdně", "týždenne",
              "tygodniowo", "tjedno", "săptămânal", "i veckan", "per vecka", "wekelijks", "wöchentlich",
              "settimanali", "еженедельно", "в неделю", "εβδομαδιαίως", "לשבוע", "أسبوعيا", "هفتگی", "kada linggo",
-             "mỗi tuần", "một tuần", "ต่อสัปดาห์", "일주일에", "주당", "每周", "每週", "साप्ताहिक"),
+             "mỗi tuần", "một tuần", "ต่อสัปดาห์", "일주일에", "주당", "每周", "每週", "साप्ताहिक", "সপ্তাহে",
+             "setiap minggu"),
     "month": ("kuukaudessa", "kuussa", "kuukaudelta", "kuukausittain", "havonta", "havi", "ayda", "aylık",
               "měsíčně", "mesačne", "miesięcznie", "mjesečno", "lunar", "lunari", "i månaden", "om månaden",
               "i måneden", "om måneden", "månadsvis", "maandelijks", "per maand", "monatlich", "mensili", "mensile",
               "al mese", "ежемесячно", "в месяц", "на місяць", "щомісяця", "μηνιαίως", "το μήνα", "τον μήνα",
               "לחודש", "شهريا", "في الشهر", "ماهانه", "در ماه", "kada buwan", "bawat buwan", "buwan-buwan",
               "mỗi tháng", "một tháng", "hàng tháng", "ต่อเดือน", "한 달에", "매달", "매월", "毎月", "每月",
-              "प्रतिमाह", "महीने", "kwa mwezi", "sebulan", "per bulan"),
+              "प्रतिमाह", "महीने", "kwa mwezi", "sebulan", "per bulan", "মাসে", "প্রতি মাসে", "setiap bulan"),
     "year": ("vuodessa", "vuodelta", "vuosittain", "évente", "évi", "yılda", "yıllık", "ročně", "ročne",
              "rocznie", "godišnje", "anual", "anuali", "om året", "per år", "i året", "årligen", "om året",
              "jaarlijks", "per jaar", "jährlich", "annui", "annuali", "all'anno", "ежегодно", "в год", "на рік",
              "ετησίως", "το χρόνο", "לשנה", "سنويا", "في السنة", "سالانه", "kada taon", "bawat taon",
-             "mỗi năm", "một năm", "hàng năm", "ต่อปี", "1년에", "매년", "毎年", "每年", "प्रतिवर्ष", "सालाना"),
+             "mỗi năm", "một năm", "hàng năm", "ต่อปี", "1년에", "매년", "毎年", "每年", "प्रतिवर्ष", "सालाना", "বছরে",
+             "setiap tahun"),
 }
 # Words before the amount that name its period or piece: "時給1,200円", "시간당 10.000원", "월급 200만원",
 # "Stundenlohn: 15 €", "órabér 2000 Ft", "hodinová mzda 150 Kč".
@@ -178,7 +184,9 @@ UNIT_BEFORE: dict[str, Period | Piece] = {
 }
 # Pieces of work read after a connector: "2,5 euros por envío", "$7 per batch", "4 € la livraison".
 PIECE_NOUNS: dict[Piece, tuple[str, ...]] = {
-    "task": ("leverans", "leveranser", "uppdrag", "körning", "levering", "leveringer", "oppdrag", "tur",
+    "task": ("leverans", "leveranser", "uppdrag", "körning", "levering", "leveringer", "oppdrag", "tur", "drop-off",
+             "drop-offs", "dropoff", "dropoffs", "pick-up", "pick-ups", "pickup", "pickups", "ডেলিভারি", "অর্ডার",
+             "pesanan", "hantaran",
              "order", "orders", "batch", "batches", "drop", "drops", "gig", "gigs", "mission", "missions",
              "playtest", "playtests", "interview", "interviews", "envío", "envíos", "envio", "envios",
              "viaje", "viajes", "carrera", "carreras", "encuesta", "encuestas", "viagem", "viagens",
@@ -201,7 +209,8 @@ PIECE_NOUNS: dict[Piece, tuple[str, ...]] = {
 CONNECTORS: tuple[str, ...] = (
     "à", "ao", "no", "ανά", "την", "τον", "mỗi", "một", "ต่อ", "kada", "bawat", "ogni", "pr.", "in der", "in einer",
     "för varje", "för en", "for hver", "for hvert", "für jede", "für jeden", "für jedes", "voor elke", "voor iedere",
-    "pour chaque", "a cada", "por cada", "per ogni", "za każdą", "za každou", "her", "başına",
+    "pour chaque", "a cada", "por cada", "per ogni", "za każdą", "za každou", "her", "başına", "setiap", "tiap",
+    "sa bawat", "kila", "প্রতি",
 )
 # "Completed" and its kin between a connector and its piece of work: "40 kronor för varje utförd leverans".
 DONE_ADJECTIVES: tuple[str, ...] = (
@@ -301,23 +310,27 @@ CLAUSE_STEMS: dict[Period, tuple[str, ...]] = {
              r"погодинн\w*", r"ωριαί\w*", r"satnic\w*", r"시급", r"시간당", r"時給", r"时薪", r"per\s+uur",
              r"na\s+hodinu", r"za\s+godzinę", r"kada\s+oras", r"mỗi\s+giờ", r"theo\s+giờ", r"לשעה",
              r"stundenl[oö]hn\w*", r"à\s+hora", r"por\s+hora", r"all'ora", r"l'ora", r"de\s+l'heure",
-             r"timbetalning\w*", r"timpenning\w*", r"timersats\w*", r"per\s+jam", r"saat\s+başı"),
+             r"timbetalning\w*", r"timpenning\w*", r"timersats\w*", r"per\s+jam", r"saat\s+başı", r"ঘন্টায়",
+             r"ঘণ্টায়", r"في\s+الساعة", r"setiap\s+jam"),
     "day": (r"päiväpalk\w*", r"päiväansi\w*", r"päivässä", r"napi", r"naponta", r"günlük", r"günde",
             r"denn[ěí]\w*", r"dzienn\w*", r"dnevn\w*", r"giornalier\w*", r"ежедневн\w*", r"일당", r"하루에",
             r"日当", r"日給", r"每天", r"al\s+giorno", r"per\s+dag", r"pro\s+tag", r"am\s+tag", r"ליום",
             r"يومي\w*", r"tageslohn\w*", r"por\s+d[ií]a", r"harian", r"sehari", r"per\s+hari", r"dagslön\w*",
-            r"napidíj\w*", r"gündelik\w*"),
+            r"napidíj\w*", r"gündelik\w*", r"দিনে", r"في\s+اليوم", r"يوميا", r"setiap\s+hari",
+            r"(?:in|într-o|en|em|dans|in\s+einem|w)\s+(?:a|one|una?|uma?|un|einem)?\s*(?:day|zi|día|dia|jour|tag|dzień)"),
     "week": (r"viikossa", r"viikoittain", r"hetente", r"haftalık", r"haftada", r"týdn[ěí]\w*",
              r"tygodniow\w*", r"tjedn\w*", r"settimanal\w*", r"еженедельн\w*", r"주급", r"일주일에", r"每周",
              r"週給", r"wekelijks\w*", r"wöchentlich\w*", r"mingguan", r"seminggu", r"per\s+minggu",
-             r"veckolön\w*", r"ukelønn\w*"),
+             r"veckolön\w*", r"ukelønn\w*", r"সপ্তাহে",
+             r"(?:in|într-o|en|em|dans|in\s+einer|w)\s+(?:a|one|una?|uma?|une)?\s*(?:week|săptămână|semana|semaine|woche|tygodniu)"),
     "month": (r"kuukau\w*", r"kuussa", r"havi", r"havonta", r"aylık", r"ayda", r"měsíčn\w*", r"mesačn\w*",
               r"miesięczn\w*", r"mjesečn\w*", r"månadslön\w*", r"månedsløn\w*", r"maandloon", r"maandsalaris",
               r"maandelijks\w*", r"mensil\w*", r"месячн\w*", r"ежемесячн\w*", r"щомісячн\w*", r"місячн\w*",
               r"μηνιαί\w*", r"lunar\w*", r"hàng\s+tháng", r"mỗi\s+tháng", r"lương\s+tháng", r"월급",
               r"한\s+달에", r"매달", r"月収", r"月給", r"月薪", r"每月", r"al\s+mese", r"per\s+maand",
               r"pro\s+monat", r"im\s+monat", r"bulanan", r"buwanan\w*", r"לחודש", r"شهري\w*", r"ماهانه",
-              r"monatsgehalt\w*", r"gaji\s+per\s+bulan"),
+              r"monatsgehalt\w*", r"gaji\s+per\s+bulan", r"মাসে", r"في\s+الشهر", r"شهريا",
+              r"(?:in|într-o|en|em|dans|in\s+einem|w)\s+(?:a|one|una?|uma?|un|einem)?\s*(?:month|lună|mes|mês|mois|monat|miesiącu)"),
     "year": (r"vuosi\w*", r"vuodessa", r"éves", r"évi", r"ročn\w*", r"årslön\w*", r"årsløn\w*",
              r"jaarsalaris", r"jaarlijks\w*", r"annu[oaie]", r"годов\w*", r"ετήσι\w*", r"연봉", r"年収", r"年俸",
              r"年薪", r"每年", r"per\s+jaar", r"pro\s+jahr", r"tahunan", r"taunan", r"לשנה", r"سنوي\w*", r"ral",
@@ -330,7 +343,9 @@ CLAUSE_PIECES: dict[Piece, tuple[str, ...]] = {
              "pedidos", "envío", "entrega", "viaje", "carrera", "corrida", "viagem", "livraison", "course",
              "lieferung", "fahrt", "bestellung", "consegna", "attività", "zlecenie", "заказ", "доставку",
              "kuljetus", "tilaus", "sipariş", "teslimat", "tarea", "tarefa", "tâche", "aufgabe", "task", "hit",
-             "survey", "study", "article", "question", "pregunta", "encargo", "encuesta", "sondage", "umfrage"),
+             "survey", "study", "article", "question", "pregunta", "encargo", "encuesta", "sondage", "umfrage",
+             "ডেলিভারি", "অর্ডার", "pesanan", "penghantaran", "pengiriman", "trip", "viaje", "leverans", "levering",
+             "completed delivery", "pick-up", "pickup", "drop-off", "dropoff"),
     "item": ("word", "palabra", "palavra", "mot", "wort", "image", "imagen", "label", "annotation", "parola",
              "słowo", "слово"),
 }
