@@ -606,11 +606,27 @@ def _parse_text(text: str | None) -> Pay | None:
     if not isinstance(text, str):
         return None
     if not _HAS_DIGIT.search(text):
-        # "less than a dollar an hour": one unit of a currency, written as a word
-        text = _A_CURRENCY_UNIT.sub(r"1 \1", text)
+        # "less than a dollar an hour": one unit of a currency, written as a word; "dos dólares"
+        text = _numbers_in_words(_A_CURRENCY_UNIT.sub(r"1 \1", text))
         if not _HAS_DIGIT.search(text):
             return None
-    return _parse(_thousands_in_words(_clean(text)))
+    return _parse(_numbers_in_words(_thousands_in_words(_clean(text))))
+
+
+# "dos dólares", "neljä euroa", "twenty dollars": a number word right before a currency word.
+_CURRENCY_WORD_FORMS = (
+    *words.CURRENCY_WORDS, "dollars", "dollar", "dólares", "dólar", "euros", "euro", "pesos", "peso", "reais",
+    "pounds", "pound", "rupees", "shillings", "cents", "cent", "centavos", "centimes", "bucks", "naira", "yen",
+    "libras", "rands", "francs", "francos", "franken", "zlotys", "złotych",
+)
+_NUMBER_WORD_CURRENCY = re.compile(
+    rf"(?<![\w-])(?P<word>{_alternation(words.NUMBER_WORDS)})\s+(?=(?:{_alternation(_CURRENCY_WORD_FORMS)})(?!\w))",
+    re.I,
+)
+
+
+def _numbers_in_words(text: str) -> str:
+    return _NUMBER_WORD_CURRENCY.sub(lambda m: f"{words.NUMBER_WORDS[m.group('word').lower()]} ", text)
 
 
 # "mil" is a thousand in Spanish and Portuguese ("$296 mil", "7 mil 380 pesos", "mil 500 pesos") and a

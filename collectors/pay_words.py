@@ -349,3 +349,29 @@ CLAUSE_PIECES: dict[Piece, tuple[str, ...]] = {
     "item": ("word", "palabra", "palavra", "mot", "wort", "image", "imagen", "label", "annotation", "parola",
              "słowo", "слово"),
 }
+
+# --- Numbers written as words ---------------------------------------------------------------------
+# Read only right before a currency word ("dos dólares", "neljä euroa", "twenty dollars"), where
+# they cannot be anything but an amount.
+NUMBER_WORDS: dict[str, int] = {
+    **{w: n for n, ws in {
+        1: ("one", "uno", "una", "um", "uma", "un", "une", "ein", "eine", "uno", "yksi", "en", "ett", "één"),
+        2: ("two", "dos", "dois", "duas", "deux", "zwei", "due", "kaksi", "två", "twee", "dwa", "два", "dva"),
+        3: ("three", "tres", "três", "trois", "drei", "tre", "kolme", "drie", "trzy", "три", "tři"),
+        4: ("four", "cuatro", "quatro", "quatre", "vier", "quattro", "neljä", "fyra", "fire", "cztery", "четыре"),
+        5: ("five", "cinco", "cinq", "fünf", "cinque", "viisi", "fem", "vijf", "pięć", "пять", "pět"),
+        6: ("six", "seis", "sechs", "sei", "kuusi", "sex", "seks", "zes", "sześć", "шесть"),
+        7: ("seven", "siete", "sete", "sept", "sieben", "sette", "seitsemän", "sju", "syv", "zeven", "siedem"),
+        8: ("eight", "ocho", "oito", "huit", "acht", "otto", "kahdeksan", "åtta", "otte", "osiem", "восемь"),
+        9: ("nine", "nueve", "nove", "neuf", "neun", "yhdeksän", "nio", "ni", "negen", "dziewięć"),
+        10: ("ten", "diez", "dez", "dix", "zehn", "dieci", "kymmenen", "tio", "ti", "tien", "dziesięć", "десять"),
+        12: ("twelve", "doce", "doze", "douze", "zwölf", "dodici", "tolv", "twaalf"),
+        15: ("fifteen", "quince", "quinze", "fünfzehn", "quindici", "femton", "femten", "vijftien"),
+        20: ("twenty", "veinte", "vinte", "vingt", "zwanzig", "venti", "kaksikymmentä", "tjugo", "tyve", "twintig"),
+        30: ("thirty", "treinta", "trinta", "trente", "dreißig", "trenta", "trettio", "tretti", "dertig"),
+        40: ("forty", "cuarenta", "quarenta", "quarante", "vierzig", "quaranta", "fyrtio", "førti", "veertig"),
+        50: ("fifty", "cincuenta", "cinquenta", "cinquante", "fünfzig", "cinquanta", "femtio", "femti", "vijftig"),
+        100: ("hundred", "a hundred", "one hundred", "cien", "cem", "cent", "hundert", "cento", "sata", "hundra",
+              "hundre", "honderd", "sto", "сто"),
+    }.items() for w in ws},
+}
