@@ -353,7 +353,7 @@ _UNIT_BEFORE = re.compile(
         |(?<!\d)월|(?<![^\W\d])(?:{_UNIT_BEFORE_ALT})(?![\w]))
         (?:\s+(?:rates?|pay|wages?|range|compensation|salary|salaries|earnings|band|stipend|income|reward|ctc
             |in-hand|take-home|package|gross|minimum|औसत|वेतन|सैलरी))*
-        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|ranging|varies|vary|goes|the|to|:)\s*)*$""",
+        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|ranging|varies|vary|goes|the|to|:|は|が|で|約|은|는|이|가|약)\s*)*$""",
     re.X | re.I,
 )
 _BEFORE_UNIT_WORDS = {
