@@ -121,7 +121,7 @@ _LETTER_MARKS: dict[str, str | None] = {
     "kr": None, "kr.": None, "kč": "CZK", "ft": "HUF", "lei": "RON", "tl": "TRY", "r": "ZAR",
     "n": "NGN", "/=": None, "kes": "KES", "kes.": "KES", "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
     "руб": "RUB", "руб.": "RUB", "грн": "UAH", "грн.": "UAH", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
-    "tk": "BDT", "tk.": "BDT",
+    "tk": "BDT", "tk.": "BDT", "dh": "AED", "dh.": "AED", "dhs": "AED", "dhs.": "AED",
 }
 _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     # Keys without dots or spaces: "U.S. dollars" → "usdollar".
@@ -170,7 +170,7 @@ _PRE_CURRENCY = re.compile(
       | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D|U\$)  # "U$S 40", "U$SD 10", "U$ 7" (Spanish, Portuguese press)
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽₵])
-      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Kes\.?|KES\.|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Tk\.?|Fr\.|R|N|руб\.?|лв\.?)
+      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Kes\.?|KES\.|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Tk\.?|Dhs?\.?|Fr\.|R|N|руб\.?|лв\.?)
       | (?<![A-Za-z])(?P<peso>P)  # "P9000", "P482.60": a peso sign (only before 3+ digits, see _amounts)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
     )[\s:]{0,2}$""",
@@ -467,6 +467,7 @@ _TRAP_BEFORE = re.compile(
         |\bbalance\s+(?:reaches|hits|is|of|exceeds)(?:\s+(?:at\s+least|over))?
         # Money spent, and a change by an amount, are not pay: "I spent $407", "an increase ... of 70 cents".
         |\bspen(?:t|d|ds|ding)(?:\s+(?:about|around|over|nearly|almost))?
+        |\bcharged\s+(?:at\s+)?(?:a\s+)?(?:set|flat|fixed|standard)?|\bfees?\W{0,2}\s+of
         )\W{0,3}$""",
     re.X | re.I,
 )
@@ -477,7 +478,9 @@ _TRAP_AFTER = re.compile(
         |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat
         # A difference is not a rate: "$2.40 more per hour than women", "£3.42 less than if he had been paid".
         |\b(?:more|less)\s+per\s+\w+\s+than\b|\b(?:more|less)\s+than\s+(?:if|what|he|she|they|it|we|would)\b
-        |\bworth\s+of\b|\bloans?\b)""",
+        |\bworth\s+of\b|\bloans?\b
+        # Goods sold by quantity: "₦895 per litre" is a price, not pay.
+        |\b(?:per|a|/|for\s+a|for\s+one|for\s+each)\s*(?:litre|liter|gallon|kg|kilo|kilogram|pound\s+of|bottle|pack|bag)s?\b)""",
     re.X | re.I,
 )
 _CHANGE_OF_BEFORE = re.compile(
@@ -514,9 +517,11 @@ _BONUS_BEFORE = re.compile(
     r"\b(?:bonus(?:es)?|bonos?|bônus|incentives?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
-_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per", "price per")
+_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per", "price per",
+                "fuel price", "petrol price", "gas price", "gasoline price", "diesel price")
 _PRICE_WORDS = re.compile(
-    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate|charges|cost\s+per|price\s+per)\b", re.I
+    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate|charges|cost\s+per|price\s+per"
+    r"|(?:fuel|petrol|gas|gasoline|diesel)\s+prices?)\b", re.I
 )
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
@@ -704,7 +709,9 @@ def _parse(text: str) -> Pay | None:
             symbol not in ("$", "Rs", "¢") or first.value < 1
         ):
             continue  # "pesos", "shillings", "cents" alone do not say which currency or rate
-        unit_score = 0 if candidate.unit is None else 1 if candidate.unit == "once" else 2
+        # A bonus is pay but no rate: it wins only over nothing ("puede ganar más de $ 31.701, con pagos
+        # adicionales de $ 9.575 entre bonos" is $31,701), and a rate wins over it.
+        unit_score = 0 if candidate.unit is None or candidate.unit == "once" else 2
         score = unit_score + (1 if has_currency else 0)
         # "ganaba mil 500 pesos semanales, y ahora ... obtiene 500 pesos al día": the pay now wins a tie
         now = 1 if _NOW_BEFORE.search(text, max(0, candidate.first.start - 40), candidate.first.start) else 0
@@ -1119,6 +1126,8 @@ def _candidate(
         unit = _unit_in_clause(text, floor, cursor)
     if unit is None and _EACH_AFTER.match(text, last.end):
         unit = _each_noun_unit(text, floor, cursor)  # "Tasks pay between 10 and 50 cents each"
+    if unit is None and _DURATION_LABEL_BEFORE.search(text, max(0, cursor - 30), cursor):
+        unit = "task"  # "30 Minutes: $60": an incentive for a session of that length
     if unit is None and _TIMED_TASK_BEFORE.search(text, max(0, cursor - 50), cursor):
         unit = "task"  # "Short test (5-7 minutes) $4": a piece of work described by its length
     if unit is None and (
@@ -1177,6 +1186,10 @@ def _each_noun_unit(text: str, floor: int, cursor: int) -> PayUnit | None:
     return _NOUN_UNIT.get(nouns[-1].lower())  # type: ignore[return-value]
 
 
+_DURATION_LABEL_BEFORE = re.compile(
+    r"(?:^|[\n•*]\s*|[-–]\s+)\d+(?:\s*[-–]\s*\d+)?\s*(?:minutes?|mins?|min|hours?|hrs?|minutos|minuten|minuti)\s*[:=–-]\s*$",
+    re.I,
+)
 _TIMED_TASK_BEFORE = re.compile(
     r"\b(?:tests?|surveys?|stud(?:y|ies)|tasks?|sessions?|interviews?|conversations?|calls?)\s*\(\s*\d+(?:\s*-\s*\d+)?"
     r"\s*(?:minutes?|mins?|hours?|hrs?)\s*\)\s*:?\s*$",
@@ -1287,11 +1300,12 @@ _TRAP_LAST_WORDS = frozenset(_words(
     "discount gpa grade point card win budget charged plan membership is loan loans rent precio precios de "
     "cuesta cuestan costo coste preço custa custam prix coûte coute coûtent preis von kostet kosten цена стоит "
     "стоимость harga biaya कीमत سعر mindestbetrag meist threshold payout withdrawal minimum cashout reaches least "
-    "hits exceeds over spent spend spends spending about around nearly almost just only roughly"
+    "hits exceeds over spent spend spends spending about around nearly almost just only roughly set flat fixed standard"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
-    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance|than|payout|withdraw|worth|loan",
+    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance|than|payout|withdraw|worth|loan"
+    "|litre|liter|gallon|kg|kilo|bottle|pack|bag",
     re.I,
 )
 
