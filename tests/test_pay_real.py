@@ -16,13 +16,13 @@ from collectors.pay import OUTPUT_UNITS, PAY_UNITS, TIME_UNITS, Pay, parse_pay, 
 from collectors.pay_eval import EvalResult, by_round, is_exact, load_labelled, main, round_of, score
 
 REAL = Path(__file__).parent / "data" / "pay_strings_real.jsonl"
-# The measured rates after the sixth round of tuning on the tune half, less about half a point (README.md,
-# "Pay parsing accuracy"): holdout 77.3% (402/520), tune 90.7% (460/507). The holdout grew by 151 fresh
-# strings in rounds four to six, read at 47-61% before each round's tuning, so its floor is lower than the
-# third round's 79.5% on 369 strings; on those same 369 strings the rate rose from 80.8% to 82.1%, and
-# that subset has its own floor.
-HOLDOUT_FLOOR = 0.768
-TUNE_FLOOR = 0.902
+# The measured rates after the seventh round of tuning on the tune half, less about half a point
+# (README.md, "Pay parsing accuracy"): holdout 76.9% (417/542), tune 90.3% (482/534). The holdout grew by
+# 173 fresh strings in rounds four to seven, read at 47-61% before each round's tuning, so its floor is
+# lower than the third round's 79.5% on 369 strings; on those same 369 strings the rate rose from 80.8%
+# to 82.1%, and that subset has its own floor.
+HOLDOUT_FLOOR = 0.765
+TUNE_FLOOR = 0.898
 FIRST_THREE_ROUNDS_HOLDOUT_FLOOR = 0.815
 
 
@@ -46,7 +46,7 @@ def test_real_set_is_big_varied_and_split_by_hash() -> None:
             "JPY", "KRW", "CNY", "SEK", "DKK", "CZK", "HUF", "TRY", "IDR", "MYR", "BDT", "VND", "RON", "EGP"} <= {
         p["currency"] for p in pays if p["currency"]
     }
-    assert {round_of(row) for row in rows} >= {"first and second", "third", "fourth", "fifth", "sixth"}
+    assert {round_of(row) for row in rows} >= {"first and second", "third", "fourth", "fifth", "sixth", "seventh"}
 
 
 @pytest.mark.parametrize(("split", "floor"), [("holdout", HOLDOUT_FLOOR), ("tune", TUNE_FLOOR)])
