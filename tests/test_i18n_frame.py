@@ -16,10 +16,10 @@ from streamlit.testing.v1 import AppTest
 
 from collectors.store import Store
 from dashboard import common, i18n, queries
+from tests.apptest_lang import run_in
 from tests.conftest import app_lake
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "dashboard" / "streamlit_app.py")
 AUTHORITATIVE = ("*The full methodology below is in English; it is the authoritative version, and this "
                  "summary gives way to it wherever they differ.*")
 FRENCH = {
@@ -55,15 +55,10 @@ def empty_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stor
 
 
 def run(page: str, language: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params[i18n.LANGUAGE_PARAM] = language
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py")
-        at.query_params[i18n.LANGUAGE_PARAM] = language
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    try:
+        return run_in(page, language, timeout=120)
+    finally:
+        i18n.activate(i18n.DEFAULT_LANGUAGE)
 
 
 def test_a_constant_marked_with_n_is_translated_where_shown(french_catalog: None) -> None:

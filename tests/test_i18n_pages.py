@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from collectors.config import Settings, load_settings
 from collectors.store import reset_stores
 from dashboard import i18n
+from tests.apptest_lang import run_in
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py")
 PAGES = ["overview", "pay_trends", "availability", "delays", "explore", "health", "methodology", "report", "admin"]
 TIMEOUT = 180
 NOTICE = ("This translation was made without review by native speakers. For the method, the "
@@ -36,19 +35,7 @@ def run_page(settings: Settings, monkeypatch: pytest.MonkeyPatch, page: str, lan
     monkeypatch.setenv("GIGWATCH_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("GIGWATCH_LAKE", settings.lake)
     monkeypatch.delenv("GIGWATCH_CATALOG", raising=False)
-    # AppTest reads widget values back in the test's own thread, through the widgets' format_func
-    # (which translates): that thread must speak the page's language too. A real session runs
-    # everything in its script thread.
-    i18n.activate(language)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params[i18n.LANGUAGE_PARAM] = language
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py")
-        at.query_params[i18n.LANGUAGE_PARAM] = language
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_in(page, language, timeout=TIMEOUT)
 
 
 def ui_words(at: AppTest) -> dict[str, list[str]]:
