@@ -56,7 +56,8 @@ i18n: i18n-extract i18n-update i18n-compile
 
 i18n-extract:
 	$(UV) run --no-sync pybabel extract -F babel.cfg --no-location --sort-output \
-		--add-comments=Translators: -o $(LOCALES)/messages.pot .
+		--add-comments=Translators: --project=gigwatch --version=0.1.0 \
+		--copyright-holder="gigwatch contributors" -o $(LOCALES)/messages.pot .
 
 i18n-update:
 	$(UV) run --no-sync pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \

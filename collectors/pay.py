@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Literal
 
 from collectors import fx
+from collectors import pay_words as words
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ ISO_CODES: frozenset[str] = frozenset(_words(
     "USD EUR GBP CAD AUD NZD CHF JPY CNY HKD SGD TWD INR PKR BDT LKR NPR PHP IDR MYR THB VND KRW "
     "KES NGN GHS ZAR EGP MAD UGX TZS ETB RWF XOF BRL MXN ARS CLP COP PEN UYU PLN CZK HUF RON BGN "
     "SEK NOK DKK ISK TRY ILS AED SAR QAR UAH RUB MGA"
-))
+)) | words.MORE_ISO_CODES
 # Currencies written with "$": a code next to a "$" is read only when it is one of these, so that
 # "PHP $50/hr" (the programming language) stays dollars.
 _DOLLAR_CODES = frozenset(_words("USD CAD AUD NZD SGD HKD MXN TWD ARS CLP COP UYU BRL"))
@@ -120,6 +121,7 @@ _LETTER_MARKS: dict[str, str | None] = {
     "kr": None, "kr.": None, "kč": "CZK", "ft": "HUF", "lei": "RON", "tl": "TRY", "r": "ZAR",
     "n": "NGN", "/=": None, "kes": "KES", "kes.": "KES", "sh": "KES", "sh.": "KES", "лв": "BGN", "лв.": "BGN",
     "руб": "RUB", "руб.": "RUB", "грн": "UAH", "грн.": "UAH", "tsh": "TZS", "tsh.": "TZS", "tshs": "TZS", "tshs.": "TZS",
+    "tk": "BDT", "tk.": "BDT", "dh": "AED", "dh.": "AED", "dhs": "AED", "dhs.": "AED",
 }
 _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
     # Keys without dots or spaces: "U.S. dollars" → "usdollar".
@@ -151,6 +153,16 @@ _WORD_CURRENCIES: dict[str, tuple[str | None, str]] = {
 # Which of the words above are hundredths of their currency.
 _CENT_WORDS = frozenset({"cent", "eurocent", "centavo", "centime"})
 
+
+
+def _alternation(forms: Any) -> str:
+    """A regex alternation of literal forms, longest first (so "euroon" is tried before "euro")."""
+    return "|".join(sorted((re.escape(form) for form in forms), key=len, reverse=True))
+
+
+_CURRENCY_WORDS_ALT = _alternation(words.CURRENCY_WORDS)
+_CURRENCY_JOINED_ALT = _alternation(words.CURRENCY_WORDS_JOINED)
+
 _PRE_CURRENCY = re.compile(
     r"""(?:
         (?<![A-Za-z])(?P<dpre>U\.S\.|US|USD|CAN|CAD|CA|AUD|AU|NZD|NZ|SGD|SG|HKD|HK|MXN|MX|NT)\s?\$
@@ -158,15 +170,15 @@ _PRE_CURRENCY = re.compile(
       | (?<![A-Za-z])(?P<usd>U\$SD?|U\$D|U\$)  # "U$S 40", "U$SD 10", "U$ 7" (Spanish, Portuguese press)
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽₵])
-      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Kes\.?|KES\.|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Fr\.|R|N|руб\.?|лв\.?)
+      | (?<![A-Za-z])(?P<letters>Rs\.?|RS\.?|Kshs?\.?|KSh|KSH|Kes\.?|KES\.|Tshs?\.?|TSh|Sh\.?|Php|Rp|RM|Tk\.?|Dhs?\.?|Fr\.|R|N|руб\.?|лв\.?)
       | (?<![A-Za-z])(?P<peso>P)  # "P9000", "P482.60": a peso sign (only before 3+ digits, see _amounts)
       | (?<![A-Za-z])(?P<code>[A-Z]{3})
     )[\s:]{0,2}$""",
     re.X,
 )
 _POST_CURRENCY = re.compile(
-    r"""(?:[.,]-+)?\s?(?:
-        (?P<code>[A-Z]{3}|usd|eur|gbp|inr|kes|php|ngn|cad|aud|brl|mxn|zar|ghs|idr)(?![A-Za-z])
+    rf"""(?:[.,]-+)?\s?(?:
+        (?P<code>[A-Z]{{3}}|usd|eur|gbp|inr|kes|php|ngn|cad|aud|brl|mxn|zar|ghs|idr)(?![A-Za-z])
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽¢円元])
       | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
@@ -178,6 +190,8 @@ _POST_CURRENCY = re.compile(
             |d[oó]lar(?:es|ów|ı|a|i)?|doler(?:ių|iai|is)|dollar(?:s|a)?|ڈالر|bucks|euros?
             |pounds?|quid|rupees?|pesos?|naira|shillings?|reais|yen|rand|zloty|złotych|cents?|ariary
             |рубл(?:ей|я|ь)|лева?|रुपय[ेा]|रुपए)(?![a-zа-яà-ÿ]))
+      | (?i:(?:de\ )?(?P<word2>{_CURRENCY_WORDS_ALT})(?![\w]))
+      | (?P<joined>{_CURRENCY_JOINED_ALT})
     )""",
     re.X,
 )
@@ -186,11 +200,17 @@ _GLOBAL_US_DOLLARS = re.compile(r"\bU\.?S\.? dollars?\b", re.I)
 
 # --- Numbers -----------------------------------------------------------------------------------------
 
+# Numbers in words that run into the next word ("10만원") and those that end at a word boundary.
+_SUFFIXES_JOINED = frozenset({"만", "천", "千", "萬"})
+_SUFFIX_JOINED_ALT = _alternation(_SUFFIXES_JOINED)
+_SUFFIX_WORDS_ALT = _alternation(
+    [*(w for w in words.NUMBER_SUFFIXES if w not in _SUFFIXES_JOINED), *words.MILLION_WORDS, *words.HUGE_WORDS]
+)
 _NUMBER = re.compile(
-    r"""(?<![\d,])(?<!\d\.)
+    rf"""(?<![\d,])(?<!\d\.)
     (?P<num>
-        \d{1,2},\d{2},\d{3}(?:,\d{3})*(?:\.\d+)?          # Indian grouping: 1,00,000
-      | \d{1,3}(?:(?:,|\.|'|\ )\d{3})+(?:[.,]\d+)?        # grouped thousands, optional decimals
+        \d{{1,2}},\d{{2}},\d{{3}}(?:,\d{{3}})*(?:\.\d+)?          # Indian grouping: 1,00,000
+      | \d{{1,3}}(?:(?:,|\.|'|\ )\d{{3}}(?!\d))+(?:[.,]\d+)?  # grouped thousands ("$20.0000" is not one)
       | \d+(?:[.,]\d+)?
       | (?<=[$£€₹])\.\d+                                   # "$.75": only right after a sign
     )
@@ -202,6 +222,8 @@ _NUMBER = re.compile(
       | \s?(?:cr|L)(?!\w)
       | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b|trillion|trillions|tn)(?!\w)
       | 万
+      | \s?(?:{_SUFFIX_JOINED_ALT})
+      | \s?(?i:{_SUFFIX_WORDS_ALT})(?!\w)
     )?
     (?P<plus>\+(?![\d.,]))?  # "$20+" ("$20 + bonus" is not "$20 or more")
     """,
@@ -211,12 +233,14 @@ _SUFFIX_FACTORS = {"k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5,
                    "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4, "लाख": 1e5, "करोड़": 1e7,
                    "m": 1e6, "mn": 1e6, "million": 1e6,
                    "juta": 1e6, "millones": 1e6, "milhões": 1e6, "ribu": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тыс": 1e3, "тыс.": 1e3, "tys": 1e3, "tys.": 1e3, "bin": 1e3,
-                   "ألف": 1e3, "هزار": 1e3, "हज़ार": 1e3, "हजार": 1e3}  # millions only pass `_million_salary`
+                   "ألف": 1e3, "هزار": 1e3, "हज़ार": 1e3, "हजार": 1e3,
+                   **words.NUMBER_SUFFIXES, **words.MILLION_WORDS, **words.HUGE_WORDS}  # millions: `_million_salary`
 _HUGE_SUFFIXES = frozenset({"m", "mm", "mn", "mil", "million", "millions", "billion", "billions", "bn", "b",
-                            "trillion", "trillions", "tn", "juta", "millones", "milhões"})
+                            "trillion", "trillions", "tn", "juta", "millones", "milhões", *words.MILLION_WORDS,
+                            *words.HUGE_WORDS})
 # Millions are pay only as a salary: "1M/year", "₹2M - ₹4M INR" (currencies whose salaries run to
 # millions); never "$2M daily" (a payout total) or billions.
-_MILLION_SUFFIXES = frozenset({"m", "mn", "million", "juta", "millones", "milhões"})
+_MILLION_SUFFIXES = frozenset({"m", "mn", "million", "juta", "millones", "milhões", *words.MILLION_WORDS})
 _MILLION_SALARY_AFTER = re.compile(
     r"\s*(?:de\s+)?(?:pesos|reais|euros|d[óo]lares|rupiah)?\s*(?:(?:/\s*|per\s+)(?:year|yr|annum|y)\b"
     r"|al\s+año|anuales|por\s+año|ao\s+ano|por\s+ano|anuais)",
@@ -231,7 +255,7 @@ _ADJECTIVES = (
     r"(?:\d+\s*-?\s*(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\s+)?"  # "per 10-minute study"
     r"(?:(?:approved|accepted|completed|correct(?:ly)?|valid|successful|submitted|finished|reviewed"
     r"|qualifying|qualified|eligible|billable|processed|annotated|labell?ed|transcribed|recorded"
-    r"|individual|single|source|target|spoken)\s+){0,2}"
+    r"|individual|single|source|target|spoken|" + _alternation(words.DONE_ADJECTIVES) + r")\s+){0,2}"
 )
 _NOUNS: dict[str, tuple[str, ...]] = {
     "hour": ("hours", "hour", "hrs", "hr", "h", "horas", "hora", "heures", "heure", "stunde", "std",
@@ -267,6 +291,8 @@ _NOUNS: dict[str, tuple[str, ...]] = {
              "bounding box", "polygons", "polygon", "frames", "frame", "lines", "line", "líneas", "línea",
              "lineas", "linea", "characters", "character", "caracteres", "zeichen"),
 }
+for _unit, _forms in (*words.PERIOD_NOUNS.items(), *words.PIECE_NOUNS.items()):
+    _NOUNS[_unit] = _NOUNS[_unit] + tuple(form for form in _forms if form not in _NOUNS[_unit])
 _NOUN_UNIT = {noun: unit for unit, nouns in _NOUNS.items() for noun in nouns}
 # Abbreviations that only count after "/" ("$20/h", "£2,000/m").
 _SLASH_ONLY = frozenset({"h", "d", "w", "m", "y", "mo", "mon", "an", "ano", "ora", "日", "月", "年", "時"})
@@ -283,13 +309,14 @@ _ADJECTIVE_UNITS = {
     "mensuels": "month", "semanales": "week", "semanal": "week", "diarios": "day", "diario": "day",
     "sejam": "hour", "sehari": "day", "seminggu": "week", "sebulan": "month", "setahun": "year",
     "-an-hour": "hour", "-a-day": "day", "-a-week": "week", "-a-month": "month", "-a-year": "year",
+    **{adverb: period for period, adverbs in words.PERIOD_ADVERBS.items() for adverb in adverbs},
 }
 
 _nouns_alt = "|".join(sorted((re.escape(n) for n in _NOUN_UNIT), key=len, reverse=True))
 _media_alt = "|".join(sorted(_MEDIA, key=len, reverse=True))
 _adj_alt = "|".join(sorted((re.escape(a) for a in _ADJECTIVE_UNITS), key=len, reverse=True))
 _FILLER = (
-    r"(?:(?:base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
+    r"(?:(?:de\s+base|extra|additional|base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
     r"|avg|average|[A-Z]{3}|/=|[.,]-+|nets?|nettes?|bruts?|brutos?|netos?|l[íi]quidos?|en\s+promedio|em\s+m[ée]dia|on\s+average|en\s+moyenne|in\s+media"
     r"|im\s+(?:durch)?schnitt)\s*){0,2}"
 )
@@ -297,7 +324,8 @@ _CONNECTOR = (
     r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
     r"|(?<!\w)на(?!\w)|(?<!\w)за(?!\w)|(?<!\w)في(?!\w)|\ble\b|\ball'|\bl'|\bi(?=\s+tim)|\bpara\s+cada\b"
-    r"|\bfor\s+(?:each|every|an?|one|this|that)\b|\bpo\b|\bpe\b|(?<!\w)فی(?!\w)|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每)"
+    r"|\bfor\s+(?:each|every|an?|one|this|that)\b|\bpo\b|\bpe\b|(?<!\w)فی(?!\w)|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每"
+    rf"|(?<!\w)(?:{_alternation(words.CONNECTORS)})(?!\w))"
 )
 _UNIT_AFTER = re.compile(
     rf"""[\s:(),]*{_FILLER}(?=-an?-|[^-])
@@ -315,15 +343,17 @@ _UNIT_AFTER = re.compile(
     )""",
     re.X | re.I,
 )
+_UNIT_BEFORE_ALT = _alternation(word for word in words.UNIT_BEFORE if word != "월")
 _UNIT_BEFORE = re.compile(
-    r"""(?P<word>hourly|per\s+hour|an\s+hour|daily|per\s+day|day|weekly|per\s+week|monthly|per\s+month
+    rf"""(?P<word>hourly|per\s+hour|an\s+hour|daily|per\s+day|day|weekly|per\s+week|monthly|per\s+month
         |yearly|annual|annually|per\s+annum|per\s+year|salary\s+per\s+annum|stundenlohn|taux\s+horaire
         |tarifa\s+por\s+hora|valor\s+hora|per\s+task|per\s+item|by\s+the\s+hour|pro\s+stunde|pro\s+jahr
         |pro\s+monat|por\s+hora|por\s+mes|par\s+heure|par\s+mois|मासिक|सालाना|वार्षिक
-        |時給|日給|週給|月給|年収|年俸|时薪|月薪|年薪|每小时)
+        |時給|日給|週給|月給|年収|年俸|时薪|月薪|年薪|每小时
+        |(?<!\d)월|(?<![^\W\d])(?:{_UNIT_BEFORE_ALT})(?![\w]))
         (?:\s+(?:rates?|pay|wages?|range|compensation|salary|salaries|earnings|band|stipend|income|reward|ctc
             |in-hand|take-home|package|gross|minimum|औसत|वेतन|सैलरी))*
-        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|ranging|varies|vary|goes|the|to|:)\s*)*$""",
+        [\s():\-=,]*(?:(?:is|of|from|between|at|ranges?|ranging|varies|vary|goes|the|to|:|は|が|で|約|은|는|이|가|약)\s*)*$""",
     re.X | re.I,
 )
 _BEFORE_UNIT_WORDS = {
@@ -336,6 +366,7 @@ _BEFORE_UNIT_WORDS = {
     "年薪": "year", "每小时": "hour", "by the hour": "hour", "pro stunde": "hour", "pro jahr": "year",
     "pro monat": "month", "por hora": "hour", "por mes": "month", "par heure": "hour", "par mois": "month",
     "मासिक": "month", "सालाना": "year", "वार्षिक": "year",
+    **words.UNIT_BEFORE,
 }
 # Anywhere in the text (last resort): explicit "per hour"-style phrases only, not "weekly", which is
 # as often a payment schedule ("paid weekly") as a rate.
@@ -373,8 +404,22 @@ _FLAG_BEFORE = re.compile(
       | (?P<approx>~|≈|∼|about|around|approx(?:\.|imately)?|roughly|circa|ca\.|c\.|est(?:imated|\.)?
             |nearly|almost|close\s+to|ungefähr|environ|aprox(?:\.|imadamente)?|cerca\s+de)
       | (?P<between>between|entre|zwischen|بين)
-    )(?:\s+(?:los|las|les|the|de|os|as))?[\s:]*$""",
+    )(?:\s+(?:los|las|les|the|de|os|as))?[\s:"“”'‘’]*$""",
     re.X | re.I,
+)
+# The same bounds in more languages (collectors.pay_words), tried when the words above are not there.
+_WORD_FLAG_BEFORE = re.compile(
+    rf"""(?<![\w])(?:
+        (?P<up_to>{_alternation(words.UP_TO_BEFORE)})
+      | (?P<at_least>{_alternation(words.AT_LEAST_BEFORE)})
+      | (?P<approx>{_alternation(words.APPROX_BEFORE)})
+      | (?P<between>{_alternation(words.BETWEEN_BEFORE)})
+    )[\s:"“”'‘’]*$""",
+    re.X | re.I,
+)
+_WORD_FLAG_LAST = frozenset(
+    phrase.split()[-1].lower()
+    for phrase in (*words.UP_TO_BEFORE, *words.AT_LEAST_BEFORE, *words.APPROX_BEFORE, *words.BETWEEN_BEFORE)
 )
 # "At maximum, this pays $10.20 an hour": a bound that opens its clause.
 _CLAUSE_FLAG = re.compile(
@@ -387,20 +432,24 @@ _CLAUSE_FLAG = re.compile(
     re.X | re.I,
 )
 _FLAG_AFTER = re.compile(
-    r"""(?P<plus>\+)(?![\d.,])  # "$20/h+" (a spaced " + " adds something else: "+ bonuses")
+    rf"""(?P<plus>\+)(?![\d.,])  # "$20/h+" (a spaced " + " adds something else: "+ bonuses")
     | [\s/,(-]*(?:
         (?P<at_least>or\s+more|and\s+up|and\s+above|or\s+higher|or\s+above|o\s+m[áa]s|ou\s+mais|oder\s+mehr
             |[～〜](?!\s*\d))
       | (?P<up_to>max(?:imum)?(?![a-z])|at\s+most|or\s+less|tops)
+      | (?P<at_least2>{_alternation(words.AT_LEAST_AFTER)})
+      | (?P<up_to2>{_alternation(words.UP_TO_AFTER)})
     )""",
     re.X | re.I,
 )
 _RANGE_GAP = re.compile(
     r"^\s*\(?\s*(?:-{1,2}|-?d[əae]n|-?t[əae]n|to|up\s+to|bis|à|a|até|hasta|до|~|～|〜|to\s+a\s+maximum\s+of"
     r"|or|ou|oder|o"
+    rf"|{_alternation(words.RANGE_TO_WORDS)}|{_alternation(words.RANGE_AND_WORDS)}"
     r"|(?:and|&|y|e|und|et|و)(?:\s+(?:los|las|les|the|os|as|a\s+maximum\s+of|a\s+max\.?\s+of))?)\s*$",
     re.I,
 )
+_RANGE_AND_WORDS = frozenset(("and", "&", "y", "e", "und", "et", "و", *words.RANGE_AND_WORDS))
 _TRAP_BEFORE = re.compile(
     r"""(?:\bprice[ds]?|\bpriced\s+at|\bpricing|\bcosts?|\bfees?|\bsubscription|\braised|\braising
         |\braises|\bvaluation|\bvalued\s+at|\brevenue|\bseries\s+[a-f]|\bfunding|\bprize\s+pool
@@ -414,7 +463,12 @@ _TRAP_BEFORE = re.compile(
         |\bharga|\bbiaya|(?<!\w)कीमत|(?<!\w)سعر
         # A payout threshold is not pay: "Mindestbetrag (meist 10 €)", "minimum payout of $10".
         |\bmindestbetrag\w*(?:\s*\(\s*(?:meist|usually|typically|often))?|\bauszahlungs\w*|\b(?:minimum\s+)?(?:payout|withdrawal|cash-?out)\s+(?:threshold|minimum)(?:\s+(?:is|of))?
-        |\bminimum\s+(?:payout|withdrawal|cash-?out)(?:\s+(?:is|of))?)\W{0,3}$""",
+        |\bminimum\s+(?:payout|withdrawal|cash-?out)(?:\s+(?:is|of))?
+        |\bbalance\s+(?:reaches|hits|is|of|exceeds)(?:\s+(?:at\s+least|over))?
+        # Money spent, and a change by an amount, are not pay: "I spent $407", "an increase ... of 70 cents".
+        |\bspen(?:t|d|ds|ding)(?:\s+(?:about|around|over|nearly|almost))?
+        |\bcharged\s+(?:at\s+)?(?:a\s+)?(?:set|flat|fixed|standard)?|\bfees?\W{0,2}\s+of
+        )\W{0,3}$""",
     re.X | re.I,
 )
 _TRAP_AFTER = re.compile(
@@ -422,21 +476,52 @@ _TRAP_AFTER = re.compile(
         |\bvaluation|\brevenue|\barr\b|\boff\b|\bdiscount|\bpackage\b|\b(?:be|been|get|is|are)\s+charged
         |(?<!direct\s)\bdeposit|\bbalance\b|\btuition|\bfee|\bfees\b|\bprice|\bgift\s+card|\bvoucher|\bcredits?\b|\bgrant
         |\bin\s+sales|\bvalue\b|\bplan\b|\bper\s+seat
-        # A difference is not a rate: "$2.40 more per hour than women".
-        |\b(?:more|less)\s+per\s+\w+\s+than\b)""",
+        # A difference is not a rate: "$2.40 more per hour than women", "£3.42 less than if he had been paid".
+        |\b(?:more|less)\s+per\s+\w+\s+than\b|\b(?:more|less)\s+than\s+(?:if|what|he|she|they|it|we|would)\b
+        |\bworth\s+of\b|\bloans?\b
+        # Goods sold by quantity: "₦895 per litre" is a price, not pay.
+        |\b(?:per|a|/|for\s+a|for\s+one|for\s+each)\s*(?:litre|liter|gallon|kg|kilo|kilogram|pound\s+of|bottle|pack|bag)s?\b)""",
     re.X | re.I,
+)
+_CHANGE_OF_BEFORE = re.compile(
+    r"\b(?:increase|rise|raise|hike|increment|boost|jump|cut|drop|decrease|reduction|difference)\b[^.;!?\d$£€₹]{0,45}?\bof"
+    r"(?:\s+(?:around|about|just|only|nearly|almost|roughly))*\W{0,3}$",
+    re.I,
+)
+_DEDUCTIONS_AFTER = re.compile(
+    r"[\s,(]*(?:net\s+of|after\s+(?:all\s+)?(?:tax|taxes|fees|commissions?|costs|expenses|deductions)|minus|excluding"
+    r"|before\s+(?:tax|taxes|fees|commissions?|deductions)|not\s+counting|sin\s+contar|sem\s+contar)\b",
+    re.I,
+)
+_DEDUCTIONS_BEFORE = re.compile(
+    r"\b(?:net\s+of|after|minus|less|excluding|not\s+counting|without\s+counting|sin|sem|ohne|hors|fără\s+să\s+pun"
+    r"|después\s+de|depois\s+de|après|nach)\b[^.;!?]{0,70}$",
+    re.I,
+)
+# A payout threshold after the amount: "From an amount of 25 € or more you will get your payout".
+_THRESHOLD_AFTER = re.compile(
+    r"^[^.;!?]{0,30}?\b(?:get|receive|request|make|cash\s+out)\s+(?:your\s+|a\s+)?(?:payouts?|withdrawals?)\b", re.I,
+)
+# Costs are not pay: "esses custos incluem combustível, que pode representar entre 100 e 200 euros".
+_EXPENSE_WORDS = re.compile(
+    r"(?<!after\s)(?<!net\sof\s)\b(?:costs|expenses|custos|despesas|gastos|costes|Kosten|Ausgaben|frais|d[ée]penses|spese"
+    r"|costi|koszty|kosztów|náklady|nákladů|расходы|затраты|витрати|kostnader|kosten|uitgaven|costos|kostade|kostar"
+    r"|koster|kostet|kosztuje|kosztował\w*|maliyet\w*|giderler\w*|masraf\w*|biaya|ongkos)\b",
+    re.I,
 )
 # Bonuses (referral, sign-up, hiring, retention) are pay, but a lump sum: unit "once", never a rate.
 _BONUS_AFTER = re.compile(
-    r"\s*(?:[\w-]+\s+){0,2}?(?:bonus(?:es)?|referral\s+(?:reward|payout)s?)\b", re.I,
+    r"\s*(?:[\w-]+\s+){0,2}?(?:bonus(?:es)?|bonos?|bônus|prämie|incentives?|referral\s+(?:reward|payout)s?)\b", re.I,
 )
 _BONUS_BEFORE = re.compile(
-    r"\b(?:bonus(?:es)?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
+    r"\b(?:bonus(?:es)?|bonos?|bônus|incentives?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
-_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per")
+_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per", "price per",
+                "fuel price", "petrol price", "gas price", "gasoline price", "diesel price")
 _PRICE_WORDS = re.compile(
-    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate|charges|cost\s+per)\b", re.I
+    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate|charges|cost\s+per|price\s+per"
+    r"|(?:fuel|petrol|gas|gasoline|diesel)\s+prices?)\b", re.I
 )
 _PERCENT_STARTS = frozenset("%pxsnrt")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|x\b|st\b|nd\b|rd\b|th\b)", re.I)
@@ -526,11 +611,27 @@ def _parse_text(text: str | None) -> Pay | None:
     if not isinstance(text, str):
         return None
     if not _HAS_DIGIT.search(text):
-        # "less than a dollar an hour": one unit of a currency, written as a word
-        text = _A_CURRENCY_UNIT.sub(r"1 \1", text)
+        # "less than a dollar an hour": one unit of a currency, written as a word; "dos dólares"
+        text = _numbers_in_words(_A_CURRENCY_UNIT.sub(r"1 \1", text))
         if not _HAS_DIGIT.search(text):
             return None
-    return _parse(_thousands_in_words(_clean(text)))
+    return _parse(_numbers_in_words(_thousands_in_words(_clean(text))))
+
+
+# "dos dólares", "neljä euroa", "twenty dollars": a number word right before a currency word.
+_CURRENCY_WORD_FORMS = (
+    *words.CURRENCY_WORDS, "dollars", "dollar", "dólares", "dólar", "euros", "euro", "pesos", "peso", "reais",
+    "pounds", "pound", "rupees", "shillings", "cents", "cent", "centavos", "centimes", "bucks", "naira", "yen",
+    "libras", "rands", "francs", "francos", "franken", "zlotys", "złotych",
+)
+_NUMBER_WORD_CURRENCY = re.compile(
+    rf"(?<![\w-])(?P<word>{_alternation(words.NUMBER_WORDS)})\s+(?=(?:{_alternation(_CURRENCY_WORD_FORMS)})(?!\w))",
+    re.I,
+)
+
+
+def _numbers_in_words(text: str) -> str:
+    return _NUMBER_WORD_CURRENCY.sub(lambda m: f"{words.NUMBER_WORDS[m.group('word').lower()]} ", text)
 
 
 # "mil" is a thousand in Spanish and Portuguese ("$296 mil", "7 mil 380 pesos", "mil 500 pesos") and a
@@ -569,7 +670,7 @@ def _parse(text: str) -> Pay | None:
             gap_start = unit_match.end() if unit_match else first.end
             gap = text[gap_start : nxt.start] if gap_start <= nxt.start else text[first.end : nxt.start]
             if _RANGE_GAP.match(gap) and (
-                _range_allowed(text, first, gap) or _or_range(first, nxt, gap)
+                _range_allowed(text, first, gap, nxt) or _or_range(first, nxt, gap)
             ):
                 last = nxt
                 unit_match = _UNIT_AFTER.match(text, last.end)
@@ -596,14 +697,21 @@ def _parse(text: str) -> Pay | None:
         if candidate is None:
             continue
         code, symbol = _currency(text, first, last)
+        if code is None and symbol is None and candidate.unit is not None:
+            code = _script_currency(text)  # "収入:5~6万/月": a bare amount in Japanese text is yen
         has_currency = bool(code or symbol)
+        top = candidate.high if candidate.high is not None else candidate.low
+        if candidate.unit is None and top >= 1e6 and code in _NO_MILLION_SALARIES and symbol in _NO_MILLION_SIGNS:
+            continue  # "have paid around $4,505,526.98": a dollar, euro or pound sum in millions is a total
         if not has_currency and candidate.unit is None and not _bare_k_range(first, last):
             continue
         if first.word_currency and last.word_currency and candidate.unit is None and code is None and (
             symbol not in ("$", "Rs", "¢") or first.value < 1
         ):
             continue  # "pesos", "shillings", "cents" alone do not say which currency or rate
-        unit_score = 0 if candidate.unit is None else 1 if candidate.unit == "once" else 2
+        # A bonus is pay but no rate: it wins only over nothing ("puede ganar más de $ 31.701, con pagos
+        # adicionales de $ 9.575 entre bonos" is $31,701), and a rate wins over it.
+        unit_score = 0 if candidate.unit is None or candidate.unit == "once" else 2
         score = unit_score + (1 if has_currency else 0)
         # "ganaba mil 500 pesos semanales, y ahora ... obtiene 500 pesos al día": the pay now wins a tie
         now = 1 if _NOW_BEFORE.search(text, max(0, candidate.first.start - 40), candidate.first.start) else 0
@@ -615,14 +723,36 @@ def _parse(text: str) -> Pay | None:
     return _to_pay(text, candidate, code, symbol)
 
 
+_PAY_VERB = re.compile(rf"(?<!\w)(?:{_alternation(words.PAY_VERB_STEMS)})", re.I)
+_NO_MILLION_SALARIES = frozenset({None, "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SGD"})
+_NO_MILLION_SIGNS = frozenset({None, "$", "€", "£", "US$", "CA$", "A$", "C$", "S$", "NZ$"})
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def _script_currency(text: str) -> str | None:
+    """The currency of a bare amount from the script the text is written in, where one country writes
+    it: kana (Japan), Hangul (Korea), Thai."""
+    if _KANA.search(text):
+        return "JPY"
+    if _HANGUL.search(text):
+        return "KRW"
+    if _THAI.search(text):
+        return "THB"
+    return None
+
+
 _NOW_BEFORE = re.compile(
-    r"\b(?:now|nowadays|currently|today|ahora|actualmente|hoy|agora|atualmente|hoje|maintenant|aujourd'hui"
-    r"|jetzt|heute|derzeit)\b[^.;!?$£€₹\d]{0,35}$",
+    r"(?<!\w)(?:now|nowadays|currently|today|ahora|actualmente|hoy|agora|atualmente|hoje|maintenant|aujourd'hui"
+    rf"|jetzt|heute|derzeit|{_alternation(words.NOW_WORDS)})(?!\w)[^.;!?$£€₹\d]{{0,35}}$",
     re.I,
 )
 # "from $15/hr entry-level annotators to $1,000/hr domain experts": a range spread over a sentence;
 # "increased by 0.8% from £31,929 in September to £32,174 in October": a change, the last is now.
-_PAREN_TO = re.compile(r"^\s*\([^()]{1,30}\)\s*(?:to|-|–|bis|a|hasta|até)\s*$", re.I)
+_PAREN_TO = re.compile(
+    rf"^\s*\([^()]{{1,30}}\)\s*(?:to|-|–|bis|a|hasta|até|{_alternation(words.RANGE_TO_WORDS)})\s*$", re.I
+)
 _FROM_BEFORE = re.compile(
     r"\b(?:from|by|starts?\s+at|starting\s+at|begins?\s+at|beginning\s+at)\s+(?:as\s+little\s+as\s+|as\s+low\s+as\s+"
     r"|about\s+|around\s+|roughly\s+)?$",
@@ -742,6 +872,8 @@ _PESO_3_DIGITS = re.compile(r"(?<![A-Za-z])P\d{1,3}(?:,\d{3})+|(?<![A-Za-z])P\d{
 def _million_salary(text: str, number: re.Match[str], pre: re.Match[str] | None, suffix: str) -> bool:
     if suffix not in _MILLION_SUFFIXES:
         return False
+    if suffix in words.MILLION_WORDS:  # "6 triệu đồng/tháng": salaries in đồng run to millions
+        return True
     if _MILLION_SALARY_AFTER.match(text, number.end()):
         return True
     sign = pre.group(0).strip() if pre is not None else ""
@@ -783,7 +915,9 @@ def _close_values(a: _Amount, b: _Amount) -> bool:
 
 
 _CONVERSION_OPEN = re.compile(
-    r"^\s*\(\s*(?:(?:or|ou|o|oder|about|approx\.?|approximately|around|roughly|c\.|ca\.|~|≈|i\.e\.|soit"
+    r"^\s*\(\s*(?:(?:or|ou|o|oder|about|approx\.?|approximately|around|roughly|c\.|ca\.|~|≈|i\.e\.|soit|約|约|약|대략"
+    r"|that's|that\s+is|that’s|which\s+is|c'est|es\s+decir|ou\s+seja|d\.\s?h\."
+    r"|около|примерно|noin|n\.|asi|cca\.?|circa|environ|cerca\s+de|aprox\.?|aproximadamente|ok\.|około|ongeveer|etwa|ca"
     r"|equivalent\s+to|equal\s+to|about)\s*)?$",
     re.I,
 )
@@ -831,6 +965,13 @@ def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, 
     if match.group("letters"):
         letters = match.group("letters")
         return _LETTER_MARKS.get(letters.lower()), letters, False, False
+    if match.group("joined"):
+        joined_code, joined_sign = words.CURRENCY_WORDS_JOINED[match.group("joined")]
+        return joined_code, joined_sign, False, False
+    if match.group("word2"):
+        form = match.group("word2").lower()
+        word_code, word_sign = words.CURRENCY_WORDS[form]
+        return word_code, word_sign, True, form in words.CENT_WORDS
     word = match.group("word").lower().replace(".", "").replace(" ", "")
     if word.startswith(("centavo", "centime")):  # "centavos de dólar", "centimes d'euro": hundredths
         return ("EUR", "€", True, True) if "euro" in word else (None, "¢", True, True)
@@ -868,14 +1009,19 @@ def _number(raw: str, code: str | None) -> float | None:
     return value
 
 
-def _range_allowed(text: str, first: _Amount, gap: str) -> bool:
+_BETWEEN_AFTER = re.compile(rf"\s*(?:{_alternation(words.BETWEEN_AFTER)})(?!\w)", re.I)
+
+
+def _range_allowed(text: str, first: _Amount, gap: str, last: _Amount | None = None) -> bool:
     word = gap.strip().lower()
     if "max" in word:  # "a minimum of KSh 15,000 and a maximum of KSh 50,000"
         return True
     if word in ("or", "ou", "oder", "o"):
         # "$14 or $14.50 an hour" is a range; "£6 or $8" and "$5 or $500" are not
         return False
-    if word.split(" ", 1)[0] in ("and", "&", "y", "e", "und", "et", "و"):
+    if word.split(" ", 1)[0] in _RANGE_AND_WORDS:
+        if last is not None and _BETWEEN_AFTER.match(text, last.end):
+            return True  # "250 és 600 ezer forint között": "between" after the pair
         before = _flag_before(text, first.start)
         return before is not None and before.group("between") is not None
     return True
@@ -952,12 +1098,16 @@ def _candidate(
     if unit is None:
         before = _unit_before(text, cursor)
         if before is not None:
-            unit = _BEFORE_UNIT_WORDS.get(_SPACES.sub(" ", before.group("word").lower()))  # type: ignore[assignment]
+            unit = _BEFORE_UNIT_WORDS.get(_SPACES.sub(" ", before.group("word").lower()))
+    if unit is None and ":" in text[max(0, cursor - 4) : cursor]:
+        label = _PER_NOUN_BEFORE.search(text, max(0, cursor - 80), cursor)
+        if label is not None:
+            unit = _NOUN_UNIT.get(label.group("noun").lower())  # type: ignore[assignment]
     after = _FLAG_AFTER.match(text, unit_end)
     if after is None and unit_end != last.end:
         after = _FLAG_AFTER.match(text, last.end)
     if after is not None:
-        flags.update(name for name in ("up_to", "at_least") if after.group(name))
+        flags.update(name for name in ("up_to", "at_least") if after.group(name) or after.group(f"{name}2"))
     plus_after = after is not None and bool(after.group("plus"))
     if first is last and (first.plus or plus_after):
         flags.update(("at_least", "approx"))
@@ -976,6 +1126,8 @@ def _candidate(
         unit = _unit_in_clause(text, floor, cursor)
     if unit is None and _EACH_AFTER.match(text, last.end):
         unit = _each_noun_unit(text, floor, cursor)  # "Tasks pay between 10 and 50 cents each"
+    if unit is None and _DURATION_LABEL_BEFORE.search(text, max(0, cursor - 30), cursor):
+        unit = "task"  # "30 Minutes: $60": an incentive for a session of that length
     if unit is None and _TIMED_TASK_BEFORE.search(text, max(0, cursor - 50), cursor):
         unit = "task"  # "Short test (5-7 minutes) $4": a piece of work described by its length
     if unit is None and (
@@ -987,22 +1139,34 @@ def _candidate(
 
 # A rate word earlier in the amount's own clause: "the average monthly salary is estimated to be around
 # PHP 18,000", "o valor médio bruto por hora trabalhada é de R$ 23", "payment for a 15-minute test is $10".
+_CLAUSE_NOUN_UNIT: dict[str, PayUnit] = {
+    noun: unit
+    for unit in ("hour", "day", "week", "month", "year")
+    for noun in _NOUNS[unit]
+    if len(noun) > 2 and noun not in _SLASH_ONLY and noun not in ("ano", "tag", "sat", "den", "dan", "mes")
+} | {"hora": "hour", "día": "day", "dia": "day", "tag": "day", "ano": "year", "mes": "month", "mês": "month"}
+_CLAUSE_NOUNS_ALT = _alternation(_CLAUSE_NOUN_UNIT)
 _CLAUSE_UNIT = re.compile(
-    r"""(?<![\w-])(?:
+    rf"""(?<![\w-])(?:
         (?P<adj>hourly|daily|weekly|monthly|yearly|annual(?:ly|ized|ised)?|per\s+annum|mensal(?:mente)?|mensuale?s?
             |mensuel(?:le)?s?|annuel(?:le)?s?|anuale?s?|semanale?s?|semanais|diari[oa]s?|jährlich\w*|monatlich\w*
             |stündlich\w*|sueldo\s+mensual|salario\s+mensual|godišnj\w*|yıllık|yılda|ildə|rocz\w*)
-      | (?:per|por|par|pro|a|an)\s+(?:cada\s+)?(?P<noun>hour|hora|heure|stunde|jam|day|día|dia|jour|tag|week|semana|semaine|woche
-            |month|mes|mês|mois|monat|year|año|ano|jahr|annum)
-      | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){0,7}?
+      | (?:per|por|par|pro|a|an|na|za|на|за|в|po|pe|kwa|al|ao|à|no|im|am|mỗi|/)\s*(?:cada\s+)?(?P<noun>{_CLAUSE_NOUNS_ALT})
+      | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){{0,7}}?
             (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
-      | (?:per|por|par|pro|each|cada)\s+(?P<task2>task|tarea|tarefa|tâche|aufgabe|entrega|pedido|delivery|ride|trip|hit
-            |survey|study|article|question|pregunta)
+      | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за|প্রতি|setiap|tiap|kila|her)\s+(?:(?:un[oa]|one)\s+(?:de|of)\s+(?:los|las|the)\s+)?
+            (?P<task2>{_alternation(words.CLAUSE_PIECES["task"])})(?:e?s)?
       | (?P<task3>task|hit|survey|study)\s+(?:payments?|pay|rates?|rewards?)
-      | (?:per|por|par|pro|each|cada)\s+(?P<item2>word|palabra|palavra|mot|wort|image|imagen|label|annotation)
+      | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за)\s+(?P<item2>{_alternation(words.CLAUSE_PIECES["item"])})(?:e?s)?
+      | (?P<stem_hour>{"|".join(words.CLAUSE_STEMS["hour"])})
+      | (?P<stem_day>{"|".join(words.CLAUSE_STEMS["day"])})
+      | (?P<stem_week>{"|".join(words.CLAUSE_STEMS["week"])})
+      | (?P<stem_month>{"|".join(words.CLAUSE_STEMS["month"])})
+      | (?P<stem_year>{"|".join(words.CLAUSE_STEMS["year"])})
     )(?![\w-])""",
     re.X | re.I,
 )
+_STEM_GROUPS = ("stem_hour", "stem_day", "stem_week", "stem_month", "stem_year")
 _EACH_AFTER = re.compile(r"\s*(?:each|apiece|a\s+piece|cada\s+un[oa])\b", re.I)
 _PLURAL_OUTPUT_NOUNS = re.compile(
     r"\b(?:tasks|hits|surveys|studies|questions|prompts|tests|tareas|images|labels|annotations|videos|clips|photos"
@@ -1022,6 +1186,10 @@ def _each_noun_unit(text: str, floor: int, cursor: int) -> PayUnit | None:
     return _NOUN_UNIT.get(nouns[-1].lower())  # type: ignore[return-value]
 
 
+_DURATION_LABEL_BEFORE = re.compile(
+    r"(?:^|[\n•*]\s*|[-–]\s+)\d+(?:\s*[-–]\s*\d+)?\s*(?:minutes?|mins?|min|hours?|hrs?|minutos|minuten|minuti)\s*[:=–-]\s*$",
+    re.I,
+)
 _TIMED_TASK_BEFORE = re.compile(
     r"\b(?:tests?|surveys?|stud(?:y|ies)|tasks?|sessions?|interviews?|conversations?|calls?)\s*\(\s*\d+(?:\s*-\s*\d+)?"
     r"\s*(?:minutes?|mins?|hours?|hrs?)\s*\)\s*:?\s*$",
@@ -1047,21 +1215,28 @@ def _unit_in_clause(text: str, floor: int, cursor: int) -> PayUnit | None:
         start = end.end()
     found: PayUnit | None = None
     for match in _CLAUSE_UNIT.finditer(text, start, cursor):
-        if _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
-            continue  # "20 horas semanais", "40 hours per week": a time commitment
-        if _CLAUSE_UNIT_NOT.search(text, max(0, match.start() - 30), match.start()):
-            continue
+        piece = bool(match.group("task") or match.group("task2") or match.group("task3") or match.group("item2"))
+        if not piece and _CLAUSE_UNIT_NOT.search(text, max(0, match.start() - 30), match.start()):
+            continue  # "paid weekly": a schedule; "paid per batch" is a rate
         if _CLAUSE_UNIT_NOT_AFTER.match(text, match.end()):
             continue
+        here: PayUnit
         if match.group("task") or match.group("task2") or match.group("task3"):
-            found = "task"
+            here = "task"
         elif match.group("item2"):
-            found = "item"
+            here = "item"
         elif match.group("noun"):
-            found = _CLAUSE_UNITS[match.group("noun").lower()]  # type: ignore[assignment]
+            here = _CLAUSE_NOUN_UNIT[match.group("noun").lower()]
+        elif stem := next((name for name in _STEM_GROUPS if match.group(name)), None):
+            here = stem.removeprefix("stem_")  # type: ignore[assignment]
         else:
-            adj = _SPACES.sub(" ", match.group("adj").lower())
-            found = _clause_adjective_unit(adj)
+            here = _clause_adjective_unit(_SPACES.sub(" ", match.group("adj").lower()))
+        # A time commitment: "40 horas por semana ... R$ 1.980" (hours a week are how big a job is,
+        # not the pay period), but "8 horas por dia, a média de ganhos é de R$ 184" is a day's pay and
+        # "60 heures de travail par mois ... 135€" a month's.
+        if here not in ("day", "month") and _DURATION_BEFORE.search(text, max(0, match.start() - 14), match.start()):
+            continue
+        found = here
     return found
 
 
@@ -1081,8 +1256,9 @@ def _clause_adjective_unit(adj: str) -> PayUnit:
 _TOTAL_BEFORE = re.compile(
     r"(?:\b(?:have|has|had)\s+)?\bearned\s+(?:is\s+|was\s+)?(?:a\s+total\s+of\s+|at\s+least\s+|more\s+than\s+|over\s+"
     r"|about\s+)?$"
-    r"|\b(?:gesamt\w*|total(?:\s+earnings)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
+    r"|\b(?:gesamt\w*|total(?:\s+earnings)?(?:\s+of)?|lifetime\s+earnings|in\s+total)\s*:?\s*$"
     r"|\btotal\s+(?:amount|sum|earnings)\b[^.;!?\d]{0,45}$|\bsum\s+of\s*$"
+    r"|\b(?:have|has)\s+paid(?:\s+out)?\s+(?:around\s+|about\s+|over\s+|more\s+than\s+|nearly\s+|almost\s+)?$"
     r"|\b(?:I|we)\s+(?:have\s+|'ve\s+)?made\s+$|\bburn(?:ed|t)?\s+through\s+$|\bpaycheck\b[^.;!?\d]{0,40}$|\b(?:owes?|owed|owing|adeuda|debe|doit)\b[^.;!?\d]{0,25}$",
     re.I,
 )
@@ -1108,11 +1284,11 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
     "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas "
-    "إلى بين حتى a massimo almeno da di oltre до от свыше"
+    "إلى بين حتى a massimo almeno da di oltre до от свыше nawet"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
-    "|मासिक|सालाना|वार्षिक|時|日|週|月|年|薪|每",
+    "|मासिक|सालाना|वार्षिक|時|日|週|月|年|薪|每|당|시급|일당|주급|월|연봉|あたり|文字|" + _UNIT_BEFORE_ALT,
     re.I,
 )
 
@@ -1123,11 +1299,13 @@ _TRAP_LAST_WORDS = frozenset(_words(
     "revenue a b c d e f funding pool prize prizes of tuition worth for buy save deposit refund "
     "discount gpa grade point card win budget charged plan membership is loan loans rent precio precios de "
     "cuesta cuestan costo coste preço custa custam prix coûte coute coûtent preis von kostet kosten цена стоит "
-    "стоимость harga biaya कीमत سعر mindestbetrag meist threshold payout withdrawal minimum cashout"
+    "стоимость harga biaya कीमत سعر mindestbetrag meist threshold payout withdrawal minimum cashout reaches least "
+    "hits exceeds over spent spend spends spending about around nearly almost just only roughly set flat fixed standard"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
-    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance|than",
+    "|deposit|tuition|fee|price|gift|voucher|credit|grant|sales|value|plan|seat|balance|than|payout|withdraw|worth|loan"
+    "|litre|liter|gallon|kg|kilo|bottle|pack|bag",
     re.I,
 )
 
@@ -1141,9 +1319,21 @@ def _flag_before(text: str, cursor: int) -> re.Match[str] | None:
         clause = _CLAUSE_FLAG.search(text, max(0, cursor - 45), cursor)
         if clause is not None:
             return clause
-    if tail[-1] not in "~≈∼" and tail.rsplit(" ", 1)[-1].lower().lstrip("'\"“‘(") not in _FLAG_LAST_WORDS:
-        return None
-    return _FLAG_BEFORE.search(text, window_start, cursor)
+    last = tail.rsplit(" ", 1)[-1].lower().strip("'\"“”‘’(")
+    found = None
+    if tail[-1] in "~≈∼" or last in _FLAG_LAST_WORDS:
+        found = _FLAG_BEFORE.search(text, window_start, cursor)
+    if found is None and last in _WORD_FLAG_LAST:
+        found = _WORD_FLAG_BEFORE.search(text, window_start, cursor)
+    return found
+
+
+# "Per completed delivery: DKK 30", "Per pick-up (per restaurant): DKK 15": a label naming the unit.
+_PER_NOUN_BEFORE = re.compile(
+    rf"(?<!\w)(?:per|pro|por|par|each|every|cada|je|pr\.)\s+{_ADJECTIVES}(?P<noun>{_nouns_alt})(?![\w])"
+    r"\s*(?:\([^()]{0,40}\))?\s*[:=–-]\s*$",
+    re.I,
+)
 
 
 def _unit_before(text: str, cursor: int) -> re.Match[str] | None:
@@ -1153,12 +1343,20 @@ def _unit_before(text: str, cursor: int) -> re.Match[str] | None:
     return _UNIT_BEFORE.search(text, window_start, cursor)
 
 
+_ARTICLE_CONNECTORS = frozenset({"a", "an", "the", "la", "le", "al", "die", "l'", "no"})
+
+
+def _text_before_conn(match: re.Match[str]) -> str:
+    """What stands between the amount and the connector of a unit match."""
+    return match.string[match.start() : match.start("conn")]
+
+
 def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | None, float]:
     if match.group("pfh"):
         return "minute", 1 / 60
     if match.group("media"):
-        words = match.group("media").lower().split()
-        return "minute", _MEDIA.get(words[-1], 1.0)
+        media_words = match.group("media").lower().split()
+        return "minute", _MEDIA.get(media_words[-1], 1.0)
     if match.group("mnoun"):
         return "minute", _MEDIA.get(match.group("mnoun").lower(), 1.0)
     if match.group("minute"):
@@ -1166,6 +1364,8 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
     if match.group("noun"):
         noun = match.group("noun").lower()
         conn = _SPACES.sub(" ", match.group("conn").strip().lower())
+        if conn in _ARTICLE_CONNECTORS and "," in _text_before_conn(match):
+            return None, 1.0  # "Rs 1,000, a delivery person has to...": an article after a comma starts a new phrase
         if noun in ("an", "ano"):  # "/an", "par an", "por ano"; "an" alone is an article
             return ("year", 1.0) if conn in ("/", "par", "por") else (None, 1.0)
         if noun in _SLASH_ONLY and conn not in ("/", "毎", "每", "l'", "all'"):
@@ -1183,7 +1383,7 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
         adj = match.group("adj").lower()
         if is_bare and adj in ("pm", "pa", "ph", "pw", "annual", "daily", "weekly", "monthly"):
             return None, 1.0
-        return _ADJECTIVE_UNITS[adj], 1.0  # type: ignore[return-value]
+        return _ADJECTIVE_UNITS[adj], 1.0
     if match.group("hr") and not is_bare:
         return "hour", 1.0
     return None, 1.0
@@ -1198,13 +1398,25 @@ def _is_trap(text: str, start: int, end: int) -> bool:
         and _TRAP_BEFORE.search(text, before_start, start)
     ):
         return True
-    after = text[end : end + 40]
-    if _TRAP_AFTER_HINTS.search(after) and _TRAP_AFTER.match(after):
+    if _CHANGE_OF_BEFORE.search(text, max(0, start - 70), start):
+        return True  # "an increase to their hourly wage of around just 70 cents": a difference, not the pay
+    after = text[end : end + 60]
+    deductions = _DEDUCTIONS_AFTER.match(after) is not None  # "₹312 per hour, net of commissions, fee and costs"
+    if not deductions and _TRAP_AFTER_HINTS.search(after[:40]) and _TRAP_AFTER.match(after[:40]):
+        return True
+    if ("payout" in after or "withdraw" in after) and _THRESHOLD_AFTER.match(after):
         return True
     # A price context holds for the rest of its sentence: "two tiers — $100 per month and $200 per
     # month — rather than the single $200 option".
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
     before = text[sentence_start:start].lower()
+    expense = _EXPENSE_WORDS.search(text, sentence_start, start)
+    if (
+        expense is not None
+        and not _PAY_VERB.search(text, expense.end(), start)
+        and not _DEDUCTIONS_BEFORE.search(text, sentence_start, expense.start())
+    ):
+        return True  # a cost or price named earlier in the sentence, and no pay verb since
     if not any(hint in before for hint in _PRICE_HINTS):
         return False
     return bool(_PRICE_WORDS.search(text, sentence_start, start))

@@ -14,7 +14,9 @@ are labelled too but not scored here; `tests/test_pay.py` scores them on the fir
 
     uv run --no-sync python -m collectors.pay_eval tests/data/pay_strings_real.jsonl --split holdout
 
-prints the rate; `--misses` also lists the wrong strings (use it on the tune split only).
+prints the rate; `--by-round` adds the rate of each round of strings gathered (the round a string
+was added in is in its `note`: "(fourth round)"; the first two rounds carry none); `--misses` also
+lists the wrong strings (use it on the tune split only).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +33,8 @@ from typing import Any
 from collectors.pay import Pay, parse_pay
 
 SCORED_FIELDS = ("min", "max", "currency", "unit")
+_ROUND_NOTE = re.compile(r"\((\w+) round\)")
+ROUND_ORDER = ("first and second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 SPLITS = ("tune", "holdout", "all")
 
 
@@ -113,11 +118,27 @@ def score(rows: list[dict[str, Any]]) -> EvalResult:
     return EvalResult(len(rows) - len(misses), len(rows), tuple(misses))
 
 
+def round_of(row: dict[str, Any]) -> str:
+    """The round a labelled string was gathered in, from its note ("first and second" when unmarked)."""
+    match = _ROUND_NOTE.search(str(row.get("note", "")))
+    return match.group(1) if match else "first and second"
+
+
+def by_round(rows: list[dict[str, Any]]) -> dict[str, EvalResult]:
+    """The exact-match result of each round of strings, in the order they were gathered."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(round_of(row), []).append(row)
+    order = {name: index for index, name in enumerate(ROUND_ORDER)}
+    return {name: score(groups[name]) for name in sorted(groups, key=lambda name: order.get(name, len(order)))}
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m collectors.pay_eval FILE [--split tune|holdout|all] [--misses]`."""
     parser = argparse.ArgumentParser(prog="python -m collectors.pay_eval", description=__doc__.split("\n")[0])
     parser.add_argument("path", type=Path, help="a labelled set of pay strings (JSON lines)")
     parser.add_argument("--split", choices=SPLITS, default="all")
+    parser.add_argument("--by-round", action="store_true", help="also the rate of each round of strings gathered")
     parser.add_argument("--misses", action="store_true", help="list the strings read wrong")
     args = parser.parse_args(argv)
     try:
@@ -127,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result = score(rows)
     print(f"{args.path.name} [{args.split}]: {result.rate:.1%} exact ({result.matched}/{result.total})")
+    if args.by_round:
+        for name, part in by_round(rows).items():
+            print(f"  {name} round{'s' if name == 'first and second' else ''}: {part.rate:.1%} ({part.matched}/{part.total})")
     if args.misses:
         for miss in result.misses:
             print(f"- {miss.text!r}\n    got      {miss.got}\n    expected {miss.expected}")

@@ -17,7 +17,8 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,23 +29,33 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from collectors.csvsafe import safe_csv_bytes
+from dashboard import i18n
+from dashboard.i18n import N_, _
 
 ImageFormat = Literal["png", "svg"]
 IMAGE_FORMATS: tuple[ImageFormat, ...] = ("png", "svg")
 IMAGE_WIDTH = 1200
 METHOD_URL = "https://github.com/gigwatch/gigwatch/blob/main/data/README.md"
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+# The column descriptions of the downloads: a documented format people parse, English by design
+# (like the English column names), whatever the view's language.
 DATA_COLUMNS = {
-    "series": "the trace's position in the chart (0 = drawn first)",
-    "series_name": "the legend label (empty for band edges and reference lines)",
-    "kind": "line, markers, bar, band edge, error bar or reference line",
-    "panel": "the panel (x/y axes) the row is drawn in, for charts with one panel per platform",
-    "x": "the horizontal value (a date, a number of days, or a value for horizontal bars)",
-    "y": "the vertical value (for horizontal bars, the platform)",
-    "error_minus": "how far the error bar reaches below (or left of) the point",
-    "error_plus": "how far the error bar reaches above (or right of) the point",
-    "detail": "extra values shown on hover (counts, intervals), in hover order",
-    "label": "the hover text of markers (events: date, platform, title, source)",
+    "series": "the trace's position in the chart (0 = drawn first)",  # i18n-ignore: download format, English by design
+    "series_name": "the legend label (empty for band edges and reference lines)",  # i18n-ignore: download format
+    "kind": "line, markers, bar, band edge, error bar or reference line",  # i18n-ignore: download format
+    "panel": "the panel (x/y axes) the row is drawn in, for charts with one panel per platform",  # i18n-ignore: download format
+    "x": "the horizontal value (a date, a number of days, or a value for horizontal bars)",  # i18n-ignore: download format
+    "y": "the vertical value (for horizontal bars, the platform)",  # i18n-ignore: download format
+    "error_minus": "how far the error bar reaches below (or left of) the point",  # i18n-ignore: download format
+    "error_plus": "how far the error bar reaches above (or right of) the point",  # i18n-ignore: download format
+    "detail": "extra values shown on hover (counts, intervals), in hover order",  # i18n-ignore: download format
+    "label": "the hover text of markers (events: date, platform, title, source)",  # i18n-ignore: download format
+}
+# How the image names a filter (its key is the URL parameter's and the metadata's, in English).
+FILTER_LABELS: dict[str, str] = {
+    "platforms": N_("platforms"), "categories": N_("categories"), "countries": N_("countries"),
+    "remote": N_("remote"), "period": N_("period"), "layout": N_("layout"), "currency": N_("currency"),
+    "days": N_("days"), "signal": N_("signal"), "source": N_("source"),
 }
 
 
@@ -75,6 +86,9 @@ class ChartMeta:
     filters: dict[str, Any] = field(default_factory=dict)
     sources: tuple[ChartSource, ...] = ()
     method_url: str = METHOD_URL
+    # The language of the view the chart was drawn in: its title and its image's words are in it;
+    # units, n_what, view and the citations stay English.
+    language: str = i18n.DEFAULT_LANGUAGE
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -126,7 +140,7 @@ def _trace_kind(trace: Any) -> str:
     if getattr(trace, "fill", None) == "tonexty" or (
         getattr(trace, "showlegend", None) is False and getattr(trace, "hoverinfo", None) == "skip"
     ):
-        return "band edge"
+        return "band edge"  # i18n-ignore: a value of the download's `kind` column
     return "markers" if mode == "markers" else "line"
 
 
@@ -158,7 +172,7 @@ def figure_data(fig: go.Figure) -> pd.DataFrame:
     for shape in fig.layout.shapes or ():
         vertical = shape.x0 == shape.x1 and shape.y0 != shape.y1
         rows.append({
-            "series": None, "series_name": "", "kind": "reference line",
+            "series": None, "series_name": "", "kind": "reference line",  # i18n-ignore: a `kind` value
             "panel": f"{shape.xref or 'x'}/{shape.yref or 'y'}",
             "x": _plain(shape.x0) if vertical else None, "y": None if vertical else _plain(shape.y0),
             "error_minus": None, "error_plus": None, "detail": None, "label": "vertical" if vertical else "horizontal",
@@ -190,39 +204,71 @@ def data_json(fig: go.Figure, meta: ChartMeta) -> bytes:
 # -- the image -------------------------------------------------------------------------------------------
 
 
-def filters_text(filters: Mapping[str, Any]) -> str:
-    """Filters as a short line: `platforms: A, B · currency: usd`, or "all data"."""
+@contextmanager
+def _language(language: str) -> Iterator[None]:
+    """Translate into `language` inside the block (an image is rendered when asked for, maybe in
+    another thread than the view's script run: it follows the language the chart was drawn in)."""
+    previous = i18n.current()
+    i18n.activate(language)
+    try:
+        yield
+    finally:
+        i18n.activate(previous)
+
+
+def filters_text(filters: Mapping[str, Any], *, translated: bool = False) -> str:
+    """Filters as a short line: `platforms: A, B · currency: usd`, or "all data". English (as the
+    citations say it) unless `translated` (the image's subtitle, in the active language)."""
     parts = []
     for key, value in filters.items():
         if value in (None, "", (), [], "any", "all"):
             continue
         shown = ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-        parts.append(f"{key.replace('_', ' ')}: {shown}")
-    return " · ".join(parts) or "all data, no filters"
+        name = key.replace("_", " ")
+        if translated and key in FILTER_LABELS:
+            name = i18n.translated(FILTER_LABELS[key])
+        parts.append(f"{name}: {shown}")
+    if parts:
+        return " · ".join(parts)
+    return _("all data, no filters") if translated else "all data, no filters"  # i18n-ignore: citation format, English by design
 
 
 def source_line(meta: ChartMeta) -> str:
-    """ "Source: gigwatch, snapshot N, data as of …; demo data" (the last part only for demo data)."""
-    as_of = meta.as_of[:16].replace("T", " ") + " UTC" if meta.as_of else "no collection yet"
-    line = f"Source: gigwatch, snapshot {meta.snapshot_id}, data as of {as_of}"
+    """ "Source: gigwatch, snapshot N, data as of …; demo data" (the last part only for demo data),
+    in the language the chart was drawn in."""
+    with _language(meta.language):
+        return _source_line(meta)
+
+
+def _source_line(meta: ChartMeta) -> str:
+    as_of = meta.as_of[:16].replace("T", " ") + " UTC" if meta.as_of else _("no collection yet")
+    line = _("Source: gigwatch, snapshot {snapshot_id}, data as of {as_of}").format(
+        snapshot_id=meta.snapshot_id, as_of=as_of)
     if meta.n is not None:
-        line += f"; n = {meta.n:,} {meta.n_what}"
+        # Translators: appended to the image's source line; {what} says what n counts ("approved reports").
+        line += _("; n = {n} {what}").format(n=i18n.number(meta.n, language=meta.language), what=i18n.translated(meta.n_what))
     if meta.sources:
         platforms = sorted({s.platform for s in meta.sources})
-        line += "; original sources: " + ", ".join(platforms[:6]) + (" and others" if len(platforms) > 6 else "")
+        names = ", ".join(platforms[:6])
+        # Translators: appended to the image's source line; {platforms} are platform names.
+        line += (_("; original sources: {platforms} and others") if len(platforms) > 6
+                 else _("; original sources: {platforms}")).format(platforms=names)
     if meta.demo:
-        line += "; demo data (fictional, do not cite)"
+        line += _("; demo data (fictional, do not cite)")
     return line
 
 
 def image_figure(fig: go.Figure, meta: ChartMeta) -> go.Figure:
-    """A copy of `fig` with the title, a subtitle of filters and the source line baked in."""
+    """A copy of `fig` with the title, a subtitle of filters and the source line baked in (in the
+    language the chart was drawn in; the title is the figure's own)."""
+    with _language(meta.language):
+        subtitle = filters_text(meta.filters, translated=True)
     out = go.Figure(copy.deepcopy(fig))
     height = int(out.layout.height or 450) + 90
     margin = out.layout.margin
     out.update_layout(
         title={"text": _escape(meta.title), "x": 0, "xanchor": "left",
-               "subtitle": {"text": _escape(filters_text(meta.filters))}},
+               "subtitle": {"text": _escape(subtitle)}},
         height=height, width=IMAGE_WIDTH, paper_bgcolor="white", plot_bgcolor="white",
         margin={"l": margin.l or 10, "r": margin.r or 10, "t": max(int(margin.t or 56), 80), "b": 150},
     )
@@ -246,7 +292,7 @@ def ensure_browser() -> None:
 def render_image(fig: go.Figure, meta: ChartMeta, fmt: ImageFormat) -> bytes:
     """The chart as PNG or SVG, rendered by plotly's exporter (kaleido + headless Chromium)."""
     if fmt not in IMAGE_FORMATS:
-        raise ValueError(f"image format must be one of {', '.join(IMAGE_FORMATS)}, not {fmt!r}")
+        raise ValueError(f"image format must be one of {', '.join(IMAGE_FORMATS)}, not {fmt!r}")  # i18n-ignore: developer error
     ensure_browser()
     import plotly.io as pio
 
@@ -274,13 +320,15 @@ def render_images(items: Iterable[tuple[go.Figure, ChartMeta, ImageFormat, Path]
 
 
 # -- the citation ----------------------------------------------------------------------------------------
+# Citations (plain text, BibTeX, CSL-JSON) are formats people paste and parse: English by design,
+# whatever the view's language (see data/README.md, "Citing a figure").
 
 
 def _sources_text(sources: Sequence[ChartSource]) -> str:
     if not sources:
         return ""
     parts = [f"{s.platform} ({s.url})" if s.url else f"{s.platform} ({s.name})" for s in sources]
-    return "Original sources: " + "; ".join(parts) + "."
+    return "Original sources: " + "; ".join(parts) + "."  # i18n-ignore: citation format, English by design
 
 
 def _as_of_date(meta: ChartMeta) -> str:
@@ -290,9 +338,9 @@ def _as_of_date(meta: ChartMeta) -> str:
 def citation_text(meta: ChartMeta) -> str:
     """An APA-like citation naming gigwatch, the view, the snapshot, the retrieval date, the sources."""
     year = _as_of_date(meta)[:4]
-    demo = " Demo data: fictional, do not cite." if meta.demo else ""
-    text = (
-        f"gigwatch. ({year}). {meta.title} [Data view: {meta.view}; {filters_text(meta.filters)}; "
+    demo = " Demo data: fictional, do not cite." if meta.demo else ""  # i18n-ignore: citation format, English by design
+    text = (  # i18n-ignore: citation format, English by design
+        f"gigwatch. ({year}). {meta.title} [Data view: {meta.view}; {filters_text(meta.filters)}; "  # i18n-ignore: citation
         f"DuckLake snapshot {meta.snapshot_id}, data as of {_as_of_date(meta)}]. "
         f"Retrieved {meta.retrieved}, from {meta.permalink}"
     )
@@ -310,13 +358,13 @@ def _noted(meta: ChartMeta, note: str) -> str:
     if sources:
         note += " " + sources
     if meta.demo:
-        note += " Demo data: fictional, do not cite."
+        note += " Demo data: fictional, do not cite."  # i18n-ignore: citation format, English by design
     return note
 
 
 def citation_bibtex(meta: ChartMeta) -> str:
     key = re.sub(r"[^A-Za-z0-9]+", "_", f"gigwatch_{meta.name}_{meta.snapshot_id}")
-    note = _noted(meta, f"Data view: {meta.view}; {filters_text(meta.filters)}; DuckLake snapshot {meta.snapshot_id}, data as of {_as_of_date(meta)}.")
+    note = _noted(meta, f"Data view: {meta.view}; {filters_text(meta.filters)}; DuckLake snapshot {meta.snapshot_id}, data as of {_as_of_date(meta)}.")  # i18n-ignore: citation format, English by design
     fields = {
         "author": "{gigwatch}", "title": _bib(meta.title), "year": _as_of_date(meta)[:4],
         "version": f"snapshot {meta.snapshot_id}", "howpublished": "\\url{" + meta.permalink + "}",
@@ -333,7 +381,8 @@ def _date_parts(iso: str) -> dict[str, list[list[int]]]:
 
 def citation_csl(meta: ChartMeta) -> dict[str, Any]:
     """CSL-JSON (what Zotero and pandoc read): one dataset item."""
-    note = _noted(meta, f"Data view: {meta.view}; {filters_text(meta.filters)}.")
+    note = _noted(meta, f"Data view: {meta.view}; {filters_text(meta.filters)}.")  # i18n-ignore: citation format, English by design
+
     return {
         "id": f"gigwatch-{meta.name}-{meta.snapshot_id}", "type": "dataset", "title": meta.title,
         "author": [{"literal": "gigwatch"}], "publisher": "gigwatch", "version": f"snapshot {meta.snapshot_id}",

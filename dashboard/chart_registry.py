@@ -23,8 +23,9 @@ import plotly.graph_objects as go
 from collectors import fx
 from collectors.store import Store
 from collectors.store.reference import ReferenceDataError, read_union_scales
-from dashboard import charts, queries
+from dashboard import charts, i18n, queries
 from dashboard.chart_export import ChartMeta, ChartSource
+from dashboard.i18n import N_, _
 
 Fetch = Callable[..., pd.DataFrame]
 Filters = Mapping[str, Any]
@@ -41,6 +42,9 @@ class Built:
 
 @dataclass(frozen=True)
 class ChartSpec:
+    """A chart by name. `title`, `view`, `units` and `n_what` are English (the metadata and the
+    citations say them so); `shown(...)` gives them in the view's language."""
+
     name: str
     title: str
     view: str  # the page's title
@@ -50,6 +54,10 @@ class ChartSpec:
     filters: tuple[str, ...]  # the filter keys it reads (also `gigwatch chart --filter KEY=VALUE`)
     build: Callable[[Fetch, Mapping[str, str], Filters], Built]
     reports: bool = False  # rests on payment reports (public aggregates), not listings
+
+    def shown(self, text: str) -> str:
+        """One of this spec's texts (`spec.shown(spec.units)`) in the view's language."""
+        return i18n.translated(text)
 
 
 def _tuple(filters: Filters, key: str) -> tuple[str, ...]:
@@ -139,7 +147,9 @@ def union_scale_lines(fetch: Fetch, f: Filters, currency: str, weekly_currencies
     else:
         scales = scales[scales["currency"].isin(weekly_currencies)].assign(hourly_value=scales["hourly_amount"])
     return scales.assign(label=[
-        f"Union scale: {u}, {r} ({a:g} {c}/{unit})" + ("" if v == "official" else " (unverified)")
+        (_("Union scale: {union}, {role} ({amount} {currency}/{unit})") if v == "official"
+         else _("Union scale: {union}, {role} ({amount} {currency}/{unit}) (unverified)")).format(
+            union=u, role=r, amount=f"{a:g}", currency=c, unit=unit)
         for u, r, a, c, unit, v in zip(scales["union"], scales["role"], scales["amount"], scales["currency"],
                                       scales["unit"], scales["verification"], strict=True)
     ])
@@ -158,7 +168,7 @@ def _pay_trend(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
         wages = wages[wages["currency"].isin(set(weekly["currency"]))].assign(hourly_value=wages["hourly_amount"])
     # Rows not checked against a stored copy of their official page say so where the line is drawn.
     wages = wages.assign(jurisdiction=[
-        j if v == "official" else f"{j} (unverified)" for j, v in zip(wages["jurisdiction"], wages["verification"], strict=True)
+        j if v == "official" else _("{jurisdiction} (unverified)").format(jurisdiction=j) for j, v in zip(wages["jurisdiction"], wages["verification"], strict=True)
     ])
     shown = _platforms(weekly)
     fig = charts.pay_trend_figure(weekly, names=names, currency_mode=currency, min_wages=wages,
@@ -271,37 +281,39 @@ def _effective_pay(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
 
 PAY_FILTERS = ("platforms", "categories", "countries", "remote", "period", "layout")
 CHARTS: dict[str, ChartSpec] = {spec.name: spec for spec in (
-    ChartSpec("pay_trend", "Median advertised hourly pay", "Pay trends", "pay_trends",
-              "USD per hour (or the listed currency per hour with currency=original)",
-              "listings in the latest week", (*PAY_FILTERS, "currency"), _pay_trend),
-    ChartSpec("unit_pay", "Per-unit pay (not convertible to hourly)", "Pay trends", "pay_trends",
-              "pay per task, item or minute, in its own currency", "per-unit listings in the latest week",
+    ChartSpec("pay_trend", N_("Median advertised hourly pay"), N_("Pay trends"), "pay_trends",
+              N_("USD per hour (or the listed currency per hour with currency=original)"),
+              N_("listings in the latest week"), (*PAY_FILTERS, "currency"), _pay_trend),
+    ChartSpec("unit_pay", N_("Per-unit pay (not convertible to hourly)"), N_("Pay trends"), "pay_trends",
+              N_("pay per task, item or minute, in its own currency"), N_("per-unit listings in the latest week"),
               PAY_FILTERS, _unit_pay),
-    ChartSpec("open_listings", "Open listings per day", "Work availability", "availability",
-              "open listings", "listings open on the last collected day", ("platforms", "categories"), _open_listings),
-    ChartSpec("flows", "New and closed listings per week", "Work availability", "availability",
-              "listings per week", "listings first seen", ("platforms", "categories"), _flows),
-    ChartSpec("availability_index", "Open listings index (100 = first four complete weeks)", "Work availability",
-              "availability", "index, baseline = 100", "complete weeks", ("platforms", "categories"), _index),
-    ChartSpec("lifetimes", "Median listing lifetime (closed listings)", "Work availability", "availability",
-              "days", "closed listings", ("platforms", "categories"), _lifetimes),
-    ChartSpec("forum_signals", "Forum posts signalling empty queues per week", "Work availability", "availability",
-              "posts per week", "forum posts", ("platforms", "signal"), _signals),
-    ChartSpec("delay_curves", "Still unpaid, by days after the expected pay date (Kaplan-Meier)", "Payment delays",
-              "delays", "share of reports still unpaid", "approved reports in the curves", ("platforms",), _km,
+    ChartSpec("open_listings", N_("Open listings per day"), N_("Work availability"), "availability",
+              N_("open listings"), N_("listings open on the last collected day"), ("platforms", "categories"),
+              _open_listings),
+    ChartSpec("flows", N_("New and closed listings per week"), N_("Work availability"), "availability",
+              N_("listings per week"), N_("listings first seen"), ("platforms", "categories"), _flows),
+    ChartSpec("availability_index", N_("Open listings index (100 = first four complete weeks)"),
+              N_("Work availability"), "availability", N_("index, baseline = 100"), N_("complete weeks"),
+              ("platforms", "categories"), _index),
+    ChartSpec("lifetimes", N_("Median listing lifetime (closed listings)"), N_("Work availability"), "availability",
+              N_("days"), N_("closed listings"), ("platforms", "categories"), _lifetimes),
+    ChartSpec("forum_signals", N_("Forum posts signalling empty queues per week"), N_("Work availability"),
+              "availability", N_("posts per week"), N_("forum posts"), ("platforms", "signal"), _signals),
+    ChartSpec("delay_curves", N_("Still unpaid, by days after the expected pay date (Kaplan-Meier)"),
+              N_("Payment delays"), "delays", N_("share of reports still unpaid"),
+              N_("approved reports in the curves"), ("platforms",), _km, reports=True),
+    ChartSpec("median_delay", N_("Median days late (95% interval)"), N_("Payment delays"), "delays", N_("days late"),
+              N_("approved reports"), ("platforms",), _median_delay, reports=True),
+    ChartSpec("unpaid_share", N_("Share still unpaid after N days, by month the pay was due"), N_("Payment delays"),
+              "delays", N_("share of reports"), N_("approved reports shown"), ("platforms", "days"), _unpaid_share,
               reports=True),
-    ChartSpec("median_delay", "Median days late (95% interval)", "Payment delays", "delays", "days late",
-              "approved reports", ("platforms",), _median_delay, reports=True),
-    ChartSpec("unpaid_share", "Share still unpaid after N days, by month the pay was due", "Payment delays",
-              "delays", "share of reports", "approved reports shown", ("platforms", "days"), _unpaid_share,
-              reports=True),
-    ChartSpec("median_range", "Median days from due date to payment (interval-censored)", "Payment delays",
-              "delays", "days after the due date (a range where approximate dates allow several)",
-              "approved reports in shown groups", ("platforms", "source"), _median_range, reports=True),
-    ChartSpec("incidents", "Mass incidents recorded by moderators", "Payment delays", "delays",
-              "dated incidents", "incidents", ("platforms",), _incidents, reports=True),
-    ChartSpec("effective_pay", "Effective hourly pay from reports, next to advertised pay", "Pay trends",
-              "pay_trends", "USD per hour", "approved reports with hours", ("platforms", "categories"),
+    ChartSpec("median_range", N_("Median days from due date to payment (interval-censored)"), N_("Payment delays"),
+              "delays", N_("days after the due date (a range where approximate dates allow several)"),
+              N_("approved reports in shown groups"), ("platforms", "source"), _median_range, reports=True),
+    ChartSpec("incidents", N_("Mass incidents recorded by moderators"), N_("Payment delays"), "delays",
+              N_("dated incidents"), N_("incidents"), ("platforms",), _incidents, reports=True),
+    ChartSpec("effective_pay", N_("Effective hourly pay from reports, next to advertised pay"), N_("Pay trends"),
+              "pay_trends", N_("USD per hour"), N_("approved reports with hours"), ("platforms", "categories"),
               _effective_pay, reports=True),
 )}
 
@@ -310,7 +322,7 @@ def get(name: str) -> ChartSpec:
     try:
         return CHARTS[name]
     except KeyError:
-        raise KeyError(f"no chart named {name!r}; charts: {', '.join(CHARTS)}") from None
+        raise KeyError(f"no chart named {name!r}; charts: {', '.join(CHARTS)}") from None  # i18n-ignore: CLI error
 
 
 def chart_meta(spec: ChartSpec, built: Built, fetch: Fetch, names: Mapping[str, str], filters: Filters, *,
@@ -321,10 +333,10 @@ def chart_meta(spec: ChartSpec, built: Built, fetch: Fetch, names: Mapping[str, 
     as_of_text = None if as_of is None or pd.isna(as_of) else pd.Timestamp(as_of).isoformat()
     shown = {k: (list(v) if isinstance(v, tuple) else v) for k, v in filters.items() if k in spec.filters}
     return ChartMeta(
-        name=spec.name, title=_figure_title(built.figure) or spec.title, view=spec.view, units=spec.units,
+        name=spec.name, title=_figure_title(built.figure) or spec.shown(spec.title), view=spec.view, units=spec.units,
         snapshot_id=snapshot_id, as_of=as_of_text, n=built.n, n_what=spec.n_what, demo=demo,
         permalink=permalink, retrieved=retrieved, filters=shown,
-        sources=original_sources(fetch, spec, names, built.platform_ids),
+        sources=original_sources(fetch, spec, names, built.platform_ids), language=i18n.current(),
     )
 
 
@@ -337,7 +349,8 @@ def original_sources(fetch: Fetch, spec: ChartSpec, names: Mapping[str, str],
                      platform_ids: tuple[str, ...]) -> tuple[ChartSource, ...]:
     """The platforms' own sources behind a chart: their listing feeds, or the payment reports."""
     if spec.reports:
-        return tuple(ChartSource(names.get(p, p), "payment reports from workers and unions, moderated "
+        # i18n-ignore: a source's name in the metadata and the citations, English by design
+        return tuple(ChartSource(names.get(p, p), "payment reports from workers and unions, moderated "  # i18n-ignore: metadata
                                  "(published as suppressed aggregates)") for p in platform_ids)
     health = fetch(queries.sources_health)
     if health.empty:
@@ -380,11 +393,11 @@ def draw(store: Store, name: str, *, snapshot_id: int | None = None, filters: Fi
     spec = get(name)
     snap = store.snapshot_id() if snapshot_id is None else snapshot_id
     if not store.snapshot_exists(snap):
-        raise ValueError(f"snapshot {snap} does not exist in this lake")
+        raise ValueError(f"snapshot {snap} does not exist in this lake")  # i18n-ignore: CLI error
     filters = dict(filters or {})
     unknown = sorted(set(filters) - set(spec.filters))
     if unknown:
-        raise ValueError(f"chart {name!r} takes the filters {', '.join(spec.filters)}; not {', '.join(unknown)}")
+        raise ValueError(f"chart {name!r} takes the filters {', '.join(spec.filters)}; not {', '.join(unknown)}")  # i18n-ignore: CLI error
 
     def fetch(function: Callable[..., pd.DataFrame], **kwargs: Any) -> pd.DataFrame:
         return function(store, snap, **kwargs)

@@ -13,6 +13,9 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from dashboard import i18n
+from dashboard.i18n import _, ngettext
+
 PALETTE = qualitative.Safe + qualitative.Vivid
 HEIGHT = 430
 MIN_WAGE_COLOR = "#6b6b6b"
@@ -46,6 +49,7 @@ def _layout(fig: go.Figure, *, title: str, y_title: str, x_title: str = "", heig
         hovermode="closest",
         yaxis_title=y_title,
         xaxis_title=x_title,
+        separators=i18n.plotly_separators(i18n.current()),  # the language explicitly: i18n.locale caches its argument
     )
     return fig
 
@@ -91,7 +95,7 @@ def quantile_band_figure(
     not flattened by a $90 one.
     """
     if weekly.empty:
-        return empty_figure("No listings match these filters.", title=title)
+        return empty_figure(_("No listings match these filters."), title=title)
     frame = weekly.copy()
     for column in ("currency", "pay_unit"):
         if column not in frame:
@@ -123,23 +127,23 @@ def quantile_band_figure(
         where = {"row": row, "col": 1} if row else {}
         fig.add_trace(go.Scatter(
             x=series["week_start"], y=series["p75"], mode="lines", line={"width": 0},
-            legendgroup=group, showlegend=False, hoverinfo="skip", name=f"{label} 75th percentile",
+            legendgroup=group, showlegend=False, hoverinfo="skip", name=_("{label} 75th percentile").format(label=label),
         ), **where)
         fig.add_trace(go.Scatter(
             x=series["week_start"], y=series["p25"], mode="lines", line={"width": 0},
             fill="tonexty", fillcolor=_rgba(color, 0.16), legendgroup=group, showlegend=False,
-            hoverinfo="skip", name=f"{label} interquartile range",
+            hoverinfo="skip", name=_("{label} interquartile range").format(label=label),
         ), **where)
         fig.add_trace(go.Scatter(
             x=series["week_start"], y=series["median"], mode="lines", name=label,
             legendgroup=group,
             line={"color": color, "width": 2.5, "dash": dash},
             customdata=series[["p25", "p75", "n_listings"]].to_numpy(),
-            hovertemplate=(
-                f"<b>{label}</b><br>week of %{{x|%Y-%m-%d}}<br>median %{{y:,.2f}}"
-                "<br>middle half %{customdata[0]:,.2f} – %{customdata[1]:,.2f}"
-                "<br>n = %{customdata[2]:,} listings<extra></extra>"
-            ),
+            hovertemplate=_(
+                "<b>{label}</b><br>week of %{{x|%Y-%m-%d}}<br>median %{{y:,.2f}}"
+                "<br>middle half %{{customdata[0]:,.2f}} – %{{customdata[1]:,.2f}}"
+                "<br>n = %{{customdata[2]:,}} listings"
+            ).format(label=label) + "<extra></extra>",
         ), **where)
     for index in range(panels):
         row = index + 1 if panels > 1 else None
@@ -184,8 +188,10 @@ def _add_minimum_wages(
         ys = [*steps["hourly_value"], steps["hourly_value"].iloc[-1]]
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines", line={"shape": "hv", "color": MIN_WAGE_COLOR, "width": 1.3, "dash": dash},
-            name=f"Minimum wage: {_escape(jurisdiction)}", legendgroup=f"wage|{jurisdiction}", showlegend=legend,
-            hovertemplate=f"{_escape(jurisdiction)}<br>%{{y:,.2f}} per hour from %{{x|%Y-%m-%d}}<extra></extra>",
+            name=_("Minimum wage: {jurisdiction}").format(jurisdiction=_escape(jurisdiction)),
+            legendgroup=f"wage|{jurisdiction}", showlegend=legend,
+            hovertemplate=_("{jurisdiction}<br>%{{y:,.2f}} per hour from %{{x|%Y-%m-%d}}").format(
+                jurisdiction=_escape(jurisdiction)) + "<extra></extra>",
         ), **where)
 
 
@@ -202,11 +208,12 @@ def _add_events(
     for when in shown["event_date"].unique():
         fig.add_vline(x=pd.Timestamp(when), line={"color": EVENT_COLOR, "width": 1, "dash": "dot"}, opacity=0.6, **where)
     hover = [
-        f"<b>{d:%Y-%m-%d}</b> · {_escape(p)}<br>{_escape(t)}<br>source: {_escape(u)}"
+        _("<b>{date}</b> · {platform}<br>{title}<br>source: {url}").format(
+            date=f"{d:%Y-%m-%d}", platform=_escape(p), title=_escape(t), url=_escape(u))
         for d, p, t, u in zip(shown["event_date"], shown["platform"], shown["title"], shown["source_url"], strict=True)
     ]
     fig.add_trace(go.Scatter(
-        x=shown["event_date"], y=[y] * len(shown), mode="markers", name="Platform events (sourced)",
+        x=shown["event_date"], y=[y] * len(shown), mode="markers", name=_("Platform events (sourced)"),
         marker={"symbol": "diamond", "size": 11, "color": EVENT_COLOR}, legendgroup="events", showlegend=legend,
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
     ), **where)
@@ -224,30 +231,32 @@ def pay_trend_figure(
     """Weekly median advertised hourly pay per platform, with the middle half of listings shaded."""
     if currency_mode == "original":
         return quantile_band_figure(
-            weekly, names=names, title="Advertised hourly pay, in the currency listed",
-            y_title="per hour, own currency", series_label="{platform} · {currency}",
+            weekly, names=names, title=_("Advertised hourly pay, in the currency listed"),
+            y_title=_("per hour, own currency"), series_label="{platform} · {currency}",
             min_wages=min_wages, events=events, per_platform=per_platform,
         )
     return quantile_band_figure(
-        weekly, names=names, title="Median advertised hourly pay (USD equivalent)",
-        y_title="USD per hour", min_wages=min_wages, events=events, per_platform=per_platform,
+        weekly, names=names, title=_("Median advertised hourly pay (USD equivalent)"),
+        y_title=_("USD per hour"), min_wages=min_wages, events=events, per_platform=per_platform,
     )
 
 
 def unit_pay_figure(weekly: pd.DataFrame, *, names: Mapping[str, str], per_platform: bool = False) -> go.Figure:
     """Per-task, per-item and per-minute pay, each in its own unit and currency (never hourly)."""
     return quantile_band_figure(
-        weekly, names=names, title="Per-unit pay (not convertible to hourly)",
-        y_title="pay per unit, own currency", series_label="{platform} · {currency} per {pay_unit}",
+        weekly, names=names, title=_("Per-unit pay (not convertible to hourly)"),
+        y_title=_("pay per unit, own currency"),
+        # Translators: a series of the per-unit pay chart, e.g. "Scale AI · USD per task".
+        series_label=_("{platform} · {currency} per {pay_unit}"),
         per_platform=per_platform,
     )
 
 
 def open_listings_figure(daily: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
     """Open listings at the end of each day, per platform."""
-    title = "Open listings per day"
+    title = _("Open listings per day")
     if daily.empty:
-        return empty_figure("No listings match these filters.", title=title)
+        return empty_figure(_("No listings match these filters."), title=title)
     frame = daily.assign(day=pd.to_datetime(daily["day"]))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
@@ -255,41 +264,43 @@ def open_listings_figure(daily: pd.DataFrame, *, names: Mapping[str, str]) -> go
         fig.add_trace(go.Scatter(
             x=series["day"], y=series["open_listings"], mode="lines", name=_name(names, platform_id),
             line={"color": colors[platform_id], "width": 2},
-            hovertemplate=f"{_name(names, platform_id)}<br>%{{x|%Y-%m-%d}}: %{{y:,}} open listings<extra></extra>",
+            hovertemplate=_("{name}<br>%{{x|%Y-%m-%d}}: %{{y:,}} open listings").format(
+                name=_name(names, platform_id)) + "<extra></extra>",
         ))
-    return _layout(fig, title=title, y_title="open listings")
+    return _layout(fig, title=title, y_title=_("open listings"))
 
 
 def flows_figure(flows: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
     """New listings (up) and closed listings (down) per week, per platform."""
-    title = "New and closed listings per week"
+    title = _("New and closed listings per week")
     if flows.empty:
-        return empty_figure("No listings match these filters.", title=title)
+        return empty_figure(_("No listings match these filters."), title=title)
     frame = flows.assign(week_start=pd.to_datetime(flows["week_start"]))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
     for platform_id, series in _by_platform(frame):
         name = _name(names, platform_id)
         fig.add_trace(go.Bar(
-            x=series["week_start"], y=series["new_listings"], name=f"{name}: new",
+            x=series["week_start"], y=series["new_listings"], name=_("{name}: new").format(name=name),
             marker_color=colors[platform_id], legendgroup=platform_id,
-            hovertemplate=f"{name}<br>week of %{{x|%Y-%m-%d}}: %{{y:,}} new<extra></extra>",
+            hovertemplate=_("{name}<br>week of %{{x|%Y-%m-%d}}: %{{y:,}} new").format(name=name) + "<extra></extra>",
         ))
         fig.add_trace(go.Bar(
-            x=series["week_start"], y=-series["closed_listings"], name=f"{name}: closed",
+            x=series["week_start"], y=-series["closed_listings"], name=_("{name}: closed").format(name=name),
             marker_color=_rgba(colors[platform_id], 0.45), legendgroup=platform_id,
             customdata=series["closed_listings"],
-            hovertemplate=f"{name}<br>week of %{{x|%Y-%m-%d}}: %{{customdata:,}} closed<extra></extra>",
+            hovertemplate=_("{name}<br>week of %{{x|%Y-%m-%d}}: %{{customdata:,}} closed").format(name=name)
+            + "<extra></extra>",
         ))
     fig.update_layout(barmode="relative", bargap=0.1)
-    return _layout(fig, title=title, y_title="listings (closed shown below zero)")
+    return _layout(fig, title=title, y_title=_("listings (closed shown below zero)"))
 
 
 def index_figure(index: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
     """Weekly open listings as an index, 100 = each platform's first four complete weeks."""
-    title = "Open listings index (100 = first four complete weeks)"
+    title = _("Open listings index (100 = first four complete weeks)")
     if index.empty:
-        return empty_figure("Not enough complete weeks yet to set a baseline.", title=title)
+        return empty_figure(_("Not enough complete weeks yet to set a baseline."), title=title)
     frame = index.assign(week_start=pd.to_datetime(index["week_start"]))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
@@ -299,19 +310,19 @@ def index_figure(index: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
             x=series["week_start"], y=series["index_value"], mode="lines", name=name,
             line={"color": colors[platform_id], "width": 2},
             customdata=series[["mean_open_listings"]].to_numpy(),
-            hovertemplate=(f"{name}<br>week of %{{x|%Y-%m-%d}}: index %{{y:.0f}}"
-                           "<br>mean open listings %{customdata[0]:,.1f}<extra></extra>"),
+            hovertemplate=_("{name}<br>week of %{{x|%Y-%m-%d}}: index %{{y:.0f}}"
+                            "<br>mean open listings %{{customdata[0]:,.1f}}").format(name=name) + "<extra></extra>",
         ))
     fig.add_hline(y=100, line={"color": MIN_WAGE_COLOR, "dash": "dash", "width": 1})
-    return _layout(fig, title=title, y_title="index (baseline = 100)")
+    return _layout(fig, title=title, y_title=_("index (baseline = 100)"))
 
 
 def lifetime_figure(lifetimes: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
     """Median days a listing stays up (closed listings), with the middle half as error bars."""
-    title = "Median listing lifetime (closed listings)"
+    title = _("Median listing lifetime (closed listings)")
     frame = lifetimes.dropna(subset=["median_lifetime_days"]) if not lifetimes.empty else lifetimes
     if frame.empty:
-        return empty_figure("No listing has closed yet.", title=title)
+        return empty_figure(_("No listing has closed yet."), title=title)
     frame = frame.assign(name=[_name(names, p) for p in frame["platform_id"]]).sort_values("name")
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure(go.Bar(
@@ -321,19 +332,19 @@ def lifetime_figure(lifetimes: pd.DataFrame, *, names: Mapping[str, str]) -> go.
                  "array": frame["p75_lifetime_days"] - frame["median_lifetime_days"],
                  "arrayminus": frame["median_lifetime_days"] - frame["p25_lifetime_days"]},
         customdata=frame[["n_closed", "p25_lifetime_days", "p75_lifetime_days"]].to_numpy(),
-        hovertemplate=("%{y}<br>median %{x:.1f} days (middle half %{customdata[1]:.1f}–%{customdata[2]:.1f})"
-                       "<br>n = %{customdata[0]:,} closed listings<extra></extra>"),
+        hovertemplate=_("%{y}<br>median %{x:.1f} days (middle half %{customdata[1]:.1f}–%{customdata[2]:.1f})"
+                        "<br>n = %{customdata[0]:,} closed listings") + "<extra></extra>",
     ))
-    return _layout(fig, title=title, y_title="", x_title="days from first seen to closed",
+    return _layout(fig, title=title, y_title="", x_title=_("days from first seen to closed"),
                    height=max(240, 70 * len(frame) + 110))
 
 
 def forum_signals_figure(signals: pd.DataFrame, *, names: Mapping[str, str], signal: str) -> go.Figure:
     """Forum posts per week that carry `signal`, stacked by platform."""
-    title = f"Forum posts signalling “{signal.replace('_', ' ')}” per week"
+    title = _("Forum posts signalling “{signal}” per week").format(signal=signal.replace("_", " "))
     frame = signals[signals["signal"] == signal] if not signals.empty else signals
     if frame.empty:
-        return empty_figure("No forum posts carry this signal.", title=title)
+        return empty_figure(_("No forum posts carry this signal."), title=title)
     frame = frame.assign(week_start=pd.to_datetime(frame["week_start"]))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
@@ -342,10 +353,10 @@ def forum_signals_figure(signals: pd.DataFrame, *, names: Mapping[str, str], sig
         fig.add_trace(go.Bar(
             x=series["week_start"], y=series["n_posts"], name=name,
             marker_color=colors.get(platform_id, MIN_WAGE_COLOR),
-            hovertemplate=f"{name}<br>week of %{{x|%Y-%m-%d}}: %{{y:,}} posts<extra></extra>",
+            hovertemplate=_("{name}<br>week of %{{x|%Y-%m-%d}}: %{{y:,}} posts").format(name=name) + "<extra></extra>",
         ))
     fig.update_layout(barmode="stack")
-    return _layout(fig, title=title, y_title="posts")
+    return _layout(fig, title=title, y_title=_("posts"))
 
 
 def km_figure(curves: pd.DataFrame, *, names: Mapping[str, str], marks: Iterable[int] = (30, 60, 90)) -> go.Figure:
@@ -354,9 +365,9 @@ def km_figure(curves: pd.DataFrame, *, names: Mapping[str, str], marks: Iterable
     `curves` (as `collectors.reports.delays.km_curves` returns them): platform_id, days, survival,
     ci_lower, ci_upper, at_risk.
     """
-    title = "Still unpaid, by days after the expected pay date (Kaplan-Meier)"
+    title = _("Still unpaid, by days after the expected pay date (Kaplan-Meier)")
     if curves.empty:
-        return empty_figure("No group has enough reports to draw a curve.", title=title)
+        return empty_figure(_("No group has enough reports to draw a curve."), title=title)
     colors = platform_colors(curves["platform_id"])
     fig = go.Figure()
     for platform_id, series in _by_platform(curves):
@@ -373,12 +384,14 @@ def km_figure(curves: pd.DataFrame, *, names: Mapping[str, str], marks: Iterable
         fig.add_trace(go.Scatter(
             x=series["days"], y=series["survival"], mode="lines", name=name, legendgroup=platform_id,
             line={"shape": "hv", "color": color, "width": 2.5}, customdata=at_risk.to_numpy(),
-            hovertemplate=f"{name}<br>day %{{x}}: %{{y:.0%}} still unpaid<br>at risk: %{{customdata}}<extra></extra>",
+            hovertemplate=_("{name}<br>day %{{x}}: %{{y:.0%}} still unpaid<br>at risk: %{{customdata}}").format(name=name)
+            + "<extra></extra>",
         ))
     for mark in marks:
         fig.add_vline(x=mark, line={"color": MIN_WAGE_COLOR, "dash": "dot", "width": 1})
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    return _layout(fig, title=title, y_title="share of reports still unpaid", x_title="days after the expected pay date")
+    return _layout(fig, title=title, y_title=_("share of reports still unpaid"),
+                   x_title=_("days after the expected pay date"))
 
 
 def median_delay_figure(summary: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
@@ -387,10 +400,10 @@ def median_delay_figure(summary: pd.DataFrame, *, names: Mapping[str, str]) -> g
     `summary` (as `delays.delay_summary` returns it): platform_id, median_days_late,
     median_ci_low, median_ci_high, n_reports; suppressed rows have no median and are left out.
     """
-    title = "Median days late (95% interval)"
+    title = _("Median days late (95% interval)")
     frame = summary.dropna(subset=["median_days_late"]) if not summary.empty else summary
     if frame.empty:
-        return empty_figure("No group has enough reports (5 or more) to show a median.", title=title)
+        return empty_figure(_("No group has enough reports (5 or more) to show a median."), title=title)
     frame = frame.assign(name=[_name(names, p) for p in frame["platform_id"]]).sort_values("name")
     colors = platform_colors(frame["platform_id"])
     frame = frame.astype({"median_days_late": float, "median_ci_low": float, "median_ci_high": float})
@@ -401,10 +414,10 @@ def median_delay_figure(summary: pd.DataFrame, *, names: Mapping[str, str]) -> g
         marker={"size": 13, "color": [colors[p] for p in frame["platform_id"]]},
         error_x={"type": "data", "symmetric": False, "array": high, "arrayminus": low},
         customdata=frame[["n_reports", "median_ci_low", "median_ci_high"]].to_numpy(),
-        hovertemplate=("%{y}<br>median %{x:.0f} days late<br>95% interval %{customdata[1]:.0f}–%{customdata[2]:.0f}"
-                       "<br>n = %{customdata[0]} reports<extra></extra>"),
+        hovertemplate=_("%{y}<br>median %{x:.0f} days late<br>95% interval %{customdata[1]:.0f}–%{customdata[2]:.0f}"
+                        "<br>n = %{customdata[0]} reports") + "<extra></extra>",
     ))
-    return _layout(fig, title=title, y_title="", x_title="days late (median)", height=max(240, 70 * len(frame) + 110))
+    return _layout(fig, title=title, y_title="", x_title=_("days late (median)"), height=max(240, 70 * len(frame) + 110))
 
 
 def unpaid_share_figure(by_month: pd.DataFrame, *, names: Mapping[str, str], days: int) -> go.Figure:
@@ -413,11 +426,11 @@ def unpaid_share_figure(by_month: pd.DataFrame, *, names: Mapping[str, str], day
     `by_month` (`delays.delay_summary` by platform and month): month, platform_id, n_reports and
     `unpaid_after_{days}d` (empty for suppressed groups and where follow-up is too short).
     """
-    title = f"Share still unpaid after {days} days, by month the pay was due"
+    title = _("Share still unpaid after {days} days, by month the pay was due").format(days=days)
     column = f"unpaid_after_{days}d"
     frame = by_month.dropna(subset=[column]) if not by_month.empty else by_month
     if frame.empty:
-        return empty_figure("No month has enough reports (5 or more) to show a share.", title=title)
+        return empty_figure(_("No month has enough reports (5 or more) to show a share."), title=title)
     frame = frame.assign(month=pd.to_datetime(frame["month"]), share=frame[column].astype(float))
     colors = platform_colors(frame["platform_id"])
     fig = go.Figure()
@@ -426,10 +439,11 @@ def unpaid_share_figure(by_month: pd.DataFrame, *, names: Mapping[str, str], day
         fig.add_trace(go.Scatter(
             x=series["month"], y=series["share"], mode="lines+markers", name=name,
             line={"color": colors[platform_id]}, customdata=series["n_reports"],
-            hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{y:.0%}} unpaid<br>n = %{{customdata}} reports<extra></extra>",
+            hovertemplate=_("{name}<br>%{{x|%Y-%m}}: %{{y:.0%}} unpaid<br>n = %{{customdata}} reports").format(name=name)
+            + "<extra></extra>",
         ))
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    return _layout(fig, title=title, y_title=f"still unpaid after {days} days")
+    return _layout(fig, title=title, y_title=_("still unpaid after {days} days").format(days=days))
 
 
 REFERENCE_LINE_COLOR = "#8c6d1f"
@@ -445,7 +459,7 @@ def add_reference_lines(fig: go.Figure, lines: pd.DataFrame) -> go.Figure:
     for label, value in zip(shown["label"].tolist(), shown["hourly_value"].tolist(), strict=True):
         kwargs = {
             "y": float(value), "line": {"color": REFERENCE_LINE_COLOR, "width": 1.2, "dash": "dot"},
-            "annotation_text": _escape(label), "annotation_position": "top left",
+            "annotation_text": _escape(label), "annotation_position": "top left",  # i18n-ignore: plotly option
             "annotation_font": {"size": 10, "color": REFERENCE_LINE_COLOR},
         }
         try:
@@ -484,14 +498,19 @@ def add_archive_captures(fig: go.Figure, captures: pd.DataFrame, *, names: Mappi
     floor = min((float(v) for v in floors if pd.notna(v)), default=0.0)
     web = frame[frame["capture_kind"] == "archive"]
     git = frame[frame["capture_kind"] == "git"]
-    for part, label, symbol in (
-        (web, f"from web-archive captures, {len(web):,} captures", "triangle-up-open"),
-        (git, f"from git-scraped archives, {len(git):,} commits", "square-open"),
+    for part, label, what, symbol in (
+        # Translators: a legend entry; English keeps one form for every count (a published format),
+        # your language may give the singular its own form.
+        (web, ngettext("from web-archive captures, {n} captures", "from web-archive captures, {n} captures",
+                       len(web)).format(n=i18n.number(len(web), language=i18n.current())), _("from web-archive captures"), "triangle-up-open"),
+        # Translators: a legend entry; English keeps one form for every count.
+        (git, ngettext("from git-scraped archives, {n} commits", "from git-scraped archives, {n} commits",
+                       len(git)).format(n=i18n.number(len(git), language=i18n.current())), _("from git-scraped archives"), "square-open"),
     ):
         if part.empty:
             continue
         hover = [
-            f"<b>{label.split(',')[0]}</b><br>{when:%Y-%m-%d %H:%M} UTC · {_name(names, str(pid))}<br>{_escape(link)}"
+            f"<b>{what}</b><br>{when:%Y-%m-%d %H:%M} UTC · {_name(names, str(pid))}<br>{_escape(link)}"
             for when, pid, link in zip(part["captured_at"], part["platform_id"], part["link"], strict=True)
         ]
         fig.add_trace(go.Scatter(
@@ -524,10 +543,11 @@ def add_collection_breaks(fig: go.Figure, breaks: pd.DataFrame) -> go.Figure:
     for day in shown["event_date"].unique():
         where = {"row": "all", "col": 1} if subplots else {}
         fig.add_vline(x=pd.Timestamp(day), line={"color": BREAK_COLOR, "width": 1, "dash": "dash"}, opacity=0.5, **where)
-    hover = [f"<b>{d:%Y-%m-%d}</b> · collection break · {_escape(p)}<br>{_escape(t)}"
+    hover = [_("<b>{date}</b> · collection break · {platform}<br>{title}").format(
+                 date=f"{d:%Y-%m-%d}", platform=_escape(p), title=_escape(t))
              for d, p, t in zip(shown["event_date"], shown["platform"], shown["title"], strict=True)]
     fig.add_trace(go.Scatter(
-        x=shown["event_date"], y=[0] * len(shown), mode="markers", name="Collection breaks",
+        x=shown["event_date"], y=[0] * len(shown), mode="markers", name=_("Collection breaks"),
         marker={"symbol": "triangle-up", "size": 10, "color": BREAK_COLOR}, legendgroup="breaks",
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
     ))
@@ -543,10 +563,10 @@ def median_range_figure(figures: pd.DataFrame, *, names: Mapping[str, str]) -> g
     `figures` (`queries.report_delay_figures`): platform_id, median_days_low, median_days_high,
     n_independent.
     """
-    title = "Median days late (range the approximate dates allow)"
+    title = _("Median days late (range the approximate dates allow)")
     frame = figures.dropna(subset=["median_days_low"]) if not figures.empty else figures
     if frame.empty:
-        return empty_figure("No platform has a median yet: the table below says why.", title=title)
+        return empty_figure(_("No platform has a median yet: the table below says why."), title=title)
     frame = frame.assign(name=[_name(names, p) for p in frame["platform_id"]]).sort_values("name")
     colors = platform_colors(frame["platform_id"])
     low = frame["median_days_low"].astype(float)
@@ -557,13 +577,14 @@ def median_range_figure(figures: pd.DataFrame, *, names: Mapping[str, str]) -> g
         y=frame["name"], x=(high - low).clip(lower=0.6), base=low, orientation="h",
         marker={"color": [colors[p] for p in frame["platform_id"]],
                 "pattern": {"shape": ["" if r else "/" for r in reached]}},
-        customdata=list(zip(frame["median_days_low"], frame["median_days_high"].astype(object).where(reached, "not reached"),
+        customdata=list(zip(frame["median_days_low"],
+                            frame["median_days_high"].astype(object).where(reached, _("not reached")),
                             frame["n_independent"], strict=True)),
-        hovertemplate=("%{y}<br>median between %{customdata[0]} and %{customdata[1]} days late"
-                       "<br>n = %{customdata[2]} independent reports<extra></extra>"),
+        hovertemplate=_("%{y}<br>median between %{customdata[0]} and %{customdata[1]} days late"
+                        "<br>n = %{customdata[2]} independent reports") + "<extra></extra>",
         showlegend=False,
     ))
-    return _layout(fig, title=title, y_title="", x_title="days after the due date",
+    return _layout(fig, title=title, y_title="", x_title=_("days after the due date"),
                    height=max(240, 70 * len(frame) + 110))
 
 
@@ -571,11 +592,11 @@ def incidents_figure(incidents: pd.DataFrame, *, names: Mapping[str, str]) -> go
     """Mass incidents as dated events: one marker per incident on a time line, one row per
     platform. `incidents` (`queries.report_incidents`): event_date, platform_id, kind, title.
     Incidents without a date are left out (the page lists them)."""
-    title = "Mass incidents (dated events)"
+    title = _("Mass incidents (dated events)")
     frame = incidents.dropna(subset=["event_date"]) if not incidents.empty else incidents
     if frame.empty:
-        return empty_figure("No dated incident recorded yet.", title=title)
-    frame = frame.assign(name=[_name(names, p) if isinstance(p, str) else "several platforms"
+        return empty_figure(_("No dated incident recorded yet."), title=title)
+    frame = frame.assign(name=[_name(names, p) if isinstance(p, str) else _("several platforms")
                                for p in frame["platform_id"]], when=pd.to_datetime(frame["event_date"]))
     fig = go.Figure(go.Scatter(
         x=frame["when"], y=frame["name"], mode="markers", marker={"size": 14, "symbol": "diamond"},
@@ -583,7 +604,7 @@ def incidents_figure(incidents: pd.DataFrame, *, names: Mapping[str, str]) -> go
         hovertemplate="%{x|%Y-%m-%d} · %{y}<br>%{customdata[0]}<br>(%{customdata[1]})<extra></extra>",
         showlegend=False,
     ))
-    return _layout(fig, title=title, y_title="", x_title="date", height=max(220, 60 * frame["name"].nunique() + 120))
+    return _layout(fig, title=title, y_title="", x_title=_("date"), height=max(220, 60 * frame["name"].nunique() + 120))
 
 
 def effective_pay_figure(pay: pd.DataFrame, advertised: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
@@ -594,29 +615,34 @@ def effective_pay_figure(pay: pd.DataFrame, advertised: pd.DataFrame, *, names: 
     n_independent (suppressed or missing rows left out). `advertised` (`queries.overview_pay`):
     platform_id, median_hourly_usd_now, n_hourly_now.
     """
-    title = "Effective hourly pay (reports) and advertised hourly pay (listings), USD"
+    title = _("Effective hourly pay (reports) and advertised hourly pay (listings), USD")
     frame = pay.dropna(subset=["effective_hourly_usd_median"]) if not pay.empty else pay
     if frame.empty:
-        return empty_figure("No platform has 5 or more independent reports giving hours and pay.", title=title)
+        return empty_figure(_("No platform has 5 or more independent reports giving hours and pay."), title=title)
     frame = frame.assign(name=[_name(names, p) for p in frame["platform_id"]]).sort_values("name")
     median = frame["effective_hourly_usd_median"].astype(float)
     fig = go.Figure(go.Scatter(
-        x=median, y=frame["name"], mode="markers", name="effective (reports)",
+        x=median, y=frame["name"], mode="markers", name=_("effective (reports)"),
         marker={"size": 13, "symbol": "circle"},
         error_x={"type": "data", "symmetric": False,
                  "array": (frame["effective_hourly_usd_p75"].astype(float) - median).fillna(0),
                  "arrayminus": (median - frame["effective_hourly_usd_p25"].astype(float)).fillna(0)},
         customdata=frame["n_independent"],
-        hovertemplate="%{y}<br>effective $%{x:.2f}/h (median)<br>n = %{customdata} independent reports<extra></extra>",
+        # Translators: "/h" is "per hour".
+        hovertemplate=_("%{y}<br>effective $%{x:.2f}/h (median)<br>n = %{customdata} independent reports")
+        + "<extra></extra>",
     ))
     ads = advertised[advertised["platform_id"].isin(frame["platform_id"])].dropna(subset=["median_hourly_usd_now"]) \
         if not advertised.empty else advertised
     if not ads.empty:
         fig.add_trace(go.Scatter(
             x=ads["median_hourly_usd_now"].astype(float), y=[_name(names, p) for p in ads["platform_id"]],
-            mode="markers", name="advertised (listings)", marker={"size": 13, "symbol": "line-ns-open",
+            mode="markers", name=_("advertised (listings)"), marker={"size": 13, "symbol": "line-ns-open",
                                                                   "line": {"width": 3}},
             customdata=ads["n_hourly_now"],
-            hovertemplate="%{y}<br>advertised $%{x:.2f}/h (median)<br>n = %{customdata} listings<extra></extra>",
+            # Translators: "/h" is "per hour".
+            hovertemplate=_("%{y}<br>advertised $%{x:.2f}/h (median)<br>n = %{customdata} listings")
+            + "<extra></extra>",
         ))
-    return _layout(fig, title=title, y_title="", x_title="USD per hour", height=max(240, 70 * len(frame) + 110))
+    return _layout(fig, title=title, y_title="", x_title=_("USD per hour"), height=max(240, 70 * len(frame) + 110))
+

@@ -21,7 +21,7 @@ import streamlit as st
 from collectors.config import ConfigError, Settings, load_settings
 from collectors.store import Store, get_store
 from dashboard import chart_export, chart_registry, i18n, queries
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, ngettext, pgettext
 
 QUERY_TTL_SECONDS = 300  # how long a query result is reused for the same snapshot and filters
 SNAPSHOT_TTL_SECONDS = 30  # how soon a new collection becomes visible on an unpinned page
@@ -63,7 +63,7 @@ def settings() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
-        st.error(f"gigwatch is misconfigured: {md_escape(exc)}")
+        st.error(_("gigwatch is misconfigured: {error}").format(error=md_escape(exc)))
         st.stop()
         raise  # unreachable: st.stop() raises
 
@@ -187,28 +187,132 @@ def fmt_share(value: Any) -> str:
 
 def caption(n: Any, what: str, *, as_of: Any = None, extra: str = "") -> None:
     """The line beside every figure: how many rows it rests on, and when the data is from."""
-    parts = [f"n = {fmt_number(n)} {what}"]
+    # Translators: "n" is the count of rows a figure rests on; {what} says what was counted.
+    parts = [_("n = {n} {what}").format(n=fmt_number(n), what=what)]
     if as_of is not None:
-        parts.append(f"as of {fmt_time(as_of)}")
+        # Translators: when the data shown is from, e.g. "as of Jul 4, 2026 6:00 AM UTC".
+        parts.append(_("as of {time}").format(time=fmt_time(as_of)))
     if extra:
         parts.append(extra)
     st.caption(" · ".join(parts))
 
 
 def empty_state(what: str, todo: str) -> None:
-    """Explain an empty view and say what to do next."""
+    """Explain an empty view and say what to do next (`what` and `todo` already translated; a
+    `todo` that is exactly `NO_DATA_TODO` is translated here)."""
+    if todo == NO_DATA_TODO:
+        todo = no_data_todo()
     st.info(f"**{what}** {todo}")
 
 
-NO_DATA_TODO = (
+# English, for extraction: shown through `no_data_todo()` (or `empty_state(..., NO_DATA_TODO)`).
+NO_DATA_TODO = N_(
     "Nothing has been collected into this lake yet. To look around with fictional data, run "
     "`make demo` (or `gigwatch demo --serve`); to collect real listings, run `gigwatch collect`, "
     "or `gigwatch serve` to collect on a schedule."
 )
 
 
-def frame_table(frame: pd.DataFrame, **kwargs: Any) -> None:
-    """Show a table; user-supplied text is rendered as plain cells (never as HTML)."""
+translated = i18n.translated  # pages call common.translated(CONSTANT)
+
+
+def no_data_todo() -> str:
+    """`NO_DATA_TODO` in the view's language."""
+    return translated(NO_DATA_TODO)
+
+
+def column_headers() -> dict[str, str]:
+    """Column name -> its header in the view's language, for the tables the pages show.
+
+    Used outside English only: in English a table keeps its columns' own names, the ones of the
+    downloads and the data dictionary (which keep them in every language)."""
+    # Translators: column headers of tables (sources, runs, raw responses, moderation); short is best.
+    return {
+        "source_name": pgettext("column header", "source"),
+        "platform": pgettext("column header", "platform"),
+        "platform_id": pgettext("column header", "platform"),
+        "kind": pgettext("column header", "kind"),
+        "last_status": pgettext("column header", "last status"),
+        "last_run_at": pgettext("column header", "last run"),
+        "last_items": pgettext("column header", "items in the last run"),
+        "last_ok_at": pgettext("column header", "last successful run"),
+        "last_error": pgettext("column header", "last error"),
+        "coverage": pgettext("column header", "coverage"),
+        "capture_kind": pgettext("column header", "kind of capture"),
+        "captures": pgettext("column header", "captures"),
+        "used": pgettext("column header", "used"),
+        "unparseable": pgettext("column header", "unparseable"),
+        "first_capture_at": pgettext("column header", "first capture"),
+        "last_capture_at": pgettext("column header", "last capture"),
+        "captured_at": pgettext("column header", "captured"),
+        "started_at": pgettext("column header", "started"),
+        "run_kind": pgettext("column header", "kind of run"),
+        "status": pgettext("column header", "status"),
+        "complete": pgettext("column header", "complete"),
+        "items_count": pgettext("column header", "items"),
+        "error": pgettext("column header", "error"),
+        "run_id": pgettext("column header", "run"),
+        "version_no": pgettext("column header", "version"),
+        "valid_from": pgettext("column header", "valid from"),
+        "url": pgettext("column header", "address"),
+        "fetched_at": pgettext("column header", "fetched"),
+        "http_status": pgettext("column header", "HTTP status"),
+        "content_type": pgettext("column header", "content type"),
+        "body_bytes": pgettext("column header", "size (bytes)"),
+        "not_modified": pgettext("column header", "not modified"),
+        "content_sha256": pgettext("column header", "SHA-256"),
+        # The moderators' tables (Admin).
+        "id": pgettext("column header", "id"),
+        "moderation_status": pgettext("column header", "moderation"),
+        "reasons": pgettext("column header", "flags"),
+        "submitted_at": pgettext("column header", "submitted"),
+        "source_kind": pgettext("column header", "kind of source"),
+        "platform_other": pgettext("column header", "other platform"),
+        "project_code": pgettext("column header", "project code"),
+        "amount_expected": pgettext("column header", "amount expected"),
+        "amount_received": pgettext("column header", "amount received"),
+        "currency": pgettext("column header", "currency"),
+        "work_period_start": pgettext("column header", "work began"),
+        "work_period_end": pgettext("column header", "work ended"),
+        "expected_pay_date": pgettext("column header", "pay due"),
+        "paid_date": pgettext("column header", "paid on"),
+        "days_late": pgettext("column header", "days late"),
+        "payment_method": pgettext("column header", "payment method"),
+        "causes": pgettext("column header", "causes"),
+        "support_response": pgettext("column header", "support's response"),
+        "account_status": pgettext("column header", "account status"),
+        "country": pgettext("column header", "country"),
+        "evidence_types": pgettext("column header", "evidence"),
+        "event_id": pgettext("column header", "event"),
+        "fingerprint": pgettext("column header", "fingerprint"),
+        "narrative_scrubbed": pgettext("column header", "what the reporter wrote (scrubbed)"),
+        "source_url": pgettext("column header", "source link"),
+        "title": pgettext("column header", "title"),
+        "event_date": pgettext("column header", "date"),
+        "n_reports": pgettext("column header", "reports"),
+        "seq": pgettext("column header", "no."),
+        "at": pgettext("column header", "when"),
+        "moderator": pgettext("column header", "moderator"),
+        "action": pgettext("column header", "action"),
+        "report_id": pgettext("column header", "report"),
+        "before": pgettext("column header", "before"),
+        "after": pgettext("column header", "after"),
+    }
+
+
+def frame_table(frame: pd.DataFrame, *, translate_headers: bool = True, **kwargs: Any) -> None:
+    """Show a table; user-supplied text is rendered as plain cells (never as HTML).
+
+    Outside English, the headers of known columns (`column_headers`) are translated unless the
+    caller configured the column; `translate_headers=False` keeps the columns' own names (a table
+    whose columns the page documents by name, as Explore's and the README's)."""
+    if translate_headers and i18n.current() != i18n.DEFAULT_LANGUAGE:
+        config = dict(kwargs.pop("column_config", None) or {})
+        headers = column_headers()
+        for column in frame.columns:
+            if column in headers and column not in config:
+                config[column] = st.column_config.Column(headers[column])
+        kwargs["column_config"] = config
     st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 
@@ -221,7 +325,7 @@ def markdown_with_tables(markdown: str) -> None:
         if isinstance(block, str):
             st.markdown(block)
         else:
-            frame_table(block)
+            frame_table(block, translate_headers=False)  # the README is English, authoritative
 
 
 # -- widgets whose state lives in the URL -----------------------------------------------------------
@@ -244,9 +348,10 @@ def param_multiselect(
     default: Sequence[str] = (),
     format_func: Callable[[str], Any] = str,
     help: str | None = None,
-    placeholder: str = "All",
+    placeholder: str | None = None,
 ) -> list[str]:
-    """A multiselect initialised from `?key=a&key=b` and written back to the URL on change."""
+    """A multiselect initialised from `?key=a&key=b` and written back to the URL on change
+    (`placeholder` defaults to "All", translated)."""
     options = list(options)
     if key not in st.session_state:
         wanted = st.query_params.get_all(key)
@@ -255,7 +360,8 @@ def param_multiselect(
     else:
         st.session_state[key] = [o for o in st.session_state[key] if o in options]
     value: list[str] = st.multiselect(
-        label, options, key=key, format_func=format_func, help=help, placeholder=placeholder
+        label, options, key=key, format_func=format_func, help=help,
+        placeholder=_("All") if placeholder is None else placeholder,
     )
     _set_param(key, value, list(default))
     return value
@@ -306,10 +412,11 @@ def param_toggle(label: str, *, key: str, default: bool = False, help: str | Non
     return value
 
 
-def platform_filter(*, key: str = "platform", label: str = "Platforms") -> list[str]:
+def platform_filter(*, key: str = "platform", label: str | None = None) -> list[str]:
+    """The platforms multiselect (`label` defaults to "Platforms", translated)."""
     names = platform_names()
     return param_multiselect(
-        label, sorted(names, key=lambda p: names[p].lower()), key=key,
+        _("Platforms") if label is None else label, sorted(names, key=lambda p: names[p].lower()), key=key,
         format_func=lambda p: names.get(p, p),
     )
 
@@ -381,52 +488,56 @@ def page_frame() -> None:
     try:
         current = store()
     except Exception as exc:  # a broken lake must say so on every page, not crash
-        st.error(f"The data store could not be opened: {md_escape(exc)}")
+        st.error(_("The data store could not be opened: {error}").format(error=md_escape(exc)))
         st.stop()
         return
     if current.is_demo:
         st.warning(
-            "**Demo data.** This dashboard is serving the demo lake: the platforms (“Demo …”), "
-            "listings, payment reports and events are fictional, generated to show what the "
-            "dashboard does. Do not cite these numbers.",
+            _("**Demo data.** This dashboard is serving the demo lake: the platforms (“Demo …”), "
+              "listings, payment reports and events are fictional, generated to show what the "
+              "dashboard does. Do not cite these numbers."),
             icon=":material/warning:",
         )
     raw = st.query_params.get(SNAPSHOT_PARAM)
     pinned = pinned_snapshot()
     if raw not in (None, "") and pinned is None:
         st.error(
-            f"This link asks for snapshot “{md_escape(raw)}”, which this lake does not have (it may have "
-            "been expired by maintenance). Showing the latest data instead."
+            _("This link asks for snapshot “{snapshot}”, which this lake does not have (it may have "
+              "been expired by maintenance). Showing the latest data instead.").format(snapshot=md_escape(raw))
         )
     status = lake_status()
     snap = snapshot()
     if pinned is not None:
         st.info(
-            f"Pinned view: the numbers below are exactly those of DuckLake snapshot {pinned} "
-            f"(taken {fmt_time(status.get('snapshot_time'))}), whatever was collected since. "
-            "Remove `snapshot=` from the address to see the latest data.",
+            _("Pinned view: the numbers below are exactly those of DuckLake snapshot {snapshot} "
+              "(taken {time}), whatever was collected since. "
+              "Remove `snapshot=` from the address to see the latest data.").format(
+                snapshot=pinned, time=fmt_time(status.get("snapshot_time"))),
             icon=":material/push_pin:",
         )
     with st.sidebar:
-        st.caption(
-            f"Data as of **{fmt_time(status.get('as_of'))}** (last successful collection) · "
-            f"snapshot {snap} · {fmt_number(status.get('n_listings'))} listings"
-        )
+        n_listings = status.get("n_listings")
+        # Translators: English uses "listings" for every count; give each plural form its own word.
+        st.caption(ngettext(
+            "Data as of **{time}** (last successful collection) · snapshot {snapshot} · {n} listings",
+            "Data as of **{time}** (last successful collection) · snapshot {snapshot} · {n} listings",
+            int(n_listings) if n_listings is not None and not is_missing(n_listings) else 0,
+        ).format(time=fmt_time(status.get("as_of")), snapshot=snap, n=fmt_number(n_listings)))
 
 
 def permalink_box() -> None:
     """A permalink of this view (filters + snapshot), for citing; shown at the foot of a page."""
     snap = snapshot()
-    with st.expander("Cite or share this view", icon=":material/link:"):
+    with st.expander(_("Cite or share this view"), icon=":material/link:"):
         st.markdown(
-            "This link stores the filters and the data snapshot: opened later, it shows exactly "
-            "these numbers, even after new collections."
+            _("This link stores the filters and the data snapshot: opened later, it shows exactly "
+              "these numbers, even after new collections.")
         )
         st.code(permalink(snap), language=None)
         status = lake_status()
         st.caption(
-            f"Cite as: gigwatch, snapshot {snap}, data as of {fmt_time(status.get('as_of'))}, "
-            f"retrieved {date.today():%Y-%m-%d}."
+            _("Cite as: gigwatch, snapshot {snapshot}, data as of {time}, retrieved {day}.").format(
+                snapshot=snap, time=fmt_time(status.get("as_of")), day=f"{date.today():%Y-%m-%d}")
         )
 
 
@@ -492,33 +603,34 @@ def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, fil
     )
     fig, stem = built.figure, chart_export.file_stem(meta)
     data_col, image_col, cite_col = st.columns(3)
-    with data_col.popover("Download this chart's data", icon=":material/table_view:", width="stretch"):
-        st.caption(f"Exactly what is drawn, every point, band and marker: {spec.units}. The metadata "
-                   "names the snapshot, filters, n and original sources.")
+    with data_col.popover(_("Download this chart's data"), icon=":material/table_view:", width="stretch"):
+        # Translators: {units} says what the chart's numbers are, e.g. "US dollars per hour".
+        st.caption(_("Exactly what is drawn, every point, band and marker: {units}. The metadata "
+                     "names the snapshot, filters, n and original sources.").format(units=spec.shown(spec.units)))
         st.download_button("CSV", lambda: chart_export.data_csv(fig), file_name=f"{stem}.csv", mime="text/csv",
                            key=f"{key}_csv", on_click="ignore", width="stretch")
-        st.download_button("CSV metadata (JSON)", lambda: chart_export.metadata_json(meta),
+        st.download_button(_("CSV metadata (JSON)"), lambda: chart_export.metadata_json(meta),
                            file_name=f"{stem}.metadata.json", mime="application/json", key=f"{key}_meta",
                            on_click="ignore", width="stretch")
-        st.download_button("JSON (data and metadata)", lambda: chart_export.data_json(fig, meta),
+        st.download_button(_("JSON (data and metadata)"), lambda: chart_export.data_json(fig, meta),
                            file_name=f"{stem}.json", mime="application/json", key=f"{key}_json",
                            on_click="ignore", width="stretch")
-    with image_col.popover("Download this chart's image", icon=":material/image:", width="stretch"):
-        st.caption("With the title, the filters and the source line; rendered when you click.")
+    with image_col.popover(_("Download this chart's image"), icon=":material/image:", width="stretch"):
+        st.caption(_("With the title, the filters and the source line; rendered when you click."))
         st.download_button("PNG", lambda: chart_export.render_image(fig, meta, "png"), file_name=f"{stem}.png",
                            mime="image/png", key=f"{key}_png", on_click="ignore", width="stretch")
         st.download_button("SVG", lambda: chart_export.render_image(fig, meta, "svg"), file_name=f"{stem}.svg",
                            mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", width="stretch")
-    with cite_col.popover("Cite or share this view", icon=":material/format_quote:", width="stretch"):
-        st.caption("This link keeps the filters and the data snapshot: opened later, it shows exactly this chart.")
+    with cite_col.popover(_("Cite or share this view"), icon=":material/format_quote:", width="stretch"):
+        st.caption(_("This link keeps the filters and the data snapshot: opened later, it shows exactly this chart."))
         st.code(meta.permalink, language=None)
-        st.caption("Citation (APA-like)")
+        st.caption(_("Citation (APA-like)"))
         st.code(chart_export.citation_text(meta), language=None, wrap_lines=True)
         st.caption("BibTeX")
         st.code(chart_export.citation_bibtex(meta), language="bibtex")
         st.caption("CSL-JSON (Zotero, pandoc)")
         st.code(chart_export.citation_csl_json(meta), language="json")
-        st.caption("Please cite the platforms' original sources too, as the citation does.")
+        st.caption(_("Please cite the platforms' original sources too, as the citation does."))
 
 
 def feed_links(platform_ids: Sequence[str] = (), *, overall: bool = True) -> None:
@@ -531,14 +643,14 @@ def feed_links(platform_ids: Sequence[str] = (), *, overall: bool = True) -> Non
 
     lake = settings().lake
     if not overall and len(platform_ids) == 1:
-        st.link_button("Follow (Atom feed)", quote(feed_url(lake, platform_ids[0])), icon=":material/rss_feed:")
+        st.link_button(_("Follow (Atom feed)"), quote(feed_url(lake, platform_ids[0])), icon=":material/rss_feed:")
         return
     names = platform_names()
-    with st.popover("Follow this view (Atom feeds)", icon=":material/rss_feed:"):
-        st.caption("Pay cuts on live listings, unusual weeks of new or closed listings, availability drops, "
-                   "cited events and collection breaks.")
+    with st.popover(_("Follow this view (Atom feeds)"), icon=":material/rss_feed:"):
+        st.caption(_("Pay cuts on live listings, unusual weeks of new or closed listings, availability drops, "
+                     "cited events and collection breaks."))
         if overall:
-            st.link_button("All platforms", feed_url(lake), width="stretch")
+            st.link_button(_("All platforms"), feed_url(lake), width="stretch")
         for platform_id in platform_ids:
             st.link_button(md_escape(names.get(platform_id, platform_id)), quote(feed_url(lake, platform_id)),
                            width="stretch")
@@ -553,17 +665,24 @@ def release_list() -> None:
     lake = settings().lake
     releases = list_releases(releases_dir(lake))
     if not releases:
-        empty_state("No releases yet.", "`gigwatch release` writes a numbered, reproducible bundle of the public "
-                    "data (CSV, Parquet, CHANGELOG, CITATION.cff, SHA256SUMS) that this list links.")
+        empty_state(_("No releases yet."), _("`gigwatch release` writes a numbered, reproducible bundle of the public "
+                                             "data (CSV, Parquet, CHANGELOG, CITATION.cff, SHA256SUMS) that this list links."))
         return
     for manifest in reversed(releases):
         number, snap = int(manifest["release"]), int(manifest["snapshot_id"])
         base = f"app/static/releases/{quote(lake)}/gigwatch-release-{number}"
-        label = f"Release {number} · snapshot {snap} · data as of {fmt_time(manifest.get('as_of'))}"
-        with st.expander(label + (" · demo data" if manifest.get("demo") else ""), icon=":material/inventory_2:"):
+        when = fmt_time(manifest.get("as_of"))
+        if manifest.get("demo"):
+            label = _("Release {number} · snapshot {snapshot} · data as of {time} · demo data")
+        else:
+            label = _("Release {number} · snapshot {snapshot} · data as of {time}")
+        with st.expander(label.format(number=number, snapshot=snap, time=when), icon=":material/inventory_2:"):
             files = pd.DataFrame({"file": [str(n) for n in manifest["files"]]})
             files["link"] = [f"{base}/{quote(name)}" for name in files["file"]]
-            frame_table(files, column_config={"link": st.column_config.LinkColumn("download", display_text="open")},
-                        key=f"release_{number}")
-            st.caption(f"Cite as: {md_escape(manifest.get('cite_as', ''))}. Check the files with "
-                       "`sha256sum -c SHA256SUMS`.")
+            frame_table(files, key=f"release_{number}", column_config={
+                # Translators: column headers of a release's file list; "open" is a link's text.
+                "file": st.column_config.TextColumn(_("file")),
+                "link": st.column_config.LinkColumn(_("download"), display_text=pgettext("link to a file", "open")),
+            })
+            st.caption(_("Cite as: {citation}. Check the files with `sha256sum -c SHA256SUMS`.").format(
+                citation=md_escape(manifest.get("cite_as", ""))))

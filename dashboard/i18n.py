@@ -99,6 +99,14 @@ def _(message: str) -> str:
     return translations(_current.get()).gettext(message)
 
 
+def translated(message: str) -> str:
+    """A module-level constant marked with `N_()` (so extracted), in the view's language.
+
+    `_()` takes only literals (that is what extraction reads and the i18n test checks); a
+    constant goes through here."""
+    return translations(_current.get()).gettext(message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural (in the language's own plural rules) of a message for `n`."""
     return translations(_current.get()).ngettext(singular, plural, n)
@@ -112,10 +120,15 @@ def pgettext(context: str, message: str) -> str:
 # -- formatting for the view's language (Babel) -----------------------------------------------------
 
 
-@lru_cache(maxsize=len(LANGUAGES))
 def locale(language: str | None = None) -> Locale:
+    """Babel's locale for `language`, or for this view's language."""
+    return _locale(language or _current.get())
+
+
+@lru_cache(maxsize=2 * len(LANGUAGES))
+def _locale(language: str) -> Locale:
     try:
-        return Locale.parse(language or _current.get())
+        return Locale.parse(language)
     except (UnknownLocaleError, ValueError):
         return Locale.parse(DEFAULT_LANGUAGE)
 

@@ -12,13 +12,14 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import common
+from dashboard.i18n import _
 
 common.language()
 st.set_page_config(
-    page_title="gigwatch: pay and conditions in AI-training gig work",
+    page_title=_("gigwatch: pay and conditions in AI-training gig work"),
     page_icon=":material/monitoring:",
     layout="wide",
-    menu_items={"About": "gigwatch monitors advertised pay, work availability and payment delays."},
+    menu_items={"About": _("gigwatch monitors advertised pay, work availability and payment delays.")},
 )
 
 
@@ -27,19 +28,20 @@ def _page(file: str, title: str, icon: str, *, default: bool = False) -> st.Page
 
 
 pages: dict[str, list[st.Page]] = {
-    "Data": [
-        _page("overview.py", "Overview", ":material/dashboard:", default=True),
-        _page("pay_trends.py", "Pay trends", ":material/payments:"),
-        _page("availability.py", "Work availability", ":material/work_history:"),
-        _page("delays.py", "Payment delays", ":material/hourglass_bottom:"),
-        _page("explore.py", "Explore and download", ":material/download:"),
+    # Translators: section names and page titles of the navigation menu ("Data" = the published figures).
+    _("Data"): [
+        _page("overview.py", _("Overview"), ":material/dashboard:", default=True),
+        _page("pay_trends.py", _("Pay trends"), ":material/payments:"),
+        _page("availability.py", _("Work availability"), ":material/work_history:"),
+        _page("delays.py", _("Payment delays"), ":material/hourglass_bottom:"),
+        _page("explore.py", _("Explore and download"), ":material/download:"),
     ],
-    "Take part": [_page("report.py", "Report a payment", ":material/edit_note:")],
-    "About the data": [
-        _page("health.py", "Sources and health", ":material/monitor_heart:"),
-        _page("methodology.py", "Methodology", ":material/menu_book:"),
+    _("Take part"): [_page("report.py", _("Report a payment"), ":material/edit_note:")],
+    _("About the data"): [
+        _page("health.py", _("Sources and health"), ":material/monitor_heart:"),
+        _page("methodology.py", _("Methodology"), ":material/menu_book:"),
     ],
-    "Moderators": [_page("admin.py", "Admin", ":material/lock:")],
+    _("Moderators"): [_page("admin.py", _("Admin"), ":material/lock:")],
 }
 
 navigation = st.navigation(pages)

@@ -192,7 +192,16 @@ def test_a_report_sent_through_the_form_reaches_the_moderation_queue(server: str
 
 
 def _metrics(page: Page) -> list[str]:
-    return page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    """Every card's figures, read once the count of metrics has stopped growing (a busy machine can
+    report the script idle while the last cards are still being painted)."""
+    metrics = page.locator('[data-testid="stMetricValue"]')
+    count = -1
+    for _ in range(40):
+        if metrics.count() == count:
+            break
+        count = metrics.count()
+        page.wait_for_timeout(500)
+    return metrics.all_inner_texts()
 
 
 def _close_all_listings_of_one_platform(settings: Settings) -> str:
@@ -241,3 +250,34 @@ def test_a_permalink_in_a_fresh_browser_shows_the_same_numbers(server: str, brow
     assert f"snapshot {snapshot}" in page.inner_text("body")
     screenshot(page, "permalink-pinned", DESKTOP)
     fresh.close()
+
+
+def _in(language: str, message: str) -> str:
+    from dashboard import i18n
+
+    i18n.activate(language)
+    try:
+        return i18n._(message)
+    finally:
+        i18n.activate(i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.mark.parametrize(("browser_locale", "query", "language"),
+                         [("sw-KE", "", "sw"), ("es-CO", "", "es"), ("sw-KE", "?lang=fr", "fr"), ("de-DE", "", "en")])
+def test_the_page_speaks_the_browsers_language_unless_the_link_says_otherwise(
+        server: str, browser: Browser, browser_locale: str, query: str, language: str) -> None:
+    """On a phone: `st.context.locale` from the browser, `?lang=` winning, English for any other language;
+    chart titles and axes follow, and the permalink keeps the language."""
+    context = browser.new_context(viewport=PHONE, locale=browser_locale)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(f"{server}/pay_trends{query}")
+    settle(page, charts=PAGES["pay_trends"])
+    assert not problems(page), problems(page)
+    title = page.locator('[data-testid="stMainBlockContainer"] h1').first.inner_text()
+    assert title.strip() == _in(language, "Pay trends"), title
+    if language != "en":
+        assert _in(language, "Pay trends") != "Pay trends", "no catalog"
+        chart_titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
+        assert _in(language, "Median advertised hourly pay (USD equivalent)") in " ".join(chart_titles), chart_titles
+    screenshot(page, f"pay_trends-phone-{browser_locale}{'-' + language if query else ''}", PHONE)
+    context.close()

@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from collectors.pay import OUTPUT_UNITS, PAY_UNITS, TIME_UNITS, Pay, parse_pay, unit_kind
-from collectors.pay_eval import EvalResult, is_exact, load_labelled, main, score
+from collectors.pay_eval import EvalResult, by_round, is_exact, load_labelled, main, round_of, score
 
 REAL = Path(__file__).parent / "data" / "pay_strings_real.jsonl"
-# The measured rates after the third round of tuning on the tune half, less one point (README.md,
-# "Pay parsing accuracy"): holdout 80.5% (297/369), tune 92.2% (331/359).
-HOLDOUT_FLOOR = 0.795
-TUNE_FLOOR = 0.912
+# The measured rates after the seventh round of tuning on the tune half, less about half a point
+# (README.md, "Pay parsing accuracy"): holdout 76.9% (417/542), tune 90.3% (482/534). The holdout grew by
+# 173 fresh strings in rounds four to seven, read at 47-61% before each round's tuning, so its floor is
+# lower than the third round's 79.5% on 369 strings; on those same 369 strings the rate rose from 80.8%
+# to 82.1%, and that subset has its own floor.
+HOLDOUT_FLOOR = 0.765
+TUNE_FLOOR = 0.898
+FIRST_THREE_ROUNDS_HOLDOUT_FLOOR = 0.815
 
 
 def _split_of(text: str) -> str:
@@ -27,7 +32,7 @@ def _split_of(text: str) -> str:
 
 def test_real_set_is_big_varied_and_split_by_hash() -> None:
     rows = load_labelled(REAL)
-    assert len(rows) >= 600
+    assert len(rows) >= 1000
     assert len({row["text"] for row in rows}) == len(rows), "no duplicates"
     assert all(row["source"] and row["note"] for row in rows), "every string says where it was found"
     assert all(row["split"] == _split_of(row["text"]) for row in rows), "the split is the hash's"
@@ -37,9 +42,11 @@ def test_real_set_is_big_varied_and_split_by_hash() -> None:
     assert len(rows) - len(pays) >= 40, "traps: prices, market sizes, totals"
     assert {p["unit"] for p in pays} <= set(PAY_UNITS)
     assert {"hour", "month", "year", "task", "item", "minute", "once"} <= {p["unit"] for p in pays}
-    assert {"USD", "GBP", "EUR", "INR", "KES", "BRL", "PHP", "NGN", "RUB", "BGN", "MGA", "SGD", "CAD", "AUD"} <= {
+    assert {"USD", "GBP", "EUR", "INR", "KES", "BRL", "PHP", "NGN", "RUB", "BGN", "MGA", "SGD", "CAD", "AUD",
+            "JPY", "KRW", "CNY", "SEK", "DKK", "CZK", "HUF", "TRY", "IDR", "MYR", "BDT", "VND", "RON", "EGP"} <= {
         p["currency"] for p in pays if p["currency"]
     }
+    assert {round_of(row) for row in rows} >= {"first and second", "third", "fourth", "fifth", "sixth", "seventh"}
 
 
 @pytest.mark.parametrize(("split", "floor"), [("holdout", HOLDOUT_FLOOR), ("tune", TUNE_FLOOR)])
@@ -50,6 +57,53 @@ def test_exact_match_rate_does_not_fall(split: str, floor: float, capsys: pytest
               f"({result.matched}/{result.total})")
     # Only the rate is shown for the holdout: its misses are not for reading while tuning.
     assert result.rate >= floor
+
+
+def test_first_three_rounds_holdout_does_not_fall(capsys: pytest.CaptureFixture[str]) -> None:
+    rounds = by_round(load_labelled(REAL, "holdout"))
+    matched = rounds["first and second"].matched + rounds["third"].matched
+    total = rounds["first and second"].total + rounds["third"].total
+    with capsys.disabled():
+        print(f"\npay_strings_real.jsonl [holdout, rounds 1-3] exact-match rate: {matched / total:.1%} ({matched}/{total})")
+    assert total == 369 and matched / total >= FIRST_THREE_ROUNDS_HOLDOUT_FLOOR
+
+
+# The labelling convention for a salary that states no period (README.md, "Pay parsing accuracy"):
+# a label says "year" only when the text states a yearly period. A year word that is a duration ("3 to
+# 5 years of experience", "(0-2 years)") does not count.
+_YEARLY = re.compile(r"""(?ix)
+   \b(?:years?|yrs?|yearly|annual(?:ly)?|annum|p\.?\s?a\.?|per\s+year|a\s+year|/\s*y(?:ea)?r?)\b
+ | \d\s?[kK]\b | \b(?:lakhs?|lacs?|lpa|crores?|ctc)\b | लाख | करोड़
+ | \b(?:año|anual(?:es)?|anuais|ano|anos|an|ans|annuel\w*|jahr\w*|jährlich\w*|anno|annu[oa]\w*|jaar\w*|rok\w*
+     |roczn\w*|godišnj\w*|yıllık|yılda|ildə|год\w*|годишн\w*|tahun\w*|setahun|mwaka|vuo\w*|år\w*|évi|éves|ročn\w*)\b
+ | 年 | 연봉 | वर्ष | साल | سنوي\w* | سنة | سال
+""")
+_DURATION = re.compile(r"\d\s*(?:-|to|a|bis)?\s*\d*\+?\s*$")
+_DURATION_WORD = re.compile(r"(?i)(?:years?|yrs?|años|anos|ans|jahre|anni|jaar|lat|let)\b")
+
+
+def states_a_yearly_period(text: str) -> bool:
+    for match in _YEARLY.finditer(text):
+        if _DURATION.search(text[max(0, match.start() - 12) : match.start()]) and _DURATION_WORD.match(match.group(0)):
+            continue
+        return True
+    return False
+
+
+def test_a_label_says_yearly_only_when_the_text_does() -> None:
+    # A count, not the strings: a failure must not print holdout strings.
+    unstated = sum(
+        1 for row in load_labelled(REAL)
+        if row["expected"] is not None and row["expected"]["unit"] == "year" and not states_a_yearly_period(row["text"])
+    )
+    assert unstated == 0
+    assert states_a_yearly_period("Rs 347,500 CTC") and not states_a_yearly_period("With 3 to 5 years of experience: $90,000")
+
+
+def test_rates_by_round_are_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(REAL), "--split", "tune", "--by-round"]) == 0
+    out = capsys.readouterr().out
+    assert "  first and second rounds: " in out and "  sixth round: " in out
 
 
 def test_score_counts_every_field() -> None:

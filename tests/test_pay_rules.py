@@ -147,3 +147,83 @@ def test_third_round_rules(text: str, expected: Expected) -> None:
 )
 def test_third_round_not_pay(text: str) -> None:
     assert parse_pay(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Fourth to sixth rounds (collectors/pay_words.py): currency words and their inflections.
+        ("palkkio on noin 15 euroa tunnilta", (15, 15, "EUR", "hour")),
+        ("asi 120 korun na hodinu", (120, 120, "CZK", "hour")),
+        ("3 000 forint óránként", (3000, 3000, "HUF", "hour")),
+        ("90 kronor i timmen", (90, 90, "SEK", "hour")),
+        ("時給1,200円", (1200, 1200, "JPY", "hour")),
+        ("시간당 12,000원", (12000, 12000, "KRW", "hour")),
+        ("月薪8000元", (8000, 8000, "CNY", "month")),
+        ("আমি মাসে ১২ হাজার টাকা পাই", (12000, 12000, "BDT", "month")),
+        ("Tk 400 a day", (400, 400, "BDT", "day")),
+        ("30pence per hour", (0.3, 0.3, "GBP", "hour")),
+        ("8 triệu đồng/tháng", (8000000, 8000000, "VND", "month")),
+        ("dengan gaji Rp7–8 juta per bulan", (7000000, 8000000, "IDR", "month")),
+        # Numbers written as words before a currency word.
+        ("ganaba dos dólares por hora", (2, 2, None, "hour")),
+        ("saa kolme euroa per tilaus", (3, 3, "EUR", "task")),
+        # Periods and pieces of work named before the amount or earlier in the clause.
+        ("Kuukaudessa hän tienaa 2 000 euroa.", (2000, 2000, "EUR", "month")),
+        ("pendapatan harian sekitar Rp150.000", (150000, 150000, "IDR", "day")),
+        ("Per completed delivery: DKK 25", (25, 25, "DKK", "task")),
+        ("paid per batch they finish, from $6 to $9", (6, 9, None, "task")),
+        ("40 kronor för varje utförd leverans", (40, 40, "SEK", "task")),
+        ("RM 5 setiap jam", (5, 5, "MYR", "hour")),
+        # A day's or a month's hours give their period; a week's are the size of the job.
+        ("Trabalhando 8 horas por dia, a média é de R$ 150", (150, 150, "BRL", "day")),
+        ("Con 20 horas por semana se ganan entre R$ 800 y R$ 1.200", (800, 1200, "BRL", "unknown")),
+        # Bounds and ranges in more languages.
+        ("jopa 40 euroa tunnilta", (None, 40, "EUR", "hour")),
+        ("löner så låga som 110 kronor i timmen", (110, None, "SEK", "hour")),
+        ("10만 원에서 20만 원 일주일에", (100000, 200000, "KRW", "week")),
+        ("일주일에 10만 원에서 20만 원", (100000, 200000, "KRW", "week")),
+        ("300 és 500 ezer forint között", (300000, 500000, "HUF", "unknown")),
+        ("tussen 12 en 15 euro per uur", (12, 15, "EUR", "hour")),
+        ("Appenだと時給19ドルから", (19, None, "USD", "hour")),
+        ("you can earn “up to” $900 a month", (None, 900, None, "month")),
+        # The pay now, after "now" in another language.
+        ("Önceden paket 55 TL iken şimdi paket 45 TL", (45, 45, "TRY", "unknown")),
+        # "$20.0000" is twenty, not twenty thousand.
+        ("pays $20.0000 per task", (20, 20, None, "task")),
+    ],
+)
+def test_fourth_to_sixth_round_rules(text: str, expected: Expected) -> None:
+    pay = parse_pay(text)
+    assert pay is not None, text
+    assert (pay.min, pay.max, pay.currency, pay.unit) == pytest.approx(expected), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have paid around $3,250,000.50 to our workers since 2015.",
+        "The price per participant is $120: $80 for the incentive and $40 for our fee.",
+        "Once your balance reaches at least $15.0000 you can withdraw.",
+        "From an amount of 20 € or more you will get your payout.",
+        "Los costos de envío oscilan entre 40 y 60 pesos.",
+        "The firm raised R$ 3,2 bilhões from investors.",
+        "I spent $250 on a new bike for deliveries.",
+        "Her hourly wage saw an increase of just 40 cents.",
+        "He was paid £2.10 less than if he had been paid the minimum wage.",
+        "The company disbursed Rs 12 crores worth of loans to partners.",
+    ],
+)
+def test_fourth_to_sixth_round_not_pay(text: str) -> None:
+    assert parse_pay(text) is None, text
+
+
+def test_deductions_after_the_amount_are_not_a_price() -> None:
+    pay = parse_pay("partners earned ₹300 per hour, net of commissions, fees and travel costs")
+    assert pay is not None and (pay.min, pay.unit, pay.currency) == (300, "hour", "INR")
+
+
+def test_a_bare_amount_takes_the_currency_of_the_script_only_with_a_unit() -> None:
+    pay = parse_pay("アノテーションの時給は1500")
+    assert pay is not None and pay.currency == "JPY" and pay.unit == "hour"
+    assert parse_pay("2025年に") is None

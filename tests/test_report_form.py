@@ -304,3 +304,107 @@ def test_answers_shown_for_review_are_escaped(lake: Store) -> None:
     assert "](https://evil.example)" not in review and "![](" not in review and "<b>" not in review
     assert "\\*\\*RaterLabs\\*\\*" in review
     assert hostile in plain(review)
+
+
+# -- the form in the worker's language -------------------------------------------------------------
+
+BAD_REPORTS: list[dict[str, Any]] = [
+    {"status": "never_paid", "paid_date": TODAY.isoformat(), "platform": "mercor", "amount_expected": 5e9,
+     "rate_min": 2.0, "currency": "USD", "consent_publish_aggregate": True},
+    {"status": "paid_late", "platform": "other", "grievances": ["late_payment"], "amount_expected": "-5",
+     "currency": "XYZ", "country": "Kenya!", "payments": "2099-01-01=5;nonsense",
+     "support_contacted": False, "support_response": "human", "paid_hours": 9000,
+     "work_period_start": "2025-05-01", "work_period_end": "2025-04-01", "tasks_done": "many"},
+    {"status": "other_grievance", "grievances": ["missing_payment"], "platform": "outlier",
+     "project_code": "me@example.com", "narrative": "x" * 20_000, "rate_min": 3, "rate_max": 1},
+    {"platform": "outlier", "status": "paid_late", "paid_date": "2099-02", "paid_date_precision": "month"},
+]
+
+
+@pytest.mark.parametrize("raw", BAD_REPORTS)
+def test_every_validator_error_has_its_template_and_says_the_same_in_english(raw: dict[str, Any]) -> None:
+    from datetime import UTC, datetime
+
+    result = validate(raw, now=datetime.now(UTC))
+    assert result.errors
+    assert [problem.text for problem in result.problems] == result.errors
+    # In English the form says exactly what it said from the English strings.
+    assert rf.form_messages(rf.with_templates(result.errors, result.problems)) == rf.form_messages(result.errors)
+
+
+@pytest.fixture
+def pseudo_swahili(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A throwaway `sw` catalog ("SW " before every message) built by Babel from the real extraction."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.mofile import write_mo
+
+    from dashboard import i18n
+
+    root = Path(__file__).resolve().parents[1]
+    catalog = Catalog(locale="sw")
+    for filename, _lineno, message, _comments, context in extract_from_dir(
+            str(root), [("dashboard/**.py", "python"), ("collectors/reports/schema.py", "python")]):
+        if filename.startswith((".venv", "data")):
+            continue
+        ids = message if isinstance(message, tuple) else (message,)
+        catalog.add(message, tuple(f"SW {m}" for m in ids[:2]) if len(ids) > 1 else f"SW {ids[0]}", context=context)
+    folder = tmp_path / "sw" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    i18n.activate("sw")
+    yield "sw"
+    i18n.activate(i18n.DEFAULT_LANGUAGE)
+    i18n.translations.cache_clear()
+
+
+def test_the_form_says_validator_errors_in_the_workers_language(pseudo_swahili: str) -> None:
+    from datetime import UTC, datetime
+
+    result = validate({"platform": "outlier", "status": "paid_late", "grievances": ["late_payment"],
+                       "work_period_end": "2025-01-01", "amount_expected": "-5", "currency": "USD",
+                       "payments": "2099-01-01=5"}, now=datetime.now(UTC))
+    messages = rf.form_messages(rf.with_templates(result.errors, result.problems))
+    # The step, the field's label, the message and an instalment's own message are all translated;
+    # the value the worker gave stays as they gave it.
+    assert "SW Step 3 (sw money and hours): SW Amount you should get: SW '-5' is negative; amounts are 0 or more" \
+        in messages, messages
+    assert any("SW payment 1: SW 2099-01-01 is in the future" in m for m in messages), messages
+    # The English errors (the CLI's, the importer's) do not change.
+    assert "amount_expected: '-5' is negative; amounts are 0 or more" in result.errors
+    # A slug in a message becomes its translated label.
+    required = validate({"platform": "outlier", "status": "paid_late", "work_period_end": "2025-01-01"},
+                        now=datetime.now(UTC))
+    said = rf.form_messages(rf.with_templates(required.errors, required.problems))
+    assert any("“SW Yes, all of it, but late”" in m for m in said), said
+
+
+
+@pytest.mark.parametrize("language", ["sw", "es"])
+def test_a_wrong_receipt_code_is_answered_in_the_workers_language(language: str, lake: Store) -> None:
+    """The store refuses in English; the form says it in the worker's language (?lang=)."""
+    from dashboard import i18n
+
+    app_file = PAGE.parents[1] / "streamlit_app.py"
+    i18n.activate(language)  # AppTest reads widget values back in this thread (format_func translates)
+    try:
+        app = AppTest.from_file(str(app_file), default_timeout=120)
+        app.query_params["lang"] = language
+        run(app)
+        app.switch_page("app_pages/report.py")
+        app.query_params["lang"] = language
+        run(app)
+        app.text_input(key="uf_code").input("AAAA-BBBB-CCCC-DDDD-EEEE")
+        app.radio(key="uf_paid_date_how").set_value("unknown")
+        app.selectbox(key="uf_status").set_value("paid_late")
+        app.button(key="uf_send").click()
+        run(app)
+        english = ("No report has this receipt code. Check the code (letters and digits, dashes optional) and "
+                   "try again.")
+        assert i18n._(english) != english
+        assert errors(app) == [plain(i18n._(english))]
+    finally:
+        i18n.activate(i18n.DEFAULT_LANGUAGE)

@@ -63,6 +63,8 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     pages = {f"dashboard/app_pages/{p.name}" for p in (REPO / "dashboard" / "app_pages").glob("*.py")}
     assert pages and pages <= names, pages - names
     assert "dashboard/streamlit_app.py" in names
+    catalogs = {f"dashboard/locale/{code}/LC_MESSAGES/messages.mo" for code in ("es", "pt_BR", "fr", "sw", "fil")}
+    assert catalogs <= names, catalogs - names  # the dashboard speaks its languages when installed
     assert not [n for n in names if n.startswith(("benchmarks/", "tests/", "data/demo/", "data/gigwatch/"))]
 
     venv = tmp_path / "venv"
@@ -94,6 +96,11 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     demo = _run([gigwatch, "demo", "--days", "60"], cwd=outside, env={**env, "GIGWATCH_DATA_DIR": str(data_dir)}).stdout
     assert f"built the demo lake at {data_dir / 'demo'}" in demo
     assert (data_dir / "demo").is_dir()
+
+    # The installed catalogs translate (a Swahili word for "never", from the installed .mo).
+    never = _run([str(venv / "bin" / "python"), "-c", "from dashboard import i18n; i18n.activate('sw'); "
+                  "print(i18n._('never'))"], cwd=outside, env=env).stdout.strip()
+    assert never and never != "never", never
 
     # The benchmarks need a checkout, and say so instead of failing with an ImportError.
     bench = subprocess.run([gigwatch, "bench", "--quick"], cwd=outside, env=env, capture_output=True, text=True,

@@ -36,10 +36,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from collectors.reports import reasons as reason_table
+
 MIN_GROUP_SIZE = 5
 DEFAULT_ALPHA = 0.05
 UNPAID_AFTER_DAYS = (30, 60, 90)
-SUPPRESSED_NOTE = f"fewer than {MIN_GROUP_SIZE} reports: not shown, to protect reporters"
+SUPPRESSED_NOTE = reason_table.detail("suppressed", min_reports=MIN_GROUP_SIZE)
 
 KM_COLUMNS = ["days", "at_risk", "paid", "censored", "survival", "ci_lower", "ci_upper"]
 # Per group (the key columns before these) and distinct follow-up day: the group's independent
@@ -327,7 +329,7 @@ def _summaries(curves: _Curves, n_independent: Sequence[int] | np.ndarray) -> li
             "median_ci_high": _number(high[g]),
             "median_reached": reached,
             "suppressed": False,
-            "note": "" if reached else "median not reached: more than half still unpaid",
+            "note": "" if reached else reason_table.detail("median_not_reached_note"),
         }
         for days, (on_day, known) in shares.items():
             row[f"unpaid_after_{days}d"] = float(curves.survival[on_day[g]]) if known[g] else None
@@ -554,18 +556,8 @@ def turnbull(lower_days: Sequence[float] | np.ndarray, upper_days: Sequence[floa
 # -- per-group figures with the reason for each missing one ------------------------------------------
 
 # Why a report gives no delay interval (PaymentReport.delay_reason), or a group no figure.
-MISSING_REASONS: dict[str, str] = {
-    "not_a_delay": "reports about something other than when pay came (a rate cut, a bonus ...)",
-    "no_due_date": "no due date: none stated, no published schedule and no stated pay cycle",
-    "no_work_dates": "no due date: neither the due date nor the end of the work is known",
-    "not_yet_due": "the pay was not yet due when reported",
-    "no_report_date": "still unpaid, but the date of the report is unknown",
-    "no_paid_date": "paid, but the date of payment is unknown",
-    "processor_hold": "the money is held by a payment provider (not the platform's lateness)",
-    "too_few_independent": f"fewer than {MIN_GROUP_SIZE} independent reports (one incident counts once)",
-    "median_not_reached": "more than half may still be unpaid: the median is not reached",
-    "no_hours": "no report gives the hours worked and the amount received",
-}
+# The words come from collectors/reports/reasons.py (one table, translated at display).
+MISSING_REASONS: dict[str, str] = {key: reason_table.reason_text(key, min_reports=MIN_GROUP_SIZE) for key in reason_table.REASONS}
 
 DELAY_FIGURE_COLUMNS = [
     "n_reports", "n_with_delay", "n_independent", "n_paid", "n_unpaid", "n_estimated_due",
@@ -676,10 +668,7 @@ def _count(frame: pd.DataFrame, column: str, value: str) -> int:
 # Reasons that say the same thing to a reader ("no due date"), counted together when choosing
 # the dominant one; and short forms for "<reason> for N of M reports".
 _REASON_FAMILY: dict[str, tuple[str, ...]] = {"no_due_date": ("no_due_date", "no_work_dates")}
-_REASON_SHORT: dict[str, str] = {
-    "no_due_date": "no due date", "not_yet_due": "not yet due", "no_report_date": "no date of the report",
-    "no_paid_date": "no date of payment", "processor_hold": "money held by a payment provider",
-}
+_REASON_SHORT: dict[str, str] = dict(reason_table.SHORT_REASONS)
 
 
 def _dominant_reason(counts: pd.Series) -> str:
@@ -715,9 +704,9 @@ def _delay_row(group: pd.DataFrame) -> dict[str, Any]:
     )
     if usable.empty:
         reason = _dominant_reason(counts) if not counts.empty else "too_few_independent"
-        detail = ", ".join(f"{n} {MISSING_REASONS.get(str(r), str(r))}" for r, n in counts.items())
-        row.update(missing_reason=reason, missing_detail=f"no report gives a delay ({detail})" if detail
-                   else "no reports")
+        listed = [(int(n), str(r)) for r, n in counts.items()]
+        row.update(missing_reason=reason, missing_detail=reason_table.detail("no_delay", reasons=listed) if listed
+                   else reason_table.detail("no_reports"))
         return row
     timing = group[group["delay_reason"].fillna("") != "not_a_delay"]
     if independent < MIN_GROUP_SIZE and _independent(timing) >= MIN_GROUP_SIZE:
@@ -726,19 +715,19 @@ def _delay_row(group: pd.DataFrame) -> dict[str, Any]:
         without = counts.drop("not_a_delay", errors="ignore")
         reason = _dominant_reason(without)
         n_reason = int(sum(int(without.get(r, 0)) for r in _REASON_FAMILY.get(reason, (reason,))))
-        others = ", ".join(f"{n} {MISSING_REASONS.get(str(r), str(r))}" for r, n in without.items()
-                           if r not in _REASON_FAMILY.get(reason, (reason,)))
+        others = [(int(n), str(r)) for r, n in without.items() if r not in _REASON_FAMILY.get(reason, (reason,))]
+        counts_: dict[str, Any] = {"n_reason": n_reason, "n_timing": len(timing), "n_delay": len(usable),
+                   "n_independent": independent, "min_reports": MIN_GROUP_SIZE}
         row.update(missing_reason=reason,
-                   missing_detail=f"{_REASON_SHORT.get(reason, MISSING_REASONS.get(reason, reason))} for "
-                                  f"{n_reason} of {len(timing)} reports about when pay came; {len(usable)} "
-                                  f"give a delay ({independent} independent, at least {MIN_GROUP_SIZE} are "
-                                  "needed)" + (f"; also {others}" if others else ""))
+                   missing_detail=reason_table.detail("mostly_reason_also", reason=reason, others=others, **counts_)
+                   if others else reason_table.detail("mostly_reason", reason=reason, **counts_))
         return row
     if independent < MIN_GROUP_SIZE:
         row.update(missing_reason="too_few_independent",
-                   missing_detail=f"{independent} independent report(s) with a delay; at least "
-                                  f"{MIN_GROUP_SIZE} are needed" + (f" ({len(group) - len(usable)} more "
-                                  "without one)" if len(group) > len(usable) else ""))
+                   missing_detail=reason_table.detail("too_few_more", n_independent=independent, min_reports=MIN_GROUP_SIZE,
+                                                 n_without=len(group) - len(usable))
+                   if len(group) > len(usable) else
+                   reason_table.detail("too_few", n_independent=independent, min_reports=MIN_GROUP_SIZE))
         return row
     weighted = _one_per_incident(usable)
     lower_days, upper_days = censored_intervals(weighted["delay_lower_days"], weighted["delay_upper_days"])
@@ -753,7 +742,7 @@ def _delay_row(group: pd.DataFrame) -> dict[str, Any]:
         share_low, share_high = fit.share_paid_within(days)
         row[f"paid_within_{days}d_low"], row[f"paid_within_{days}d_high"] = round(share_low, 4), round(share_high, 4)
     if high is None:
-        row.update(missing_reason="median_not_reached", missing_detail=MISSING_REASONS["median_not_reached"])
+        row.update(missing_reason="median_not_reached", missing_detail=reason_table.detail("median_not_reached"))
     return row
 
 
@@ -786,12 +775,11 @@ def effective_pay_figures(reports: Sequence[Any] | pd.DataFrame, by: Sequence[st
         row.update(n_reports=len(group), n_with_hours=len(with_hours), n_independent=independent,
                    suppressed=independent < MIN_GROUP_SIZE)
         if with_hours.empty:
-            row.update(missing_reason="no_hours", missing_detail=f"none of {len(group)} report(s) gives "
-                       "the hours worked and the amount received")
+            row.update(missing_reason="no_hours", missing_detail=reason_table.detail("no_hours", n_reports=len(group)))
         elif independent < MIN_GROUP_SIZE:
             row.update(missing_reason="too_few_independent",
-                       missing_detail=f"{independent} independent report(s) give hours; at least "
-                                      f"{MIN_GROUP_SIZE} are needed")
+                       missing_detail=reason_table.detail("too_few_hours", n_independent=independent,
+                                                     min_reports=MIN_GROUP_SIZE))
         else:
             effective = with_hours["effective_hourly_usd"].astype(float)
             stated = with_hours["rate_min"].astype(float) * with_hours["usd_per_unit"].astype(float)

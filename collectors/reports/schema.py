@@ -44,6 +44,13 @@ from collectors.reports.scrub import clean_text, scrub
 
 SCHEMA_VERSION = "0.3"
 
+
+def N_(message: str) -> str:
+    """Mark a message for extraction (`babel.cfg` extracts this module): the CLI and the importer
+    say it in English, the dashboard form translates it (error templates: `Problem`; labels)."""
+    return message
+
+
 # -- vocabulary: slug -> plain-language label (the form shows the labels) ------------------------
 
 # From the registry, data/platforms.csv (its `report_label` column), in the file's order.
@@ -70,15 +77,15 @@ PLATFORM_ALIASES: dict[str, str] = {
 }
 
 STATUSES: dict[str, str] = {
-    "paid_on_time": "Paid on time",
-    "paid_late": "Paid, but late",
-    "partially_paid": "Only partly paid",
-    "unpaid_pending": "Still waiting",
-    "never_paid": "Never paid (I have given up)",
-    "withheld_under_review": "Withheld 'under review'",
-    "reversed": "Paid, then taken back",
-    "disputed_hours": "Paid for fewer hours or tasks than I worked",
-    "other_grievance": "Not about when I was paid (a rate cut, a bonus, an account closed ...)",
+    "paid_on_time": N_("Paid on time"),
+    "paid_late": N_("Paid, but late"),
+    "partially_paid": N_("Only partly paid"),
+    "unpaid_pending": N_("Still waiting"),
+    "never_paid": N_("Never paid (I have given up)"),
+    "withheld_under_review": N_("Withheld 'under review'"),
+    "reversed": N_("Paid, then taken back"),
+    "disputed_hours": N_("Paid for fewer hours or tasks than I worked"),
+    "other_grievance": N_("Not about when I was paid (a rate cut, a bonus, an account closed ...)"),
 }
 PAID_STATUSES = frozenset({"paid_on_time", "paid_late", "partially_paid"})  # a payment arrived
 UNPAID_STATUSES = frozenset({"unpaid_pending", "never_paid", "withheld_under_review"})
@@ -109,12 +116,12 @@ PAYMENT_METHODS: dict[str, str] = {
     "wise": "Wise",
     "airtm": "AirTM",
     "deel": "Deel",
-    "ach": "Bank transfer (US, ACH)",
-    "sepa": "Bank transfer (Europe, SEPA)",
+    "ach": N_("Bank transfer (US, ACH)"),
+    "sepa": N_("Bank transfer (Europe, SEPA)"),
     "amazon_payments": "Amazon Payments",
-    "gift_card": "Gift card",
-    "other": "Something else",
-    "unknown": "I don't know",
+    "gift_card": N_("Gift card"),
+    "other": N_("Something else"),
+    "unknown": N_("I don't know"),
 }
 
 CAUSES: dict[str, str] = {
@@ -466,12 +473,36 @@ class PaymentReport:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One error as its template and values, so a form can say it in the reader's language:
+    `_(template).format(**params)`. `text` is the English "field: message" of `errors`.
+    A value may itself be a Problem (an instalment's error inside "payment 2: ...")."""
+
+    name: str
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.params)
+
+    @property
+    def text(self) -> str:
+        return f"{self.name}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass(slots=True)
 class ValidationResult:
     report: PaymentReport | None
     errors: list[str] = field(default_factory=list)  # each "field: what is wrong, what to do"
     review_reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The same errors as templates and values (`Problem`), for a form that translates them.
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -501,11 +532,21 @@ class RowError:
 class _Problems:
     def __init__(self) -> None:
         self.errors: list[str] = []
+        self.problems: list[Problem] = []
         self.review: list[str] = []
         self.notes: list[str] = []
 
-    def error(self, name: str, message: str) -> None:
-        self.errors.append(f"{name}: {message}")
+    def error(self, name: str, template: str, /, **params: Any) -> None:
+        """Record "name: message": `template` is an `N_()` literal with named placeholders,
+        `params` the values (data: shown as they are, in every language)."""
+        problem = Problem(name, template, params)
+        self.problems.append(problem)
+        self.errors.append(problem.text)
+
+    def drop(self, prefix: str) -> None:
+        """Forget the errors that start with `prefix` (a requirement met after all)."""
+        self.errors[:] = [e for e in self.errors if not e.startswith(prefix)]
+        self.problems[:] = [p for p in self.problems if not p.text.startswith(prefix)]
 
     def has_error(self, name: str) -> bool:
         return any(e.startswith(f"{name}:") for e in self.errors)
@@ -542,7 +583,7 @@ def _enum(p: _Problems, name: str, value: Any, choices: Mapping[str, str],
     if _blank(value):
         return None
     if not isinstance(value, str):
-        p.error(name, f"{show(value)} is not one of: {', '.join(choices)}")
+        p.error(name, N_("{value} is not one of: {choices}"), value=show(value), choices=", ".join(choices))
         return None
     key = _key(value)
     if key in choices:
@@ -552,7 +593,7 @@ def _enum(p: _Problems, name: str, value: Any, choices: Mapping[str, str],
     by_label = {_key(label): slug for slug, label in choices.items()}
     if key in by_label:
         return by_label[key]
-    p.error(name, f"{show(value)} is not one of: {', '.join(choices)}")
+    p.error(name, N_("{value} is not one of: {choices}"), value=show(value), choices=", ".join(choices))
     return None
 
 
@@ -564,7 +605,7 @@ def _enum_list(p: _Problems, name: str, value: Any, choices: Mapping[str, str]) 
     elif isinstance(value, list | tuple | set | frozenset):
         items = list(value)
     else:
-        p.error(name, f"{show(value)} is not a list; separate values with ';'")
+        p.error(name, N_("{value} is not a list; separate values with ';'"), value=show(value))
         return ()
     out: list[str] = []
     for item in items:
@@ -587,7 +628,7 @@ def _bool(p: _Problems, name: str, value: Any) -> bool | None:
         return bool(value)
     if isinstance(value, str) and value.strip().casefold() in _TRUE | _FALSE:
         return value.strip().casefold() in _TRUE
-    p.error(name, f"{show(value)} is not yes/no (use true or false)")
+    p.error(name, N_("{value} is not yes/no (use true or false)"), value=show(value))
     return None
 
 
@@ -606,16 +647,16 @@ def _datetime(p: _Problems, name: str, value: Any) -> datetime | None:
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            p.error(name, f"{show(value)} is not a real date and time")
+            p.error(name, N_("{value} is not a real date and time"), value=show(value))
             return None
     else:
-        p.error(name, f"{show(value)} is not a date; write it as YYYY-MM-DD or an ISO 8601 time")
+        p.error(name, N_("{value} is not a date; write it as YYYY-MM-DD or an ISO 8601 time"), value=show(value))
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     parsed = parsed.astimezone(UTC)
     if parsed.date() < EARLIEST_DATE:
-        p.error(name, f"{parsed.date().isoformat()} is before {EARLIEST_DATE.year}; check the year")
+        p.error(name, N_("{day} is before {year}; check the year"), day=parsed.date().isoformat(), year=EARLIEST_DATE.year)
         return None
     return parsed
 
@@ -627,7 +668,7 @@ def _amount(p: _Problems, name: str, value: Any) -> Decimal | None:
     if _blank(value):
         return None
     if isinstance(value, bool):
-        p.error(name, f"{show(value)} is not an amount")
+        p.error(name, N_("{value} is not an amount"), value=show(value))
         return None
     if isinstance(value, int | float | Decimal):
         try:
@@ -637,24 +678,25 @@ def _amount(p: _Problems, name: str, value: Any) -> Decimal | None:
     elif isinstance(value, str):
         text = value.strip()
         if text.startswith("-"):
-            p.error(name, f"{show(value)} is negative; amounts are 0 or more")
+            p.error(name, N_("{value} is negative; amounts are 0 or more"), value=show(value))
             return None
         if not _AMOUNT_RE.match(text):
-            p.error(name, f"{show(value)} is not a plain number like 350 or 1,250.50 "
-                          "(put the currency in the currency field)")
+            p.error(name, N_("{value} is not a plain number like 350 or 1,250.50 "
+                           "(put the currency in the currency field)"), value=show(value))
             return None
         number = Decimal(text.replace(",", ""))
     else:
-        p.error(name, f"{show(value)} is not an amount")
+        p.error(name, N_("{value} is not an amount"), value=show(value))
         return None
     if not number.is_finite():
-        p.error(name, f"{show(value)} is not a finite number")
+        p.error(name, N_("{value} is not a finite number"), value=show(value))
         return None
     if number < 0:
-        p.error(name, f"{number} is negative; amounts are 0 or more")
+        p.error(name, N_("{value} is negative; amounts are 0 or more"), value=str(number))
         return None
     if number > AMOUNT_NATIVE_CAP:
-        p.error(name, f"{number} is out of bounds (more than {AMOUNT_NATIVE_CAP:,} in any currency)")
+        p.error(name, N_("{value} is out of bounds (more than {cap:,} in any currency)"), value=str(number),
+                cap=AMOUNT_NATIVE_CAP)
         return None
     return number.quantize(Decimal("0.01"))
 
@@ -672,13 +714,13 @@ def _int(p: _Problems, name: str, value: Any, low: int, high: int) -> int | None
             raise ValueError
         number = float(value) if not isinstance(value, str) else float(value.strip())
     except (TypeError, ValueError):
-        p.error(name, f"{show(value)} is not a whole number")
+        p.error(name, N_("{value} is not a whole number"), value=show(value))
         return None
     if not math.isfinite(number) or number != int(number):
-        p.error(name, f"{show(value)} is not a whole number")
+        p.error(name, N_("{value} is not a whole number"), value=show(value))
         return None
     if not low <= int(number) <= high:
-        p.error(name, f"{int(number)} is out of bounds ({low}–{high})")
+        p.error(name, N_("{value} is out of bounds ({low}–{high})"), value=int(number), low=low, high=high)
         return None
     return int(number)
 
@@ -688,7 +730,8 @@ def _short_text(p: _Problems, name: str, value: Any, max_chars: int) -> str | No
         return None
     text = clean_text(str(value), keep_newlines=False)
     if len(text) > max_chars:
-        p.error(name, f"{len(text):,} characters; at most {max_chars} are accepted")
+        p.error(name, N_("{length:,} characters; at most {max_chars} are accepted"), length=len(text),
+                max_chars=max_chars)
         return None
     scrubbed = scrub(text, max_chars=max_chars)
     return scrubbed or None
@@ -700,12 +743,13 @@ def _slug(p: _Problems, name: str, value: Any, max_chars: int) -> str | None:
         return None
     text = clean_text(str(value), keep_newlines=False)
     if len(text) > max_chars:
-        p.error(name, f"{len(text):,} characters; at most {max_chars} are accepted")
+        p.error(name, N_("{length:,} characters; at most {max_chars} are accepted"), length=len(text),
+                max_chars=max_chars)
         return None
     slug = _key(text)
     if scrub(text) != text or scrub(slug) != slug:
-        p.error(name, f"{show(value)} looks like a personal identifier (an email, number or "
-                      "name); give the project's name only")
+        p.error(name, N_("{value} looks like a personal identifier (an email, number or "
+                       "name); give the project's name only"), value=show(value))
         return None
     return slug or None
 
@@ -829,18 +873,18 @@ def _check_source(p: _Problems, d: _Draft) -> None:
     """Where the report comes from, its link and the key that tells two reports apart."""
     kind = _enum(p, "source_kind", d.get("source_kind"), SOURCE_KINDS) or d.default_kind
     if kind not in SOURCE_KINDS:
-        p.error("source_kind", f"{show(kind)} is not one of: {', '.join(SOURCE_KINDS)}")
+        p.error("source_kind", N_("{value} is not one of: {choices}"), value=show(kind), choices=", ".join(SOURCE_KINDS))
     if kind == "self_report" and d.default_kind != "self_report":
-        p.error("source_kind", "'self_report' is only for reports sent through the gigwatch form")
+        p.error("source_kind", N_("'self_report' is only for reports sent through the gigwatch form"))
     source_url: str | None = None
     if not _blank(d.get("source_url")):
         text = clean_text(str(d.get("source_url")), keep_newlines=False)
         if len(text) > 500 or not _URL_RE.match(text):
-            p.error("source_url", f"{show(d.get('source_url'))} is not a web address (http:// or https://)")
+            p.error("source_url", N_("{value} is not a web address (http:// or https://)"), value=show(d.get("source_url")))
         else:
             source_url = text
     if kind in SOURCE_KINDS_NEEDING_URL and source_url is None and not p.has_error("source_url"):
-        p.error("source_url", f"required for source_kind {kind!r}: the public page the report comes from")
+        p.error("source_url", N_("required for source_kind {kind!r}: the public page the report comes from"), kind=kind)
     comment = _short_text(p, "source_comment_id", d.get("source_comment_id"), 120)
     source_ref: str | None = None
     post = reddit_post_id(source_url) if source_url else None
@@ -879,10 +923,10 @@ def _check_submission(p: _Problems, d: _Draft) -> None:
                 if submitted_at > d.now:
                     submitted_at = d.now
             if submitted_approx and submitted_approx.lower and submitted_approx.lower > d.now.date():
-                p.error("submitted_at", f"{submitted_approx.describe()} is in the future")
+                p.error("submitted_at", N_("{day} is in the future"), day=submitted_approx.describe())
                 submitted_approx, submitted_at = None, None
             if submitted_at and submitted_at > d.now + timedelta(minutes=5):
-                p.error("submitted_at", f"{submitted_at.isoformat()} is in the future")
+                p.error("submitted_at", N_("{day} is in the future"), day=submitted_at.isoformat())
                 submitted_at = None
             if submitted_approx is None and not p.has_error("submitted_at"):
                 submitted_approx = ApproxDate.unknown()
@@ -915,17 +959,18 @@ def _check_what(p: _Problems, d: _Draft) -> None:
     """Platform, vendor, project, status, grievances and the other choices."""
     platform = _resolve_platform(p, d)
     if platform is None and not p.has_error("platform"):
-        p.error("platform", "required: which platform owes the money ('other' if it is not listed)")
+        p.error("platform", N_("required: which platform owes the money ('other' if it is not listed)"))
     platform_other = _short_text(p, "platform_other", d.get("platform_other"), PLATFORM_OTHER_MAX_CHARS)
     if platform == "other" and not platform_other and not p.has_error("platform_other"):
-        p.error("platform_other", "required when platform is 'other': the platform's name")
+        p.error("platform_other", N_("required when platform is 'other': the platform's name"))
     if platform not in (None, "other") and platform_other:
         p.notes.append("platform_other: ignored because platform is not 'other'")
         platform_other = None
     intermediary = _slug(p, "intermediary", d.get("intermediary"), PLATFORM_OTHER_MAX_CHARS)
     vendor = _slug(p, "vendor", d.get("vendor"), PLATFORM_OTHER_MAX_CHARS)
     if vendor and intermediary and vendor != intermediary:
-        p.error("vendor", f"{show(vendor)} differs from intermediary {show(intermediary)}; give one company")
+        p.error("vendor", N_("{value} differs from intermediary {other}; give one company"), value=show(vendor),
+                other=show(intermediary))
     country_raw = d.get("country")
     country: str | None = None
     if not _blank(country_raw):
@@ -934,8 +979,9 @@ def _check_what(p: _Problems, d: _Draft) -> None:
         if code in COUNTRIES:
             country = code
         else:
-            p.error("country", f"{show(country_raw)} is not a two-letter country code (ISO 3166-1, "
-                               "e.g. KE, PH, US); gigwatch keeps the country only, never a city")
+            p.error("country", N_("{value} is not a two-letter country code (ISO 3166-1, "
+                                "e.g. KE, PH, US); gigwatch keeps the country only, never a city"),
+                    value=show(country_raw))
     causes_value = d.get("causes") if not _blank(d.get("causes")) else d.get("cause_claimed")
     d.values.update(
         platform_id=platform, platform_other=platform_other, intermediary=intermediary or vendor,
@@ -958,8 +1004,8 @@ def _check_status_and_grievances(p: _Problems, d: _Draft) -> None:
         if given and not set(given) & TIMING_GRIEVANCES:
             status = "other_grievance"
         elif not p.has_error("grievances"):
-            p.error("status", "required: paid on time, paid late, partly paid, still waiting, never "
-                              "paid, withheld, reversed or hours disputed")
+            p.error("status", N_("required: paid on time, paid late, partly paid, still waiting, never "
+                               "paid, withheld, reversed or hours disputed"))
     grievances = list(given)
     if not given:
         grievances.extend(STATUS_GRIEVANCES.get(status or "", ()))
@@ -968,7 +1014,7 @@ def _check_status_and_grievances(p: _Problems, d: _Draft) -> None:
                 and status in UNPAID_STATUSES | {"partially_paid"}:
             grievances.append("deactivated_with_balance")
     if status == "other_grievance" and set(grievances) & TIMING_GRIEVANCES:
-        p.error("status", "'not about when I was paid', but the grievances include late or missing pay")
+        p.error("status", N_("'not about when I was paid', but the grievances include late or missing pay"))
     processor = _enum(p, "processor", d.get("processor"), PAYMENT_METHODS)
     if "processor_hold" in grievances and processor is None and not p.has_error("processor"):
         method = d.values["payment_method"]
@@ -987,10 +1033,10 @@ def _check_support_and_consent(p: _Problems, d: _Draft) -> None:
     if support_response is not None and support_contacted is None:
         support_contacted = True
     if support_contacted is False and support_response is not None:
-        p.error("support_response", "given, but support_contacted says support was not contacted")
+        p.error("support_response", N_("given, but support_contacted says support was not contacted"))
     days_to_first_response = _int(p, "days_to_first_response", d.get("days_to_first_response"), 0, MAX_DAYS_LATE)
     if days_to_first_response is not None and support_contacted is False:
-        p.error("days_to_first_response", "given, but support_contacted says support was not contacted")
+        p.error("days_to_first_response", N_("given, but support_contacted says support was not contacted"))
     consent = _bool(p, "consent_publish_aggregate", d.get("consent_publish_aggregate"))
     if consent is None and not p.has_error("consent_publish_aggregate"):
         consent = False
@@ -1004,7 +1050,8 @@ def _check_incident(p: _Problems, d: _Draft) -> None:
     event = _slug(p, "event_id", d.get("event_id"), 80)
     incident = _slug(p, "incident_id", d.get("incident_id"), 80)
     if event and incident and event != incident:
-        p.error("incident_id", f"{show(incident)} differs from event_id {show(event)}; give one incident")
+        p.error("incident_id", N_("{value} differs from event_id {other}; give one incident"), value=show(incident),
+                other=show(event))
     affected = _int(p, "affected_workers", d.get("affected_workers"), 1, 10_000_000)
     d.values.update(event_id=event or incident, affected_workers=affected)
 
@@ -1014,12 +1061,12 @@ def _check_narrative(p: _Problems, d: _Draft) -> None:
     narrative: str | None = None
     if not _blank(narrative_raw):
         if not isinstance(narrative_raw, str):
-            p.error("narrative", f"{show(narrative_raw)} is not text")
+            p.error("narrative", N_("{value} is not text"), value=show(narrative_raw))
         else:
             cleaned = clean_text(narrative_raw[: NARRATIVE_MAX_CHARS * 4 + 1])
             if len(cleaned) > NARRATIVE_MAX_CHARS:
-                p.error("narrative", f"{len(narrative_raw):,} characters; at most "
-                                     f"{NARRATIVE_MAX_CHARS:,} are accepted. Shorten it.")
+                p.error("narrative", N_("{length:,} characters; at most {max_chars:,} are accepted. Shorten it."),
+                        length=len(narrative_raw), max_chars=NARRATIVE_MAX_CHARS)
             else:
                 narrative = scrub(cleaned, max_chars=NARRATIVE_MAX_CHARS) or None
     d.values["narrative_scrubbed"] = narrative
@@ -1032,16 +1079,16 @@ def _check_money(p: _Problems, d: _Draft) -> None:
     rate_value = d.get("rate")
     rate: Mapping[str, Any] = rate_value if isinstance(rate_value, Mapping) else {}
     if not _blank(rate_value) and not isinstance(rate_value, Mapping):
-        p.error("rate", f"{show(rate_value)} is not an object with min, max, currency and unit")
+        p.error("rate", N_("{value} is not an object with min, max, currency and unit"), value=show(rate_value))
     rate_min = _float(p, "rate_min", d.raw.get("rate_min", rate.get("min")))
     rate_max = _float(p, "rate_max", d.raw.get("rate_max", rate.get("max")))
     rate_unit = _enum(p, "rate_unit", d.raw.get("rate_unit", rate.get("unit")), RATE_UNITS,
                       {"hr": "hour", "hourly": "hour", "h": "hour", "minute": "media_minute",
                        "audio_minute": "media_minute", "video_minute": "media_minute"})
     if rate_min is not None and rate_max is not None and rate_min > rate_max:
-        p.error("rate_max", f"{rate_max} is below rate_min {rate_min}")
+        p.error("rate_max", N_("{value} is below rate_min {low}"), value=str(rate_max), low=str(rate_min))
     if (rate_min is not None or rate_max is not None) and rate_unit is None and not p.has_error("rate_unit"):
-        p.error("rate_unit", "required with a rate: hour, task, item or media_minute")
+        p.error("rate_unit", N_("required with a rate: hour, task, item or media_minute"))
     currency_raw = d.get("currency")
     if _blank(currency_raw):
         currency_raw = d.raw.get("rate_currency", rate.get("currency"))
@@ -1052,12 +1099,12 @@ def _check_money(p: _Problems, d: _Draft) -> None:
         if code in CURRENCIES:
             currency = code
         else:
-            p.error("currency", f"{show(currency_raw)} is not an ISO 4217 currency code (e.g. USD, "
-                                "KES, PHP, EUR)")
+            p.error("currency", N_("{value} is not an ISO 4217 currency code (e.g. USD, KES, PHP, EUR)"),
+                    value=show(currency_raw))
     other_rate_currency = d.raw.get("rate_currency", rate.get("currency"))
     if currency and not _blank(other_rate_currency) and str(other_rate_currency).strip().upper() != currency:
-        p.error("rate_currency", f"{show(other_rate_currency)} differs from currency {currency}; "
-                                 "give the rate in the report's currency")
+        p.error("rate_currency", N_("{value} differs from currency {currency}; give the rate in the "
+                                 "report's currency"), value=show(other_rate_currency), currency=currency)
     d.values.update(amount_expected=amount_expected, amount_received=amount_received, rate_min=rate_min,
                     rate_max=rate_max, rate_unit=rate_unit, currency=currency,
                     currency_from_context=bool(_bool(p, "currency_from_context", d.get("currency_from_context"))))
@@ -1079,10 +1126,10 @@ def _approx(p: _Problems, d: _Draft, name: str, *, anchor: ApproxDate | None = N
     try:
         parsed = approx_dates.parse(value, precision=precision_key, within_days=within, anchor=anchor, today=today)
     except DateParseError as exc:
-        p.error(name, str(exc))
+        p.error(name, "{detail}", detail=str(exc))
         return None
     if parsed is not None and parsed.lower is not None and parsed.lower < EARLIEST_DATE:
-        p.error(name, f"{parsed.lower.isoformat()} is before {EARLIEST_DATE.year}; check the year")
+        p.error(name, N_("{day} is before {year}; check the year"), day=parsed.lower.isoformat(), year=EARLIEST_DATE.year)
         return None
     return parsed
 
@@ -1098,33 +1145,35 @@ def _check_dates(p: _Problems, d: _Draft) -> None:
     latest = d.latest_date
     for name, value in (("work_period_start", start), ("work_period_end", end)):
         if value and value.lower and value.lower > latest:
-            p.error(name, f"{value.describe()} is in the future; report work already done")
+            p.error(name, N_("{day} is in the future; report work already done"), day=value.describe())
     if start and end and start.lower and end.upper and start.lower > end.upper:
-        p.error("work_period_end", f"{end.describe()} is before work_period_start {start.describe()}")
+        p.error("work_period_end", N_("{day} is before work_period_start {start}"), day=end.describe(),
+                start=start.describe())
     if start and end and start.exact and end.exact and (end.exact - start.exact).days > LONG_PERIOD_DAYS and not p.errors:
         p.review.append(f"work period of {(end.exact - start.exact).days} days is longer than "
                         f"{LONG_PERIOD_DAYS}; it may mix several pay periods")
     if paid and paid.lower and paid.lower > latest:
-        p.error("paid_date", f"{paid.describe()} is in the future")
+        p.error("paid_date", N_("{day} is in the future"), day=paid.describe())
     if paid and start and paid.upper and start.lower and paid.upper < start.lower:
-        p.error("paid_date", f"{paid.describe()} is before the work began ({start.describe()})")
+        p.error("paid_date", N_("{day} is before the work began ({start})"), day=paid.describe(), start=start.describe())
     if stated and stated.lower and stated.lower > latest + timedelta(days=366):
-        p.error("expected_pay_date", f"{stated.describe()} is more than a year away")
+        p.error("expected_pay_date", N_("{day} is more than a year away"), day=stated.describe())
     if stated and end and stated.upper and end.lower and stated.upper < end.lower and basis != "derived_from_policy":
-        p.error("expected_pay_date", f"{stated.describe()} is before the work ended ({end.describe()})")
+        p.error("expected_pay_date", N_("{day} is before the work ended ({end})"), day=stated.describe(),
+                end=end.describe())
     status = d.values["status"]
     timing = bool(set(d.values["grievances"]) & TIMING_GRIEVANCES) or status in PAID_STATUSES
     if end is None and stated is None and timing and _all_dates_blank(d) \
             and not (p.has_error("work_period_end") or p.has_error("expected_pay_date")):
-        p.error("work_period_end", "required (or expected_pay_date): when the work ended, so "
-                                   "gigwatch can tell how late the pay is; write 'about' a date, a "
-                                   "month, or 'unknown' if you are not sure")
+        p.error("work_period_end", N_("required (or expected_pay_date): when the work ended, so "
+                                    "gigwatch can tell how late the pay is; write 'about' a date, a "
+                                    "month, or 'unknown' if you are not sure"))
     if status in PAID_STATUSES and paid is None and not p.has_error("paid_date") and _blank(d.get("payments")):
-        p.error("paid_date", f"required when status is {status!r}: the day the money arrived "
-                             "('about', a month or 'unknown' are fine)")
+        p.error("paid_date", N_("required when status is {status!r}: the day the money arrived "
+                              "('about', a month or 'unknown' are fine)"), status=status)
     if status in UNPAID_STATUSES and paid is not None and paid.known:
-        p.error("paid_date", f"must be empty when status is {status!r} (no payment has arrived); "
-                             "change the status if you were paid")
+        p.error("paid_date", N_("must be empty when status is {status!r} (no payment has arrived); "
+                              "change the status if you were paid"), status=status)
     d.values.update(
         work_period_start_approx=start, work_period_end_approx=end, expected_pay_date_approx=stated,
         paid_date_approx=paid, expected_pay_date_basis=basis,
@@ -1156,10 +1205,10 @@ def _check_payments(p: _Problems, d: _Draft) -> None:
     elif isinstance(value, list | tuple):
         items = list(value)
     else:
-        p.error("payments", f"{show(value)} is not a list of payments")
+        p.error("payments", N_("{value} is not a list of payments"), value=show(value))
         return
     if len(items) > 50:
-        p.error("payments", f"{len(items)} payments; at most 50 are accepted")
+        p.error("payments", N_("{count} payments; at most 50 are accepted"), count=len(items))
         return
     out: list[Payment] = []
     for i, item in enumerate(items, 1):
@@ -1169,7 +1218,8 @@ def _check_payments(p: _Problems, d: _Draft) -> None:
             item = {"date": when.strip(), "amount": parts[0] if parts else None,
                     "kind": "_".join(parts[1:]) or "paid"}
         if not isinstance(item, Mapping):
-            p.error("payments", f"payment {i}: {show(item)} is not a date and an amount ('2025-07-10=100')")
+            p.error("payments", N_("payment {i}: {value} is not a date and an amount ('2025-07-10=100')"), i=i,
+                        value=show(item))
             continue
         sub = _Problems()
         kind = _enum(sub, "payments", item.get("kind") or "paid", PAYMENT_KINDS, {"hold": "held", "conditional": "conditional_hold"})
@@ -1177,14 +1227,14 @@ def _check_payments(p: _Problems, d: _Draft) -> None:
         try:
             when_date = approx_dates.parse(item.get("date"), anchor=d.values.get("work_period_end_approx"))
         except DateParseError as exc:
-            sub.error("payments", str(exc))
+            sub.error("payments", "{detail}", detail=str(exc))
             when_date = None
         if when_date is None and not sub.errors:
-            sub.error("payments", "needs a date ('unknown' if it is not known)")
+            sub.error("payments", N_("needs a date ('unknown' if it is not known)"))
         if when_date and when_date.lower and when_date.lower > d.latest_date and kind == "paid":
-            sub.error("payments", f"{when_date.describe()} is in the future")
-        for e in sub.errors:
-            p.error("payments", f"payment {i}: {e.split(':', 1)[1].strip()}")
+            sub.error("payments", N_("{day} is in the future"), day=when_date.describe())
+        for problem in sub.problems:
+            p.error("payments", N_("payment {i}: {problem}"), i=i, problem=problem)
         if not sub.errors and when_date is not None and kind is not None:
             out.append(Payment(when_date, amount, kind))
     paid = [x for x in out if x.kind == "paid"]
@@ -1197,7 +1247,7 @@ def _check_payments(p: _Problems, d: _Draft) -> None:
         last = max(paid, key=lambda x: (x.on.upper or date.min))
         d.values["paid_date_approx"] = last.on
         d.values["paid_date"] = last.on.exact
-        p.errors[:] = [e for e in p.errors if not e.startswith("paid_date: required")]
+        p.drop("paid_date: required")
         p.notes.append(f"paid_date: {last.on.describe()} (the last payment)")
     d.values["payments"] = tuple(out)
 
@@ -1216,8 +1266,8 @@ def _check_hours(p: _Problems, d: _Draft) -> None:
     elif not _blank(unpaid_raw):
         number = _hours(p, "unpaid_hours", unpaid_raw)
         if number is not None:
-            p.error("unpaid_hours", "give the kind of unpaid time (onboarding, assessment, retraining, "
-                                    "waiting, removed), e.g. unpaid_hours_waiting")
+            p.error("unpaid_hours", N_("give the kind of unpaid time (onboarding, assessment, retraining, "
+                                     "waiting, removed), e.g. unpaid_hours_waiting"))
     for kind in UNPAID_HOUR_KINDS:
         number = _hours(p, f"unpaid_hours_{kind}", d.get(f"unpaid_hours_{kind}"))
         if number is not None:
@@ -1237,7 +1287,7 @@ def _check_hours(p: _Problems, d: _Draft) -> None:
 def _hours(p: _Problems, name: str, value: Any) -> float | None:
     number = _float(p, name, value)
     if number is not None and number > 5000:
-        p.error(name, f"{number:g} hours is out of bounds (at most 5,000)")
+        p.error(name, N_("{hours:g} hours is out of bounds (at most 5,000)"), hours=number)
         return None
     return number
 
@@ -1252,11 +1302,11 @@ def _check_verification(p: _Problems, d: _Draft) -> None:
     else:
         derived = "self_reported"
     if tier == "evidence_seen" and kind != "union_import":
-        p.error("verification_tier", "evidence seen: only a moderator (or a union importing records "
-                                     "it has checked) can say the evidence was seen")
+        p.error("verification_tier", N_("evidence seen: only a moderator (or a union importing records "
+                                      "it has checked) can say the evidence was seen"))
     elif tier == "public_record" and derived != "public_record":
-        p.error("verification_tier", "public record: only for reports taken from a public page "
-                                     "(forum_import, news_import, legal_filing)")
+        p.error("verification_tier", N_("public record: only for reports taken from a public page "
+                                      "(forum_import, news_import, legal_filing)"))
     elif tier is not None and tier != "evidence_seen" and tier != derived:
         p.notes.append(f"verification_tier: {tier} given; {derived} follows from the source and "
                        "the evidence described")
@@ -1291,8 +1341,8 @@ def _check_due_and_delay(p: _Problems, d: _Draft) -> None:
                        f"({due.reason}); marked as estimated")
     else:
         if v["expected_pay_date_basis"] == "derived_from_policy":
-            p.error("expected_pay_date_basis", "derived_from_policy, but gigwatch has no verified "
-                                               "published schedule for this platform; give the date")
+            p.error("expected_pay_date_basis", N_("derived_from_policy, but gigwatch has no verified "
+                                                "published schedule for this platform; give the date"))
         basis = None
         if set(v["grievances"]) & TIMING_GRIEVANCES or v["status"] in PAID_STATUSES:
             p.notes.append("expected_pay_date: " + due.reason + "; the report counts among "
@@ -1348,9 +1398,9 @@ def _delay(p: _Problems, d: _Draft) -> None:
     if exact_due is not None and not p.errors and paid_exactly and reference is not None:
         days_late = max(0, (reference - exact_due).days)
         if days_late > MAX_DAYS_LATE:
-            p.error("days_late", f"{days_late} days from the expected pay date {exact_due.isoformat()} "
-                                 f"to {reference.isoformat()}; gigwatch accepts at most {MAX_DAYS_LATE} "
-                                 "(two years). Check the dates.")
+            p.error("days_late", N_("{days} days from the expected pay date {due} to {reference}; gigwatch "
+                                "accepts at most {most} (two years). Check the dates."),
+                    days=days_late, due=exact_due.isoformat(), reference=reference.isoformat(), most=MAX_DAYS_LATE)
             days_late = None
         else:
             confirmed_day = confirmed.exact or reference
@@ -1362,8 +1412,8 @@ def _delay(p: _Problems, d: _Draft) -> None:
             # and stays out of time-to-payment curves (followup None).
             _delay_review(p, d, days_late)
     elif lower is not None and lower > MAX_DAYS_LATE and not p.errors:
-        p.error("days_late", f"at least {lower} days late; gigwatch accepts at most {MAX_DAYS_LATE} "
-                             "(two years). Check the dates.")
+        p.error("days_late", N_("at least {days} days late; gigwatch accepts at most {most} "
+                              "(two years). Check the dates."), days=lower, most=MAX_DAYS_LATE)
     if lower is not None and lower > LONG_DELAY_DAYS and days_late is None and not p.errors:
         p.review.append(f"very long delay: at least {lower} days late")
     v.update(days_late=days_late, followup_days=followup, delay_lower_days=lower,
@@ -1391,7 +1441,7 @@ def _check_money_bounds(p: _Problems, d: _Draft) -> None:
     status = v["status"]
     has_money = any(x is not None for x in (amount_expected, amount_received, rate_min, rate_max))
     if has_money and currency is None and not p.has_error("currency"):
-        p.error("currency", "required when an amount or rate is given (e.g. USD, KES, PHP)")
+        p.error("currency", N_("required when an amount or rate is given (e.g. USD, KES, PHP)"))
     amount_usd: float | None = None
     usd_rate: float | None = None
     if currency and not p.errors:
@@ -1404,16 +1454,16 @@ def _check_money_bounds(p: _Problems, d: _Draft) -> None:
     if amount_expected is not None and usd_rate is not None:
         amount_usd = round(float(amount_expected) * usd_rate, 2)
         if amount_usd > AMOUNT_HARD_CAP_USD:
-            p.error("amount_expected", f"{amount_expected:,} {currency} is about {amount_usd:,.0f} "
-                                       f"USD, above the {AMOUNT_HARD_CAP_USD:,.0f} USD bound")
+            p.error("amount_expected", N_("{amount:,} {currency} is about {usd:,.0f} USD, above the {cap:,.0f} USD bound"),
+                    amount=amount_expected, currency=currency, usd=amount_usd, cap=AMOUNT_HARD_CAP_USD)
             amount_usd = None
         elif amount_usd > AMOUNT_REVIEW_USD:
             p.review.append(f"very large amount: about {amount_usd:,.0f} USD")
     if amount_received is not None and usd_rate is not None:
         received_usd = float(amount_received) * usd_rate
         if received_usd > AMOUNT_HARD_CAP_USD:
-            p.error("amount_received", f"{amount_received:,} {currency} is about {received_usd:,.0f} "
-                                       f"USD, above the {AMOUNT_HARD_CAP_USD:,.0f} USD bound")
+            p.error("amount_received", N_("{amount:,} {currency} is about {usd:,.0f} USD, above the {cap:,.0f} USD bound"),
+                    amount=amount_received, currency=currency, usd=received_usd, cap=AMOUNT_HARD_CAP_USD)
     if amount_expected is not None and amount_received is not None:
         if amount_received > amount_expected * RECEIVED_OVER_EXPECTED:
             p.review.append(f"amount received ({amount_received}) is more than the amount owed "
@@ -1428,8 +1478,9 @@ def _check_money_bounds(p: _Problems, d: _Draft) -> None:
         usd = rate_number * usd_rate
         if rate_unit == "hour":
             if not HOURLY_HARD_USD[0] <= usd <= HOURLY_HARD_USD[1]:
-                p.error(name, f"{rate_number:g} {currency} an hour (about {usd:,.2f} USD) is outside "
-                              f"{HOURLY_HARD_USD[0]:.2f}–{HOURLY_HARD_USD[1]:,.0f} USD an hour")
+                p.error(name, N_("{rate:g} {currency} an hour (about {usd:,.2f} USD) is outside "
+                               "{low:.2f}–{high:,.0f} USD an hour"),
+                        rate=rate_number, currency=currency, usd=usd, low=HOURLY_HARD_USD[0], high=HOURLY_HARD_USD[1])
             elif not HOURLY_REVIEW_USD[0] <= usd <= HOURLY_REVIEW_USD[1]:
                 p.review.append(f"unusual hourly rate: about {usd:,.2f} USD an hour")
         elif not PIECE_REVIEW_USD[0] <= usd <= PIECE_REVIEW_USD[1]:
@@ -1463,7 +1514,8 @@ def validate(
     lake's fictional ones).
     """
     if not isinstance(raw, Mapping):
-        return ValidationResult(None, [f"report: {show(raw)} is not a set of fields"])
+        problem = Problem("report", N_("{value} is not a set of fields"), {"value": show(raw)})
+        return ValidationResult(None, [problem.text], problems=[problem])
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     platforms = dict(PLATFORMS)
@@ -1475,7 +1527,7 @@ def validate(
         check(p, d)
     v = d.values
     if p.errors or v.get("platform_id") is None or v.get("status") is None:
-        return ValidationResult(None, p.errors, p.review, p.notes)
+        return ValidationResult(None, p.errors, p.review, p.notes, p.problems)
     v["paid_in_full"] = v["status"] in PAID_IN_FULL_STATUSES
     v["processor_hold"] = "processor_hold_kyc" in v["causes"] or "processor_hold" in v["grievances"]
     v["fingerprint"] = fingerprint(v["platform_id"], v["project_code"], v["work_period_start"],

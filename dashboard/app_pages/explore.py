@@ -4,6 +4,7 @@ reports; CSV and Parquet downloads with the data dictionary; a permalink pinned 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from urllib.parse import quote
 
 import pandas as pd
@@ -12,19 +13,30 @@ import streamlit as st
 from collectors.categories import CATEGORY_LABELS
 from collectors.csvsafe import safe_csv_bytes
 from dashboard import common, queries, readme
+from dashboard.i18n import N_, _, pgettext
 
 ROW_LIMIT = queries.PREVIEW_ROWS
+# Table -> its label (English here, translated where shown: `common.translated`).
 DATASETS = {
-    "listings": "Listings (latest version of each)",
-    "listing_versions": "Listing versions (one row per change)",
-    "weekly_pay": "Aggregate: weekly advertised hourly pay (USD)",
-    "open_listings_daily": "Aggregate: open listings per day",
-    "events": "Events (dated, sourced)",
-    "payment_reports": "Payment reports: published figures (grouped; no report rows)",
-    "forum_posts": "Forum posts with signals (public posts, scrubbed titles)",
+    "listings": N_("Listings (latest version of each)"),
+    "listing_versions": N_("Listing versions (one row per change)"),
+    "weekly_pay": N_("Aggregate: weekly advertised hourly pay (USD)"),
+    "open_listings_daily": N_("Aggregate: open listings per day"),
+    "events": N_("Events (dated, sourced)"),
+    "payment_reports": N_("Payment reports: published figures (grouped; no report rows)"),
+    "forum_posts": N_("Forum posts with signals (public posts, scrubbed titles)"),
 }
+# Listing status filter: value (in the URL) -> its label, translated when called.
+STATUS_LABELS: dict[str, Callable[[], str]] = {
+    "any": lambda: pgettext("listing status", "any"),
+    "open": lambda: pgettext("listing status", "open"),
+    "closed": lambda: pgettext("listing status", "closed"),
+}
+# The dictionary of tables that data/README.md does not describe (translated where shown; the column
+# names in the first cell of each row are the downloads' own and stay as they are).
 AGGREGATE_COLUMNS = {
-    "weekly_pay": (
+    # Translators: a Markdown table; keep the column names (week_start, platform_id, ...) and the pipes.
+    "weekly_pay": N_(
         "| column | meaning |\n|---|---|\n"
         "| week_start | Monday of the week (UTC) |\n| platform_id | platform |\n"
         "| currency, pay_unit | USD per hour (equivalent) |\n"
@@ -32,33 +44,35 @@ AGGREGATE_COLUMNS = {
         "| median, p25, p75 | median and quartiles of their hourly USD midpoints |\n"
         "| sampled_at | the moment the week was sampled (week end, or the last collection) |"
     ),
-    "open_listings_daily": (
+    # Translators: a Markdown table; keep the column names (day, platform_id, open_listings) and the pipes.
+    "open_listings_daily": N_(
         "| column | meaning |\n|---|---|\n| day | calendar day (UTC) |\n| platform_id | platform |\n"
         "| open_listings | listings open at the end of the day |"
     ),
-    "payment_reports": (
+    "payment_reports": N_(
         "Grouped figures only, never report rows: one row per grouping (platform, month pay was due, "
         "payment method) and group, with time-to-payment figures over follow-up days binned to 5. Groups "
         "of fewer than 5 independent reports, and groups that would let one be worked out by "
         "subtraction, are suppressed (no numbers, not even the count). Always the latest publication: "
         "a withdrawn report leaves these figures at every snapshot."
     ),
-    "forum_posts": (
+    "forum_posts": N_(
         "Public forum posts that mention late or missing pay, pay cuts or empty queues: a link to the "
         "post, a scrubbed excerpt of its title and the signals found. No usernames are kept. Posts are "
         "signals, not measurements."
     ),
 }
 
-st.title("Explore and download")
+st.title(_("Explore and download"))
 st.markdown(
-    "Filter a table, download it as CSV or Parquet with its data dictionary, and cite it with the "
-    "permalink at the bottom: it stores the filters and the data snapshot, so the same rows come "
-    "back later. For whole tables, `gigwatch export` writes every public table at once."
+    _("Filter a table, download it as CSV or Parquet with its data dictionary, and cite it with the "
+      "permalink at the bottom: it stores the filters and the data snapshot, so the same rows come "
+      "back later. For whole tables, `gigwatch export` writes every public table at once.")
 )
 
 names = common.platform_names()
-dataset = common.param_choice("Table", list(DATASETS), key="table", default="listings", format_func=DATASETS.get)
+dataset = common.param_choice(_("Table"), list(DATASETS), key="table", default="listings",
+                              format_func=lambda table: common.translated(DATASETS[table]))
 snapshot_id = common.snapshot()
 status = common.lake_status()
 
@@ -71,20 +85,23 @@ with st.container(border=True):
         cols = st.columns(3)
         with cols[0]:
             chosen_categories = common.param_multiselect(
-                "Role category", options.loc[options["kind"] == "category", "value"].tolist(), key="category",
-                format_func=lambda c: CATEGORY_LABELS.get(c, c),
+                _("Role category"), options.loc[options["kind"] == "category", "value"].tolist(), key="category",
+                # A known category's label (translated once collectors.categories marks it); else the value.
+                format_func=lambda c: common.translated(CATEGORY_LABELS[c]) if c in CATEGORY_LABELS else c,
             )
         with cols[1]:
             listing_status = common.param_choice(
-                "Status", ["any", "open", "closed"], key="status", default="any", widget="radio",
+                _("Status"), list(STATUS_LABELS), key="status", default="any", widget="radio",
+                format_func=lambda value: STATUS_LABELS[value](),
             )
         with cols[2]:
-            search = common.param_text("Title contains", key="q")
+            search = common.param_text(_("Title contains"), key="q")
         frame = common.query(queries.listings_table, platforms=tuple(platforms), categories=tuple(chosen_categories),
                              status=listing_status, search=search, limit=ROW_LIMIT)
         total = int(common.query(queries.count_rows, table="listings", platforms=tuple(platforms))["n_rows"].iloc[0])
     elif dataset == "listing_versions":
-        key = common.param_text("Listing key (optional)", key="listing", help="e.g. platform|source|external id")
+        key = common.param_text(_("Listing key (optional)"), key="listing",
+                                help=_("e.g. platform|source|external id"))
         frame = common.query(queries.listing_versions_table, platforms=tuple(platforms), listing_key=key, limit=ROW_LIMIT)
         total = int(common.query(queries.count_rows, table="listing_versions", platforms=tuple(platforms))["n_rows"].iloc[0])
     elif dataset == "weekly_pay":
@@ -103,8 +120,8 @@ with st.container(border=True):
 
 if frame.empty:
     common.empty_state(
-        "No rows match.",
-        "Clear a filter or pick another table. " + ("" if status.get("n_listings") else common.NO_DATA_TODO),
+        _("No rows match."),
+        _("Clear a filter or pick another table.") + ("" if status.get("n_listings") else " " + common.no_data_todo()),
     )
 else:
     config: dict[str, object] = {}
@@ -116,38 +133,45 @@ else:
         # downloads leave this column out.
         shown = frame.copy()
         shown.insert(1, "raw_responses", ["health?listing=" + quote(k, safe="") for k in frame["listing_key"]])
-        config["raw_responses"] = st.column_config.LinkColumn("raw responses", display_text="trace")
-    common.frame_table(shown, column_config=config)
-    notes = [f"snapshot {snapshot_id}"]
+        # Translators: a column header, and the text of its links (to the responses behind a listing).
+        config["raw_responses"] = st.column_config.LinkColumn(_("raw responses"), display_text=_("trace"))
+    # Column names stay as they are: the data dictionary below and the downloads use them.
+    common.frame_table(shown, column_config=config, translate_headers=False)
+    notes = [_("snapshot {snapshot}").format(snapshot=snapshot_id)]
     if total is not None:
-        notes.append(f"{total:,} in the table for these platforms")
+        notes.append(_("{n} in the table for these platforms").format(n=common.fmt_number(total)))
     if len(frame) >= ROW_LIMIT:
-        notes.append(f"only the first {ROW_LIMIT:,} are shown and downloaded: narrow the filters, "
-                     "or use `gigwatch export` for everything")
-    common.caption(len(frame), "rows", as_of=status.get("as_of"), extra=" · ".join(notes))
+        notes.append(_("only the first {n} are shown and downloaded: narrow the filters, "
+                       "or use `gigwatch export` for everything").format(n=common.fmt_number(ROW_LIMIT)))
+    common.caption(len(frame), _("rows"), as_of=status.get("as_of"), extra=" · ".join(notes))
 
     stem = f"gigwatch_{dataset}_snapshot{snapshot_id}"
     parquet = io.BytesIO()
     frame.to_parquet(parquet, index=False)
     cols = st.columns(3)
     with cols[0]:
-        st.download_button("Download CSV", safe_csv_bytes(frame), file_name=f"{stem}.csv",
+        st.download_button(_("Download CSV"), safe_csv_bytes(frame), file_name=f"{stem}.csv",
                            mime="text/csv", key="download_csv", width="stretch")
     with cols[1]:
-        st.download_button("Download Parquet", parquet.getvalue(), file_name=f"{stem}.parquet",
+        st.download_button(_("Download Parquet"), parquet.getvalue(), file_name=f"{stem}.parquet",
                            mime="application/vnd.apache.parquet", key="download_parquet", width="stretch")
     with cols[2]:
-        st.download_button("Data dictionary (README.md)", readme.read_readme().encode("utf-8"),
+        st.download_button(_("Data dictionary (README.md)"), readme.read_readme().encode("utf-8"),
                            file_name="gigwatch-data-README.md", mime="text/markdown", key="download_readme",
                            width="stretch")
     if common.store().is_demo:
-        st.caption("These rows are fictional demo data: do not cite them.")
+        st.caption(_("These rows are fictional demo data: do not cite them."))
 
-st.subheader("Data dictionary", anchor=False)
+st.subheader(_("Data dictionary"), anchor=False)
 entry = readme.table_dictionary(readme.read_readme(), "report_figures" if dataset == "payment_reports" else dataset)
-common.markdown_with_tables(entry or AGGREGATE_COLUMNS.get(dataset, "See the Methodology page."))
+if entry:  # from data/README.md: English, authoritative (see the Methodology page)
+    common.markdown_with_tables(entry)
+elif dataset in AGGREGATE_COLUMNS:
+    common.markdown_with_tables(common.translated(AGGREGATE_COLUMNS[dataset]))
+else:
+    common.markdown_with_tables(_("See the Methodology page."))
 
-st.subheader("Releases", anchor=False)
+st.subheader(_("Releases"), anchor=False)
 common.release_list()
 
 common.permalink_box()

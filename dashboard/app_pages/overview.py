@@ -7,28 +7,29 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, queries
+from dashboard import common, queries, reasons
+from dashboard.i18n import _
 
-st.title("Overview")
+st.title(_("Overview"))
 st.markdown(
-    "One card per platform: the median **advertised** hourly pay of its open listings and how it "
-    "moved, how many listings are open, and how long workers report waiting to be paid. "
-    "Every figure shows the count it rests on (n) and when the platform was last collected."
+    _("One card per platform: the median **advertised** hourly pay of its open listings and how it "
+      "moved, how many listings are open, and how long workers report waiting to be paid. "
+      "Every figure shows the count it rests on (n) and when the platform was last collected.")
 )
 
 with st.container(border=True):
-    st.markdown("**Questions this dashboard answers**")
+    st.markdown(_("**Questions this dashboard answers**"))
     links = st.columns(4)
-    links[0].page_link("app_pages/pay_trends.py", label="Has pay fallen this year?", icon=":material/trending_down:")
-    links[1].page_link("app_pages/availability.py", label="Is there less work than last quarter?",
+    links[0].page_link("app_pages/pay_trends.py", label=_("Has pay fallen this year?"), icon=":material/trending_down:")
+    links[1].page_link("app_pages/availability.py", label=_("Is there less work than last quarter?"),
                        icon=":material/work_history:")
-    links[2].page_link("app_pages/delays.py", label="How long do workers wait to be paid?",
+    links[2].page_link("app_pages/delays.py", label=_("How long do workers wait to be paid?"),
                        icon=":material/hourglass_bottom:")
-    links[3].page_link("app_pages/explore.py", label="Can I download and cite it?", icon=":material/download:")
+    links[3].page_link("app_pages/explore.py", label=_("Can I download and cite it?"), icon=":material/download:")
 
 days = int(common.param_choice(
-    "Compare pay with", ["30", "90", "180", "365"], key="compare", default="90",
-    format_func=lambda d: f"{d} days earlier", widget="radio",
+    _("Compare pay with"), ["30", "90", "180", "365"], key="compare", default="90",
+    format_func=lambda d: _("{days} days earlier").format(days=d), widget="radio",
 ))
 pay = common.query(queries.overview_pay, days_back=days)
 delays = common.query(queries.delay_summary, by="platform")
@@ -39,7 +40,7 @@ platform_ids: list[str] = sorted(
 )
 
 if not platform_ids:
-    common.empty_state("No platforms yet.", common.NO_DATA_TODO)
+    common.empty_state(_("No platforms yet."), common.no_data_todo())
     st.stop()
 
 
@@ -55,34 +56,45 @@ def card(platform_id: str) -> None:
         now, before = p.get("median_hourly_usd_now"), p.get("median_hourly_usd_before")
         delta = None
         if now is not None and before is not None and not common.is_missing(now) and not common.is_missing(before):
-            delta = f"{float(now) - float(before):+,.2f} USD/h ({p['change_pct']:+.0f}%) vs {days} days earlier"
-        st.metric("Median advertised pay", common.fmt_usd(now), delta=delta)
+            # Translators: a metric's change; {change} is signed ("+1.25"), {percent} too ("+5%").
+            delta = _("{change} USD/h ({percent}) vs {days} days earlier").format(
+                change=f"{float(now) - float(before):+,.2f}", percent=f"{p['change_pct']:+.0f}%", days=days)
+        st.metric(_("Median advertised pay"), common.fmt_usd(now), delta=delta)
         if common.is_missing(before):
-            note = f"no comparison: collection began less than {days} days before" if p else ""
+            note = _("no comparison: collection began less than {days} days before").format(days=days) if p else ""
         else:
-            note = f"{days} days earlier: {common.fmt_usd(before)}, n = {common.fmt_number(p.get('n_hourly_before'))}"
-        common.caption(p.get("n_hourly_now", 0), "listings with hourly pay", extra=note)
-        st.metric("Open listings now", common.fmt_number(p.get("open_listings")))
+            # Translators: "n" is the count of listings the earlier median rests on.
+            note = _("{days} days earlier: {pay}, n = {n}").format(
+                days=days, pay=common.fmt_usd(before), n=common.fmt_number(p.get("n_hourly_before")))
+        common.caption(p.get("n_hourly_now", 0), _("listings with hourly pay"), extra=note)
+        st.metric(_("Open listings now"), common.fmt_number(p.get("open_listings")))
         left, right = st.columns(2)
         suppressed = bool(d.get("suppressed", True))
         with left:
             median = d.get("median_days_late")
-            shown = "—" if suppressed else ("not reached" if common.is_missing(median) else f"{common.fmt_number(median)} days")
-            st.metric("Median days late", shown)
+            if suppressed:
+                shown = "—"
+            elif common.is_missing(median):
+                # Translators: the median wait was not reached (fewer than half were paid by the end of follow-up).
+                shown = _("not reached")
+            else:
+                shown = _("{days} days").format(days=common.fmt_number(median))
+            st.metric(_("Median days late"), shown)
         with right:
-            st.metric("Unpaid after 30 days", "—" if suppressed else common.fmt_share(d.get("unpaid_after_30d")))
+            st.metric(_("Unpaid after 30 days"), "—" if suppressed else common.fmt_share(d.get("unpaid_after_30d")))
         if not d:
-            st.caption("No approved payment reports for this platform yet.")
+            st.caption(_("No approved payment reports for this platform yet."))
         elif suppressed:
             st.caption(
-                f"Payment figures suppressed: fewer than {queries.MIN_REPORTS} approved reports, too few "
-                "to publish without false precision or risk to reporters."
+                _("Payment figures suppressed: fewer than {n} approved reports, too few "
+                  "to publish without false precision or risk to reporters.").format(n=queries.MIN_REPORTS)
             )
         else:
-            note = d.get("note") or ""
-            common.caption(d.get("n_reports"), "approved payment reports",
-                           extra=f"{common.fmt_number(d.get('n_waiting'))} still waiting" + (f" · {note}" if note else ""))
-        st.caption(f"Last successful collection: {common.fmt_time(p.get('as_of'))}")
+            note = reasons.shown(d.get("note") or "")  # stored English, shown in the view's language
+            waiting = _("{n} still waiting").format(n=common.fmt_number(d.get("n_waiting")))
+            common.caption(d.get("n_reports"), _("approved payment reports"),
+                           extra=waiting + (f" · {note}" if note else ""))
+        st.caption(_("Last successful collection: {time}").format(time=common.fmt_time(p.get("as_of"))))
         common.feed_links([platform_id], overall=False)
 
 
@@ -94,9 +106,9 @@ for start in range(0, len(platform_ids), columns_per_row):
             card(platform_id)
 
 st.caption(
-    "Pay is what listings advertise, converted to US dollars per hour where the pay is time-based "
-    "(see Methodology); per-task pay is on the Pay trends page, apart. A change in the median can "
-    "come from a different mix of roles: filter by role category on Pay trends to check."
+    _("Pay is what listings advertise, converted to US dollars per hour where the pay is time-based "
+      "(see Methodology); per-task pay is on the Pay trends page, apart. A change in the median can "
+      "come from a different mix of roles: filter by role category on Pay trends to check.")
 )
 common.feed_links()
 common.permalink_box()

@@ -27,6 +27,7 @@ class RateLimited(ReportError):
 
     def __init__(self, limit: int, window: timedelta, retry_after: timedelta) -> None:
         minutes = max(1, int(retry_after.total_seconds() // 60) + 1)
+        self.limit, self.minutes = limit, minutes  # the form says it again in the reporter's language
         super().__init__(
             f"Too many reports from this connection: at most {limit} an hour. "
             f"Please try again in about {minutes} minutes."
@@ -43,9 +44,10 @@ class ReceiptNotFound(ReportError):
 class ReportRejected(ReportError):
     """An update that does not validate; `errors` are the validator's messages."""
 
-    def __init__(self, errors: Sequence[str]) -> None:
+    def __init__(self, errors: Sequence[str], problems: Sequence[Any] = ()) -> None:
         super().__init__("; ".join(errors))
         self.errors = list(errors)
+        self.problems = list(problems)  # the same errors as schema.Problem (the form translates them)
 
 
 _TS = pa.timestamp("us", tz="UTC")

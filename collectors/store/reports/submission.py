@@ -303,7 +303,7 @@ def update_report(store: Store, receipt_code: str, changes: Mapping[str, Any], n
                            submitted_at=row["submitted_at"], confirmed_at=now,
                            allowed_platforms=allowed)
         if checked.report is None:
-            return ReportRejected(checked.errors)
+            return ReportRejected(checked.errors, checked.problems)
         report = checked.report
         reasons = list(checked.review_reasons)
         moderation = row["moderation_status"]
