@@ -99,8 +99,24 @@ def in_period(frame: pd.DataFrame, fetch: Fetch, period: str) -> pd.DataFrame:
 
 def platform_events(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
     """Cited platform events for these platforms (collection breaks are drawn apart)."""
-    rows = fetch(queries.events, platforms=platform_ids)
+    rows = fetch(queries.events)  # all of them, filtered here: one read serves every chart of a page
     return rows[rows["platform_id"].isin(set(platform_ids)) & (rows["kind"] != "collection")] if not rows.empty else rows
+
+
+def events_for(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
+    """`queries.events(platforms=...)` (these platforms' events and those naming none), filtered
+    here from all of them (the same rows, in the same order): one read for a page and its charts."""
+    rows = fetch(queries.events)
+    if not platform_ids or rows.empty:
+        return rows
+    return rows[rows["platform_id"].isna() | rows["platform_id"].isin(set(platform_ids))].reset_index(drop=True)
+
+
+def minimum_wages_for(fetch: Fetch, countries: set[str]) -> pd.DataFrame:
+    """`queries.minimum_wages(countries=...)`, filtered here from the whole table (the same rows,
+    in the same order), so that the page's tables and its chart share one read."""
+    wages = fetch(queries.minimum_wages)
+    return wages[wages["country"].str[:2].isin(countries)].reset_index(drop=True) if not wages.empty else wages
 
 
 def breaks_for(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
@@ -110,7 +126,7 @@ def breaks_for(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
     if not platform_ids:
         return pd.DataFrame()
     derived = fetch(queries.collection_events, platforms=platform_ids)
-    cited = fetch(queries.events, platforms=platform_ids)
+    cited = fetch(queries.events)
     cited = cited[(cited["kind"] == "collection") & cited["platform_id"].isin(set(platform_ids))] if not cited.empty else cited
     frames = [f for f in (derived, cited) if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else derived
@@ -161,7 +177,7 @@ def _pay_trend(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     per_platform = str(f.get("layout") or "apart") == "apart"
     if weekly.empty:
         return Built(charts.pay_trend_figure(weekly, names=names, currency_mode=currency), 0, ())
-    wages = fetch(queries.minimum_wages, countries=tuple(sorted({"US", "GB"} | set(_tuple(f, "countries")))))
+    wages = minimum_wages_for(fetch, {"US", "GB"} | set(_tuple(f, "countries")))
     if currency == "usd":
         wages = wages.assign(hourly_value=wages["hourly_usd"])
     else:

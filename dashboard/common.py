@@ -9,8 +9,10 @@ and a permalink reproduces exactly what was shown.
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -20,7 +22,7 @@ import streamlit as st
 
 from collectors.config import ConfigError, Settings, load_settings
 from collectors.store import Store, get_store
-from dashboard import chart_export, chart_registry, i18n, queries
+from dashboard import chart_export, chart_registry, downsample, i18n, queries
 from dashboard.i18n import N_, _, ngettext, pgettext
 
 QUERY_TTL_SECONDS = 300  # how long a query result is reused for the same snapshot and filters
@@ -119,13 +121,47 @@ def _cached_query(
     return function(store(), snapshot_id, **dict(kwargs))
 
 
+def _frozen(function: Callable[..., pd.DataFrame], kwargs: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """`kwargs` as a cache key: lists as tuples, and without the arguments given their default
+    value, so that `events()` and `events(platforms=())` are one cached read, not two."""
+    defaults = _defaults(function)
+    frozen = ((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items())
+    return tuple(sorted((k, v) for k, v in frozen if not (k in defaults and defaults[k] == v)))
+
+
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _defaults(function: Callable[..., pd.DataFrame]) -> dict[str, Any]:
+    name = function.__name__
+    if name not in _DEFAULTS:
+        _DEFAULTS[name] = {p.name: p.default for p in inspect.signature(function).parameters.values()
+                           if p.default is not inspect.Parameter.empty}
+    return _DEFAULTS[name]
+
+
 def query(function: Callable[..., pd.DataFrame], **kwargs: Any) -> pd.DataFrame:
     """Run a `dashboard.queries` function on this view's snapshot, cached with a TTL.
 
     Keyword arguments must be hashable (pass tuples, not lists).
     """
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
-    return _cached_query(function.__name__, _store_key(settings()), snapshot(), frozen).copy()
+    return _cached_query(function.__name__, _store_key(settings()), snapshot(), _frozen(function, kwargs)).copy()
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[None]:
+    """This page run's reads in one read transaction (`Store.read_batch`): the lake's catalog is
+    read once per run instead of once per query. Every query names its snapshot, so the rows are
+    the same; a write (a report, a moderation) ends the batch first."""
+    try:
+        current = store()
+    except Exception:  # page_frame says so on the page
+        current = None
+    if current is None:
+        yield
+        return
+    with current.read_batch():
+        yield
 
 
 def platform_names() -> dict[str, str]:
@@ -582,20 +618,44 @@ def end_moderator_session(reason: str | None = None) -> None:
 # -- every chart: its data, its image, its citation -------------------------------------------------
 
 
+@st.cache_resource(ttl=QUERY_TTL_SECONDS, max_entries=500, show_spinner=False)
+def _cached_chart(name: str, key: tuple[str, str, str], snapshot_id: int, filters: tuple[tuple[str, Any], ...],
+                  language: str) -> tuple[chart_registry.Built, downsample.Drawn]:
+    """Chart `name` built from snapshot `snapshot_id` (its queries read that snapshot, whatever the
+    lake's current one is by then) and thinned for drawing, once per store, snapshot, filters and
+    language: building plotly figures was most of a warm page's time. Shared, never changed:
+    the page draws the thinned copy and the downloads read the whole figure."""
+
+    def fetch(function: Callable[..., pd.DataFrame], **kwargs: Any) -> pd.DataFrame:
+        return _cached_query(function.__name__, key, snapshot_id, _frozen(function, kwargs)).copy()
+
+    frame = fetch(queries.platforms)
+    names = dict(zip(frame["platform_id"], frame["name"], strict=True))
+    built = chart_registry.get(name).build(fetch, names, dict(filters))
+    return built, downsample.for_drawing(built.figure)
+
+
 def chart(name: str, filters: Mapping[str, Any], *, key: str) -> chart_registry.Built:
     """Draw the registry's chart `name` for these filters, with its data, image and citation below."""
     spec = chart_registry.get(name)
-    built = spec.build(query, platform_names(), filters)
-    chart_block(spec, built, filters, key=key)
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
+    built, drawn = _cached_chart(name, _store_key(settings()), snapshot(), frozen, i18n.current())
+    chart_block(spec, built, filters, key=key, drawn=drawn)
     return built
 
 
 def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, filters: Mapping[str, Any], *,
-                key: str) -> None:
+                key: str, drawn: downsample.Drawn | None = None) -> None:
     """The chart, then "Download this chart's data" (CSV, JSON, metadata), its image (PNG, SVG,
     rendered only when asked for) and "Cite or share this view" (permalink, APA-like, BibTeX,
-    CSL-JSON)."""
-    st.plotly_chart(built.figure, key=key)
+    CSL-JSON). A line of more than `downsample.MAX_POINTS_PER_LINE` points is drawn thinned
+    (`drawn`, said under the chart); the downloads are made from the whole figure."""
+    drawn = drawn or downsample.for_drawing(built.figure)
+    st.plotly_chart(drawn.figure, key=key)
+    if drawn.thinned:
+        st.caption(_("This chart draws {drawn} of its {total} points, those that keep each line's shape "
+                     "(peaks and troughs included). The downloads have every point.").format(
+                         drawn=fmt_number(drawn.points_drawn), total=fmt_number(drawn.points_total)))
     snap = snapshot()
     meta = chart_registry.chart_meta(
         spec, built, query, platform_names(), filters, snapshot_id=snap, permalink=permalink(snap),

@@ -45,5 +45,6 @@ pages: dict[str, list[st.Page]] = {
 }
 
 navigation = st.navigation(pages)
-common.page_frame()
-navigation.run()
+with common.reading():  # the page's reads in one transaction: the catalog is read once per run
+    common.page_frame()
+    navigation.run()

@@ -11,7 +11,7 @@ import streamlit as st
 from collectors.categories import CATEGORY_LABELS
 from collectors.store.reference import ReferenceDataError, read_union_scales
 from dashboard import common, queries, report_blocks
-from dashboard.chart_registry import union_scale_lines
+from dashboard.chart_registry import events_for, minimum_wages_for, union_scale_lines
 from dashboard.i18n import _, ngettext
 
 UNION_SCALE_CATEGORIES = ("audio_voice", "acting_performance")
@@ -99,7 +99,7 @@ if weekly.empty:
     )
 else:
     wage_countries = sorted({"US", "GB"} | set(chosen_countries))
-    wages = common.query(queries.minimum_wages, countries=tuple(wage_countries))
+    wages = minimum_wages_for(common.query, set(wage_countries))  # one read with the chart's
     if currency_mode == "usd":
         wages = wages.assign(hourly_value=wages["hourly_usd"])
     else:
@@ -151,7 +151,7 @@ else:
         common.frame_table(table)
 
 with st.expander(_("Events on the chart (dated and sourced)")):
-    event_table = common.query(queries.events, platforms=tuple(platforms))
+    event_table = events_for(common.query, tuple(platforms))  # one read with the charts'
     if event_table.empty:
         st.write(_("No events recorded for these platforms."))
     else:
