@@ -5,7 +5,8 @@ command line (`gigwatch chart`) both call these functions on the same figure.
 
 The data is read back from the plotly figure itself, trace by trace and shape by shape, so the
 download can never drift from the picture: every point, band edge, error bar and marker line is
-one row. Images are rendered by plotly's exporter, kaleido, which drives a headless Chromium
+one row. (A page draws a long line thinned, `dashboard.downsample`, and says so; these functions
+get the whole figure, so the download keeps every point of it.) Images are rendered by plotly's exporter, kaleido, which drives a headless Chromium
 (Debian's `/usr/bin/chromium` when present; `BROWSER_PATH` overrides).
 """
 
