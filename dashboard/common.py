@@ -665,8 +665,8 @@ def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, fil
     data_col, image_col, cite_col = st.columns(3)
     with data_col.popover(_("Download this chart's data"), icon=":material/table_view:", width="stretch"):
         # Translators: {units} says what the chart's numbers are, e.g. "US dollars per hour".
-        st.caption(_("Exactly what is drawn, every point, band and marker: {units}. The metadata "
-                     "names the snapshot, filters, n and original sources.").format(units=spec.shown(spec.units)))
+        st.caption(_("Every point, band and marker of the chart, all of them even where a long line is "
+                     "drawn thinned: {units}. The metadata names the snapshot, filters, n and original sources.").format(units=spec.shown(spec.units)))
         st.download_button("CSV", lambda: chart_export.data_csv(fig), file_name=f"{stem}.csv", mime="text/csv",
                            key=f"{key}_csv", on_click="ignore", width="stretch")
         st.download_button(_("CSV metadata (JSON)"), lambda: chart_export.metadata_json(meta),
