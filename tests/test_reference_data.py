@@ -133,7 +133,11 @@ def test_an_unverified_minimum_wage_is_marked_where_its_line_is_drawn(
         writer.writeheader()
         writer.writerows(rows)
     monkeypatch.setattr(queries, "MINIMUM_WAGES_CSV", path)
-    st.cache_data.clear()  # the page caches query results; this test changes the CSV under them
+    from dashboard import common
+
+    # The page caches query results and built charts; this test changes the CSV under them.
+    st.cache_data.clear()
+    common._cached_chart.clear()
     try:
         at = pay_trends(small_lake, monkeypatch, layout="together")
         figure = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -142,3 +146,4 @@ def test_an_unverified_minimum_wage_is_marked_where_its_line_is_drawn(
         assert any(n.startswith("Minimum wage: United Kingdom") and "(unverified)" not in n for n in names)
     finally:
         st.cache_data.clear()
+        common._cached_chart.clear()
