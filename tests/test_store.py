@@ -161,6 +161,25 @@ def test_write_retries_then_gives_up_clearly(store: Store) -> None:
     assert store.read_rows(f"SELECT key, value FROM {LAKE}.lake_meta") == [("k", "v")]
 
 
+def test_a_read_that_meets_a_transient_disk_io_error_is_retried_and_a_write_is_not(store: Store) -> None:
+    """SQLite answers a reader with SQLITE_IOERR while another process writes its journal (seen
+    under load in the scheduler test); a read is safe to repeat, a write's outcome is not known."""
+    calls = 0
+
+    def io_error_once() -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise duckdb.Error("Failed to query most recent snapshot for DuckLake: disk I/O error")
+        return 42
+
+    assert store._retry(io_error_once, what="read") == 42 and calls == 2
+    calls = 0
+    with pytest.raises(duckdb.Error, match="disk I/O error"):
+        store._retry(io_error_once, what="write")
+    assert calls == 1
+
+
 def test_other_errors_are_not_retried(store: Store) -> None:
     with pytest.raises(duckdb.Error):
         store.write(lambda cur: cur.execute("SELECT * FROM lake.no_such_table"), what="test")

@@ -61,6 +61,12 @@ _RETRYABLE = (
 )
 
 
+# SQLite can answer a reader with SQLITE_IOERR while another process is writing its rollback journal
+# (seen under load: "Failed to query most recent snapshot for DuckLake: disk I/O error"). A read
+# changes nothing, so it is retried; a write that meets it is not (its outcome is not known).
+_TRANSIENT_READ = "disk i/o error"
+
+
 # Substrings of errors that mean the connection to a PostgreSQL catalog dropped. Before COMMIT that
 # is safe to retry (the server rolled the transaction back); at COMMIT it is not known whether the
 # commit landed, so there only "could not connect" (nothing was sent) is retried.
@@ -202,7 +208,7 @@ class Store:
             try:
                 return fn()
             except (duckdb.Error, OSError, _LostBeforeCommit) as exc:
-                if not is_retryable(exc):
+                if not (is_retryable(exc) or (what == "read" and _TRANSIENT_READ in str(exc).lower())):
                     problem = storage_problem(exc, self.settings)
                     if problem:
                         raise StoreError(f"could not {what}: {problem}") from exc
