@@ -12,7 +12,7 @@ import pytest
 from collectors.config import Settings
 from collectors.pay import Pay
 from collectors.records import ListingRecord
-from collectors.store import LAKE, Store, StoreBusyError, get_store, reset_stores
+from collectors.store import LAKE, Store, StoreBusyError, StoreError, get_store, reset_stores
 from collectors.store.listings import ListingRun, RunRecord, save_listing_runs
 from collectors.store.migrations import MIGRATIONS
 
@@ -175,7 +175,7 @@ def test_a_read_that_meets_a_transient_disk_io_error_is_retried_and_a_write_is_n
 
     assert store._retry(io_error_once, what="read") == 42 and calls == 2
     calls = 0
-    with pytest.raises(duckdb.Error, match="disk I/O error"):
+    with pytest.raises(StoreError, match=r"could not write: .*disk I/O error"):
         store._retry(io_error_once, what="write")
     assert calls == 1
 
