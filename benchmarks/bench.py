@@ -816,15 +816,22 @@ def find_chromium() -> str | None:
 BENCH_MODERATOR = "bench"
 BENCH_MODERATOR_PASSWORD = "bench-moderator-password-16"  # a throwaway account on the synthetic lake only
 FLOOR_APP = REPO_DIR / "benchmarks" / "floor_app.py"
+DASHBOARD_APP = REPO_DIR / "dashboard" / "streamlit_app.py"
 
 
 @contextlib.contextmanager
 def _streamlit_server(script: Path, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], str, str]]:
-    """`streamlit run script` on a free loopback port: yields (process, base URL, log path)."""
+    """`streamlit run script` on a free loopback port: yields (process, base URL, log path).
+
+    The dashboard is started as `gigwatch dashboard` starts it (`python -m dashboard.serve`: the
+    process imports the pages' modules and opens the lake before it listens); the floor page as
+    plain `streamlit run`.
+    """
     port = _free_port()
     log_file = tempfile.NamedTemporaryFile(prefix=f"gigwatch-bench-{script.stem}-", suffix=".log", delete=False)  # noqa: SIM115
+    launcher = ["-m", "dashboard.serve"] if script == DASHBOARD_APP else ["-m", "streamlit", "run", str(script)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script),
+        [sys.executable, *launcher,
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
         env=env, cwd=REPO_DIR, stdout=log_file, stderr=subprocess.STDOUT,
@@ -993,7 +1000,7 @@ def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
            # An empty gigwatch.toml: not the checkout's (its accounts, its settings).
            "GIGWATCH_CONFIG": str(_empty_config())}
     pages = list(pages) if pages is not None else dashboard_pages()
-    app = REPO_DIR / "dashboard" / "streamlit_app.py"
+    app = DASHBOARD_APP
     cold: dict[str, float] = {}
     warm: dict[str, float] = {}
     page_errors: dict[str, str] = {}

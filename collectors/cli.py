@@ -122,7 +122,9 @@ def dashboard(
     get_store(settings)  # migrate before serving, so pages never race to create tables
     typer.echo(f"gigwatch dashboard ({'DEMO data' if settings.is_demo else 'real data'}): http://{address}:{port}")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        # `streamlit run dashboard/streamlit_app.py` from a process that imported the pages'
+        # modules and opened the lake first (dashboard/serve.py): the first visitor does not wait.
+        sys.executable, "-m", "dashboard.serve",
         "--server.port", str(port), "--server.address", address,
         *streamlit_flags(),  # .streamlit/config.toml: viewer toolbar, no error details, XSRF, ...
     ]
