@@ -54,8 +54,12 @@ def test_quick_bench_measures_every_figure(tmp_path: Path) -> None:
             assert all(value > 0 for value in dashboard[key].values()), (key, dashboard[key])
         assert dashboard["floor"]["error"] is None
         assert dashboard["load"]["loads"] == dashboard["load"]["contexts"] * dashboard["load"]["pages_per_context"]
+        # The floor page under the same load, for what the machine itself allows.
+        floor_load = dashboard["floor"]["load"]
+        assert floor_load["loads"] == dashboard["load"]["loads"]
+        assert dashboard["load"]["p95_over_floor_p95"] > 0 and floor_load["p95_over_single_user"] > 0
     assert set(figures["targets"]) == {
         "every_query_p95_under_200ms", "app_over_bare_at_most_1_3", "pandas_over_gigwatch_at_least_10",
         "dashboard_peak_under_1_5GB", "every_page_at_most_1_5x_floor_cold", "every_page_at_most_1_2x_floor_warm",
-        "p95_under_load_at_most_3x_single_user",
+        "p95_under_load_at_most_3x_single_user", "p95_under_load_at_most_floor_under_load",
     }
