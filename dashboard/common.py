@@ -18,7 +18,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from collectors.config import ConfigError, Settings, load_settings
 from collectors.store import Store, get_store
@@ -561,10 +563,19 @@ def page_frame() -> None:
         ).format(time=fmt_time(status.get("as_of")), snapshot=snap, n=fmt_number(n_listings)))
 
 
+# Keys of the lazy containers (`lazy_popover`): drawn when opened, so a page's first load does
+# not send (or make the browser load the code viewer for) what nobody has asked to see.
+PERMALINK_BOX_KEY = "permalink_box"
+
+
 def permalink_box() -> None:
-    """A permalink of this view (filters + snapshot), for citing; shown at the foot of a page."""
+    """A permalink of this view (filters + snapshot), for citing; shown at the foot of a page.
+    Its content is drawn when it is opened (a rerun, from the cache)."""
     snap = snapshot()
-    with st.expander(_("Cite or share this view"), icon=":material/link:"):
+    box = st.expander(_("Cite or share this view"), icon=":material/link:", key=PERMALINK_BOX_KEY, on_change="rerun")
+    with box:
+        if not box.open:
+            return
         st.markdown(
             _("This link stores the filters and the data snapshot: opened later, it shows exactly "
               "these numbers, even after new collections.")
@@ -656,14 +667,34 @@ def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, fil
         st.caption(_("This chart draws {drawn} of its {total} points, those that keep each line's shape "
                      "(peaks and troughs included). The downloads have every point.").format(
                          drawn=fmt_number(drawn.points_drawn), total=fmt_number(drawn.points_total)))
+    data_col, image_col, cite_col = st.columns(3)
+    # Each popover's content is drawn when it is opened (a rerun, from the cached chart): a page
+    # of four charts would otherwise send twenty buttons and sixteen code blocks nobody opened.
+    data_pop = data_col.popover(_("Download this chart's data"), icon=":material/table_view:", width="stretch",
+                                key=f"{key}_data_popover", on_change="rerun")
+    image_pop = image_col.popover(_("Download this chart's image"), icon=":material/image:", width="stretch",
+                                  key=f"{key}_image_popover", on_change="rerun")
+    cite_pop = cite_col.popover(_("Cite or share this view"), icon=":material/format_quote:", width="stretch",
+                                key=f"{key}_cite_popover", on_change="rerun")
+    if not (data_pop.open or image_pop.open or cite_pop.open):
+        return
     snap = snapshot()
     meta = chart_registry.chart_meta(
         spec, built, query, platform_names(), filters, snapshot_id=snap, permalink=permalink(snap),
         demo=store().is_demo, retrieved=f"{date.today():%Y-%m-%d}",
     )
     fig, stem = built.figure, chart_export.file_stem(meta)
-    data_col, image_col, cite_col = st.columns(3)
-    with data_col.popover(_("Download this chart's data"), icon=":material/table_view:", width="stretch"):
+    if data_pop.open:
+        _data_downloads(data_pop, spec, fig, meta, stem, key=key)
+    if image_pop.open:
+        _image_downloads(image_pop, fig, meta, stem, key=key)
+    if cite_pop.open:
+        _citations(cite_pop, meta)
+
+
+def _data_downloads(container: DeltaGenerator, spec: chart_registry.ChartSpec, fig: go.Figure,
+                    meta: chart_export.ChartMeta, stem: str, *, key: str) -> None:
+    with container:
         # Translators: {units} says what the chart's numbers are, e.g. "US dollars per hour".
         st.caption(_("Every point, band and marker of the chart, all of them even where a long line is "
                      "drawn thinned: {units}. The metadata names the snapshot, filters, n and original sources.").format(units=spec.shown(spec.units)))
@@ -675,13 +706,20 @@ def chart_block(spec: chart_registry.ChartSpec, built: chart_registry.Built, fil
         st.download_button(_("JSON (data and metadata)"), lambda: chart_export.data_json(fig, meta),
                            file_name=f"{stem}.json", mime="application/json", key=f"{key}_json",
                            on_click="ignore", width="stretch")
-    with image_col.popover(_("Download this chart's image"), icon=":material/image:", width="stretch"):
+
+
+def _image_downloads(container: DeltaGenerator, fig: go.Figure, meta: chart_export.ChartMeta, stem: str, *,
+                     key: str) -> None:
+    with container:
         st.caption(_("With the title, the filters and the source line; rendered when you click."))
         st.download_button("PNG", lambda: chart_export.render_image(fig, meta, "png"), file_name=f"{stem}.png",
                            mime="image/png", key=f"{key}_png", on_click="ignore", width="stretch")
         st.download_button("SVG", lambda: chart_export.render_image(fig, meta, "svg"), file_name=f"{stem}.svg",
                            mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", width="stretch")
-    with cite_col.popover(_("Cite or share this view"), icon=":material/format_quote:", width="stretch"):
+
+
+def _citations(container: DeltaGenerator, meta: chart_export.ChartMeta) -> None:
+    with container:
         st.caption(_("This link keeps the filters and the data snapshot: opened later, it shows exactly this chart."))
         st.code(meta.permalink, language=None)
         st.caption(_("Citation (APA-like)"))

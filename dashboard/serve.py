@@ -113,7 +113,7 @@ def warm() -> dict[str, float]:
 
         get_store(load_settings()).snapshot_id()
     except Exception as exc:  # the pages report a store they cannot open
-        log.warning("gigwatch: the lake could not be opened before serving: %s", exc)
+        log.warning("gigwatch: the lake could not be opened before serving: %s", exc)  # i18n-ignore: server log
     seconds["store"] = time.perf_counter() - step
     return {name: round(value, 3) for name, value in seconds.items()}
 
@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Warm the process, then hand it to `streamlit run dashboard/streamlit_app.py [argv]`."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     flags = list(sys.argv[1:] if argv is None else argv)
-    log.info("gigwatch: warmed before serving (seconds): %s", warm())
+    log.info("gigwatch: warmed before serving (seconds): %s", warm())  # i18n-ignore: server log
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(APP), *flags]

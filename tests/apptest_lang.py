@@ -27,3 +27,13 @@ def run_in(page: str, language: str, *, timeout: float = 180) -> AppTest:
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def open_lazy(at: AppTest, *keys: str) -> AppTest:
+    """Open the lazy popovers and expanders of `keys` (drawn only when opened, as a click does in a
+    browser: `common.PERMALINK_BOX_KEY`, a chart's `<key>_cite_popover`...) and run again."""
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

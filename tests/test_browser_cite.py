@@ -70,6 +70,12 @@ def _popover(page: Page, label: str, index: int = 0) -> None:
     button.scroll_into_view_if_needed()
     button.click()
     page.wait_for_selector('[data-testid="stPopoverBody"]', timeout=30_000)
+    # The chart popovers draw their content when opened (a rerun): wait for its buttons, links or code.
+    page.wait_for_function(
+        """() => { const body = document.querySelector('[data-testid="stPopoverBody"]');
+                   return body && body.querySelector('button, a, [data-testid="stCode"]') }""",
+        timeout=60_000,
+    )
 
 
 @pytest.mark.parametrize("path", list(CHART_PAGES))

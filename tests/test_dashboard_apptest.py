@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from collectors.config import Settings, load_settings
 from collectors.store import get_store, reset_stores
+from dashboard.common import PERMALINK_BOX_KEY
 from tests.dashboard_lake import build_small_lake
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py")
@@ -176,11 +177,32 @@ def test_other_pages_react_to_their_widgets(demo_settings: Settings, monkeypatch
     assert at.query_params.get("by") == "payment_method"
 
 
+def test_a_charts_downloads_and_citation_are_drawn_when_opened(demo_settings: Settings,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first load sends no download buttons or code blocks for popovers nobody opened; opening
+    one (as a click does) draws its content, from the cached chart."""
+    at = app(demo_settings, monkeypatch, "availability")
+    no_exception(at)
+    charts = len(at.get("plotly_chart"))
+    assert charts >= 2 and not at.get("download_button") and not at.code
+    at.session_state["open_chart_data_popover"] = True
+    at.run()
+    no_exception(at)
+    assert [b.label for b in at.get("download_button")] == ["CSV", "CSV metadata (JSON)", "JSON (data and metadata)"]
+    assert len(at.get("plotly_chart")) == charts
+    at.session_state["open_chart_cite_popover"] = True
+    at.run()
+    code = [str(c.value) for c in at.code]
+    assert len(code) == 4 and "snapshot=" in code[0] and code[2].startswith("@misc{gigwatch_open_listings_")
+
+
 def test_a_snapshot_in_the_url_pins_the_view(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     snapshot = get_store(demo_settings).snapshot_id()
     at = app(demo_settings, monkeypatch, "overview", {"snapshot": str(snapshot)})
     no_exception(at)
     assert any(f"snapshot {snapshot}" in text for text in texts(at, "info"))
+    at.session_state[PERMALINK_BOX_KEY] = True  # opened, as a click does: its content is drawn when open
+    at.run()
     code = [c.value for c in at.code]
     assert any(f"snapshot={snapshot}" in value for value in code), "the permalink names the snapshot"
     at = app(demo_settings, monkeypatch, "overview", {"snapshot": "987654321"})

@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 from collectors.config import Settings, load_settings
 from collectors.store import reset_stores
 from dashboard import i18n
-from tests.apptest_lang import run_in
+from dashboard.common import PERMALINK_BOX_KEY
+from tests.apptest_lang import open_lazy, run_in
 
 PAGES = ["overview", "pay_trends", "availability", "delays", "explore", "health", "methodology", "report", "admin"]
 TIMEOUT = 180
@@ -101,8 +102,10 @@ def test_english_has_no_translation_notice(demo_settings: Settings, monkeypatch:
 
 def test_the_language_stays_in_the_permalink(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page(demo_settings, monkeypatch, "pay_trends", "sw")
+    assert not [code for code in at.code if "snapshot=" in str(code.value)], "drawn only when opened"
+    open_lazy(at, PERMALINK_BOX_KEY, "pay_chart_cite_popover")
     links = [str(code.value) for code in at.code if "snapshot=" in str(code.value)]
-    assert links and all("lang=sw" in link for link in links)
+    assert len(links) >= 2 and all("lang=sw" in link for link in links)
 
 
 def test_the_picker_switches_the_language_into_the_url(demo_settings: Settings,
