@@ -563,8 +563,9 @@ def page_frame() -> None:
         ).format(time=fmt_time(status.get("as_of")), snapshot=snap, n=fmt_number(n_listings)))
 
 
-# Keys of the lazy containers (`lazy_popover`): drawn when opened, so a page's first load does
-# not send (or make the browser load the code viewer for) what nobody has asked to see.
+# The permalink box, like every chart's popovers (`chart_block`), draws its content only when opened
+# (`on_change="rerun"`): a page's first load does not send, nor make the browser load the code
+# viewer for, what nobody asked to see. Tests open it by this key (`session_state[key] = True`).
 PERMALINK_BOX_KEY = "permalink_box"
 
 
