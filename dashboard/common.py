@@ -569,6 +569,16 @@ def page_frame() -> None:
 PERMALINK_BOX_KEY = "permalink_box"
 
 
+@contextlib.contextmanager
+def lazy_expander(label: str, *, key: str, icon: str | None = None) -> Iterator[bool]:
+    """An expander, closed, whose content is drawn only once it is opened (a rerun, from the
+    cache): `with lazy_expander(label, key=...) as shown: if shown: ...`. A table nobody opened
+    is neither queried, nor sent, nor drawn by the browser on a page's first load."""
+    box = st.expander(label, icon=icon, key=key, on_change="rerun")
+    with box:
+        yield bool(box.open)
+
+
 def permalink_box() -> None:
     """A permalink of this view (filters + snapshot), for citing; shown at the foot of a page.
     Its content is drawn when it is opened (a rerun, from the cache)."""

@@ -196,6 +196,25 @@ def test_a_charts_downloads_and_citation_are_drawn_when_opened(demo_settings: Se
     assert len(code) == 4 and "snapshot=" in code[0] and code[2].startswith("@misc{gigwatch_open_listings_")
 
 
+def test_pay_trends_reference_tables_are_drawn_when_opened(demo_settings: Settings,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(demo_settings, monkeypatch, "pay_trends")
+    no_exception(at)
+    labels = [e.label for e in at.expander]
+    assert "Minimum wages used" in labels and "Assumptions behind the hourly figures" in labels
+
+    def tables_with(column: str) -> int:
+        return sum(column in frame.value.columns for frame in at.dataframe)
+
+    assert tables_with("hourly_basis") == 0  # neither queried nor sent until opened
+    at.session_state["wages_box"] = True
+    at.session_state["union_box"] = True
+    at.run()
+    no_exception(at)
+    assert tables_with("hourly_basis") == 2  # the minimum wages and the union scale rates
+    assert tables_with("jurisdiction") == 1
+
+
 def test_a_snapshot_in_the_url_pins_the_view(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     snapshot = get_store(demo_settings).snapshot_id()
     at = app(demo_settings, monkeypatch, "overview", {"snapshot": str(snapshot)})

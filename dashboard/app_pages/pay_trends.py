@@ -150,67 +150,71 @@ else:
         })
         common.frame_table(table)
 
-with st.expander(_("Events on the chart (dated and sourced)")):
-    event_table = events_for(common.query, tuple(platforms))  # one read with the charts'
-    if event_table.empty:
-        st.write(_("No events recorded for these platforms."))
-    else:
+with common.lazy_expander(_("Events on the chart (dated and sourced)"), key="events_box") as shown:
+    if shown:
+        event_table = events_for(common.query, tuple(platforms))  # one read with the charts'
+        if event_table.empty:
+            st.write(_("No events recorded for these platforms."))
+        else:
+            common.frame_table(
+                event_table[["event_date", "platform", "kind", "title", "figure_before", "figure_after", "source_url"]],
+                # Translators: the headers of a table, its data's column names (event_date, figure_before ...).
+                column_config=_headers({"event_date": _("event_date"), "platform": _("platform"), "kind": _("kind"),
+                                        "title": _("title"), "figure_before": _("figure_before"),
+                                        "figure_after": _("figure_after")}),
+            )
+            st.caption(_(
+                "Kinds: adv = advertised, avg = platform-reported average, rep = reported by press or workers, "
+                "pol = policy, law = lawsuit, event = incident. Different kinds are never joined into one series."
+            ))
+
+with common.lazy_expander(_("Minimum wages used"), key="wages_box") as shown:
+    if shown:
+        all_wages = common.query(queries.minimum_wages)
         common.frame_table(
-            event_table[["event_date", "platform", "kind", "title", "figure_before", "figure_after", "source_url"]],
-            # Translators: the headers of a table, its data's column names (event_date, figure_before ...).
-            column_config=_headers({"event_date": _("event_date"), "platform": _("platform"), "kind": _("kind"),
-                                    "title": _("title"), "figure_before": _("figure_before"),
-                                    "figure_after": _("figure_after")}),
+            all_wages[["jurisdiction", "effective_from", "amount", "currency", "unit", "hourly_amount",
+                       "hourly_usd", "hourly_basis", "verification", "source_url"]],
+            column_config=_headers({"jurisdiction": _("jurisdiction"), "effective_from": _("effective_from"),
+                                    "amount": _("amount"), "currency": _("currency"), "unit": _("unit"),
+                                    "hourly_amount": _("hourly_amount"), "hourly_usd": _("hourly_usd"),
+                                    "hourly_basis": _("hourly_basis"), "verification": _("verification")}),
         )
         st.caption(_(
-            "Kinds: adv = advertised, avg = platform-reported average, rep = reported by press or workers, "
-            "pol = policy, law = lawsuit, event = incident. Different kinds are never joined into one series."
+            "verification: 'official' rows were checked against a stored copy of their official page "
+            "(data/minimum_wages.csv names the copy in verified_against); 'unverified' rows could not be, "
+            "and are marked (unverified) on the chart."
         ))
 
-with st.expander(_("Minimum wages used")):
-    all_wages = common.query(queries.minimum_wages)
-    common.frame_table(
-        all_wages[["jurisdiction", "effective_from", "amount", "currency", "unit", "hourly_amount",
-                   "hourly_usd", "hourly_basis", "verification", "source_url"]],
-        column_config=_headers({"jurisdiction": _("jurisdiction"), "effective_from": _("effective_from"),
-                                "amount": _("amount"), "currency": _("currency"), "unit": _("unit"),
-                                "hourly_amount": _("hourly_amount"), "hourly_usd": _("hourly_usd"),
-                                "hourly_basis": _("hourly_basis"), "verification": _("verification")}),
-    )
-    st.caption(_(
-        "verification: 'official' rows were checked against a stored copy of their official page "
-        "(data/minimum_wages.csv names the copy in verified_against); 'unverified' rows could not be, "
-        "and are marked (unverified) on the chart."
-    ))
+with common.lazy_expander(_("Union scale rates (Acting and performance, Audio and voice)"), key="union_box") as shown:
+    if shown:
+        try:
+            union_table = read_union_scales()
+        except (OSError, ReferenceDataError) as exc:
+            st.warning(_("data/union_scales.csv could not be read: {error}").format(error=exc))
+        else:
+            common.frame_table(
+                union_table[["category", "union", "agreement", "role", "amount", "currency", "unit",
+                             "hourly_amount", "hourly_basis", "effective_from", "verification", "verified_on",
+                             "note", "source_url"]],
+                column_config=_headers({"category": _("category"), "union": _("union"), "agreement": _("agreement"),
+                                        "role": _("role"), "amount": _("amount"), "currency": _("currency"),
+                                        "unit": _("unit"), "hourly_amount": _("hourly_amount"),
+                                        "hourly_basis": _("hourly_basis"), "effective_from": _("effective_from"),
+                                        "verification": _("verification"), "verified_on": _("verified_on"),
+                                        "note": _("note")}),
+            )
+            st.caption(_("Drawn on the chart when the Acting and performance or Audio and voice category is chosen. "
+                         "No SAG-AFTRA Interactive Media Agreement rate is listed: no stored copy of a current "
+                         "official rate sheet was found."))
 
-with st.expander(_("Union scale rates (Acting and performance, Audio and voice)")):
-    try:
-        union_table = read_union_scales()
-    except (OSError, ReferenceDataError) as exc:
-        st.warning(_("data/union_scales.csv could not be read: {error}").format(error=exc))
-    else:
-        common.frame_table(
-            union_table[["category", "union", "agreement", "role", "amount", "currency", "unit",
-                         "hourly_amount", "hourly_basis", "effective_from", "verification", "verified_on",
-                         "note", "source_url"]],
-            column_config=_headers({"category": _("category"), "union": _("union"), "agreement": _("agreement"),
-                                    "role": _("role"), "amount": _("amount"), "currency": _("currency"),
-                                    "unit": _("unit"), "hourly_amount": _("hourly_amount"),
-                                    "hourly_basis": _("hourly_basis"), "effective_from": _("effective_from"),
-                                    "verification": _("verification"), "verified_on": _("verified_on"),
-                                    "note": _("note")}),
-        )
-        st.caption(_("Drawn on the chart when the Acting and performance or Audio and voice category is chosen. "
-                     "No SAG-AFTRA Interactive Media Agreement rate is listed: no stored copy of a current "
-                     "official rate sheet was found."))
-
-with st.expander(_("Assumptions behind the hourly figures")):
-    assumptions = common.query(queries.hourly_assumptions, platforms=tuple(platforms))
-    if assumptions.empty:
-        st.write(_("No converted figures yet."))
-    else:
-        common.frame_table(assumptions)
-        st.caption(_("n_versions: how many listing versions each assumption was applied to."))
+with common.lazy_expander(_("Assumptions behind the hourly figures"), key="assumptions_box") as shown:
+    if shown:
+        assumptions = common.query(queries.hourly_assumptions, platforms=tuple(platforms))
+        if assumptions.empty:
+            st.write(_("No converted figures yet."))
+        else:
+            common.frame_table(assumptions)
+            st.caption(_("n_versions: how many listing versions each assumption was applied to."))
 
 st.subheader(_("Per-unit pay (task, item, minute of media)"), anchor=False)
 unit_weekly = in_period(common.query(queries.weekly_unit_pay, **filters))
