@@ -150,8 +150,8 @@ else:
         })
         common.frame_table(table)
 
-with common.lazy_expander(_("Events on the chart (dated and sourced)"), key="events_box") as shown:
-    if shown:
+with common.lazy_expander(_("Events on the chart (dated and sourced)"), key="events_box") as opened:
+    if opened:
         event_table = events_for(common.query, tuple(platforms))  # one read with the charts'
         if event_table.empty:
             st.write(_("No events recorded for these platforms."))
@@ -168,8 +168,8 @@ with common.lazy_expander(_("Events on the chart (dated and sourced)"), key="eve
                 "pol = policy, law = lawsuit, event = incident. Different kinds are never joined into one series."
             ))
 
-with common.lazy_expander(_("Minimum wages used"), key="wages_box") as shown:
-    if shown:
+with common.lazy_expander(_("Minimum wages used"), key="wages_box") as opened:
+    if opened:
         all_wages = common.query(queries.minimum_wages)
         common.frame_table(
             all_wages[["jurisdiction", "effective_from", "amount", "currency", "unit", "hourly_amount",
@@ -185,8 +185,8 @@ with common.lazy_expander(_("Minimum wages used"), key="wages_box") as shown:
             "and are marked (unverified) on the chart."
         ))
 
-with common.lazy_expander(_("Union scale rates (Acting and performance, Audio and voice)"), key="union_box") as shown:
-    if shown:
+with common.lazy_expander(_("Union scale rates (Acting and performance, Audio and voice)"), key="union_box") as opened:
+    if opened:
         try:
             union_table = read_union_scales()
         except (OSError, ReferenceDataError) as exc:
@@ -207,8 +207,8 @@ with common.lazy_expander(_("Union scale rates (Acting and performance, Audio an
                          "No SAG-AFTRA Interactive Media Agreement rate is listed: no stored copy of a current "
                          "official rate sheet was found."))
 
-with common.lazy_expander(_("Assumptions behind the hourly figures"), key="assumptions_box") as shown:
-    if shown:
+with common.lazy_expander(_("Assumptions behind the hourly figures"), key="assumptions_box") as opened:
+    if opened:
         assumptions = common.query(queries.hourly_assumptions, platforms=tuple(platforms))
         if assumptions.empty:
             st.write(_("No converted figures yet."))
