@@ -727,17 +727,18 @@ def _kept_view_rows(
     table is missing (a snapshot from before it), empty, or was written when the lake had fewer
     runs than now (a run recorded since may have moved a platform's bounds).
 
-    One statement, so that the rows and the runs counted are of one snapshot. The filter applies
-    to a materialized copy, so that DuckLake is not asked for per-file statistics of a small table.
+    One statement, so that the rows and the runs counted are of one snapshot. The newest
+    `runs_seen` is taken over every row before the platform filter (a window over all rows, which
+    also keeps the filter from being pushed into the scan: DuckLake would read per-file statistics
+    from the catalog for it, which costs more than filtering a few thousand rows).
     """
     params: dict[str, Any] = {}
     where = platforms_filter(params, platforms, "platform_id")
     try:
         frame = store.read_df(
-            f"""WITH kept AS MATERIALIZED (SELECT {columns}, runs_seen FROM {table})
-                SELECT {columns},
-                       (SELECT max(runs_seen) FROM kept) = (SELECT count(*) FROM {t.collector_runs}) AS rows_current
-                FROM kept WHERE {where} ORDER BY {order}""",
+            f"""SELECT {columns}, newest_runs_seen = (SELECT count(*) FROM {t.collector_runs}) AS rows_current
+                FROM (SELECT {columns}, max(runs_seen) OVER () AS newest_runs_seen FROM {table})
+                WHERE {where} ORDER BY {order}""",
             params,
         )
     except duckdb.CatalogException:
