@@ -698,15 +698,54 @@ def open_listings_daily(
     platforms: Sequence[str] = (),
     categories: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Open listings at the end of each day, per platform. Columns: day, platform_id, open_listings."""
+    """Open listings at the end of each day, per platform. Columns: day, platform_id, open_listings.
+
+    Without a category filter the rows come from `listing_open_days` (kept by every save) when they
+    are current at the snapshot read; else from `listing_daily_counts`, or with a category filter
+    or on a snapshot from before those tables, from the listings. Same rows every way
+    (tests/test_view_rows.py, tests/test_daily_counts.py)."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _listing_filter(params, platforms, categories)
+    if not categories:
+        kept = _kept_view_rows(store, t.listing_open_days, "day, platform_id, open_listings", "platform_id, day",
+                               t, platforms)
+        if kept is not None:
+            return kept
     return _open_per_day_read(
         store, lambda derived: f"""WITH {_open_per_day_sql(t, where, derived=derived)}
             SELECT day, platform_id, open_listings FROM open_per_day ORDER BY platform_id, day""",
         params, derived=not categories,
     )
+
+
+def _kept_view_rows(
+    store: Store, table: str, columns: str, order: str, t: TableRefs, platforms: Sequence[str]
+) -> pd.DataFrame | None:
+    """A view's rows as kept at write time (`listing_open_days`, `listing_weekly_flows`; see
+    collectors/store/aggregates.py), or None when they cannot be trusted at this snapshot: the
+    table is missing (a snapshot from before it), empty, or was written when the lake had fewer
+    runs than now (a run recorded since may have moved a platform's bounds).
+
+    One statement, so that the rows and the runs counted are of one snapshot. The newest
+    `runs_seen` is taken over every row before the platform filter (a window over all rows, which
+    also keeps the filter from being pushed into the scan: DuckLake would read per-file statistics
+    from the catalog for it, which costs more than filtering a few thousand rows).
+    """
+    params: dict[str, Any] = {}
+    where = platforms_filter(params, platforms, "platform_id")
+    try:
+        frame = store.read_df(
+            f"""SELECT {columns}, newest_runs_seen = (SELECT count(*) FROM {t.collector_runs}) AS rows_current
+                FROM (SELECT {columns}, max(runs_seen) OVER () AS newest_runs_seen FROM {table})
+                WHERE {where} ORDER BY {order}""",
+            params,
+        )
+    except duckdb.CatalogException:
+        return None  # a snapshot from before the table existed
+    if frame.empty or not bool(frame["rows_current"].iloc[0]):
+        return None
+    return frame.drop(columns="rows_current")
 
 
 def _open_per_day_read(store: Store, sql: Callable[[bool], str], params: dict[str, Any], *, derived: bool) -> pd.DataFrame:
@@ -731,13 +770,20 @@ def listing_flows_weekly(
     new_listings, closed_listings, complete_week (the week is wholly inside the collection period).
     Listings already open at a platform's first collection are not counted as new.
 
-    Without a category filter the counts come from `listing_first_seen_counts` (new) and
-    `listing_daily_counts` (closed), kept by every save; with one, or on a snapshot from before
-    those tables, from the listings. Same rows either way (tests/test_daily_counts.py)."""
+    Without a category filter the rows come from `listing_weekly_flows` (kept by every save) when
+    they are current at the snapshot read; else the counts come from `listing_first_seen_counts`
+    (new) and `listing_daily_counts` (closed); with a category filter, or on a snapshot from before
+    those tables, from the listings. Same rows every way (tests/test_view_rows.py,
+    tests/test_first_seen_counts.py)."""
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = _listing_filter(params, platforms, categories).format(versions=t.listing_versions)
     if not categories:
+        kept = _kept_view_rows(store, t.listing_weekly_flows,
+                               "week_start, platform_id, new_listings, closed_listings, complete_week",
+                               "platform_id, week_start", t, platforms)
+        if kept is not None:
+            return kept
         try:
             return store.read_df(_flows_sql(t, where, derived=True), params)
         except duckdb.CatalogException:

@@ -17,6 +17,10 @@ source), so each save adds the rows of the versions it wrote (`record_pay_change
 opened and closed per platform and day, lifetime quartiles per platform, and listings per platform
 and instant first seen. Each save that opens, closes or reopens a listing rewrites its platform's
 rows from the listings (`refresh_daily_counts`); the work availability views read them.
+
+`listing_open_days` and `listing_weekly_flows`: the rows `dashboard.queries.open_listings_daily`
+and `listing_flows_weekly` return, rewritten by every listing save (`refresh_view_rows`) and
+trusted by the views only at a snapshot with as many runs as when they were written.
 """
 
 from __future__ import annotations
@@ -459,3 +463,149 @@ def refresh_daily_counts(
         }
     for platform in sorted(p for p in platforms if p):
         _rewrite_daily_counts(cur, platform)
+    # Every save records runs, which may move a platform's bounds: the view rows follow each time.
+    refresh_view_rows(cur, {p for p in platforms | {platform_id} if p})
+
+
+# -- the two work availability views, row for row ---------------------------------------------------
+
+# `dashboard.queries.open_listings_daily` and `listing_flows_weekly` (without a category filter),
+# kept at write time as the rows they return, so that reading one is a plain scan. Both also depend
+# on each platform's first and last successful complete collection, which any write of a run may
+# move (backfilled archive captures, forum runs), not only the listing saves that call
+# `refresh_daily_counts`. So every row carries `runs_seen`, the number of `collector_runs` rows the
+# refresh that wrote it saw, and a view uses the rows only when the newest `runs_seen` equals the
+# runs of the snapshot read (`collector_runs` is append-only: equal counts mean the same runs).
+# Every refresh first rewrites each platform whose stored bounds no longer match the runs, so at
+# the commit that wrote the newest `runs_seen` every platform's rows were current.
+OPEN_DAYS_TABLE = "listing_open_days"
+WEEKLY_FLOWS_TABLE = "listing_weekly_flows"
+
+
+def _bounds_sql(runs: str, where: str) -> str:
+    """Per platform (`where` over `platform_id`): the first and last successful complete
+    collection, as naive UTC timestamps (as `dashboard.queries._platform_bounds_sql`)."""
+    return f"""SELECT platform_id,
+                      min(make_timestamp(epoch_us(started_at))) AS first_ok_at,
+                      max(make_timestamp(epoch_us(started_at))) AS last_ok_at
+               FROM (SELECT * FROM {runs})
+               WHERE status = 'ok' AND complete AND platform_id IS NOT NULL AND {where}
+               GROUP BY platform_id"""
+
+
+def open_day_rows_sql(daily_counts: str, runs: str, where: str = "TRUE") -> str:
+    """SELECT of `listing_open_days` rows (without `runs_seen`) for the platforms `where` (over
+    `platform_id`) keeps, from `listing_daily_counts` and the runs: open listings at the end of
+    each day of each platform's collection, as `dashboard.queries.open_listings_daily` counts them
+    (a date spine from the first to the last successful complete collection, +1/-1 deltas, the
+    deltas from before the spine carried into its first day)."""
+    return f"""
+        WITH bounds AS ({_bounds_sql(runs, where)}),
+        daily_delta AS (
+            SELECT platform_id, (day - DATE '1970-01-01') AS day, sum(opened - closed) AS delta
+            FROM (SELECT * FROM {daily_counts}) WHERE {where} GROUP BY ALL
+        ),
+        spine AS (
+            SELECT platform_id, first_ok_at, last_ok_at,
+                   unnest(range(epoch_us(first_ok_at) // {DAY_US}, epoch_us(last_ok_at) // {DAY_US} + 1)) AS day
+            FROM bounds
+        ),
+        before_spine AS (
+            SELECT d.platform_id, sum(d.delta) AS carried
+            FROM daily_delta d JOIN bounds b USING (platform_id)
+            WHERE d.day < epoch_us(b.first_ok_at) // {DAY_US} GROUP BY ALL
+        )
+        SELECT s.platform_id, DATE '1970-01-01' + s.day::INTEGER AS day,
+               (coalesce(c.carried, 0)
+                + sum(coalesce(d.delta, 0)) OVER (PARTITION BY s.platform_id ORDER BY s.day))::BIGINT
+                   AS open_listings,
+               s.first_ok_at, s.last_ok_at
+        FROM spine s
+        LEFT JOIN daily_delta d ON d.platform_id = s.platform_id AND d.day = s.day
+        LEFT JOIN before_spine c ON c.platform_id = s.platform_id"""
+
+
+def weekly_flow_rows_sql(first_seen: str, daily_counts: str, runs: str, where: str = "TRUE") -> str:
+    """SELECT of `listing_weekly_flows` rows (without `runs_seen`) for the platforms `where` (over
+    `platform_id`) keeps, from `listing_first_seen_counts`, `listing_daily_counts` and the runs:
+    new and closed listings per week, as `dashboard.queries.listing_flows_weekly` counts them
+    (new only after the platform's first collection, to the microsecond)."""
+    return f"""
+        WITH bounds AS ({_bounds_sql(runs, where)}),
+        flows AS (
+            SELECT l.platform_id, date_trunc('week', make_timestamp(epoch_us(l.first_seen_at)))::DATE AS week_start,
+                   sum(l.n_listings) AS new_listings, 0 AS closed_listings
+            FROM (SELECT * FROM {first_seen} WHERE {where}) l
+            JOIN bounds b ON b.platform_id = l.platform_id AND make_timestamp(epoch_us(l.first_seen_at)) > b.first_ok_at
+            GROUP BY ALL
+            UNION ALL
+            SELECT platform_id, date_trunc('week', day)::DATE, 0, sum(closed)
+            FROM (SELECT * FROM {daily_counts}) WHERE {where} AND closed > 0 GROUP BY ALL
+        )
+        SELECT f.week_start, f.platform_id,
+               sum(f.new_listings)::BIGINT AS new_listings,
+               sum(f.closed_listings)::BIGINT AS closed_listings,
+               (f.week_start > any_value(b.first_ok_at)::DATE
+                AND f.week_start + 6 <= any_value(b.last_ok_at)::DATE) AS complete_week
+        FROM flows f LEFT JOIN bounds b USING (platform_id)
+        GROUP BY f.week_start, f.platform_id"""
+
+
+def _stale_view_platforms(cur: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
+    """(platforms with a successful complete collection, platforms whose stored view rows do not
+    match the runs: other bounds, or rows twice after two first refreshes at once)."""
+    live = {
+        platform: (first, last) for platform, first, last in cur.execute(
+            f"""SELECT platform_id, epoch_us(first_ok_at), epoch_us(last_ok_at)
+                FROM ({_bounds_sql(f'{LAKE}.collector_runs', 'TRUE')})"""
+        ).fetchall()
+    }
+    stored: dict[str, tuple[int, int] | None] = {
+        platform: (first, last) if unique else None for platform, first, last, unique in cur.execute(
+            f"""SELECT platform_id, epoch_us(min(first_ok_at)), epoch_us(min(last_ok_at)),
+                       count(*) = count(DISTINCT day) AND min(first_ok_at) = max(first_ok_at)
+                       AND min(last_ok_at) = max(last_ok_at)
+                FROM {LAKE}.{OPEN_DAYS_TABLE} GROUP BY platform_id"""
+        ).fetchall()
+    }
+    doubled = {row[0] for row in cur.execute(
+        f"""SELECT platform_id FROM {LAKE}.{WEEKLY_FLOWS_TABLE}
+            GROUP BY platform_id HAVING count(*) > count(DISTINCT week_start)"""
+    ).fetchall()}
+    stale = {p for p in live.keys() | stored.keys() if live.get(p) != stored.get(p)} | doubled
+    return set(live), stale
+
+
+def refresh_view_rows(cur: duckdb.DuckDBPyConnection, platforms: set[str]) -> None:
+    """Rewrite the view rows of `platforms` (whose listings a save may have changed) and of every
+    platform whose collection bounds moved since its rows were written; call it in the save's
+    transaction, after `listing_daily_counts` and `listing_first_seen_counts` are current.
+
+    The rows written carry the number of runs this transaction sees, so at least one platform's
+    rows are rewritten every time (the views trust the rows only when that number is current)."""
+    runs_seen = int(cur.execute(f"SELECT count(*) FROM {LAKE}.collector_runs").fetchone()[0])  # type: ignore[index]
+    collected, stale = _stale_view_platforms(cur)
+    rewrite = set(platforms) | stale
+    if collected and not rewrite & collected:
+        rewrite.add(min(collected))  # a save of a platform not yet collected completely
+    if not rewrite:
+        return
+    params = {"platforms": sorted(rewrite), "runs_seen": runs_seen}
+    where = "list_contains($platforms::VARCHAR[], platform_id)"
+    cur.execute(f"DELETE FROM {LAKE}.{OPEN_DAYS_TABLE} WHERE {where}", {"platforms": params["platforms"]})
+    cur.execute(
+        f"""INSERT INTO {LAKE}.{OPEN_DAYS_TABLE}
+                (platform_id, day, open_listings, first_ok_at, last_ok_at, runs_seen)
+            SELECT *, $runs_seen FROM ({open_day_rows_sql(f'{LAKE}.{DAILY_COUNTS_TABLE}', f'{LAKE}.collector_runs', where)})
+            ORDER BY platform_id, day""",
+        params,
+    )
+    cur.execute(f"DELETE FROM {LAKE}.{WEEKLY_FLOWS_TABLE} WHERE {where}", {"platforms": params["platforms"]})
+    cur.execute(
+        f"""INSERT INTO {LAKE}.{WEEKLY_FLOWS_TABLE}
+                (week_start, platform_id, new_listings, closed_listings, complete_week, runs_seen)
+            SELECT *, $runs_seen FROM ({weekly_flow_rows_sql(
+                f'{LAKE}.{FIRST_SEEN_TABLE}', f'{LAKE}.{DAILY_COUNTS_TABLE}', f'{LAKE}.collector_runs', where)})
+            ORDER BY platform_id, week_start""",
+        params,
+    )

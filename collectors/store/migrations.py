@@ -572,6 +572,88 @@ MIGRATIONS: list[Migration] = [
         FROM lake.listings l WHERE TRUE GROUP BY ALL""",
         ),
     ),
+    # The rows of the two work availability views without a category filter, rewritten by every
+    # listing save (collectors/store/aggregates.py, `refresh_view_rows`), so that reading them is a
+    # plain scan. `runs_seen`: the collector_runs rows the refresh saw; the views trust the rows
+    # only at a snapshot with as many runs. Filled here from the derived tables of 0008 and 0011
+    # and the runs (SQL as shipped).
+    Migration(
+        "0012_listing_open_days_weekly_flows",
+        (
+            """CREATE TABLE lake.listing_open_days (
+    platform_id VARCHAR NOT NULL,
+    day DATE NOT NULL,                 -- UTC; every day from the first to the last successful complete collection
+    open_listings BIGINT NOT NULL,     -- open at the end of the day
+    first_ok_at TIMESTAMP NOT NULL,    -- the platform's first and last successful complete collection (UTC)
+    last_ok_at TIMESTAMP NOT NULL,
+    runs_seen BIGINT NOT NULL          -- collector_runs rows when these rows were written
+)""",
+            """CREATE TABLE lake.listing_weekly_flows (
+    week_start DATE NOT NULL,          -- Monday (UTC)
+    platform_id VARCHAR NOT NULL,
+    new_listings BIGINT NOT NULL,      -- first seen after the platform's first collection
+    closed_listings BIGINT NOT NULL,
+    complete_week BOOLEAN,             -- the week is wholly inside the collection period
+    runs_seen BIGINT NOT NULL          -- collector_runs rows when these rows were written
+)""",
+            """INSERT INTO lake.listing_open_days (platform_id, day, open_listings, first_ok_at, last_ok_at, runs_seen)
+        WITH bounds AS (SELECT platform_id,
+                      min(make_timestamp(epoch_us(started_at))) AS first_ok_at,
+                      max(make_timestamp(epoch_us(started_at))) AS last_ok_at
+               FROM lake.collector_runs
+               WHERE status = 'ok' AND complete AND platform_id IS NOT NULL
+               GROUP BY platform_id),
+        daily_delta AS (
+            SELECT platform_id, (day - DATE '1970-01-01') AS day, sum(opened - closed) AS delta
+            FROM lake.listing_daily_counts GROUP BY ALL
+        ),
+        spine AS (
+            SELECT platform_id, first_ok_at, last_ok_at,
+                   unnest(range(epoch_us(first_ok_at) // 86400000000, epoch_us(last_ok_at) // 86400000000 + 1)) AS day
+            FROM bounds
+        ),
+        before_spine AS (
+            SELECT d.platform_id, sum(d.delta) AS carried
+            FROM daily_delta d JOIN bounds b USING (platform_id)
+            WHERE d.day < epoch_us(b.first_ok_at) // 86400000000 GROUP BY ALL
+        )
+        SELECT s.platform_id, DATE '1970-01-01' + s.day::INTEGER AS day,
+               (coalesce(c.carried, 0)
+                + sum(coalesce(d.delta, 0)) OVER (PARTITION BY s.platform_id ORDER BY s.day))::BIGINT
+                   AS open_listings,
+               s.first_ok_at, s.last_ok_at, (SELECT count(*) FROM lake.collector_runs) AS runs_seen
+        FROM spine s
+        LEFT JOIN daily_delta d ON d.platform_id = s.platform_id AND d.day = s.day
+        LEFT JOIN before_spine c ON c.platform_id = s.platform_id
+        ORDER BY s.platform_id, s.day""",
+            """INSERT INTO lake.listing_weekly_flows (week_start, platform_id, new_listings, closed_listings, complete_week, runs_seen)
+        WITH bounds AS (SELECT platform_id,
+                      min(make_timestamp(epoch_us(started_at))) AS first_ok_at,
+                      max(make_timestamp(epoch_us(started_at))) AS last_ok_at
+               FROM lake.collector_runs
+               WHERE status = 'ok' AND complete AND platform_id IS NOT NULL
+               GROUP BY platform_id),
+        flows AS (
+            SELECT l.platform_id, date_trunc('week', make_timestamp(epoch_us(l.first_seen_at)))::DATE AS week_start,
+                   sum(l.n_listings) AS new_listings, 0 AS closed_listings
+            FROM lake.listing_first_seen_counts l
+            JOIN bounds b ON b.platform_id = l.platform_id AND make_timestamp(epoch_us(l.first_seen_at)) > b.first_ok_at
+            GROUP BY ALL
+            UNION ALL
+            SELECT platform_id, date_trunc('week', day)::DATE, 0, sum(closed)
+            FROM lake.listing_daily_counts WHERE closed > 0 GROUP BY ALL
+        )
+        SELECT f.week_start, f.platform_id,
+               sum(f.new_listings)::BIGINT AS new_listings,
+               sum(f.closed_listings)::BIGINT AS closed_listings,
+               (f.week_start > any_value(b.first_ok_at)::DATE
+                AND f.week_start + 6 <= any_value(b.last_ok_at)::DATE) AS complete_week,
+               (SELECT count(*) FROM lake.collector_runs) AS runs_seen
+        FROM flows f LEFT JOIN bounds b USING (platform_id)
+        GROUP BY f.week_start, f.platform_id
+        ORDER BY f.platform_id, f.week_start""",
+        ),
+    ),
 ]
 
 
@@ -579,7 +661,7 @@ MIGRATIONS: list[Migration] = [
 
 _TS = pa.timestamp("us", tz="UTC")
 _ARROW_TYPES: dict[str, pa.DataType] = {
-    "VARCHAR": pa.string(), "TIMESTAMPTZ": _TS, "DOUBLE": pa.float64(), "INTEGER": pa.int32(),
+    "VARCHAR": pa.string(), "TIMESTAMPTZ": _TS, "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64(), "INTEGER": pa.int32(),
     "BIGINT": pa.int64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "VARCHAR[]": pa.list_(pa.string()),
 }
 _COLUMN = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s+([A-Z]+(?:\(\d+,\s*\d+\))?(?:\[\])?)")
