@@ -66,6 +66,9 @@ CREATE INDEX IF NOT EXISTS reports_platform ON reports (platform_id, work_period
 CREATE INDEX IF NOT EXISTS reports_fingerprint ON reports (fingerprint);
 CREATE INDEX IF NOT EXISTS reports_content ON reports (content_hash);
 CREATE INDEX IF NOT EXISTS reports_run ON reports (run_id);
+-- The duplicate check looks imported rows up by their source reference: without this index every
+-- import scanned the whole table (duplicates.candidates), so imports slowed as the vault grew.
+CREATE INDEX IF NOT EXISTS reports_source_ref ON reports (source_ref);
 CREATE TABLE IF NOT EXISTS events (
     event_id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
