@@ -249,6 +249,23 @@ def put_report(con: sqlite3.Connection, row: Mapping[str, Any]) -> None:
     )
 
 
+def put_moderation(con: sqlite3.Connection, row: Mapping[str, Any]) -> None:
+    """Store a moderation decision on a stored report: its moderation columns and its body.
+
+    The same stored row as `put_report` for a report whose other core columns are unchanged, but
+    written in place: a replace deletes and re-inserts the row in every index, which made
+    approving a large import several times slower than importing it.
+    """
+    changed = con.execute(
+        """UPDATE reports SET moderation_status = ?, moderated_at = ?, duplicate_of = ?, event_id = ?, body = ?
+           WHERE report_id = ?""",
+        [row["moderation_status"], _iso(row.get("moderated_at")), row.get("duplicate_of"), row.get("event_id"),
+         encode(row), row["report_id"]],
+    ).rowcount
+    if changed != 1:
+        raise VaultError(f"report {row['report_id']} is not stored, so its moderation cannot be")
+
+
 def report_rows(source: Vault | sqlite3.Connection, where: str = "TRUE",
                 params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
     """The stored report rows `where` selects (SQL over the core columns), decoded."""
