@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors.reports.scrub import TAGS, clean_text, scrub
+from collectors.reports.scrub import TAGS, _clean_text_fully, clean_text, scrub
 
 # (text with one identifier, the identifier itself, the tag it must become)
 IDENTIFIERS: list[tuple[str, str, str]] = [
@@ -247,3 +247,11 @@ def test_new_tags_are_stable_under_rescrubbing() -> None:
     once = scrub(text, max_chars=20_000)
     assert scrub(once, max_chars=20_000) == once
     assert "[id-number]" in once and "[address]" in once and "[link: t.me]" in once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60), st.booleans())
+def test_printable_ascii_takes_the_short_path_to_the_same_text(text: str, keep_newlines: bool) -> None:
+    # clean_text skips normalising printable ASCII (most fields of an import): it must give what
+    # the full path gives.
+    assert clean_text(text, keep_newlines=keep_newlines) == _clean_text_fully(text, keep_newlines=keep_newlines)

@@ -22,6 +22,7 @@ from collectors.reports.delays import (
     effective_pay_figures,
     kaplan_meier,
     turnbull,
+    turnbull_intervals,
 )
 
 
@@ -121,6 +122,37 @@ def test_all_in_one_interval() -> None:
     assert fit.median_bounds() == (2.0, 5.0)  # an interval: the NPMLE is not unique inside it
     assert fit.share_paid_within(3) == (0.0, 1.0)
     assert fit.share_paid_within(5) == (1.0, 1.0)
+
+
+def unmerged_em(lower: np.ndarray, upper: np.ndarray, weight: np.ndarray, left: np.ndarray,
+                right: np.ndarray) -> np.ndarray:
+    """The EM with one row per report (what turnbull did before it merged equal intervals)."""
+    contains = ((lower[:, None] <= left[None, :]) & (right[None, :] <= upper[:, None])).astype(float)
+    mass = np.full(len(left), 1.0 / len(left))
+    for _ in range(100_000):
+        updated = mass * (contains.T @ (weight / (contains @ mass))) / weight.sum()
+        updated /= updated.sum()
+        done = float(np.abs(updated - mass).max()) < 1e-10
+        mass = updated
+        if done:
+            break
+    return mass
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reports_with_equal_intervals_weigh_as_one_interval(seed: int) -> None:
+    # Thousands of reports over a few dozen distinct intervals, as a platform's imports give:
+    # turnbull fits the distinct intervals, weighted, and must find what the fit per report finds.
+    base_lower, base_upper = random_intervals(seed, 40)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(base_lower), 3000)
+    lower, upper = base_lower[picks], base_upper[picks]
+    weight = rng.choice([1.0, 1.0, 1.0, 0.5, 0.25], len(picks))
+    fit = turnbull(lower, upper, weights=weight)
+    assert fit.n == 3000
+    left, right = turnbull_intervals(lower, upper)  # the innermost intervals of every report
+    assert list(fit.left) == list(left) and list(fit.right) == list(right)
+    np.testing.assert_allclose(fit.mass, unmerged_em(lower, upper, weight, left, right), atol=1e-9)
 
 
 def test_bad_intervals_are_refused() -> None:

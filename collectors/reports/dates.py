@@ -266,12 +266,12 @@ def _apply_precision(parsed: ApproxDate, precision: str | None, within_days: int
 
 
 def _parse_text(text: str, *, anchor: ApproxDate | None, today: date | None) -> ApproxDate:
+    if match := _ISO_DAY.match(text):  # the common case first (no unknown word is a date)
+        return ApproxDate.day(_real_date(int(match[1]), int(match[2]), int(match[3]), text))
     lowered = re.sub(r"\s+", " ", text.casefold())
     key = re.sub(r"[^a-z0-9]+", "_", lowered).strip("_")
     if key in _UNKNOWN_WORDS or lowered in {"?", "-"}:
         return ApproxDate.unknown()
-    if match := _ISO_DAY.match(text):
-        return ApproxDate.day(_real_date(int(match[1]), int(match[2]), int(match[3]), text))
     if match := _ISO_MONTH.match(text):
         if not 1 <= int(match[2]) <= 12:
             raise DateParseError(f"{text!r} is not a real month")

@@ -536,6 +536,13 @@ def turnbull(lower_days: Sequence[float] | np.ndarray, upper_days: Sequence[floa
         raise ValueError("an interval's upper bound is below its lower bound")
     if (weight <= 0).any() or not np.isfinite(weight).all():
         raise ValueError("weights must be positive numbers")
+    n = int(lower.size)
+    # Reports with the same interval enter the likelihood as one interval weighing their sum: the
+    # same estimate, from a few hundred distinct intervals instead of one row per report (a
+    # platform's 17,000 reports made a matrix that took seconds per EM run).
+    distinct, inverse = np.unique(np.stack([lower, upper], axis=1), axis=0, return_inverse=True)
+    weight = np.bincount(inverse.reshape(-1), weights=weight, minlength=len(distinct))
+    lower, upper = distinct[:, 0], distinct[:, 1]
     left, right = turnbull_intervals(lower, upper)
     # contains[i, j]: observation i's interval holds innermost interval j.
     contains = ((lower[:, None] <= left[None, :]) & (right[None, :] <= upper[:, None])).astype(float)
@@ -550,7 +557,7 @@ def turnbull(lower_days: Sequence[float] | np.ndarray, upper_days: Sequence[floa
         if done:
             break
     log_likelihood = float((weight * np.log(contains @ mass)).sum())
-    return TurnbullFit(left, right, mass, int(lower.size), iterations, log_likelihood)
+    return TurnbullFit(left, right, mass, n, iterations, log_likelihood)
 
 
 # -- per-group figures with the reason for each missing one ------------------------------------------

@@ -51,6 +51,7 @@ _INVISIBLE = re.compile(
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 _NEWLINES = re.compile(r"\r\n?|\x85|\u2028|\u2029")
+_SPACE_RUNS = re.compile(r"[ ]{2,}")
 
 
 def clean_text(text: str, *, keep_newlines: bool = True) -> str:
@@ -59,6 +60,15 @@ def clean_text(text: str, *, keep_newlines: bool = True) -> str:
     Keeps line breaks (as "\\n", at most two in a row) when `keep_newlines`; every other control
     character (C0, C1, DEL) is removed, tabs and odd spaces become plain spaces.
     """
+    if text.isascii() and text.isprintable():
+        # Printable ASCII (most fields of an import: codes, dates, amounts) is already NFKC, with
+        # no control, invisible or odd space character and no line break: only runs of spaces
+        # and the ends change. The same result as the full path, several times faster.
+        return _SPACE_RUNS.sub(" ", text).strip() if "  " in text else text.strip()
+    return _clean_text_fully(text, keep_newlines=keep_newlines)
+
+
+def _clean_text_fully(text: str, *, keep_newlines: bool) -> str:
     text = _SURROGATES.sub("", text)
     text = _NEWLINES.sub("\n", text)
     text = unicodedata.normalize("NFKC", text)

@@ -81,7 +81,7 @@ def _decide(store: Store, report_ids: Iterable[str], status: str, *, moderator: 
                 vaults.erase_report(con, row["report_id"])
                 after = {"moderation_status": f"{status} (erased)", "moderation_note": row.get("moderation_note")}
             else:
-                vaults.put_report(con, row)
+                vaults.put_moderation(con, row)
             vaults.audit(con, at=stamp, moderator=who, action=status, report_id=row["report_id"],
                          event_id=row.get("event_id"), before=before, after=after)
         return len(rows)
