@@ -73,7 +73,7 @@ log = logging.getLogger(__name__)
 REPO_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO_DIR / "data" / "bench"
 PARAMS_FILE = "bench_params.json"
-GENERATOR_VERSION = 6  # bump when the generator changes what it makes, so old lakes are rebuilt
+GENERATOR_VERSION = 7  # bump when the generator changes what it makes, so old lakes are rebuilt
 QUERY_P95_TARGET_MS = 200.0
 DASHBOARD_PEAK_TARGET_BYTES = int(1.5 * 1024**3)
 

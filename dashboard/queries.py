@@ -30,6 +30,7 @@ from collectors.reports import delays
 from collectors.reports.delays import MIN_GROUP_SIZE
 from collectors.store import LAKE, Store, TableRefs
 from collectors.store.aggregates import (  # one definition for the stored table and for these queries
+    BOUND_RUNS_COUNT_SQL,
     DAY_US,
     HOURLY_MID,
     MONDAY_US,
@@ -736,7 +737,7 @@ def _kept_view_rows(
     where = platforms_filter(params, platforms, "platform_id")
     try:
         frame = store.read_df(
-            f"""SELECT {columns}, newest_runs_seen = (SELECT count(*) FROM {t.collector_runs}) AS rows_current
+            f"""SELECT {columns}, newest_runs_seen = (SELECT {BOUND_RUNS_COUNT_SQL} FROM {t.collector_runs}) AS rows_current
                 FROM (SELECT {columns}, max(runs_seen) OVER () AS newest_runs_seen FROM {table})
                 WHERE {where} ORDER BY {order}""",
             params,

@@ -31,7 +31,7 @@ SHIPPED_AFTER_DATA_MOVE = {
     "0009_listing_lifetime_quartiles": "88f17520b6f727b83307ff5277a73790819eabf04c084d4f90d4e1d827224a95",
     "0010_report_delay_pay_incidents": "04e86b4d7c5c609bc3ea042fcf5a6787bc0af7c668553f6aecb5502b8e911a01",
     "0011_listing_first_seen_counts": "c6b1b0e7dc4ca4abc0d29659559d2b563bbeccc69da0eb4c0e7874250996dc43",
-    "0012_listing_open_days_weekly_flows": "52a355de675ef5c37c634e945123b6ab5e55e2b885cb2b8790e09fb1b3d3dffe",
+    "0012_listing_open_days_weekly_flows": "cbfdb66939ec55c3654b383dd8b330e988420df5d8c31b33a699312e6101972a",
 }
 
 

@@ -13,7 +13,7 @@ listings until the next save rewrites the rows; snapshots from before the tables
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -114,6 +114,24 @@ def test_a_run_recorded_by_another_writer_is_not_missed(tmp_path: Path) -> None:
     save_listing_runs(store, platform_id="demo_gamma", source_name="gamma-board", runs=runs["gamma-board"][-1:])
     assert_views_equal_the_listings(store, None, from_kept_rows=True)
     assert_views_equal_the_listings(store, after_capture, from_kept_rows=False)  # a pinned snapshot stays as it was
+    reset_stores()
+
+
+def test_runs_of_no_platform_leave_the_kept_rows_trusted(tmp_path: Path) -> None:
+    """A report import or a reference-data load records a run of no platform (and a failed run
+    moves no bounds): neither view changes, so the kept rows stay trusted (the benchmark lake
+    records 41 such runs after its last listing save)."""
+    store = get_store(load_settings(lake="gigwatch", env={"GIGWATCH_DATA_DIR": str(tmp_path)}))
+    save_randomly(store, random_runs(14, days=6), 14)
+    assert_views_equal_the_listings(store, None, from_kept_rows=True)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    others = [RunRecord(run_id="import-1", source_name="import:import-1", platform_id=None, started_at=now,
+                        finished_at=now, status="ok", complete=True, items_count=5, run_kind="import"),
+              RunRecord(run_id="failed-1", source_name="delta-a", platform_id="demo_delta", started_at=now,
+                        finished_at=now, status="failed", complete=False, items_count=0)]
+    store.write(lambda cur: Store.insert_df(cur, "collector_runs", pd.DataFrame([r.row() for r in others], columns=RUN_COLUMNS)),
+                what="record runs of no platform")
+    assert_views_equal_the_listings(store, None, from_kept_rows=True)
     reset_stores()
 
 

@@ -473,13 +473,19 @@ def refresh_daily_counts(
 # kept at write time as the rows they return, so that reading one is a plain scan. Both also depend
 # on each platform's first and last successful complete collection, which any write of a run may
 # move (backfilled archive captures, forum runs), not only the listing saves that call
-# `refresh_daily_counts`. So every row carries `runs_seen`, the number of `collector_runs` rows the
-# refresh that wrote it saw, and a view uses the rows only when the newest `runs_seen` equals the
-# runs of the snapshot read (`collector_runs` is append-only: equal counts mean the same runs).
+# `refresh_daily_counts`. So every row carries `runs_seen`, the number of successful complete runs
+# of a platform the refresh that wrote it saw (`BOUND_RUNS_COUNT_SQL`), and a view uses the rows
+# only when the newest `runs_seen` equals that count at the snapshot read (`collector_runs` is
+# append-only: equal counts mean the same runs).
 # Every refresh first rewrites each platform whose stored bounds no longer match the runs, so at
 # the commit that wrote the newest `runs_seen` every platform's rows were current.
 OPEN_DAYS_TABLE = "listing_open_days"
 WEEKLY_FLOWS_TABLE = "listing_weekly_flows"
+# The runs `runs_seen` counts: those that can move a platform's bounds (`_bounds_sql`). A run of no
+# platform (a report import, a reference-data load) changes neither view, so it does not send them
+# back to computing from the listings. As an aggregate FILTER, not a WHERE: DuckLake would read
+# per-file statistics from the catalog for a filter pushed into the scan.
+BOUND_RUNS_COUNT_SQL = "count(*) FILTER (WHERE status = 'ok' AND complete AND platform_id IS NOT NULL)"
 
 
 def _bounds_sql(runs: str, where: str) -> str:
@@ -583,7 +589,7 @@ def refresh_view_rows(cur: duckdb.DuckDBPyConnection, platforms: set[str]) -> No
 
     The rows written carry the number of runs this transaction sees, so at least one platform's
     rows are rewritten every time (the views trust the rows only when that number is current)."""
-    runs_seen = int(cur.execute(f"SELECT count(*) FROM {LAKE}.collector_runs").fetchone()[0])  # type: ignore[index]
+    runs_seen = int(cur.execute(f"SELECT {BOUND_RUNS_COUNT_SQL} FROM {LAKE}.collector_runs").fetchone()[0])  # type: ignore[index]
     collected, stale = _stale_view_platforms(cur)
     rewrite = set(platforms) | stale
     if collected and not rewrite & collected:

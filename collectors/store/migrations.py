@@ -586,7 +586,7 @@ MIGRATIONS: list[Migration] = [
     open_listings BIGINT NOT NULL,     -- open at the end of the day
     first_ok_at TIMESTAMP NOT NULL,    -- the platform's first and last successful complete collection (UTC)
     last_ok_at TIMESTAMP NOT NULL,
-    runs_seen BIGINT NOT NULL          -- collector_runs rows when these rows were written
+    runs_seen BIGINT NOT NULL          -- successful complete runs of a platform when these rows were written
 )""",
             """CREATE TABLE lake.listing_weekly_flows (
     week_start DATE NOT NULL,          -- Monday (UTC)
@@ -594,7 +594,7 @@ MIGRATIONS: list[Migration] = [
     new_listings BIGINT NOT NULL,      -- first seen after the platform's first collection
     closed_listings BIGINT NOT NULL,
     complete_week BOOLEAN,             -- the week is wholly inside the collection period
-    runs_seen BIGINT NOT NULL          -- collector_runs rows when these rows were written
+    runs_seen BIGINT NOT NULL          -- successful complete runs of a platform when these rows were written
 )""",
             """INSERT INTO lake.listing_open_days (platform_id, day, open_listings, first_ok_at, last_ok_at, runs_seen)
         WITH bounds AS (SELECT platform_id,
@@ -621,7 +621,7 @@ MIGRATIONS: list[Migration] = [
                (coalesce(c.carried, 0)
                 + sum(coalesce(d.delta, 0)) OVER (PARTITION BY s.platform_id ORDER BY s.day))::BIGINT
                    AS open_listings,
-               s.first_ok_at, s.last_ok_at, (SELECT count(*) FROM lake.collector_runs) AS runs_seen
+               s.first_ok_at, s.last_ok_at, (SELECT count(*) FILTER (WHERE status = 'ok' AND complete AND platform_id IS NOT NULL) FROM lake.collector_runs) AS runs_seen
         FROM spine s
         LEFT JOIN daily_delta d ON d.platform_id = s.platform_id AND d.day = s.day
         LEFT JOIN before_spine c ON c.platform_id = s.platform_id
@@ -648,7 +648,7 @@ MIGRATIONS: list[Migration] = [
                sum(f.closed_listings)::BIGINT AS closed_listings,
                (f.week_start > any_value(b.first_ok_at)::DATE
                 AND f.week_start + 6 <= any_value(b.last_ok_at)::DATE) AS complete_week,
-               (SELECT count(*) FROM lake.collector_runs) AS runs_seen
+               (SELECT count(*) FILTER (WHERE status = 'ok' AND complete AND platform_id IS NOT NULL) FROM lake.collector_runs) AS runs_seen
         FROM flows f LEFT JOIN bounds b USING (platform_id)
         GROUP BY f.week_start, f.platform_id
         ORDER BY f.platform_id, f.week_start""",
