@@ -38,6 +38,7 @@ from collectors.store.aggregates import (  # one definition for the stored table
     SERIES,
     TIME_UNITS,
     WEEK_US,
+    WEEKLY_FLOWS_SELECT,
     Series,
     key_range,
     lifetime_rows_sql,
@@ -821,13 +822,7 @@ def _flows_sql(t: TableRefs, where: str, *, derived: bool) -> str:
             -- Listings seen by the first collection were open before it: not counted as new.
             {flows}
         )
-        SELECT f.week_start, f.platform_id,
-               sum(f.new_listings)::BIGINT AS new_listings,
-               sum(f.closed_listings)::BIGINT AS closed_listings,
-               (f.week_start > any_value(b.first_ok_at)::DATE
-                AND f.week_start + 6 <= any_value(b.last_ok_at)::DATE) AS complete_week
-        FROM flows f LEFT JOIN bounds b USING (platform_id)
-        GROUP BY f.week_start, f.platform_id
+        {WEEKLY_FLOWS_SELECT}
         ORDER BY f.platform_id, f.week_start"""
 
 

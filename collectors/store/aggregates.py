@@ -531,6 +531,17 @@ def open_day_rows_sql(daily_counts: str, runs: str, where: str = "TRUE") -> str:
         LEFT JOIN before_spine c ON c.platform_id = s.platform_id"""
 
 
+# The weekly flows from CTEs `flows` (platform_id, week_start, new_listings, closed_listings) and
+# `bounds` (platform_id, first_ok_at, last_ok_at): kept rows and `dashboard.queries` alike.
+WEEKLY_FLOWS_SELECT = """SELECT f.week_start, f.platform_id,
+               sum(f.new_listings)::BIGINT AS new_listings,
+               sum(f.closed_listings)::BIGINT AS closed_listings,
+               (f.week_start > any_value(b.first_ok_at)::DATE
+                AND f.week_start + 6 <= any_value(b.last_ok_at)::DATE) AS complete_week
+        FROM flows f LEFT JOIN bounds b USING (platform_id)
+        GROUP BY f.week_start, f.platform_id"""
+
+
 def weekly_flow_rows_sql(first_seen: str, daily_counts: str, runs: str, where: str = "TRUE") -> str:
     """SELECT of `listing_weekly_flows` rows (without `runs_seen`) for the platforms `where` (over
     `platform_id`) keeps, from `listing_first_seen_counts`, `listing_daily_counts` and the runs:
@@ -548,13 +559,7 @@ def weekly_flow_rows_sql(first_seen: str, daily_counts: str, runs: str, where: s
             SELECT platform_id, date_trunc('week', day)::DATE, 0, sum(closed)
             FROM (SELECT * FROM {daily_counts}) WHERE {where} AND closed > 0 GROUP BY ALL
         )
-        SELECT f.week_start, f.platform_id,
-               sum(f.new_listings)::BIGINT AS new_listings,
-               sum(f.closed_listings)::BIGINT AS closed_listings,
-               (f.week_start > any_value(b.first_ok_at)::DATE
-                AND f.week_start + 6 <= any_value(b.last_ok_at)::DATE) AS complete_week
-        FROM flows f LEFT JOIN bounds b USING (platform_id)
-        GROUP BY f.week_start, f.platform_id"""
+        {WEEKLY_FLOWS_SELECT}"""
 
 
 def _stale_view_platforms(cur: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
