@@ -468,6 +468,12 @@ _TRAP_BEFORE = re.compile(
         # Money spent, and a change by an amount, are not pay: "I spent $407", "an increase ... of 70 cents".
         |\bspen(?:t|d|ds|ding)(?:\s+(?:about|around|over|nearly|almost))?
         |\bcharged\s+(?:at\s+)?(?:a\s+)?(?:set|flat|fixed|standard)?|\bfees?\W{0,2}\s+of
+        # A limit is not pay: "spending limit of $500 per month", "a withdrawal limit of KSh 70,000".
+        |\blimits?(?:\s+(?:is|of|at|set\s+at))?|\blimited\s+to|\bcap(?:ped)?\s+(?:spending|purchases)\s+at
+        # What a learner pays: "Lessons are $30 per hour", "classes cost R$ 80 por mês".
+        |\b(?:lessons?|classes|courses?|tutoring|coaching|tuition|lecciones|clases|cours|aulas?|Unterricht|Nachhilfe)
+            (?:\s+(?:sessions?|fees?))?\s+(?:are|is|cost|costs|start(?:s|ing)?\s+at|for|at|priced\s+at|cuestan|cuesta|coûtent|custam|kosten)
+            (?:\s+(?:only|just|about|around|from))?
         )\W{0,3}$""",
     re.X | re.I,
 )
@@ -720,6 +726,8 @@ def _parse(text: str) -> Pay | None:
         return None
     best = max(candidates, key=lambda c: c[0])  # max keeps the first of equal scores
     _, candidate, code, symbol = best
+    if code is None and symbol is None and _lakh_rupees(text, candidate.first, candidate.last):
+        code = "INR"  # "6 - 9 Lakhs per annum", "CTC: 3.5 - 5 LPA": an Indian salary
     return _to_pay(text, candidate, code, symbol)
 
 
@@ -801,6 +809,10 @@ def _spread_range(
     return first, nxt
 
 
+# A bare number right before an hour word in a script that writes no space: a length of time.
+_DURATION_AFTER = re.compile(r"\s?(?:時間|小時|小时|個小時|个小时|시간)")
+
+
 def _amounts(text: str) -> list[_Amount]:
     found: list[_Amount] = []
     for match in _NUMBER.finditer(text):
@@ -843,6 +855,8 @@ def _amounts(text: str) -> list[_Amount]:
                     symbol = post_symbol
         if suffix_key == "l" and code != "INR":
             continue
+        if code is None and symbol is None and _DURATION_AFTER.match(text, end):
+            continue  # "1時間あたり1,500円", "2小时": a length of time, not money
         value = _number(match.group("num"), code)
         if value is None:
             continue
@@ -1043,6 +1057,19 @@ def _bare_k_range(first: _Amount, last: _Amount) -> bool:
     if last.suffix in _LAKH_SUFFIXES:
         return True
     return last.suffix == "k" and first.value * first.factor >= 1000
+
+
+# Lakhs and crores are written in Pakistan, Bangladesh and Nepal too: a bare amount in lakhs is read
+# as rupees only when nothing in the text points to one of those.
+_NOT_INDIAN = re.compile(r"[\u0980-\u09ff]|\b(?:pakistan\w*|PKR|bangladesh\w*|BDT|taka|nepal\w*|NPR|sri\s+lanka\w*|LKR)\b", re.I)
+
+
+def _lakh_rupees(text: str, first: _Amount, last: _Amount) -> bool:
+    """Whether a bare amount in lakhs, crores or LPA is Indian rupees."""
+    return (
+        (first.suffix in _LAKH_SUFFIXES or last.suffix in _LAKH_SUFFIXES or "lpa" in (first.suffix, last.suffix))
+        and _NOT_INDIAN.search(text) is None
+    )
 
 
 _LAKH_SUFFIXES = frozenset({"lakh", "lakhs", "lac", "lacs", "लाख", "crore", "crores", "करोड़"})
@@ -1300,7 +1327,8 @@ _TRAP_LAST_WORDS = frozenset(_words(
     "discount gpa grade point card win budget charged plan membership is loan loans rent precio precios de "
     "cuesta cuestan costo coste preço custa custam prix coûte coute coûtent preis von kostet kosten цена стоит "
     "стоимость harga biaya कीमत سعر mindestbetrag meist threshold payout withdrawal minimum cashout reaches least "
-    "hits exceeds over spent spend spends spending about around nearly almost just only roughly set flat fixed standard"
+    "hits exceeds over spent spend spends spending about around nearly almost just only roughly set flat fixed standard "
+    "limit limits to are from starts starting cuesta coûtent kosten"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"

@@ -227,3 +227,37 @@ def test_a_bare_amount_takes_the_currency_of_the_script_only_with_a_unit() -> No
     pay = parse_pay("アノテーションの時給は1500")
     assert pay is not None and pay.currency == "JPY" and pay.unit == "hour"
     assert parse_pay("2025年に") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A bare number before an hour word is a length of time: "1時間あたり" is "per one hour".
+        ("1時間あたり1,500円", (1500, 1500, "JPY", "hour")),
+        ("每2小时100元", (100, 100, "CNY", "unknown")),
+        # A bare amount in lakhs, crores or LPA is an Indian salary in rupees...
+        ("6 - 9 Lakhs per annum", (600000, 900000, "INR", "year")),
+        ("15 Lacs P.A.", (1500000, 1500000, "INR", "year")),
+        ("CTC: 3.5 - 5 LPA", (350000, 500000, "INR", "year")),
+        # ...unless the text points to Pakistan, Bangladesh, Nepal or Sri Lanka.
+        ("Salaries in Pakistan start at 1.2 lakh per annum", (120000, None, None, "year")),
+    ],
+)
+def test_eighth_round_rules(text: str, expected: Expected) -> None:
+    pay = parse_pay(text)
+    assert pay is not None, text
+    assert (pay.min, pay.max, pay.currency, pay.unit) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spending limit of $500 per month",
+        "a daily withdrawal limit of KSh 70,000",
+        "Lessons are $30 per hour",
+        "Tutoring sessions are $40 per hour",
+        "English classes cost $15 an hour",
+    ],
+)
+def test_eighth_round_not_pay(text: str) -> None:
+    assert parse_pay(text) is None, text
