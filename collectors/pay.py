@@ -637,7 +637,37 @@ _NUMBER_WORD_CURRENCY = re.compile(
 
 
 def _numbers_in_words(text: str) -> str:
-    return _NUMBER_WORD_CURRENCY.sub(lambda m: f"{words.NUMBER_WORDS[m.group('word').lower()]} ", text)
+    text = _NUMBER_WORD_CURRENCY.sub(lambda m: f"{words.NUMBER_WORDS[m.group('word').lower()]} ", text)
+    if _CJK_NUMERAL_CURRENCY.search(text):
+        text = _CJK_NUMERAL_CURRENCY.sub(lambda m: _cjk_number(m.group("num")), text)
+    return text
+
+
+# "一千美元", "两百块", "三万日元": Chinese and Japanese numerals right before a currency word.
+_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+               "八": 8, "九": 9}
+_CJK_POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000}
+_CJK_NUMERAL_CURRENCY = re.compile(
+    r"(?<![\d.,几幾数數多])(?P<num>[零〇一二两兩三四五六七八九十百千万萬]{1,8})(?=(?:美元|美金|欧元|英镑|人民币|块钱|块|元|港元|港币|日元|円|ドル|ユーロ|ポンド))"
+)
+
+
+def _cjk_number(numeral: str) -> str:
+    """The digits of a Chinese or Japanese numeral ("一千" → "1000", "三万五千" → "35000", "十五" → "15")."""
+    total, section, digit, power = 0, 0, 0, 1
+    for char in numeral:
+        if char in _CJK_DIGITS:
+            digit = _CJK_DIGITS[char]
+        elif char in ("万", "萬"):
+            total += (section + digit) * 10_000
+            section, digit, power = 0, 0, 10_000
+        else:
+            power = _CJK_POWERS[char]
+            section += (digit or 1) * power
+            digit = 0
+    # A last digit right after a power is a tenth of it: "三千五" is 3,500, "一万二" 12,000.
+    last = digit * (power // 10) if digit and power >= 100 and numeral[-2:-1] in _CJK_POWERS else digit
+    return str(total + section + last)
 
 
 # "mil" is a thousand in Spanish and Portuguese ("$296 mil", "7 mil 380 pesos", "mil 500 pesos") and a
@@ -1173,8 +1203,10 @@ _CLAUSE_NOUN_UNIT: dict[str, PayUnit] = {
     if len(noun) > 2 and noun not in _SLASH_ONLY and noun not in ("ano", "tag", "sat", "den", "dan", "mes")
 } | {"hora": "hour", "día": "day", "dia": "day", "tag": "day", "ano": "year", "mes": "month", "mês": "month"}
 _CLAUSE_NOUNS_ALT = _alternation(_CLAUSE_NOUN_UNIT)
+# Han and kana words are not set apart by spaces: "每月可以赚5000元", "月給は25万円".
+_NOT_HAN_WORD = r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"
 _CLAUSE_UNIT = re.compile(
-    rf"""(?<![\w-])(?:
+    rf"""(?<!{_NOT_HAN_WORD})(?<!-)(?:
         (?P<adj>hourly|daily|weekly|monthly|yearly|annual(?:ly|ized|ised)?|per\s+annum|mensal(?:mente)?|mensuale?s?
             |mensuel(?:le)?s?|annuel(?:le)?s?|anuale?s?|semanale?s?|semanais|diari[oa]s?|jährlich\w*|monatlich\w*
             |stündlich\w*|sueldo\s+mensual|salario\s+mensual|godišnj\w*|yıllık|yılda|ildə|rocz\w*)
@@ -1190,7 +1222,7 @@ _CLAUSE_UNIT = re.compile(
       | (?P<stem_week>{"|".join(words.CLAUSE_STEMS["week"])})
       | (?P<stem_month>{"|".join(words.CLAUSE_STEMS["month"])})
       | (?P<stem_year>{"|".join(words.CLAUSE_STEMS["year"])})
-    )(?![\w-])""",
+    )(?!{_NOT_HAN_WORD})(?!-)""",
     re.X | re.I,
 )
 _STEM_GROUPS = ("stem_hour", "stem_day", "stem_week", "stem_month", "stem_year")
@@ -1475,6 +1507,8 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
         k_suffixed = "k" in (candidate.first.suffix, candidate.last.suffix)
         lakhs = candidate.last.suffix in _LAKH_SUFFIXES  # Indian salaries in lakhs are yearly (CTC)
         unit = "year" if (k_suffixed and top >= 20_000) or lakhs else "unknown"
+        if unit == "unknown" and _piece_sentence(text, candidate.first.start):
+            unit = "task"
     factor = candidate.unit_factor if unit in OUTPUT_UNITS else 1.0
     low = _tidy(candidate.low * factor)
     high = None if candidate.high is None else _tidy(candidate.high * factor)
@@ -1489,6 +1523,27 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
     if "at_least" in flags:
         return Pay(low, None, code, unit, approximate=approximate, at_least=True, currency_symbol=symbol)
     return Pay(low, low, code, unit, approximate=approximate, currency_symbol=symbol)
+
+
+# A sentence about pieces of work: a single sum in it with no period is what one piece pays ("Most
+# tests are 20 minutes where you earn $10", "Tasks can earn anything from one euro").
+_PIECE_SENTENCE = re.compile(
+    rf"(?<![\w-])(?:tasks?|hits?|surveys?|stud(?:y|ies)|tests?|questions?|prompts?|gigs?|micro-?tasks?|microtareas?"
+    rf"|{_alternation(words.CLAUSE_PIECES['task'])}|{_alternation(words.PIECE_NOUNS['task'])})(?:e?s)?(?![\w-])",
+    re.I,
+)
+_SALARY_SENTENCE = re.compile(
+    r"(?<![\w-])(?:salar\w*|wages?|income|earnings|revenue|minimum|average|median|typical|sueldos?|ingresos?|renda"
+    r"|rendimento|gehalt|lohn|einkommen|revenu|zarobki|зарплат\w*|доход\w*)(?![\w-])",
+    re.I,
+)
+
+
+def _piece_sentence(text: str, start: int) -> bool:
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
+    ends = [i for i in (text.find(". ", start), text.find("! ", start), text.find("? ", start)) if i >= 0]
+    sentence = text[sentence_start : min(ends) if ends else len(text)]
+    return bool(_PIECE_SENTENCE.search(sentence)) and not _SALARY_SENTENCE.search(sentence)
 
 
 def _unit_anywhere(text: str) -> PayUnit | None:

@@ -159,8 +159,8 @@ def test_cli_prints_the_rate(capsys: pytest.CaptureFixture[str]) -> None:
         ("$0.75–$5.00+ per minute of audio", Pay(0.75, 5, None, "minute", approximate=True)),
         # number and currency forms
         ("₹6,55,958", Pay(655_958, 655_958, "INR", "unknown")),
-        ("6 - 9 Lakhs", Pay(600_000, 900_000, None, "year")),
-        ("15 Lacs P.A.", Pay(1_500_000, 1_500_000, None, "year")),
+        ("6 - 9 Lakhs", Pay(600_000, 900_000, "INR", "year")),  # bare lakhs are rupees (docs/pay-strings.md)
+        ("15 Lacs P.A.", Pay(1_500_000, 1_500_000, "INR", "year")),
         ("₹2M - ₹4M INR", Pay(2_000_000, 4_000_000, "INR", "unknown")),
         ("He made about 60,000 Kenyan shillings ($483) a month.", Pay(60_000, 60_000, "KES", "month", approximate=True)),
         ("US$:12.99", Pay(12.99, 12.99, "USD", "unknown")),
