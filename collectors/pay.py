@@ -512,7 +512,10 @@ _THRESHOLD_AFTER = re.compile(
 _EXPENSE_WORDS = re.compile(
     r"(?<!after\s)(?<!net\sof\s)\b(?:costs|expenses|custos|despesas|gastos|costes|Kosten|Ausgaben|frais|d[ée]penses|spese"
     r"|costi|koszty|kosztów|náklady|nákladů|расходы|затраты|витрати|kostnader|kosten|uitgaven|costos|kostade|kostar"
-    r"|koster|kostet|kosztuje|kosztował\w*|maliyet\w*|giderler\w*|masraf\w*|biaya|ongkos)\b",
+    r"|koster|kostet|kosztuje|kosztował\w*|maliyet\w*|giderler\w*|masraf\w*|biaya|ongkos"
+    # What a customer pays, and what a platform takes: "the average price for “computer help” is $77",
+    # "commission of around Rs 20,000 will have to be paid to Swiggy".
+    r"|prices?|commissions?|comisi[óo]n|comisiones|comiss[ãa]o|comiss[õo]es|commissione|komisyon\w*|prowizj\w*)\b",
     re.I,
 )
 # Bonuses (referral, sign-up, hiring, retention) are pay, but a lump sum: unit "once", never a rate.
@@ -1170,7 +1173,7 @@ def _candidate(
         flags.update(("at_least", "approx"))
     if first is not last and (last.plus or plus_after):
         flags.add("approx")
-    if _is_trap(text, cursor, unit_end):
+    if _is_trap(text, cursor, unit_end, output_rate=unit in ("task", "item")):
         return None
     if unit is None and _is_bonus(text, cursor, unit_end):
         unit = "once"
@@ -1449,7 +1452,10 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
     return None, 1.0
 
 
-def _is_trap(text: str, start: int, end: int) -> bool:
+def _is_trap(text: str, start: int, end: int, *, output_rate: bool = False) -> bool:
+    """Whether the amount at `start` (its unit ending at `end`) is money that is not pay. A price per
+    piece of work (`output_rate`) is what the one who does it charges: a rate ("the average price for
+    translation of English is $10 to $12 per 100 source words")."""
     before_start = max(0, start - 30)
     last_word = _LAST_WORD.search(text, before_start, start)
     if (
@@ -1475,6 +1481,7 @@ def _is_trap(text: str, start: int, end: int) -> bool:
         expense is not None
         and not _PAY_VERB.search(text, expense.end(), start)
         and not _DEDUCTIONS_BEFORE.search(text, sentence_start, expense.start())
+        and not (output_rate and expense.group(0).lower().startswith("price"))
     ):
         return True  # a cost or price named earlier in the sentence, and no pay verb since
     if not any(hint in before for hint in _PRICE_HINTS):
@@ -1507,7 +1514,9 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
         k_suffixed = "k" in (candidate.first.suffix, candidate.last.suffix)
         lakhs = candidate.last.suffix in _LAKH_SUFFIXES  # Indian salaries in lakhs are yearly (CTC)
         unit = "year" if (k_suffixed and top >= 20_000) or lakhs else "unknown"
-        if unit == "unknown" and _piece_sentence(text, candidate.first.start):
+        if unit == "unknown" and (
+            _FOR_AN_ACTION_AFTER.match(text, candidate.unit_end) or _piece_sentence(text, candidate.first.start)
+        ):
             unit = "task"
     factor = candidate.unit_factor if unit in OUTPUT_UNITS else 1.0
     low = _tidy(candidate.low * factor)
@@ -1525,6 +1534,14 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
     return Pay(low, low, code, unit, approximate=approximate, currency_symbol=symbol)
 
 
+# A sum for doing one thing is what that piece of work pays: "R14 for picking up food", "$10 for
+# completing a short survey", "5 € pour remplir un questionnaire".
+_FOR_AN_ACTION_AFTER = re.compile(
+    r"\s*(?:just\s+|simply\s+|only\s+)?(?:for|por|pour|para|für)\s+(?:(?!working\b|work\b)[a-z]+ing\b"
+    r"|(?:completar|hacer|realizar|responder|contestar|llenar|rellenar|fazer|preencher|remplir|faire|compléter"
+    r"|répondre|ausfüllen|beantworten)\b)",
+    re.I,
+)
 # A sentence about pieces of work: a single sum in it with no period is what one piece pays ("Most
 # tests are 20 minutes where you earn $10", "Tasks can earn anything from one euro").
 _PIECE_SENTENCE = re.compile(

@@ -251,6 +251,12 @@ def test_a_bare_amount_takes_the_currency_of_the_script_only_with_a_unit() -> No
         ("Tasks can earn anything from one euro to several tens of euros.", (1, None, "EUR", "task")),
         # ...but not in a sentence about salaries or averages.
         ("Most testers do surveys, and their median income is $4,000", (4000, 4000, None, "unknown")),
+        # A sum for doing one thing is what that piece pays; a sum for working a span is not a rate.
+        ("Get $10 for completing a short survey", (10, 10, None, "task")),
+        ("5 € pour remplir un questionnaire", (5, 5, "EUR", "task")),
+        ("She got $300 for working weekends", (300, 300, None, "unknown")),
+        # A price per piece of work is what the worker charges: a rate.
+        ("The usual price for proofreading is $0.02 per word", (0.02, 0.02, None, "item")),
     ],
 )
 def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
@@ -270,6 +276,9 @@ def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
         "Lessons are $30 per hour",
         "Tutoring sessions are $40 per hour",
         "English classes cost $15 an hour",
+        # What a customer pays and what a platform takes.
+        "The average price for a cleaning job is $77.",
+        "a commission of around Rs 20,000 will have to be paid to the platform",
     ],
 )
 def test_eighth_round_not_pay(text: str) -> None:
