@@ -842,6 +842,8 @@ def _spread_range(
     return first, nxt
 
 
+# A case ending joined to a currency by an apostrophe (Turkish): "100 TL’ye kadar", "50 TL'den fazla".
+_CASE_ENDING = re.compile(r"['’](?:[yn]?[eaıiuü]|[dt][ea]n|[dt][ea]|l[ıiuü]k|[yn]?[ıiuü]n)(?![\w])")
 # A bare number right before an hour word in a script that writes no space: a length of time.
 _DURATION_AFTER = re.compile(r"\s?(?:時間|小時|小时|個小時|个小时|시간)")
 
@@ -886,6 +888,9 @@ def _amounts(text: str) -> list[_Amount]:
                     code = post_code
                 if symbol is None:
                     symbol = post_symbol
+                case_ending = _CASE_ENDING.match(text, amount_end)
+                if case_ending is not None:
+                    amount_end = case_ending.end()  # "100 TL’ye kadar": the ending belongs to the amount
         if suffix_key == "l" and code != "INR":
             continue
         if code is None and symbol is None and _DURATION_AFTER.match(text, end):

@@ -201,7 +201,7 @@ PIECE_NOUNS: dict[Piece, tuple[str, ...]] = {
              "kuljetus", "kuljetukselta", "tilaus", "tilaukselta", "tehtävä", "görev", "sipariş", "teslimat",
              "sarcină", "livrare", "comandă", "feladat", "szállítás", "chuyến", "đơn", "nhiệm vụ", "gawain",
              "εργασία", "παραγγελία", "διαδρομή", "משימה", "משלוח", "مهمة", "طلب", "توصيل", "tugas",
-             "pengiriman", "pesanan", "kazi"),
+             "pengiriman", "pesanan", "kazi", "paket", "paketi", "paketler", "paketlerde", "paket başı"),
     "item": ("palabra", "palabras", "palavra", "palavras", "mot", "mots", "wort", "wörter", "parola", "parole",
              "słowo", "słów", "слово", "слов", "imagen", "imágenes", "imagem", "imagens", "immagine", "immagini",
              "bild", "bilder", "caractère", "caractères", "carattere", "caratteri", "znak", "znaków",
@@ -270,7 +270,7 @@ RANGE_AND_WORDS: tuple[str, ...] = (
 # Words right after the amount: "19ドル(約2,700円)から" (from: at least), "20만 원 이상", "10,000円まで".
 AT_LEAST_AFTER: tuple[str, ...] = ("から", "以上", "이상", "起", "以上", "alkaen", "tai enemmän", "nebo více",
                                    "lub więcej", "o más", "ou mais", "o più", "ou plus", "eller mer", "of meer",
-                                   "oder mehr", "veya daha fazla", "ve üzeri", "và hơn", "trở lên", "или больше")
+                                   "oder mehr", "veya daha fazla", "ve üzeri", "fazla", "üzeri", "và hơn", "trở lên", "или больше")
 UP_TO_AFTER: tuple[str, ...] = ("まで", "以下", "까지", "이하", "以内", "kadar", "तक", "asti", "saakka")
 
 # "Now" in more languages: the pay said to be the pay now wins a tie ("şimdi ilk paket 47 TL").

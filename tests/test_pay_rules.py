@@ -188,7 +188,7 @@ def test_third_round_not_pay(text: str) -> None:
         ("Appenだと時給19ドルから", (19, None, "USD", "hour")),
         ("you can earn “up to” $900 a month", (None, 900, None, "month")),
         # The pay now, after "now" in another language.
-        ("Önceden paket 55 TL iken şimdi paket 45 TL", (45, 45, "TRY", "unknown")),
+        ("Önceden paket 55 TL iken şimdi paket 45 TL", (45, 45, "TRY", "task")),
         # "$20.0000" is twenty, not twenty thousand.
         ("pays $20.0000 per task", (20, 20, None, "task")),
     ],
@@ -257,6 +257,10 @@ def test_a_bare_amount_takes_the_currency_of_the_script_only_with_a_unit() -> No
         ("She got $300 for working weekends", (300, 300, None, "unknown")),
         # A price per piece of work is what the worker charges: a rate.
         ("The usual price for proofreading is $0.02 per word", (0.02, 0.02, None, "item")),
+        # Turkish case endings after the currency, and bounds after them.
+        ("saatlik ücret 150 TL’den fazla", (150, None, "TRY", "hour")),
+        ("ücret 300 TL’ye kadar", (None, 300, "TRY", "unknown")),
+        ("kurye paket başına 45 TL alıyor", (45, 45, "TRY", "task")),
     ],
 )
 def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
