@@ -219,7 +219,7 @@ _NUMBER = re.compile(
       | \s?(?i:lakhs?|lacs?|lpa|crores?)(?!\w)
       | \s?(?:लाख|करोड़|ألف|هزار|हज़ार|हजार)
       | \s?(?i:ribu|тысяч[аи]?|тыс\.?|tys\.?|bin|juta|millones|milhões)(?!\w)
-      | \s?(?:cr|L)(?!\w)
+      | \s?(?:[cC]r|L)(?!\w)
       | \s?(?i:m|mm|mn|mil|million|millions|billion|billions|bn|b|trillion|trillions|tn)(?!\w)
       | 万
       | \s?(?:{_SUFFIX_JOINED_ALT})
@@ -297,7 +297,10 @@ _NOUN_UNIT = {noun: unit for unit, nouns in _NOUNS.items() for noun in nouns}
 # Abbreviations that only count after "/" ("$20/h", "£2,000/m").
 _SLASH_ONLY = frozenset({"h", "d", "w", "m", "y", "mo", "mon", "an", "ano", "ora", "日", "月", "年", "時"})
 _MEDIA = {"second": 60.0, "seconds": 60.0, "sec": 60.0, "secs": 60.0, "minute": 1.0, "minutes": 1.0,
-          "min": 1.0, "mins": 1.0, "hour": 1 / 60, "hours": 1 / 60, "hr": 1 / 60, "hrs": 1 / 60}
+          "min": 1.0, "mins": 1.0, "hour": 1 / 60, "hours": 1 / 60, "hr": 1 / 60, "hrs": 1 / 60,
+          # "por hora de áudio", "par minute d'audio", "por minuto de audio"
+          "hora": 1 / 60, "horas": 1 / 60, "heure": 1 / 60, "heures": 1 / 60, "minuto": 1.0, "minutos": 1.0,
+          "segundo": 60.0, "segundos": 60.0, "seconde": 60.0, "secondes": 60.0}
 _ADJECTIVE_UNITS = {
     "hourly": "hour", "ph": "hour", "p/h": "hour", "p.h.": "hour", "daily": "day", "weekly": "week",
     "pw": "week", "p/w": "week", "monthly": "month", "pcm": "month", "p.m.": "month", "pm": "month",
@@ -333,7 +336,7 @@ _UNIT_AFTER = re.compile(
         (?P<conn>{_CONNECTOR})\s*(?:(?P<count>\d{{1,3}}(?:[,.]\d{{3}})+|\d{{2,6}})\s+(?!(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\b)(?=\S))?{_ADJECTIVES}
         (?:
             (?P<media>(?:audio|video|media|recorded|transcribed|speech|finished)\s+(?:{_media_alt}))(?![a-z])
-          | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+of\s+(?:audio|video|speech|media))
+          | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+(?:of|de|del|d['’])\s*(?:audio|áudio|video|vídeo|speech|media|enregistrement|grabación|gravação))
           | (?P<noun>{_nouns_alt})(?![a-zà-ÿ])\.?
           | (?P<minute>minutes|minute|mins|min|seconds|second|secs|sec)(?![a-z])
         )
@@ -454,7 +457,7 @@ _TRAP_BEFORE = re.compile(
     r"""(?:\bprice[ds]?|\bpriced\s+at|\bpricing|\bcosts?|\bfees?|\bsubscription|\braised|\braising
         |\braises|\bvaluation|\bvalued\s+at|\brevenue|\bseries\s+[a-f]|\bfunding|\bprize\s+pool
         |\bprizes?(?:\s+of)?|\btuition|\bworth|\bsold\s+for|\bsell(?:s|ing)\s+for|\bretail(?:s|ing)?\s+(?:for|at)
-        |\bbuy|\bsave|(?<!direct\s)\bdeposit|\brefund|\bdiscount
+        |\bbuy|\bbought(?:\s+(?:a|an|the|my))?|\bpurchased?(?:\s+(?:a|an|the|my))?|\bsave|(?<!direct\s)\bdeposit|\brefund|\bdiscount
         |\bgpa|\bgrade|\bpoint|\bcredit\s+of|\bgift\s+card|\bcharged(?:\s+a)?
         |\bwin|\bbudget|\bplan|\bmembership|\brent(?:\s+(?:is|of))?|\bloans?(?:\s+of)?
         # Prices in other languages: "cuesta 20 dólares", "kostet 9,99 €", "стоит 500 руб."
@@ -467,7 +470,7 @@ _TRAP_BEFORE = re.compile(
         |\bbalance\s+(?:reaches|hits|is|of|exceeds)(?:\s+(?:at\s+least|over))?
         # Money spent, and a change by an amount, are not pay: "I spent $407", "an increase ... of 70 cents".
         |\bspen(?:t|d|ds|ding)(?:\s+(?:about|around|over|nearly|almost))?
-        |\bcharged\s+(?:at\s+)?(?:a\s+)?(?:set|flat|fixed|standard)?|\bfees?\W{0,2}\s+of
+        |\bcharged\s+(?:at\s+)?(?:a\s+)?(?:set|flat|fixed|standard)?|\bfees?\W{0,2}\s+of|\bfees?\s+(?:are|is|was|were|run|start\s+at)(?:\s+(?:about|around|only|just))?
         # A limit is not pay: "spending limit of $500 per month", "a withdrawal limit of KSh 70,000".
         |\blimits?(?:\s+(?:is|of|at|set\s+at))?|\blimited\s+to|\bcap(?:ped)?\s+(?:spending|purchases)\s+at
         # What a learner pays: "Lessons are $30 per hour", "classes cost R$ 80 por mês".

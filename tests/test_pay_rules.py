@@ -261,6 +261,10 @@ def test_a_bare_amount_takes_the_currency_of_the_script_only_with_a_unit() -> No
         ("saatlik ücret 150 TL’den fazla", (150, None, "TRY", "hour")),
         ("ücret 300 TL’ye kadar", (None, 300, "TRY", "unknown")),
         ("kurye paket başına 45 TL alıyor", (45, 45, "TRY", "task")),
+        # Media time in other languages is output, per media minute; "Cr" is a crore.
+        ("Ganhei R$ 12,00 por hora de áudio transcrito", (0.2, 0.2, "BRL", "minute")),
+        ("0,60 € par minute d'audio", (0.6, 0.6, "EUR", "minute")),
+        ("₹1.2 Cr per annum", (12_000_000, 12_000_000, "INR", "year")),
     ],
 )
 def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
@@ -283,6 +287,8 @@ def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
         # What a customer pays and what a platform takes.
         "The average price for a cleaning job is $77.",
         "a commission of around Rs 20,000 will have to be paid to the platform",
+        "I bought a $1,200 laptop for this work",
+        "Transfer fees are $3 per withdrawal",
     ],
 )
 def test_eighth_round_not_pay(text: str) -> None:
