@@ -394,11 +394,11 @@ _FLAG_BEFORE = re.compile(
     r"""(?:
         (?P<up_to>up\s*-?\s*to|upto|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|(?:not|no)\s+higher\s+than
             |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
-            |menos\s+de|weniger\s+als|moins\s+de|unter|ne\s+d[ée]passe\s+pas(?:\s+les)?|n['’]exc[ée]d\w*
+            |menos\s+de|weniger\s+als|moins\s+de|moins\s+d['’]|unter|ne\s+d[ée]passe\s+pas(?:\s+les)?|n['’]exc[ée]d\w*
             |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till|[تي]صل\s+إلى|حتى|fino\s+a
             |al\s+massimo|(?<!\w)до|soars?\s+to|(?:can\s+)?soar\s+to|sięga\w*(?:\s+nawet)?|(?:can\s+)?reach(?:es)?)
       | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than|m[áa]s\s+de
-            |mehr\s+als|plus\s+de|mais\s+de|über
+            |mehr\s+als|plus\s+de|plus\s+d['’]|mais\s+de|über
             |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
             |min(?:imum)?\.?(?:\s+of)?
             |no\s+less\s+than|not\s+less\s+than|more\s+than|over|above|upwards\s+of|ab|à\s+partir\s+de
@@ -462,7 +462,7 @@ _TRAP_BEFORE = re.compile(
         |\bwin|\bbudget|\bplan|\bmembership|\brent(?:\s+(?:is|of))?|\bloans?(?:\s+of)?
         # Prices in other languages: "cuesta 20 dólares", "kostet 9,99 €", "стоит 500 руб."
         |\bprecios?(?:\s+de)?|\bcuestan?|\bcost[oe](?:\s+de)?|\bpreço(?:\s+de)?|\bcustam?|\bprix(?:\s+de)?
-        |\bco[uû]tent?|\bPreis(?:\s+von)?|\bkostet|\bKosten(?:\s+von)?|(?<!\w)цена|(?<!\w)стоит|(?<!\w)стоимость
+        |\bco[uû]te(?:nt)?|\bPreis(?:\s+von)?|\bkostet|\bKosten(?:\s+von)?|(?<!\w)цена|(?<!\w)стоит|(?<!\w)стоимость
         |\bharga|\bbiaya|(?<!\w)कीमत|(?<!\w)سعر
         # A payout threshold is not pay: "Mindestbetrag (meist 10 €)", "minimum payout of $10".
         |\bmindestbetrag\w*(?:\s*\(\s*(?:meist|usually|typically|often))?|\bauszahlungs\w*|\b(?:minimum\s+)?(?:payout|withdrawal|cash-?out)\s+(?:threshold|minimum)(?:\s+(?:is|of))?
@@ -475,7 +475,8 @@ _TRAP_BEFORE = re.compile(
         |\blimits?(?:\s+(?:is|of|at|set\s+at))?|\blimited\s+to|\bcap(?:ped)?\s+(?:spending|purchases)\s+at
         # What a learner pays: "Lessons are $30 per hour", "classes cost R$ 80 por mês".
         |\b(?:lessons?|classes|courses?|tutoring|coaching|tuition|lecciones|clases|cours|aulas?|Unterricht|Nachhilfe)
-            (?:\s+(?:sessions?|fees?))?\s+(?:are|is|cost|costs|start(?:s|ing)?\s+at|for|at|priced\s+at|cuestan|cuesta|coûtent|custam|kosten)
+            (?:\s+(?:sessions?|fees?))?(?:\s+(?:de|of|d['’]|particulares|privadas|privées|priv[ée]s?)(?:\s+[^\W\d]+)?)?
+            \s+(?:are|is|cost|costs|start(?:s|ing)?\s+at|for|at|a|à|priced\s+at|cuestan|cuesta|coûtent|custam|custa|kosten)
             (?:\s+(?:only|just|about|around|from))?
         )\W{0,3}$""",
     re.X | re.I,
@@ -529,10 +530,12 @@ _BONUS_BEFORE = re.compile(
     r"\b(?:bonus(?:es)?|bonos?|bônus|incentives?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
-_PRICE_HINTS = ("tier", "fare", "subscri", "billed", "pricing", "pegged", "exchange", "charge", "cost per", "price per",
+_PRICE_HINTS = ("tier", "fare", "subscri", "suscrip", "abonnement", "abo ", "assinatura", "abbonament", "billed",
+                "pricing", "pegged", "exchange", "charge", "cost per", "price per",
                 "fuel price", "petrol price", "gas price", "gasoline price", "diesel price")
 _PRICE_WORDS = re.compile(
-    r"\b(?:tiers?|fares?|subscriptions?|subscribe|billed|pricing|pegged|exchange\s+rate|charges|cost\s+per|price\s+per"
+    r"\b(?:tiers?|fares?|subscriptions?|subscribe|suscripci[óo]n|abonnements?|abo|assinaturas?|abbonamento|billed"
+    r"|pricing|pegged|exchange\s+rate|charges|cost\s+per|price\s+per"
     r"|(?:fuel|petrol|gas|gasoline|diesel)\s+prices?)\b", re.I
 )
 _PERCENT_STARTS = frozenset("%pxsnrt")
@@ -804,16 +807,25 @@ _FROM_BEFORE = re.compile(
 )
 _TO_LATER = re.compile(r"^[^.;!?]{0,90}?\b(?:up\s+)?to\b[^.;!?\d]{0,45}$", re.I)
 _CHANGE_BEFORE = re.compile(
-    r"\b(?:increase[sd]?|rise[sn]?|rising|rose|raised?|grew|grow[sn]?|fell|falls?|dropp?(?:ed|s)?|reduced?|reduces"
-    r"|cut|cuts|jump(?:ed|s)?|climb(?:ed|s)?|went|changed?|up|down)\b(?:(?!\.\s)[^;!?$£€₹]){0,30}?\b(?:from|by)\b"
+    r"(?<!\w)(?:increase[sd]?|rise[sn]?|rising|rose|raised?|grew|grow[sn]?|fell|falls?|dropp?(?:ed|s)?|reduced?|reduces"
+    r"|cut|cuts|jump(?:ed|s)?|climb(?:ed|s)?|went|changed?|up|down|lower(?:ed|s|ing)?|slash(?:ed|es)?|decrease[sd]?"
+    r"|declined?|dipped|plunged|plummeted|sank|soared|doubled|halved|moved|shifted"
+    # the same in Spanish, Portuguese, French, German and Italian
+    r"|baj[óo]|bajaron|subi[óo]|subieron|cay[óo]|cayeron|pas[óo]|pasaron|reduj(?:o|eron)|aument(?:ó|o|aron|ou)"
+    r"|disminuy[óo]|recort[óo]|caiu|ca[íi]ram|subiram|passou|passaram|reduziu|diminuiu|baixou|cortou"
+    r"|pass[ée]e?s?|baiss[ée]e?s?|augment[ée]e?s?|diminu[ée]e?s?|tomb[ée]e?s?|chut[ée]e?s?|r[ée]duite?s?"
+    r"|sank|sanken|stieg|stiegen|fiel|fielen|gesenkt|erh[öo]ht|gesunken|gestiegen|reduziert|gek[üu]rzt"
+    r"|sces[oa]|salit[oa]|passat[oa]|ridott[oa]|aumentat[oa]|calat[oa])(?!\w)"
+    r"(?:(?!\.\s)[^;!?$£€₹]){0,30}?(?<!\w)(?:from|by|de|desde|von|da|di|od|от)(?!\w)"
     r"[^.;!?]{0,25}$",
     re.I,
 )
+_FROM_WORDS = ("from", "by", "de", "desde", "von", "da", "di", "od", "от")
 
 
 def _changed_before(text: str, start: int) -> bool:
     window = text[max(0, start - 45) : start].lower()
-    if "from" not in window and "by" not in window:
+    if not any(word in window for word in _FROM_WORDS):
         return False
     return _CHANGE_BEFORE.search(text, max(0, start - 45), start) is not None
 
@@ -979,7 +991,10 @@ _CONVERSION_OPEN = re.compile(
 _CONVERSION_CLOSE = re.compile(r"\s*\)")
 _CONVERSION_BETWEEN = re.compile(
     r"^\s*(?:/|,?\s*(?:soit|i\.e\.|that\s+is|or\s+(?:about|around|roughly|close\s+to)|equivalent\s+to"
-    r"|which\s+is\s+(?:like|about|around|roughly)))\s*$",
+    r"|which\s+is\s+(?:like|about|around|roughly))"
+    # "1,500 bolívares, about $1, per week", "KSh 500 – roughly $3.85 – a day"
+    r"|\s*[,–—]\s*(?:about|around|roughly|approximately|approx\.?|some|nearly|almost|just\s+over|just\s+under"
+    r"|unos|unas|cerca\s+de|alrededor\s+de|environ|cerca|etwa|rund|ungefähr))\s*$",
     re.I,
 )
 
@@ -1354,7 +1369,7 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
     "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas "
-    "إلى بين حتى a massimo almeno da di oltre до от свыше nawet"
+    "إلى بين حتى a massimo almeno da di oltre до от свыше nawet d"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"

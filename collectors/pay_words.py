@@ -37,6 +37,7 @@ CURRENCY_WORDS: dict[str, tuple[str | None, str]] = {
     **dict.fromkeys(("dolarů", "dolarů", "dolary", "dollari", "dollaria", "dollaria", "dollárt", "dollár",
                      "dollaro", "dollarit", "dollars", "dollar"), (None, "$")),
     **dict.fromkeys(("rupiah",), ("IDR", "Rp")),
+    **dict.fromkeys(("bolívares", "bolivares", "bolívar", "bolivar", "bolívares soberanos"), ("VES", "Bs")),
     **dict.fromkeys(("ringgit",), ("MYR", "RM")),
     **dict.fromkeys(("đồng", "vnđ", "vnd"), ("VND", "₫")),
     **dict.fromkeys(("soles", "sol", "nuevos soles"), ("PEN", "S/")),
@@ -357,7 +358,8 @@ CLAUSE_PIECES: dict[Piece, tuple[str, ...]] = {
 # they cannot be anything but an amount.
 NUMBER_WORDS: dict[str, int] = {
     **{w: n for n, ws in {
-        1: ("one", "uno", "una", "um", "uma", "un", "une", "ein", "eine", "uno", "yksi", "en", "ett", "één"),
+        1: ("one", "uno", "una", "um", "uma", "un", "une", "ein", "eine", "einen", "einem", "uno", "yksi", "en",
+            "ett", "één"),
         2: ("two", "dos", "dois", "duas", "deux", "zwei", "due", "kaksi", "två", "twee", "dwa", "два", "dva"),
         3: ("three", "tres", "três", "trois", "drei", "tre", "kolme", "drie", "trzy", "три", "tři"),
         4: ("four", "cuatro", "quatro", "quatre", "vier", "quattro", "neljä", "fyra", "fire", "cztery", "четыре"),

@@ -265,6 +265,17 @@ def test_a_bare_amount_takes_the_currency_of_the_script_only_with_a_unit() -> No
         ("Ganhei R$ 12,00 por hora de áudio transcrito", (0.2, 0.2, "BRL", "minute")),
         ("0,60 € par minute d'audio", (0.6, 0.6, "EUR", "minute")),
         ("₹1.2 Cr per annum", (12_000_000, 12_000_000, "INR", "year")),
+        # A change in Spanish, French, German, Portuguese or by "lowered": the pay now is the last.
+        ("Outlier lowered rates from $40/hr to $25/hr last month", (25, 25, None, "hour")),
+        ("El pago bajó de 15 a 12 dólares la hora", (12, 12, None, "hour")),
+        ("Le tarif est passé de 10 € à 8 € de l'heure", (8, 8, "EUR", "hour")),
+        ("Die Vergütung sank von 20 € auf 15 € pro Stunde", (15, 15, "EUR", "hour")),
+        ("A tarifa caiu de R$ 50 para R$ 30 por hora", (30, 30, "BRL", "hour")),
+        # Bounds with elided and inflected words; a restatement in another currency after a comma.
+        ("moins d'un euro de l'heure", (None, 1, "EUR", "hour")),
+        ("weniger als einen Euro pro Stunde", (None, 1, "EUR", "hour")),
+        ("they get 1,500 bolívares, about $1, per week", (1500, 1500, "VES", "week")),
+        ("KSh 500 – roughly $3.85 – a day", (500, 500, "KES", "day")),
     ],
 )
 def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
@@ -289,6 +300,9 @@ def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
         "a commission of around Rs 20,000 will have to be paid to the platform",
         "I bought a $1,200 laptop for this work",
         "Transfer fees are $3 per withdrawal",
+        "Un abonnement coûte 9,99 € par mois",
+        "Clases de inglés a 15 dólares la hora",
+        "Aulas particulares custam R$ 80 por hora",
     ],
 )
 def test_eighth_round_not_pay(text: str) -> None:
