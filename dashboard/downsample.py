@@ -16,7 +16,7 @@ No Streamlit and no SQL here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -79,24 +79,44 @@ def kept_points(x: Any, y: Any, max_points: int | None = None) -> np.ndarray | N
     return np.asarray(MinMaxLTTBDownsampler().downsample(xs, ys, n_out=max_points))
 
 
+def compact_dates(values: Any) -> np.ndarray | None:
+    """Dates and times as the shortest strings plotly reads as the same instants ("2024-01-01" for
+    a midnight, "2024-01-01T08:30:00" otherwise), or None when `values` are not datetime64. Plotly
+    sends a datetime64 as "2024-01-01T00:00:00.000000": a weekly line of three years spent more
+    bytes on its dates than on everything else."""
+    if not isinstance(values, np.ndarray) or values.dtype.kind != "M":
+        return None
+    missing = np.isnat(values)
+    days = values.astype("datetime64[D]")
+    unit: Literal["D", "s"] = "D" if bool((days == values)[~missing].all()) else "s"
+    text = np.datetime_as_string(values.astype("datetime64[ns]"), unit=unit).astype(object)
+    text[missing] = None
+    return text
+
+
 def for_drawing(figure: go.Figure, max_points: int | None = None) -> Drawn:
     """A copy of `figure` with each line of more than `max_points` (default `MAX_POINTS_PER_LINE`)
-    points thinned to that many of them (`figure` is not changed); the figure itself when nothing
-    needs thinning."""
+    points thinned to that many of them and its dates written short (`compact_dates`; `figure` is
+    not changed); the figure itself when there is nothing to thin or shorten."""
     total = drawn = 0
     thinned: dict[int, np.ndarray] = {}
+    dated: list[int] = []
     for index, trace in enumerate(figure.data):
         length = max(len(trace.x) if trace.x is not None else 0, len(trace.y) if trace.y is not None else 0)
         total += length
         keep = kept_points(trace.x, trace.y, max_points) if _thinnable(trace) else None
+        if isinstance(trace.x, np.ndarray) and trace.x.dtype.kind == "M":
+            dated.append(index)
         if keep is None:
             drawn += length
         else:
             thinned[index] = keep
             drawn += len(keep)
-    if not thinned:
+    if not thinned and not dated:
         return Drawn(figure, total, total)
     out = go.Figure(figure)  # a deep copy: the downloads read the original
+    for index in dated:
+        out.data[index].x = compact_dates(out.data[index].x)
     for index, keep in thinned.items():
         trace = out.data[index]
         length = len(trace.y)  # before any attribute is thinned

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard import chart_export, charts
-from dashboard.downsample import MAX_POINTS_PER_LINE, for_drawing, kept_points
+from dashboard.downsample import MAX_POINTS_PER_LINE, compact_dates, for_drawing, kept_points
 
 DAYS = 1095  # three years, daily
 
@@ -35,11 +35,12 @@ def test_a_three_year_daily_chart_is_drawn_with_fewer_points_and_downloaded_whol
     assert len(chart_export.figure_data(figure)) == 3 * DAYS
     for full, thin in zip(figure.data, drawn.figure.data, strict=True):
         assert len(thin.x) == len(thin.y) == MAX_POINTS_PER_LINE
-        exact = dict(zip(full.x, full.y, strict=True))
-        assert all(exact[x] == y for x, y in zip(thin.x, thin.y, strict=True)), "every drawn point is a real one"
-        assert thin.x[0] == full.x[0] and thin.x[-1] == full.x[-1]
+        exact = dict(zip(pd.to_datetime(full.x), full.y, strict=True))
+        drawn_x = pd.to_datetime(thin.x)  # written short ("2024-01-01"), the same instants
+        assert all(exact[x] == y for x, y in zip(drawn_x, thin.y, strict=True)), "every drawn point is a real one"
+        assert drawn_x[0] == pd.Timestamp(full.x[0]) and drawn_x[-1] == pd.Timestamp(full.x[-1])
         assert max(thin.y) == max(full.y) and min(thin.y) == min(full.y), "peaks and troughs are kept"
-        assert list(thin.x) == sorted(thin.x)
+        assert list(drawn_x) == sorted(drawn_x)
         assert thin.name == full.name and thin.hovertemplate == full.hovertemplate
     assert len(pio.to_json(drawn.figure)) < 0.6 * len(pio.to_json(figure))
 
@@ -77,3 +78,20 @@ def test_lines_that_cannot_be_ordered_are_drawn_whole() -> None:
     with_gap = [1.0] * 1200
     with_gap[7] = float("nan")
     assert kept_points(list(range(1200)), with_gap, max_points=100) is None
+
+
+def test_dates_are_sent_short_and_mean_the_same_instants() -> None:
+    weeks = pd.date_range("2023-10-30", periods=157, freq="W-MON").to_numpy()
+    stamps = np.array(["2024-01-01T08:30:00", "NaT", "2024-01-02T00:00:00"], dtype="datetime64[ns]")
+    figure = go.Figure([go.Scatter(x=weeks, y=np.arange(157.0), mode="lines"),
+                        go.Scatter(x=stamps, y=[1.0, 2.0, 3.0], mode="markers")])
+    drawn = for_drawing(figure)
+    weekly, timed = drawn.figure.data
+    assert list(weekly.x[:2]) == ["2023-10-30", "2023-11-06"], "a midnight is written as its day"
+    assert list(timed.x) == ["2024-01-01T08:30:00", None, "2024-01-02T00:00:00"], "a time keeps its time, a gap stays one"
+    assert list(pd.to_datetime(weekly.x)) == list(pd.to_datetime(weeks))
+    assert figure.data[0].x.dtype.kind == "M", "the figure the downloads read keeps its dates"
+    assert not drawn.thinned and drawn.points_drawn == drawn.points_total == 160
+    saved = len(pio.to_json(figure)) - len(pio.to_json(drawn.figure))
+    assert saved >= 157 * len("T00:00:00.000000"), "the dates are what shrank"
+    assert compact_dates(["2024-01-01"]) is None and compact_dates(np.arange(3)) is None
