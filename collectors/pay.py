@@ -324,7 +324,7 @@ _FILLER = (
     r"|im\s+(?:durch)?schnitt)\s*){0,2}"
 )
 _CONNECTOR = (
-    r"(?:/|(?<![A-Za-z])per\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
+    r"(?:/|(?<![A-Za-z])per\b|\ba\s+la\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
     r"|\bim\b|\bna\b|\bza\b|\bde\s+l'|\bde\s+la\b|\bpor\s+cada\b|\bau\b|à\s+chaque\b|(?<!\w)в(?!\w)"
     r"|(?<!\w)на(?!\w)|(?<!\w)за(?!\w)|(?<!\w)في(?!\w)|\ble\b|\ball'|\bl'|\bi(?=\s+tim)|\bpara\s+cada\b"
     r"|\bfor\s+(?:each|every|an?|one|this|that)\b|\bpo\b|\bpe\b|(?<!\w)فی(?!\w)|(?<!\w)प्रति(?!\w)|\bkwa\b|\bem\s+um\b|\ben\s+un\b|\bin\s+an?\b(?=\s+(?:day|week|month|year|hour)\b)|毎|每"
@@ -396,7 +396,7 @@ _FLAG_BEFORE = re.compile(
             |less\s+than|under|n[ãa]o\s+passa\s+de|at\s+maximum,?|maximum\s+of|tops?\s+out\s+at|capped\s+at
             |menos\s+de|weniger\s+als|moins\s+de|moins\s+d['’]|unter|ne\s+d[ée]passe\s+pas(?:\s+les)?|n['’]exc[ée]d\w*
             |below|max(?:imum)?\.?|bis\s+zu|jusqu['’]?\s*à|hasta|até|up\s+till|[تي]صل\s+إلى|حتى|fino\s+a
-            |al\s+massimo|(?<!\w)до|soars?\s+to|(?:can\s+)?soar\s+to|sięga\w*(?:\s+nawet)?|(?:can\s+)?reach(?:es)?)
+            |al\s+massimo|(?<!\w)до|soars?\s+to|(?:can\s+)?soar\s+to|sięga\w*(?:\s+nawet)?|(?<!\w)nawet|(?:can\s+)?reach(?:es)?)
       | (?P<at_least>from|starting(?:\s+(?:at|from))?|starts?\s+at|at\s+least|higher\s+than|m[áa]s\s+de
             |mehr\s+als|plus\s+de|plus\s+d['’]|mais\s+de|über
             |min(?:imum)?\s+(?:hourly\s+)?(?:pay|reward|rate|payment)(?:\s+allowed)?\s+(?:of|is)
@@ -471,6 +471,8 @@ _TRAP_BEFORE = re.compile(
         # Money spent, and a change by an amount, are not pay: "I spent $407", "an increase ... of 70 cents".
         |\bspen(?:t|d|ds|ding)(?:\s+(?:about|around|over|nearly|almost))?
         |\bcharged\s+(?:at\s+)?(?:a\s+)?(?:set|flat|fixed|standard)?|\bfees?\W{0,2}\s+of|\bfees?\s+(?:are|is|was|were|run|start\s+at)(?:\s+(?:about|around|only|just))?
+        # The value of an order is what the customer pays: "Brüt Sipariş Tutarı: 150,00 TL".
+        |\bsipariş\s+tutar\w*|\border\s+(?:value|total|amount)(?:\s+(?:is|of))?|\bvalor\s+(?:do|del)\s+pedido
         # A limit is not pay: "spending limit of $500 per month", "a withdrawal limit of KSh 70,000".
         |\blimits?(?:\s+(?:is|of|at|set\s+at))?|\blimited\s+to|\bcap(?:ped)?\s+(?:spending|purchases)\s+at
         # What a learner pays: "Lessons are $30 per hour", "classes cost R$ 80 por mês".
@@ -571,6 +573,8 @@ def _clean(text: str) -> str:
         text = _TAGS.sub(" ", text)
     if not text.isascii():
         text = text.translate(_TRANSLATE)
+    if "H.I.T" in text:
+        text = text.replace("H.I.T.", "HIT").replace("H.I.T", "HIT")  # "$.01 to $.50 per H.I.T."
     if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
         text = _SPACES.sub(" ", text)
     return text.strip()
@@ -1016,7 +1020,7 @@ def _pre_currency(match: re.Match[str]) -> tuple[str | None, str | None]:
     if match.group("letters"):
         letters = match.group("letters")
         return _LETTER_MARKS.get(letters.lower()), letters
-    code = match.group("code")
+    code = words.CODE_ALIASES.get(match.group("code"), match.group("code"))
     if code in ISO_CODES:
         return code, None
     return None, None
@@ -1026,6 +1030,7 @@ def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, 
     """(code, symbol, is a currency word, is cents)."""
     if match.group("code"):
         code = match.group("code").upper()
+        code = words.CODE_ALIASES.get(code, code)  # "20,000 KSH"
         return (code, None, False, False) if code in ISO_CODES else (None, None, False, False)
     if match.group("dollar"):
         return None, "$", False, False
@@ -1184,7 +1189,10 @@ def _candidate(
             unit = _BEFORE_UNIT_WORDS.get(_SPACES.sub(" ", before.group("word").lower()))
     if unit is None and ":" in text[max(0, cursor - 4) : cursor]:
         label = _PER_NOUN_BEFORE.search(text, max(0, cursor - 80), cursor)
-        if label is not None:
+        media = _PER_MEDIA_BEFORE.search(text, max(0, cursor - 80), cursor)
+        if media is not None:
+            unit, unit_factor = "minute", _MEDIA[media.group("media").lower()]
+        elif label is not None:
             unit = _NOUN_UNIT.get(label.group("noun").lower())  # type: ignore[assignment]
     after = _FLAG_AFTER.match(text, unit_end)
     if after is None and unit_end != last.end:
@@ -1386,7 +1394,7 @@ _TRAP_LAST_WORDS = frozenset(_words(
     "cuesta cuestan costo coste preço custa custam prix coûte coute coûtent preis von kostet kosten цена стоит "
     "стоимость harga biaya कीमत سعر mindestbetrag meist threshold payout withdrawal minimum cashout reaches least "
     "hits exceeds over spent spend spends spending about around nearly almost just only roughly set flat fixed standard "
-    "limit limits to are from starts starting cuesta coûtent kosten"
+    "limit limits to are from starts starting cuesta coûtent kosten tutarı value total amount pedido"
 ))
 _TRAP_AFTER_HINTS = re.compile(
     "subscri|member|prize|raised|funding|round|valuation|revenue|arr|package|charged|off|discount"
@@ -1418,6 +1426,15 @@ def _flag_before(text: str, cursor: int) -> re.Match[str] | None:
 _PER_NOUN_BEFORE = re.compile(
     rf"(?<!\w)(?:per|pro|por|par|each|every|cada|je|pr\.)\s+{_ADJECTIVES}(?P<noun>{_nouns_alt})(?![\w])"
     r"\s*(?:\([^()]{0,40}\))?\s*[:=–-]\s*$",
+    re.I,
+)
+
+
+# "Per audio hour (general): $60–$150", "Medical (per audio minute): $2.00–$5.00": a label naming a
+# unit of media time, which is output, per media minute.
+_PER_MEDIA_BEFORE = re.compile(
+    rf"(?<!\w)(?:per|/)\s+(?:audio|video|media|recorded|transcribed|finished)\s+(?P<media>{_media_alt})(?![\w])"
+    r"\s*(?:\([^()]{0,40}\))?\s*\)?\s*[:=–-]\s*$",
     re.I,
 )
 
@@ -1540,7 +1557,8 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
         if unit == "unknown" and (
             _FOR_AN_ACTION_AFTER.match(text, candidate.unit_end) or _piece_sentence(text, candidate.first.start)
         ):
-            unit = "task"
+            # "an extra $500 for signing up", "a guarantee of $500-$1,000 if they sign up and do 50 rides"
+            unit = "once" if _BONUS_SENTENCE.search(_sentence(text, candidate.first.start)) else "task"
     factor = candidate.unit_factor if unit in OUTPUT_UNITS else 1.0
     low = _tidy(candidate.low * factor)
     high = None if candidate.high is None else _tidy(candidate.high * factor)
@@ -1579,10 +1597,21 @@ _SALARY_SENTENCE = re.compile(
 )
 
 
-def _piece_sentence(text: str, start: int) -> bool:
+_BONUS_SENTENCE = re.compile(
+    r"(?<![\w-])(?:bonus(?:es)?|bonos?|bônus|prämie|sign[- ]?(?:up|on)|signing\s+up|referrals?|refer\s+a\s+friend)(?![\w-])",
+    re.I,
+)
+
+
+def _sentence(text: str, start: int) -> str:
+    """The sentence the position `start` is in."""
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
     ends = [i for i in (text.find(". ", start), text.find("! ", start), text.find("? ", start)) if i >= 0]
-    sentence = text[sentence_start : min(ends) if ends else len(text)]
+    return text[sentence_start : min(ends) if ends else len(text)]
+
+
+def _piece_sentence(text: str, start: int) -> bool:
+    sentence = _sentence(text, start)
     return bool(_PIECE_SENTENCE.search(sentence)) and not _SALARY_SENTENCE.search(sentence)
 
 

@@ -16,14 +16,14 @@ from collectors.pay import OUTPUT_UNITS, PAY_UNITS, TIME_UNITS, Pay, parse_pay, 
 from collectors.pay_eval import EvalResult, by_round, is_exact, load_labelled, main, round_of, score
 
 REAL = Path(__file__).parent / "data" / "pay_strings_real.jsonl"
-# The measured rates after the seventh round of tuning on the tune half, less about half a point
-# (README.md, "Pay parsing accuracy"): holdout 76.9% (417/542), tune 90.3% (482/534). The holdout grew by
-# 173 fresh strings in rounds four to seven, read at 47-61% before each round's tuning, so its floor is
-# lower than the third round's 79.5% on 369 strings; on those same 369 strings the rate rose from 80.8%
-# to 82.1%, and that subset has its own floor.
-HOLDOUT_FLOOR = 0.765
-TUNE_FLOOR = 0.898
-FIRST_THREE_ROUNDS_HOLDOUT_FLOOR = 0.815
+# The measured rates after the eighth round of tuning on the tune half, less about half a point
+# (README.md, "Pay parsing accuracy"): holdout 78.0% (490/628), tune 90.5% (550/608). The eighth round
+# added 86 fresh holdout strings, read at 58.1% by the parser this session started with and at 66.3%
+# after it, so the whole holdout rate is below the 79.9% on the rounds 1-7 strings; on the 369 strings
+# of rounds 1-3 the rate is 83.7%, and that subset has its own floor.
+HOLDOUT_FLOOR = 0.775
+TUNE_FLOOR = 0.90
+FIRST_THREE_ROUNDS_HOLDOUT_FLOOR = 0.83
 
 
 def _split_of(text: str) -> str:

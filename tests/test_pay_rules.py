@@ -276,6 +276,15 @@ def test_a_bare_amount_takes_the_currency_of_the_script_only_with_a_unit() -> No
         ("weniger als einen Euro pro Stunde", (None, 1, "EUR", "hour")),
         ("they get 1,500 bolívares, about $1, per week", (1500, 1500, "VES", "week")),
         ("KSh 500 – roughly $3.85 – a day", (500, 500, "KES", "day")),
+        # A bonus named in the sentence makes a sum with no period a lump sum, not a piece's pay.
+        ("who wouldn't want an extra $500 for signing up, right?", (500, 500, None, "once")),
+        # A label naming a unit of media time; "a la semana"; "KSH" after the amount; "nawet"; "H.I.T.".
+        ("Per audio hour (general): $60–$150.", (1, 2.5, None, "minute")),
+        ("Medical (per audio minute): $2.00–$5.00.", (2, 5, None, "minute")),
+        ("Ganaba 50 dólares a la semana.", (50, 50, None, "week")),
+        ("earn up to 20,000 KSH per month online", (None, 20000, "KES", "month")),
+        ("mogą zarobić nawet 8 tys. zł miesięcznie", (None, 8000, "PLN", "month")),
+        ("ranges from $.01 to $.50 per H.I.T.", (0.01, 0.5, None, "task")),
     ],
 )
 def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
@@ -303,6 +312,8 @@ def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
         "Un abonnement coûte 9,99 € par mois",
         "Clases de inglés a 15 dólares la hora",
         "Aulas particulares custam R$ 80 por hora",
+        "- Brüt Sipariş Tutarı: 150,00 TL",
+        "The average order value is $32",
     ],
 )
 def test_eighth_round_not_pay(text: str) -> None:
