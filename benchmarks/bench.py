@@ -878,6 +878,22 @@ def _visit(page: Any, url: str, timeout: float) -> float:
     return round(time.perf_counter() - started, 2)
 
 
+@contextlib.contextmanager
+def _received_bytes(page: Any) -> Iterator[list[int]]:
+    """Bytes the page receives over Streamlit's websocket while the block runs (one counter, in a
+    list): what a visit sends to the browser (figures, tables, text)."""
+    received = [0]
+
+    def on_websocket(websocket: Any) -> None:
+        websocket.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
+
+    page.on("websocket", on_websocket)
+    try:
+        yield received
+    finally:
+        page.remove_listener("websocket", on_websocket)
+
+
 def _page_error(page: Any) -> str | None:
     errors = page.locator('[data-testid="stException"]')
     return str(errors.first.inner_text())[:200] if errors.count() else None
@@ -923,7 +939,8 @@ def measure_floor(chromium: str, *, page_timeout: float = 60.0, load_contexts: i
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             cold = _visit(page, base, page_timeout)
-            warm = _visit(page, base, page_timeout)
+            with _received_bytes(page) as received:
+                warm = _visit(page, base, page_timeout)
             error = _page_error(page)
             browser.close()
         load = (_measure_load(chromium, base, [""], contexts=load_contexts, pages_each=load_pages_each,
@@ -931,7 +948,8 @@ def measure_floor(chromium: str, *, page_timeout: float = 60.0, load_contexts: i
         peak = _proc_status_bytes(process.pid, "VmHWM")
     if load is not None:
         load["p95_over_single_user"] = round(load["p95_seconds"] / warm, 2) if warm else None
-    return {"cold_seconds": cold, "warm_seconds": warm, "error": error, "load": load,
+    return {"cold_seconds": cold, "warm_seconds": warm, "warm_kilobytes_received": round(received[0] / 1024, 1),
+            "error": error, "load": load,
             "peak_rss_mb": round(peak / 1024**2, 1) if peak else None,
             "what": "one plotly chart of 1,000 points and one 100-row table (benchmarks/floor_app.py)"}
 
@@ -1034,6 +1052,7 @@ def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
     cold: dict[str, float] = {}
     warm: dict[str, float] = {}
     page_errors: dict[str, str] = {}
+    kilobytes: dict[str, float] = {}  # received over the websocket in the warm visit
     peaks: list[int] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
@@ -1042,7 +1061,10 @@ def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
             with _streamlit_server(app, env) as (process, base, _log):
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 for visit in (cold, warm):
-                    visit[path] = _visit(page, f"{base}/{path}", page_timeout)
+                    with _received_bytes(page) as received:
+                        visit[path] = _visit(page, f"{base}/{path}", page_timeout)
+                    if visit is warm:
+                        kilobytes[path] = round(received[0] / 1024, 1)
                     error = _page_error(page)
                     if error:
                         page_errors[path] = error
@@ -1089,6 +1111,7 @@ def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
                   "timed from navigation until Streamlit has been idle for 1 s (that second included)",
         "page_seconds_cold": cold,
         "page_seconds_warm": warm,
+        "page_kilobytes_received_warm": kilobytes,
         "page_over_floor_cold": over_cold,
         "page_over_floor_warm": over_warm,
         "max_page_over_floor_cold": max(over_cold.values(), default=None),
