@@ -651,7 +651,7 @@ _NUMBER_WORD_CURRENCY = re.compile(
 
 def _numbers_in_words(text: str) -> str:
     text = _NUMBER_WORD_CURRENCY.sub(lambda m: f"{words.NUMBER_WORDS[m.group('word').lower()]} ", text)
-    if _CJK_NUMERAL_CURRENCY.search(text):
+    if not text.isascii() and _CJK_NUMERAL_CURRENCY.search(text):
         text = _CJK_NUMERAL_CURRENCY.sub(lambda m: _cjk_number(m.group("num")), text)
     return text
 
@@ -1514,7 +1514,7 @@ def _is_trap(text: str, start: int, end: int, *, output_rate: bool = False) -> b
         return True
     # A price context holds for the rest of its sentence: "two tiers — $100 per month and $200 per
     # month — rather than the single $200 option".
-    sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
+    sentence_start = _sentence_start(text, start)
     before = text[sentence_start:start].lower()
     expense = _EXPENSE_WORDS.search(text, sentence_start, start)
     if (
@@ -1554,11 +1554,10 @@ def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | No
         k_suffixed = "k" in (candidate.first.suffix, candidate.last.suffix)
         lakhs = candidate.last.suffix in _LAKH_SUFFIXES  # Indian salaries in lakhs are yearly (CTC)
         unit = "year" if (k_suffixed and top >= 20_000) or lakhs else "unknown"
-        if unit == "unknown" and (
-            _FOR_AN_ACTION_AFTER.match(text, candidate.unit_end) or _piece_sentence(text, candidate.first.start)
-        ):
+        sentence = _sentence(text, candidate.first.start) if unit == "unknown" else ""
+        if unit == "unknown" and (_FOR_AN_ACTION_AFTER.match(text, candidate.unit_end) or _piece_sentence(sentence)):
             # "an extra $500 for signing up", "a guarantee of $500-$1,000 if they sign up and do 50 rides"
-            unit = "once" if _BONUS_SENTENCE.search(_sentence(text, candidate.first.start)) else "task"
+            unit = "once" if _BONUS_SENTENCE.search(sentence) else "task"
     factor = candidate.unit_factor if unit in OUTPUT_UNITS else 1.0
     low = _tidy(candidate.low * factor)
     high = None if candidate.high is None else _tidy(candidate.high * factor)
@@ -1603,15 +1602,18 @@ _BONUS_SENTENCE = re.compile(
 )
 
 
+def _sentence_start(text: str, start: int) -> int:
+    """Where the sentence the position `start` is in begins."""
+    return max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
+
+
 def _sentence(text: str, start: int) -> str:
     """The sentence the position `start` is in."""
-    sentence_start = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
     ends = [i for i in (text.find(". ", start), text.find("! ", start), text.find("? ", start)) if i >= 0]
-    return text[sentence_start : min(ends) if ends else len(text)]
+    return text[_sentence_start(text, start) : min(ends) if ends else len(text)]
 
 
-def _piece_sentence(text: str, start: int) -> bool:
-    sentence = _sentence(text, start)
+def _piece_sentence(sentence: str) -> bool:
     return bool(_PIECE_SENTENCE.search(sentence)) and not _SALARY_SENTENCE.search(sentence)
 
 

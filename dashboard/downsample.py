@@ -79,12 +79,16 @@ def kept_points(x: Any, y: Any, max_points: int | None = None) -> np.ndarray | N
     return np.asarray(MinMaxLTTBDownsampler().downsample(xs, ys, n_out=max_points))
 
 
+def _is_datetimes(values: Any) -> bool:
+    return isinstance(values, np.ndarray) and values.dtype.kind == "M"
+
+
 def compact_dates(values: Any) -> np.ndarray | None:
     """Dates and times as the shortest strings plotly reads as the same instants ("2024-01-01" for
     a midnight, "2024-01-01T08:30:00" otherwise), or None when `values` are not datetime64. Plotly
     sends a datetime64 as "2024-01-01T00:00:00.000000": a weekly line of three years spent more
     bytes on its dates than on everything else."""
-    if not isinstance(values, np.ndarray) or values.dtype.kind != "M":
+    if not _is_datetimes(values):
         return None
     missing = np.isnat(values)
     days = values.astype("datetime64[D]")
@@ -105,7 +109,7 @@ def for_drawing(figure: go.Figure, max_points: int | None = None) -> Drawn:
         length = max(len(trace.x) if trace.x is not None else 0, len(trace.y) if trace.y is not None else 0)
         total += length
         keep = kept_points(trace.x, trace.y, max_points) if _thinnable(trace) else None
-        if isinstance(trace.x, np.ndarray) and trace.x.dtype.kind == "M":
+        if _is_datetimes(trace.x):
             dated.append(index)
         if keep is None:
             drawn += length
