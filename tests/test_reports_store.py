@@ -548,3 +548,45 @@ def test_fifty_reports_from_two_processes_are_all_stored_once(catalog_settings: 
     assert len(stored) == 50 and all(n == 1 for _, n in stored)
     assert {r for r, _ in stored} == set(returned)
     assert get_vault(store).rows("SELECT sum(n) FROM rate_counters")[0][0] == 50
+
+
+def _published_tables(store: Store) -> dict[str, pd.DataFrame]:
+    from collectors.store.reports.public import (
+        DELAY_TABLE,
+        FIGURES_TABLE,
+        INCIDENTS_TABLE,
+        PAY_TABLE,
+        RISK_TABLE,
+    )
+
+    return {table: store.read_df(f"SELECT * EXCLUDE (published_at) FROM {LAKE}.{table}").pipe(
+                lambda f: f.sort_values(list(f.columns)).reset_index(drop=True))
+            for table in (FIGURES_TABLE, RISK_TABLE, DELAY_TABLE, PAY_TABLE, INCIDENTS_TABLE)}
+
+
+def test_a_decision_publishes_what_a_fresh_read_of_the_vault_publishes(store: Store) -> None:
+    """Moderation decisions publish from the rows their vault transaction read (not every body
+    again): each publication equals `publish` reading the whole vault afresh."""
+    from collectors.store.reports.public import publish
+
+    first = _submit(store, 7)
+    second = _submit(store, 6, country="PH", payment_method="paypal")
+    later = _submit(store, 3, project_code="later")
+    event = create_event(store, title="Later cancelled", kind="project_cancelled", platform_id="mercor",
+                         event_date=date(2025, 7, 20), now=NOW)
+    steps = [
+        lambda: approve(store, first),
+        lambda: approve(store, second[:4], note="checked"),
+        lambda: merge_duplicates(store, second[0], second[4:]),
+        lambda: tag_event(store, later, event),
+        lambda: approve(store, later),
+        lambda: reject(store, first[:2], reason="spam"),
+        lambda: approve(store, [first[2], second[1]]),  # approved again: counted once
+    ]
+    for step in steps:
+        step()
+        after_decision = _published_tables(store)
+        publish(store)
+        fresh = _published_tables(store)
+        for table, frame in fresh.items():
+            pd.testing.assert_frame_equal(after_decision[table], frame, check_dtype=True, obj=table)

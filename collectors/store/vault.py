@@ -274,6 +274,11 @@ def report_rows(source: Vault | sqlite3.Connection, where: str = "TRUE",
     return [decode(row[0]) for row in found]
 
 
+def in_stored_order(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Report rows in the order `report_rows` returns them (submitted_at as stored, report id)."""
+    return sorted((dict(row) for row in rows), key=lambda row: (_iso(row["submitted_at"]) or "", row["report_id"]))
+
+
 def erase_report(con: sqlite3.Connection, report_id: str) -> bool:
     """Delete a report and its text (secure_delete overwrites the freed bytes)."""
     return con.execute("DELETE FROM reports WHERE report_id = ?", [report_id]).rowcount > 0

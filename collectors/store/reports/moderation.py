@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -63,7 +64,7 @@ def _decide(store: Store, report_ids: Iterable[str], status: str, *, moderator: 
     stamp = now_utc(now)
     note = (scrub(note, max_chars=300) or None) if note else None
 
-    def txn(con: sqlite3.Connection) -> int:
+    def txn(con: sqlite3.Connection) -> tuple[int, list[dict[str, Any]]]:
         rows = vaults.report_rows(con, "report_id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
         if len(rows) != len(ids):
             raise ReportError(f"{len(ids) - len(rows)} of the selected report ids do not exist "
@@ -84,12 +85,18 @@ def _decide(store: Store, report_ids: Iterable[str], status: str, *, moderator: 
                 vaults.put_moderation(con, row)
             vaults.audit(con, at=stamp, moderator=who, action=status, report_id=row["report_id"],
                          event_id=row.get("event_id"), before=before, after=after)
-        return len(rows)
+        # The approved reports once this commits, for the publication that follows: the decided
+        # rows in hand and the other approved ones, read here rather than every body again after.
+        others = vaults.report_rows(
+            con, "moderation_status = 'approved' AND report_id NOT IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids)])
+        decided = [] if erase else [row for row in rows if row["moderation_status"] == "approved"]
+        return len(rows), vaults.in_stored_order([*others, *decided])
 
-    count = vaults.get_vault(store).write(txn)
+    count, approved = vaults.get_vault(store).write(txn)
     from collectors.store.reports.public import publish
 
-    publish(store)
+    publish(store, approved=approved)
     return count
 
 

@@ -387,11 +387,15 @@ def _km_tables(frame: pd.DataFrame, cells: dict[Cell, frozenset[str]], hidden: s
     return figures[FIGURE_COLUMNS], risk
 
 
-def publish(store: Store, *, now: datetime | None = None) -> int:
+def publish(store: Store, *, now: datetime | None = None, approved: Sequence[dict[str, Any]] | None = None) -> int:
     """Recompute the public aggregates from the vault and replace them in the lake (one commit).
-    Returns the number of figure rows published."""
+    Returns the number of figure rows published.
+
+    `approved`: the vault's approved report rows, as `vaults.report_rows` gives them, when the
+    caller has just read them in the vault transaction it committed (a moderation decision), so
+    that the bodies are not all read and decoded a second time."""
     vault = vaults.get_vault(store)
-    rows = vaults.report_rows(vault, "moderation_status = 'approved'")
+    rows = list(approved) if approved is not None else vaults.report_rows(vault, "moderation_status = 'approved'")
     events = [dict(r) for r in vault.rows(
         "SELECT event_id, title, kind, platform_id, event_date, source_url FROM events ORDER BY event_date, event_id")]
     for event in events:
