@@ -590,3 +590,36 @@ def test_a_decision_publishes_what_a_fresh_read_of_the_vault_publishes(store: St
         fresh = _published_tables(store)
         for table, frame in fresh.items():
             pd.testing.assert_frame_equal(after_decision[table], frame, check_dtype=True, obj=table)
+
+
+def test_vault_bodies_decode_to_equal_values_and_encode_as_before(store: Store) -> None:
+    """The memoised tags (`vault._TAGGERS`, `vault._hook`) give the same text and values as the
+    plain ones: equal objects, never a tag dict shared between two encoded values."""
+    import gc
+
+    from collectors.reports.dates import ApproxDate
+    from collectors.reports.schema import Payment
+    from collectors.store import vault
+
+    approve(store, _submit(store, 3))
+    for row in rows(store):
+        text = vault.encode(row)
+        assert vault.decode(text) == row and vault.encode(vault.decode(text)) == text
+    day = date(2025, 7, 1)
+    value = {"a": ApproxDate.day(day), "b": ApproxDate.day(day), "c": datetime(2025, 7, 1, tzinfo=UTC),
+             "d": [day, day], "e": Payment(ApproxDate.day(day), None, "paid"), "f": {"$x": 1}}
+    text = vault.encode(value)
+    assert text == json.dumps({"a": {"$approx": ApproxDate.day(day).to_json()},
+                               "b": {"$approx": ApproxDate.day(day).to_json()},
+                               "c": {"$datetime": "2025-07-01T00:00:00+00:00"},
+                               "d": [{"$date": "2025-07-01"}, {"$date": "2025-07-01"}],
+                               "e": {"$payment": Payment(ApproxDate.day(day), None, "paid").to_json()},
+                               "f": {"$x": 1}}, ensure_ascii=False, sort_keys=True)
+    assert vault.decode(text) == value
+    assert gc.isenabled()
+    with vault.paused_gc():
+        assert not gc.isenabled()
+        with vault.paused_gc():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()

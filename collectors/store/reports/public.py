@@ -400,7 +400,8 @@ def publish(store: Store, *, now: datetime | None = None, approved: Sequence[dic
         "SELECT event_id, title, kind, platform_id, event_date, source_url FROM events ORDER BY event_date, event_id")]
     for event in events:
         event["event_date"] = date.fromisoformat(event["event_date"][:10]) if event["event_date"] else None
-    tables = compute_public(rows, events=events, now=now, is_demo=store.is_demo)
+    with vaults.paused_gc():
+        tables = compute_public(rows, events=events, now=now, is_demo=store.is_demo)
     figures, risk = tables.figures, tables.risk
     # A lake part-way through its migrations (0006 ran, 0010 not yet) has no issue-14 tables yet:
     # they are filled by the publication that follows migration 0010.

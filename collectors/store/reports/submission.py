@@ -414,7 +414,8 @@ def import_reports(
     run_id = f"import-{uuid.uuid4().hex[:12]}"
     labels = list(labels) if labels is not None else [f"row {i}" for i in range(1, len(rows) + 1)]
     allowed = _lake_platforms(store) if store.is_demo else None
-    checked = [_check_row(raw, now, source_kind, allowed) for raw in rows]
+    with vaults.paused_gc():
+        checked = [_check_row(raw, now, source_kind, allowed) for raw in rows]
     ids = [str(uuid.uuid4()) for _ in rows]
     is_demo = store.is_demo
     ref_salt = hashlib.sha256(source_name.encode()).hexdigest()[:8]
