@@ -35,9 +35,11 @@ def near(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return abs(x - y) <= NEAR_DUPLICATE_AMOUNT * max(x, y)
 
 
-def candidates(con: sqlite3.Connection, reports: Sequence[PaymentReport]) -> list[dict[str, Any]]:
+def candidates(con: sqlite3.Connection, reports: Sequence[PaymentReport],
+               refs: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
     """Stored reports that could duplicate any of `reports` (same platform, nearby dates, or the
-    same fingerprint, content hash or source reference)."""
+    same fingerprint, content hash or source reference: `refs`, one per report, when they are
+    stored under other references than the reports', else the reports' own)."""
     if not reports:
         return []
     import json
@@ -46,7 +48,7 @@ def candidates(con: sqlite3.Connection, reports: Sequence[PaymentReport]) -> lis
     ends = [r.work_period_end for r in reports if r.work_period_end]
     low = (min(ends) - timedelta(days=NEAR_DUPLICATE_DAYS)) if ends else date(1900, 1, 1)
     high = (max(ends) + timedelta(days=NEAR_DUPLICATE_DAYS)) if ends else date(1900, 1, 1)
-    refs = sorted({r.source_ref for r in reports if r.source_ref})
+    refs = sorted({ref for ref in (refs if refs is not None else [r.source_ref for r in reports]) if ref})
     prints = sorted({r.fingerprint for r in reports})
     hashes = sorted({r.content_hash for r in reports})
     rows = vault.report_rows(

@@ -17,7 +17,6 @@ Privacy, enforced here rather than trusted to callers:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import hmac
 import ipaddress
@@ -428,7 +427,7 @@ def import_reports(
 
     def txn(con: sqlite3.Connection) -> list[RowOutcome]:
         valid = [c.report for c in checked if c.report is not None]
-        stored_views = candidates(con, [replace_ref(r, source_ref(r)) for r in valid])
+        stored_views = candidates(con, valid, refs=[source_ref(r) for r in valid])
         seen_views = NearIndex(stored_views)
         by_hash = {v["content_hash"]: v["report_id"] for v in stored_views}
         by_ref = {v["source_ref"]: v["report_id"] for v in stored_views if v["source_ref"]}
@@ -504,7 +503,3 @@ def _check_row(raw: Any, now: datetime, source_kind: str, allowed: list[str] | N
     if not isinstance(raw, Mapping):
         return ValidationResult(None, [f"row: {show(raw)} is not an object with fields"])
     return validate(raw, now=now, source_kind=source_kind, allowed_platforms=allowed)
-
-
-def replace_ref(report: PaymentReport, ref: str | None) -> PaymentReport:
-    return dataclasses.replace(report, source_ref=ref)
