@@ -234,3 +234,31 @@ def test_health_traces_a_listing_to_its_raw_responses(demo_settings: Settings, m
     at = app(demo_settings, monkeypatch, "health", {"listing": key})
     no_exception(at)
     assert at.text_input(key="listing").value == key
+
+
+def test_explore_sends_a_page_of_rows_and_the_url_keeps_which(demo_settings: Settings,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long table reaches the browser a page at a time (PAGE_ROWS rows), the page chosen is in
+    the URL, and each page holds the next rows of the same query."""
+    from dashboard import queries
+    from dashboard.app_pages.explore import PAGE_ROWS
+
+    store = get_store(demo_settings)
+    every = queries.listing_versions_table(store, store.snapshot_id(), limit=queries.PREVIEW_ROWS)
+    assert len(every) > PAGE_ROWS, "the demo lake has too few versions to page"
+    at = app(demo_settings, monkeypatch, "explore", {"table": "listing_versions"})
+    no_exception(at)
+    first = at.dataframe[0].value
+    assert len(first) == PAGE_ROWS
+    assert list(first["listing_key"]) == list(every["listing_key"].head(PAGE_ROWS))
+    pager = at.selectbox(key="rows")
+    assert len(pager.options) == -(-len(every) // PAGE_ROWS)
+    pager.set_value("2").run()
+    no_exception(at)
+    second = at.dataframe[0].value
+    assert list(second["listing_key"]) == list(every["listing_key"].iloc[PAGE_ROWS:2 * PAGE_ROWS])
+    assert at.query_params.get("rows") == "2"
+    assert {b.label for b in at.get("download_button")} >= {"Download CSV", "Download Parquet"}
+    # A permalink with the page opens on it.
+    at = app(demo_settings, monkeypatch, "explore", {"table": "listing_versions", "rows": "2"})
+    assert list(at.dataframe[0].value["listing_key"]) == list(second["listing_key"])
