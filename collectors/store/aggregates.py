@@ -420,24 +420,25 @@ def _aliased(listings: str) -> str:
     return f"(SELECT * FROM {listings}) l" if " AT " in listings else f"{listings} l"
 
 
-def _rewrite_daily_counts(cur: duckdb.DuckDBPyConnection, platform_id: str) -> None:
-    cur.execute(f"DELETE FROM {LAKE}.{DAILY_COUNTS_TABLE} WHERE platform_id = ?", [platform_id])
-    cur.execute(
-        f"INSERT INTO {LAKE}.{DAILY_COUNTS_TABLE} (platform_id, day, opened, closed) "
-        f"{daily_count_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
-        {"platform": platform_id},
-    )
-    cur.execute(f"DELETE FROM {LAKE}.{LIFETIMES_TABLE} WHERE platform_id = ?", [platform_id])
-    cur.execute(
-        f"INSERT INTO {LAKE}.{LIFETIMES_TABLE} {lifetime_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
-        {"platform": platform_id},
-    )
-    cur.execute(f"DELETE FROM {LAKE}.{FIRST_SEEN_TABLE} WHERE platform_id = ?", [platform_id])
-    cur.execute(
-        f"INSERT INTO {LAKE}.{FIRST_SEEN_TABLE} (platform_id, first_seen_at, n_listings) "
-        f"{first_seen_rows_sql(f'{LAKE}.listings', 'l.platform_id = $platform')}",
-        {"platform": platform_id},
-    )
+def _rewrite_daily_counts(cur: duckdb.DuckDBPyConnection, platforms: Sequence[str]) -> None:
+    """Rewrite the three tables of `platforms` from their listings, read once for all three (each
+    read of a lake table costs the catalog's list of its files, whatever it returns)."""
+    params = {"platforms": list(platforms)}
+    where = "list_contains($platforms::VARCHAR[], platform_id)"
+    listings = cur.execute(
+        f"SELECT platform_id, first_seen_at, closed_at FROM {LAKE}.listings WHERE {where}", params
+    ).fetch_arrow_table()
+    cur.register("_platform_listings", listings)
+    try:
+        for table, columns, rows_sql in (
+            (DAILY_COUNTS_TABLE, "(platform_id, day, opened, closed)", daily_count_rows_sql),
+            (LIFETIMES_TABLE, "", lifetime_rows_sql),
+            (FIRST_SEEN_TABLE, "(platform_id, first_seen_at, n_listings)", first_seen_rows_sql),
+        ):
+            cur.execute(f"DELETE FROM {LAKE}.{table} WHERE {where}", params)
+            cur.execute(f"INSERT INTO {LAKE}.{table} {columns} {rows_sql('_platform_listings')}")
+    finally:
+        cur.unregister("_platform_listings")
 
 
 def refresh_daily_counts(
@@ -461,8 +462,8 @@ def refresh_daily_counts(
                 [source_name],
             ).fetchall()
         }
-    for platform in sorted(p for p in platforms if p):
-        _rewrite_daily_counts(cur, platform)
+    if any(platforms):
+        _rewrite_daily_counts(cur, sorted(p for p in platforms if p))
     # Every save records runs, which may move a platform's bounds: the view rows follow each time.
     refresh_view_rows(cur, {p for p in platforms | {platform_id} if p})
 
@@ -499,14 +500,19 @@ def _bounds_sql(runs: str, where: str) -> str:
                GROUP BY platform_id"""
 
 
-def open_day_rows_sql(daily_counts: str, runs: str, where: str = "TRUE") -> str:
+def _given_bounds(bounds: str | None, runs: str, where: str) -> str:
+    return f"SELECT * FROM {bounds} WHERE {where}" if bounds else _bounds_sql(runs, where)
+
+
+def open_day_rows_sql(daily_counts: str, runs: str, where: str = "TRUE", *, bounds: str | None = None) -> str:
     """SELECT of `listing_open_days` rows (without `runs_seen`) for the platforms `where` (over
     `platform_id`) keeps, from `listing_daily_counts` and the runs: open listings at the end of
     each day of each platform's collection, as `dashboard.queries.open_listings_daily` counts them
     (a date spine from the first to the last successful complete collection, +1/-1 deltas, the
-    deltas from before the spine carried into its first day)."""
+    deltas from before the spine carried into its first day). `bounds`: a relation of the
+    platforms' bounds already read (`_platform_bounds`), in place of reading `runs` again."""
     return f"""
-        WITH bounds AS ({_bounds_sql(runs, where)}),
+        WITH bounds AS ({_given_bounds(bounds, runs, where)}),
         daily_delta AS (
             SELECT platform_id, (day - DATE '1970-01-01') AS day, sum(opened - closed) AS delta
             FROM (SELECT * FROM {daily_counts}) WHERE {where} GROUP BY ALL
@@ -542,13 +548,15 @@ WEEKLY_FLOWS_SELECT = """SELECT f.week_start, f.platform_id,
         GROUP BY f.week_start, f.platform_id"""
 
 
-def weekly_flow_rows_sql(first_seen: str, daily_counts: str, runs: str, where: str = "TRUE") -> str:
+def weekly_flow_rows_sql(first_seen: str, daily_counts: str, runs: str, where: str = "TRUE", *,
+                         bounds: str | None = None) -> str:
     """SELECT of `listing_weekly_flows` rows (without `runs_seen`) for the platforms `where` (over
     `platform_id`) keeps, from `listing_first_seen_counts`, `listing_daily_counts` and the runs:
     new and closed listings per week, as `dashboard.queries.listing_flows_weekly` counts them
-    (new only after the platform's first collection, to the microsecond)."""
+    (new only after the platform's first collection, to the microsecond). `bounds` as in
+    `open_day_rows_sql`."""
     return f"""
-        WITH bounds AS ({_bounds_sql(runs, where)}),
+        WITH bounds AS ({_given_bounds(bounds, runs, where)}),
         flows AS (
             SELECT l.platform_id, date_trunc('week', make_timestamp(epoch_us(l.first_seen_at)))::DATE AS week_start,
                    sum(l.n_listings) AS new_listings, 0 AS closed_listings
@@ -562,27 +570,47 @@ def weekly_flow_rows_sql(first_seen: str, daily_counts: str, runs: str, where: s
         {WEEKLY_FLOWS_SELECT}"""
 
 
-def _stale_view_platforms(cur: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
+def _platform_bounds(cur: duckdb.DuckDBPyConnection) -> tuple[int, Any]:
+    """(`runs_seen` now: `BOUND_RUNS_COUNT_SQL` over the runs, every platform's first and last
+    successful complete collection as an Arrow table shaped like `_bounds_sql`'s rows), from one
+    read of the runs."""
+    bounds = cur.execute(
+        f"""SELECT platform_id, first_ok_at, last_ok_at, sum(n_runs) OVER () AS runs_seen,
+                   epoch_us(first_ok_at) AS first_us, epoch_us(last_ok_at) AS last_us
+            FROM (SELECT platform_id,
+                         min(make_timestamp(epoch_us(started_at))) FILTER (WHERE status = 'ok' AND complete) AS first_ok_at,
+                         max(make_timestamp(epoch_us(started_at))) FILTER (WHERE status = 'ok' AND complete) AS last_ok_at,
+                         {BOUND_RUNS_COUNT_SQL} AS n_runs
+                  FROM {LAKE}.collector_runs GROUP BY platform_id)
+            WHERE platform_id IS NOT NULL AND first_ok_at IS NOT NULL"""
+    ).fetch_arrow_table()
+    runs_seen = int(bounds.column("runs_seen")[0].as_py()) if bounds.num_rows else 0
+    return runs_seen, bounds.drop_columns(["runs_seen"])  # with first_us, last_us: epoch microseconds
+
+
+def _stale_view_platforms(cur: duckdb.DuckDBPyConnection, bounds: Any) -> tuple[set[str], set[str]]:
     """(platforms with a successful complete collection, platforms whose stored view rows do not
-    match the runs: other bounds, or rows twice after two first refreshes at once)."""
-    live = {
-        platform: (first, last) for platform, first, last in cur.execute(
-            f"""SELECT platform_id, epoch_us(first_ok_at), epoch_us(last_ok_at)
-                FROM ({_bounds_sql(f'{LAKE}.collector_runs', 'TRUE')})"""
-        ).fetchall()
+    match `bounds` (`_platform_bounds`): other bounds, or rows twice after two first refreshes at
+    once)."""
+    live: dict[str, tuple[int, int] | None] = {
+        platform: (first, last) for platform, first, last in zip(
+            *(bounds.column(c).to_pylist() for c in ("platform_id", "first_us", "last_us")), strict=True)
     }
-    stored: dict[str, tuple[int, int] | None] = {
-        platform: (first, last) if unique else None for platform, first, last, unique in cur.execute(
-            f"""SELECT platform_id, epoch_us(min(first_ok_at)), epoch_us(min(last_ok_at)),
-                       count(*) = count(DISTINCT day) AND min(first_ok_at) = max(first_ok_at)
-                       AND min(last_ok_at) = max(last_ok_at)
-                FROM {LAKE}.{OPEN_DAYS_TABLE} GROUP BY platform_id"""
-        ).fetchall()
-    }
-    doubled = {row[0] for row in cur.execute(
-        f"""SELECT platform_id FROM {LAKE}.{WEEKLY_FLOWS_TABLE}
-            GROUP BY platform_id HAVING count(*) > count(DISTINCT week_start)"""
-    ).fetchall()}
+    stored: dict[str, tuple[int, int] | None] = {}
+    doubled: set[str] = set()
+    for kind, platform, first, last, unique in cur.execute(
+        f"""SELECT 'days', platform_id, epoch_us(min(first_ok_at)), epoch_us(min(last_ok_at)),
+                   count(*) = count(DISTINCT day) AND min(first_ok_at) = max(first_ok_at)
+                   AND min(last_ok_at) = max(last_ok_at)
+            FROM {LAKE}.{OPEN_DAYS_TABLE} GROUP BY platform_id
+            UNION ALL
+            SELECT 'weeks', platform_id, NULL, NULL, count(*) = count(DISTINCT week_start)
+            FROM {LAKE}.{WEEKLY_FLOWS_TABLE} GROUP BY platform_id"""
+    ).fetchall():
+        if kind == "days":
+            stored[platform] = (first, last) if unique else None
+        elif not unique:
+            doubled.add(platform)
     stale = {p for p in live.keys() | stored.keys() if live.get(p) != stored.get(p)} | doubled
     return set(live), stale
 
@@ -593,9 +621,10 @@ def refresh_view_rows(cur: duckdb.DuckDBPyConnection, platforms: set[str]) -> No
     transaction, after `listing_daily_counts` and `listing_first_seen_counts` are current.
 
     The rows written carry the number of runs this transaction sees, so at least one platform's
-    rows are rewritten every time (the views trust the rows only when that number is current)."""
-    runs_seen = int(cur.execute(f"SELECT {BOUND_RUNS_COUNT_SQL} FROM {LAKE}.collector_runs").fetchone()[0])  # type: ignore[index]
-    collected, stale = _stale_view_platforms(cur)
+    rows are rewritten every time (the views trust the rows only when that number is current).
+    The runs and the daily counts are read once, for both tables."""
+    runs_seen, bounds = _platform_bounds(cur)
+    collected, stale = _stale_view_platforms(cur, bounds)
     rewrite = set(platforms) | stale
     if collected and not rewrite & collected:
         rewrite.add(min(collected))  # a save of a platform not yet collected completely
@@ -603,20 +632,28 @@ def refresh_view_rows(cur: duckdb.DuckDBPyConnection, platforms: set[str]) -> No
         return
     params = {"platforms": sorted(rewrite), "runs_seen": runs_seen}
     where = "list_contains($platforms::VARCHAR[], platform_id)"
-    cur.execute(f"DELETE FROM {LAKE}.{OPEN_DAYS_TABLE} WHERE {where}", {"platforms": params["platforms"]})
-    cur.execute(
-        f"""INSERT INTO {LAKE}.{OPEN_DAYS_TABLE}
-                (platform_id, day, open_listings, first_ok_at, last_ok_at, runs_seen)
-            SELECT *, $runs_seen FROM ({open_day_rows_sql(f'{LAKE}.{DAILY_COUNTS_TABLE}', f'{LAKE}.collector_runs', where)})
-            ORDER BY platform_id, day""",
-        params,
-    )
-    cur.execute(f"DELETE FROM {LAKE}.{WEEKLY_FLOWS_TABLE} WHERE {where}", {"platforms": params["platforms"]})
-    cur.execute(
-        f"""INSERT INTO {LAKE}.{WEEKLY_FLOWS_TABLE}
-                (week_start, platform_id, new_listings, closed_listings, complete_week, runs_seen)
-            SELECT *, $runs_seen FROM ({weekly_flow_rows_sql(
-                f'{LAKE}.{FIRST_SEEN_TABLE}', f'{LAKE}.{DAILY_COUNTS_TABLE}', f'{LAKE}.collector_runs', where)})
-            ORDER BY platform_id, week_start""",
-        params,
-    )
+    days = cur.execute(f"SELECT * FROM {LAKE}.{DAILY_COUNTS_TABLE} WHERE {where}",
+                       {"platforms": params["platforms"]}).fetch_arrow_table()
+    cur.register("_bounds", bounds.select(["platform_id", "first_ok_at", "last_ok_at"]))
+    cur.register("_days", days)
+    try:
+        cur.execute(f"DELETE FROM {LAKE}.{OPEN_DAYS_TABLE} WHERE {where}", {"platforms": params["platforms"]})
+        cur.execute(
+            f"""INSERT INTO {LAKE}.{OPEN_DAYS_TABLE}
+                    (platform_id, day, open_listings, first_ok_at, last_ok_at, runs_seen)
+                SELECT *, $runs_seen FROM ({open_day_rows_sql('_days', '', where, bounds='_bounds')})
+                ORDER BY platform_id, day""",
+            params,
+        )
+        cur.execute(f"DELETE FROM {LAKE}.{WEEKLY_FLOWS_TABLE} WHERE {where}", {"platforms": params["platforms"]})
+        cur.execute(
+            f"""INSERT INTO {LAKE}.{WEEKLY_FLOWS_TABLE}
+                    (week_start, platform_id, new_listings, closed_listings, complete_week, runs_seen)
+                SELECT *, $runs_seen FROM ({weekly_flow_rows_sql(
+                    f'{LAKE}.{FIRST_SEEN_TABLE}', '_days', '', where, bounds='_bounds')})
+                ORDER BY platform_id, week_start""",
+            params,
+        )
+    finally:
+        cur.unregister("_bounds")
+        cur.unregister("_days")

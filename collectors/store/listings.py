@@ -107,13 +107,19 @@ def _load_state(cur: duckdb.DuckDBPyConnection, source_name: str) -> list[Listin
     return [ListingState(key, sha, int(n), bool(closed)) for key, sha, n, closed in rows]
 
 
-def _last_ok_at(cur: duckdb.DuckDBPyConnection, source_name: str) -> datetime | None:
+def _runs_known_and_last_ok(
+    cur: duckdb.DuckDBPyConnection, source_name: str, run_ids: Sequence[str]
+) -> tuple[int, datetime | None]:
+    """(how many of `run_ids` are recorded already, the start of the source's last successful
+    complete run), from one read of the runs: aggregate filters rather than a WHERE, which DuckLake
+    would push into the scan and pay for with per-file statistics from the catalog."""
     row = cur.execute(
-        f"""SELECT max(started_at) FROM {LAKE}.collector_runs
-            WHERE source_name = ? AND status = 'ok' AND complete""",
-        [source_name],
+        f"""SELECT count(*) FILTER (WHERE list_contains(?::VARCHAR[], run_id)),
+                   max(started_at) FILTER (WHERE source_name = ? AND status = 'ok' AND complete)
+            FROM {LAKE}.collector_runs""",
+        [list(run_ids), source_name],
     ).fetchone()
-    return row[0] if row else None
+    return (int(row[0]), row[1]) if row else (0, None)
 
 
 def save_listing_runs(
@@ -143,13 +149,11 @@ def _save(
     runs = sorted(runs, key=lambda r: r.run.started_at)
 
     def txn(cur: duckdb.DuckDBPyConnection) -> SaveSummary:
-        if not rebuild and runs:
-            # A commit that went through although the connection dropped is not written twice.
-            known = cur.execute(
-                f"SELECT count(*) FROM {LAKE}.collector_runs WHERE run_id IN (SELECT unnest(?))",
-                [[r.run.run_id for r in runs]],
-            ).fetchone()
-            if known and known[0]:
+        last_ok_at: datetime | None = None
+        if not rebuild:
+            known, last_ok_at = _runs_known_and_last_ok(cur, source_name, [r.run.run_id for r in runs])
+            if known:
+                # A commit that went through although the connection dropped is not written twice.
                 return SaveSummary(runs=0, new_listings=0, new_versions=0, closed=0, reopened=0)
         if rebuild:
             forget_pay_changes(cur, source_name)
@@ -161,7 +165,7 @@ def _save(
             cur.execute(f"DELETE FROM {LAKE}.listings WHERE source_name = ?", [source_name])
             history = SourceHistory(platform_id, source_name, [], None)
         else:
-            history = SourceHistory(platform_id, source_name, _load_state(cur, source_name), _last_ok_at(cur, source_name))
+            history = SourceHistory(platform_id, source_name, _load_state(cur, source_name), last_ok_at)
         raw_rows: list[dict[str, object]] = []
         for item in runs:
             run = item.run
