@@ -525,11 +525,14 @@ _EXPENSE_WORDS = re.compile(
     re.I,
 )
 # Bonuses (referral, sign-up, hiring, retention) are pay, but a lump sum: unit "once", never a rate.
+# The word for a bonus, in the languages read; the three bonus patterns below (a bonus named right
+# after the amount, just before it, or anywhere in its sentence) share it.
+_BONUS_NOUN = r"bonus(?:es)?|bonos?|bônus|prämien?"
 _BONUS_AFTER = re.compile(
-    r"\s*(?:[\w-]+\s+){0,2}?(?:bonus(?:es)?|bonos?|bônus|prämie|incentives?|referral\s+(?:reward|payout)s?)\b", re.I,
+    rf"\s*(?:[\w-]+\s+){{0,2}}?(?:{_BONUS_NOUN}|incentives?|referral\s+(?:reward|payout)s?)\b", re.I,
 )
 _BONUS_BEFORE = re.compile(
-    r"\b(?:bonus(?:es)?|bonos?|bônus|incentives?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{0,40}$", re.I,
+    rf"\b(?:{_BONUS_NOUN}|incentives?|refer(?:ral|\s+a\s+friend)s?|invite\s+a\s+friend)\b[^.;!?$£€₹\d]{{0,40}}$", re.I,
 )
 # Money in these settings is a price, not pay: "Pro now has two tiers — $100 per month".
 _PRICE_HINTS = ("tier", "fare", "subscri", "suscrip", "abonnement", "abo ", "assinatura", "abbonament", "billed",
@@ -1597,7 +1600,7 @@ _SALARY_SENTENCE = re.compile(
 
 
 _BONUS_SENTENCE = re.compile(
-    r"(?<![\w-])(?:bonus(?:es)?|bonos?|bônus|prämie|sign[- ]?(?:up|on)|signing\s+up|referrals?|refer\s+a\s+friend)(?![\w-])",
+    rf"(?<![\w-])(?:{_BONUS_NOUN}|sign[- ]?(?:up|on)|signing\s+up|referrals?|refer\s+a\s+friend)(?![\w-])",
     re.I,
 )
 

@@ -318,3 +318,10 @@ def test_eighth_round_rules(text: str, expected: Expected | None) -> None:
 )
 def test_eighth_round_not_pay(text: str) -> None:
     assert parse_pay(text) is None, text
+
+
+def test_a_german_praemie_is_a_bonus_before_or_after_the_amount() -> None:
+    """The three bonus patterns share one word list: "Prämie" reads as a bonus wherever it stands."""
+    for text in ("Prämie: 50 € für jede Empfehlung", "50 € Prämie für jede Empfehlung"):
+        pay = parse_pay(text)
+        assert pay is not None and (pay.min, pay.currency, pay.unit) == (50, "EUR", "once"), (text, pay)
