@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -111,6 +112,7 @@ class KeptMedia(MemoryMediaFileStorage):
     """Streamlit's own in-memory media storage, remembering what download buttons offered."""
 
     offered: ClassVar[dict[str, bytes]] = {}
+    deferred: ClassVar[dict[str, Callable[[], Any]]] = {}  # file name -> what a click runs
 
     def load_and_get_id(self, path_or_data: Any, mimetype: str, kind: Any, filename: str | None = None) -> str:
         file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
@@ -123,6 +125,15 @@ def test_explore_csv_download_is_neutralised(hostile_settings: Settings, monkeyp
     import streamlit.testing.v1.app_test as app_test
 
     monkeypatch.setattr(app_test, "MemoryMediaFileStorage", KeptMedia)
+    original_add_deferred = MediaFileManager.add_deferred
+
+    def add_deferred(self: MediaFileManager, data_callable: Any, mimetype: Any, coordinates: str,
+                     file_name: str | None = None, **kwargs: Any) -> str:
+        KeptMedia.deferred[file_name or coordinates] = data_callable
+        return original_add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    KeptMedia.deferred.clear()
     monkeypatch.setenv("GIGWATCH_DATA_DIR", str(hostile_settings.data_dir))
     monkeypatch.setenv("GIGWATCH_LAKE", hostile_settings.lake)
     monkeypatch.delenv("GIGWATCH_CATALOG", raising=False)
@@ -133,6 +144,11 @@ def test_explore_csv_download_is_neutralised(hostile_settings: Settings, monkeyp
     at.query_params["table"] = "listings"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    # The downloads are built when clicked: run what each button would run on a click.
+    assert len(KeptMedia.deferred) == 3, "CSV, Parquet and README, each built on the click"
+    for filename, make in KeptMedia.deferred.items():
+        data = make()
+        KeptMedia.offered[filename] = data.encode("utf-8") if isinstance(data, str) else data
     csvs = {name: data for name, data in KeptMedia.offered.items() if name.endswith(".csv")}
     assert len(csvs) == 1, sorted(KeptMedia.offered)
     titles = csv_titles(next(iter(csvs.values())))
