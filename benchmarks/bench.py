@@ -44,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -1030,16 +1030,24 @@ def _empty_config() -> Path:
     return path
 
 
+# Other views of a page, measured as the pages are (a server each, cold then warm) and reported
+# apart from the page targets: what a choice on a page costs. Pay trends draws one panel per
+# platform by default; the same page on one axis shows what the panels cost the browser.
+VIEW_VARIANTS = {"pay_trends_one_axis": "pay_trends?layout=together"}
+
+
 def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None, page_timeout: float = 180.0,
-                      load_contexts: int = 10, load_pages_each: int = 3) -> dict[str, Any]:
+                      load_contexts: int = 10, load_pages_each: int = 3,
+                      variants_asked: Mapping[str, str] = VIEW_VARIANTS) -> dict[str, Any]:
     """The dashboard's pages in headless Chromium against the floor page, by the same method.
 
     Per page: cold (its first visit since the server started, so its cached queries are empty;
     the first page also pays the process's imports, as the floor's cold visit does) and warm (a
     second visit, in the same browser). Admin is measured locked and signed in (a moderator
     account made for the run; signed in cold is pressing Sign in until the queue has drawn, warm
-    is coming back to Admin from the sidebar). Then `load_contexts` contexts load pages at once,
-    and the server's peak resident memory (VmHWM) is read at the end.
+    is coming back to Admin from the sidebar). `variants_asked` (name -> URL path and query) are
+    measured the same way when their page is among `pages`. Then `load_contexts` contexts load
+    pages at once, and the server's peak resident memory (VmHWM) is read at the end.
     """
     chromium = find_chromium()
     try:
@@ -1063,6 +1071,7 @@ def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
     warm: dict[str, float] = {}
     page_errors: dict[str, str] = {}
     kilobytes: dict[str, float] = {}  # received over the websocket in the warm visit
+    variants: dict[str, dict[str, Any]] = {}  # VIEW_VARIANTS, measured the same way
     peaks: list[int] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
@@ -1088,6 +1097,24 @@ def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
                         page_errors["admin_signed_in"] = error
                 page.close()
                 peaks.append(_proc_status_bytes(process.pid, "VmHWM") or 0)
+        for name, url in variants_asked.items():
+            if url.split("?")[0] not in pages:
+                continue
+            with _streamlit_server(app, env) as (process, base, _log):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                seconds: dict[str, float] = {}
+                for kind in ("cold", "warm"):
+                    with _received_bytes(page) as received:
+                        seconds[kind] = _visit(page, f"{base}/{url}", page_timeout)
+                error = _page_error(page)
+                variants[name] = {
+                    "url": url, "cold_seconds": seconds["cold"], "warm_seconds": seconds["warm"],
+                    "over_floor_cold": round(seconds["cold"] / floor["cold_seconds"], 2) if floor["cold_seconds"] else None,
+                    "over_floor_warm": round(seconds["warm"] / floor["warm_seconds"], 2) if floor["warm_seconds"] else None,
+                    "kilobytes_received_warm": round(received[0] / 1024, 1),
+                    **({"error": error} if error else {}),
+                }
+                page.close()
         browser.close()
     single = [s for name, s in warm.items() if name != "admin_signed_in"]
     single_p95 = _percentile(single, 0.95) if single else 0.0
@@ -1126,6 +1153,7 @@ def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None,
         "page_over_floor_warm": over_warm,
         "max_page_over_floor_cold": max(over_cold.values(), default=None),
         "max_page_over_floor_warm": max(over_warm.values(), default=None),
+        "variants": variants,
         "load": load,
         "peak_rss_bytes": peak,  # the highest VmHWM of any dashboard server, the loaded one included
         "peak_rss_mb": round(peak / 1024**2, 1) if peak else None,
@@ -1295,6 +1323,7 @@ class BenchSize:
     cycle: dict[str, Any]
     pay_seconds: float
     dashboard_pages: tuple[str, ...] | None = None  # None: every page
+    dashboard_variants: tuple[tuple[str, str], ...] = tuple(VIEW_VARIANTS.items())
     load_contexts: int = 10  # browser contexts loading pages at once
     load_pages_each: int = 3  # pages each of them loads, one after another
 
@@ -1346,7 +1375,7 @@ FULL = BenchSize(
     store={"sources": 30, "days": 1095, "listings": 100_000, "versions": 1_000_000, "reports": 200_000,
            "change_rate": 0.02},
     ingest={"sources": 4, "days": 365, "listings": 12_000, "versions": 60_000, "batch_days": 92},
-    storage={"sources": 5, "open_per_source": 2_000, "scrapes": 20},
+    storage={"sources": 5, "open_per_source": 2_000, "scrapes": 10},  # bytes are counted, not timed: 10 days suffice
     query_repeats=15,
     pandas_repeats=3,
     cycle={"hosts": 30, "pages_max": 4, "interval_max": 1.0},
@@ -1361,6 +1390,7 @@ QUICK = BenchSize(
     cycle={"hosts": 4, "pages_max": 2, "interval_max": 0.2},
     pay_seconds=0.2,
     dashboard_pages=("overview", "admin"),
+    dashboard_variants=(("overview_in_french", "overview?lang=fr"),),  # the variant code path, cheaply
     load_contexts=2,
     load_pages_each=1,
 )
@@ -1419,7 +1449,8 @@ def run_bench(quick: bool = False, *, data_dir: Path | None = None, dashboard: b
         figures["dashboard"] = (
             timed("dashboard", lambda: measure_dashboard(settings, pages=size.dashboard_pages,
                                                         load_contexts=size.load_contexts,
-                                                        load_pages_each=size.load_pages_each))
+                                                        load_pages_each=size.load_pages_each,
+                                                        variants_asked=dict(size.dashboard_variants)))
             if dashboard else {"skipped": "not asked"}
         )
         from benchmarks.profile import profile_pages

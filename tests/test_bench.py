@@ -53,6 +53,10 @@ def test_quick_bench_measures_every_figure(tmp_path: Path) -> None:
             assert set(dashboard[key]) == pages, (key, dashboard[key])
             assert all(value > 0 for value in dashboard[key].values()), (key, dashboard[key])
         assert dashboard["floor"]["error"] is None
+        # Other views of a page, measured the same way and kept apart from the page targets.
+        variant = dashboard["variants"]["overview_in_french"]
+        assert variant["url"] == "overview?lang=fr" and "error" not in variant, variant
+        assert variant["cold_seconds"] > 0 and variant["over_floor_warm"] > 0 and variant["kilobytes_received_warm"] > 0
         assert dashboard["load"]["loads"] == dashboard["load"]["contexts"] * dashboard["load"]["pages_per_context"]
         # The floor page under the same load, for what the machine itself allows.
         floor_load = dashboard["floor"]["load"]
