@@ -729,6 +729,12 @@ def _parse(text: str) -> Pay | None:
                 if _changed_before(text, first.start):
                     first = nxt  # "will rise by Sh2,058 to Sh36,360": the pay is now Sh36,360
         skip = 0
+        if last is first:
+            listed = _listed_range(text, amounts, i)
+            if listed is not None:  # "1, 2 o 3 dólares por tarea": the list's ends are a range
+                last = amounts[listed]
+                unit_match = _UNIT_AFTER.match(text, last.end)
+                skip = listed - i - 1
         if last is first and i + 1 < len(amounts):
             for ahead in range(i + 1, min(i + 3, len(amounts))):
                 spread = _spread_range(text, first, amounts[ahead], unit_match)
@@ -1103,6 +1109,36 @@ def _range_allowed(text: str, first: _Amount, gap: str, last: _Amount | None = N
         before = _flag_before(text, first.start)
         return before is not None and before.group("between") is not None
     return True
+
+
+_LIST_COMMA = re.compile(r"\s*,\s*")
+_LIST_LAST = re.compile(r"\s*,?\s*(?:or|and|o|ou|y|e|et|oder|und)\s+", re.I)
+
+
+def _listed_range(text: str, amounts: list[_Amount], i: int) -> int | None:
+    """ "1, 2 o 3 dólares por tarea", "2, 3 or 4 dollars": bare numbers listed up to one that names
+    its currency, rising and within ten times the first, are a range from the first to the last.
+    Returns the index of the last amount, or None. A digit group after a comma ("5, 500 টাকা") has
+    no "or" and is no list; a currency word needs a unit after it, as alone."""
+    first = amounts[i]
+    if first.code or first.symbol or first.word_currency or first.value <= 0:
+        return None
+    j = i
+    while j + 1 < len(amounts):
+        here, nxt = amounts[j], amounts[j + 1]
+        gap = text[here.end:nxt.start]
+        if nxt.value <= here.value or nxt.value > 10 * first.value:
+            return None
+        if _LIST_LAST.fullmatch(gap):
+            if nxt.word_currency:
+                # A currency word is pay only with a unit after it ("in 2019, 2020 or 2021 dollars").
+                unit = _UNIT_AFTER.match(text, nxt.end)
+                return j + 1 if unit and _unit_from_match(unit, is_bare=False)[0] else None
+            return j + 1 if nxt.code or nxt.symbol else None
+        if not _LIST_COMMA.fullmatch(gap) or nxt.code or nxt.symbol or nxt.word_currency:
+            return None
+        j += 1
+    return None
 
 
 def _or_range(first: _Amount, last: _Amount, gap: str) -> bool:

@@ -67,3 +67,11 @@ def test_quick_bench_measures_every_figure(tmp_path: Path) -> None:
         "dashboard_peak_under_1_5GB", "every_page_at_most_1_5x_floor_cold", "every_page_at_most_1_2x_floor_warm",
         "p95_under_load_at_most_3x_single_user", "p95_under_load_at_most_floor_under_load",
     }
+
+
+def test_the_save_profile_times_saves_and_names_the_store_functions() -> None:
+    from benchmarks.save_profile import profile_saves
+
+    per_save_ms, table = profile_saves(sources=1, open_per_source=50, days=2)
+    assert per_save_ms > 0
+    assert "refresh_view_rows" in table and "save_listing_runs" in table

@@ -69,6 +69,9 @@ Expected = tuple[float | None, float | None, str | None, str]
         # A parenthetical in the same currency is a second rate, not a conversion: the one with a unit wins.
         ("Reward: £2.25 (£9.00/hr)", (9, 9, "GBP", "hour")),
         ("A task payment may start from $.01 or higher", (0.01, None, None, "task")),
+        # A list of bare numbers up to one with its currency is a range from the first to the last.
+        ("Paid 2, 3 or 4 dollars per task", (2, 4, None, "task")),
+        ("1, 2 ou 3 euros par tâche", (1, 3, "EUR", "task")),
     ],
 )
 def test_general_rules(text: str, expected: Expected) -> None:
@@ -325,3 +328,10 @@ def test_a_german_praemie_is_a_bonus_before_or_after_the_amount() -> None:
     for text in ("Prämie: 50 € für jede Empfehlung", "50 € Prämie für jede Empfehlung"):
         pay = parse_pay(text)
         assert pay is not None and (pay.min, pay.currency, pay.unit) == (50, "EUR", "once"), (text, pay)
+
+
+@pytest.mark.parametrize("text", ["in 2019, 2020 or 2021 dollars", "pagaron ৫, ৫০০ টাকা"])
+def test_a_list_needs_its_or_and_a_unit_after_a_currency_word(text: str) -> None:
+    """Years before a currency word are no range, nor is a digit group after a comma."""
+    pay = parse_pay(text)
+    assert pay is None or pay.min == pay.max, (text, pay)
