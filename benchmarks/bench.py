@@ -422,6 +422,21 @@ def lake_bytes(settings: Settings) -> int:
     return total
 
 
+def daily_sources(*, sources: int, open_per_source: int, days: int, change_rate: float) -> list[SimulatedSource]:
+    """Simulated sources of `open_per_source` steady listings (no arrivals, no failed runs), a
+    first day and then `days` daily scrapes, with `change_rate` of them changing a day: what the
+    storage figure and `benchmarks.save_profile` save."""
+    return [
+        SimulatedSource(SourceSpec(
+            index=i, platform_id=f"bench_p{i + 1:02d}", source_name=f"bench-store-s{i + 1:02d}",
+            days=days + 1, start=END_DATE - timedelta(days=days), open_target=open_per_source,
+            arrivals_per_day=0.0, change_probability=change_rate, failed_rate=0.0,
+            suspicious_rate=0.0, seed=100 + i, pay_trend=-0.1,
+        ))
+        for i in range(sources)
+    ]
+
+
 def measure_storage(work_dir: Path, *, sources: int, open_per_source: int, scrapes: int,
                     change_rate: float) -> dict[str, Any]:
     """Bytes a lake grows by per daily scrape (every source once, one transaction each, as live
@@ -431,15 +446,7 @@ def measure_storage(work_dir: Path, *, sources: int, open_per_source: int, scrap
 
     settings = bench_settings(work_dir / f"storage-{change_rate:g}")
     store = get_store(settings)
-    sims = [
-        SimulatedSource(SourceSpec(
-            index=i, platform_id=f"bench_p{i + 1:02d}", source_name=f"bench-store-s{i + 1:02d}",
-            days=scrapes + 1, start=END_DATE - timedelta(days=scrapes), open_target=open_per_source,
-            arrivals_per_day=0.0, change_probability=change_rate, failed_rate=0.0,
-            suspicious_rate=0.0, seed=100 + i, pay_trend=-0.1,
-        ))
-        for i in range(sources)
-    ]
+    sims = daily_sources(sources=sources, open_per_source=open_per_source, days=scrapes, change_rate=change_rate)
     for sim in sims:
         save_listing_runs(store, platform_id=sim.spec.platform_id, source_name=sim.spec.source_name,
                           runs=runs_for_days(sim, range(0, 1)))

@@ -17,10 +17,9 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.bench import END_DATE, SimulatedSource, SourceSpec, bench_settings, runs_for_days
+from benchmarks.bench import SimulatedSource, bench_settings, daily_sources, runs_for_days
 
 
 def profile_saves(*, sources: int = 3, open_per_source: int = 2_000, days: int = 6,
@@ -33,15 +32,7 @@ def profile_saves(*, sources: int = 3, open_per_source: int = 2_000, days: int =
     work = Path(tempfile.mkdtemp(prefix="gigwatch-save-profile-"))
     try:
         store = get_store(bench_settings(work))
-        sims = [
-            SimulatedSource(SourceSpec(
-                index=i, platform_id=f"bench_p{i + 1:02d}", source_name=f"bench-store-s{i + 1:02d}",
-                days=days + 1, start=END_DATE - timedelta(days=days), open_target=open_per_source,
-                arrivals_per_day=0.0, change_probability=change_rate, failed_rate=0.0,
-                suspicious_rate=0.0, seed=100 + i, pay_trend=-0.1,
-            ))
-            for i in range(sources)
-        ]
+        sims = daily_sources(sources=sources, open_per_source=open_per_source, days=days, change_rate=change_rate)
 
         def save(sim: SimulatedSource, day: int) -> None:
             save_listing_runs(store, platform_id=sim.spec.platform_id, source_name=sim.spec.source_name,
