@@ -482,37 +482,22 @@ def refresh_daily_counts(
 # the commit that wrote the newest `runs_seen` every platform's rows were current.
 OPEN_DAYS_TABLE = "listing_open_days"
 WEEKLY_FLOWS_TABLE = "listing_weekly_flows"
-# The runs `runs_seen` counts: those that can move a platform's bounds (`_bounds_sql`). A run of no
+# The runs `runs_seen` counts: those that can move a platform's bounds (`_platform_bounds`). A run of no
 # platform (a report import, a reference-data load) changes neither view, so it does not send them
 # back to computing from the listings. As an aggregate FILTER, not a WHERE: DuckLake would read
 # per-file statistics from the catalog for a filter pushed into the scan.
 BOUND_RUNS_COUNT_SQL = "count(*) FILTER (WHERE status = 'ok' AND complete AND platform_id IS NOT NULL)"
 
 
-def _bounds_sql(runs: str, where: str) -> str:
-    """Per platform (`where` over `platform_id`): the first and last successful complete
-    collection, as naive UTC timestamps (as `dashboard.queries._platform_bounds_sql`)."""
-    return f"""SELECT platform_id,
-                      min(make_timestamp(epoch_us(started_at))) AS first_ok_at,
-                      max(make_timestamp(epoch_us(started_at))) AS last_ok_at
-               FROM (SELECT * FROM {runs})
-               WHERE status = 'ok' AND complete AND platform_id IS NOT NULL AND {where}
-               GROUP BY platform_id"""
-
-
-def _given_bounds(bounds: str | None, runs: str, where: str) -> str:
-    return f"SELECT * FROM {bounds} WHERE {where}" if bounds else _bounds_sql(runs, where)
-
-
-def open_day_rows_sql(daily_counts: str, runs: str, where: str = "TRUE", *, bounds: str | None = None) -> str:
+def open_day_rows_sql(daily_counts: str, bounds: str, where: str = "TRUE") -> str:
     """SELECT of `listing_open_days` rows (without `runs_seen`) for the platforms `where` (over
-    `platform_id`) keeps, from `listing_daily_counts` and the runs: open listings at the end of
+    `platform_id`) keeps, from `listing_daily_counts` and the platforms' `bounds` (a relation shaped
+    like `_platform_bounds`'s rows, read once per save): open listings at the end of
     each day of each platform's collection, as `dashboard.queries.open_listings_daily` counts them
     (a date spine from the first to the last successful complete collection, +1/-1 deltas, the
-    deltas from before the spine carried into its first day). `bounds`: a relation of the
-    platforms' bounds already read (`_platform_bounds`), in place of reading `runs` again."""
+    deltas from before the spine carried into its first day)."""
     return f"""
-        WITH bounds AS ({_given_bounds(bounds, runs, where)}),
+        WITH bounds AS (SELECT * FROM {bounds} WHERE {where}),
         daily_delta AS (
             SELECT platform_id, (day - DATE '1970-01-01') AS day, sum(opened - closed) AS delta
             FROM (SELECT * FROM {daily_counts}) WHERE {where} GROUP BY ALL
@@ -548,15 +533,13 @@ WEEKLY_FLOWS_SELECT = """SELECT f.week_start, f.platform_id,
         GROUP BY f.week_start, f.platform_id"""
 
 
-def weekly_flow_rows_sql(first_seen: str, daily_counts: str, runs: str, where: str = "TRUE", *,
-                         bounds: str | None = None) -> str:
+def weekly_flow_rows_sql(first_seen: str, daily_counts: str, bounds: str, where: str = "TRUE") -> str:
     """SELECT of `listing_weekly_flows` rows (without `runs_seen`) for the platforms `where` (over
-    `platform_id`) keeps, from `listing_first_seen_counts`, `listing_daily_counts` and the runs:
-    new and closed listings per week, as `dashboard.queries.listing_flows_weekly` counts them
-    (new only after the platform's first collection, to the microsecond). `bounds` as in
-    `open_day_rows_sql`."""
+    `platform_id`) keeps, from `listing_first_seen_counts`, `listing_daily_counts` and the
+    platforms' `bounds` (as in `open_day_rows_sql`): new and closed listings per week, as `dashboard.queries.listing_flows_weekly` counts them
+    (new only after the platform's first collection, to the microsecond)."""
     return f"""
-        WITH bounds AS ({_given_bounds(bounds, runs, where)}),
+        WITH bounds AS (SELECT * FROM {bounds} WHERE {where}),
         flows AS (
             SELECT l.platform_id, date_trunc('week', make_timestamp(epoch_us(l.first_seen_at)))::DATE AS week_start,
                    sum(l.n_listings) AS new_listings, 0 AS closed_listings
@@ -571,9 +554,10 @@ def weekly_flow_rows_sql(first_seen: str, daily_counts: str, runs: str, where: s
 
 
 def _platform_bounds(cur: duckdb.DuckDBPyConnection) -> tuple[int, Any]:
-    """(`runs_seen` now: `BOUND_RUNS_COUNT_SQL` over the runs, every platform's first and last
-    successful complete collection as an Arrow table shaped like `_bounds_sql`'s rows), from one
-    read of the runs."""
+    """(`runs_seen` now: `BOUND_RUNS_COUNT_SQL` over the runs; every platform's first and last
+    successful complete collection, as naive UTC timestamps (as
+    `dashboard.queries._platform_bounds_sql`), in an Arrow table of platform_id, first_ok_at,
+    last_ok_at and the two in epoch microseconds), from one read of the runs."""
     bounds = cur.execute(
         f"""SELECT platform_id, first_ok_at, last_ok_at, sum(n_runs) OVER () AS runs_seen,
                    epoch_us(first_ok_at) AS first_us, epoch_us(last_ok_at) AS last_us
@@ -641,7 +625,7 @@ def refresh_view_rows(cur: duckdb.DuckDBPyConnection, platforms: set[str]) -> No
         cur.execute(
             f"""INSERT INTO {LAKE}.{OPEN_DAYS_TABLE}
                     (platform_id, day, open_listings, first_ok_at, last_ok_at, runs_seen)
-                SELECT *, $runs_seen FROM ({open_day_rows_sql('_days', '', where, bounds='_bounds')})
+                SELECT *, $runs_seen FROM ({open_day_rows_sql('_days', '_bounds', where)})
                 ORDER BY platform_id, day""",
             params,
         )
@@ -650,7 +634,7 @@ def refresh_view_rows(cur: duckdb.DuckDBPyConnection, platforms: set[str]) -> No
             f"""INSERT INTO {LAKE}.{WEEKLY_FLOWS_TABLE}
                     (week_start, platform_id, new_listings, closed_listings, complete_week, runs_seen)
                 SELECT *, $runs_seen FROM ({weekly_flow_rows_sql(
-                    f'{LAKE}.{FIRST_SEEN_TABLE}', '_days', '', where, bounds='_bounds')})
+                    f'{LAKE}.{FIRST_SEEN_TABLE}', '_days', '_bounds', where)})
                 ORDER BY platform_id, week_start""",
             params,
         )
