@@ -217,17 +217,25 @@ def generate_store(
     # help on PostgreSQL.
     workers = workers or (1 if settings.catalog_kind == "sqlite" else min(2, os.cpu_count() or 1))
     history_snapshots: dict[str, int] = {}
-    if workers <= 1:
-        stats, wall, history_snapshots = _run_ingest_in_steps(settings, specs, batch_days=batch_days)
-    else:
-        stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=workers)
-    mark = step_done("ingest", mark)
     # Synthetic data is flagged like the demo's: the dashboard shows its banner, and the report
     # import accepts the synthetic platforms (and marks the reports as demo rows).
     set_meta(store, {"demo": "true", "bench": "true"})
-    report_stats = _generate_reports(store, specs, reports, seed)
+    # The reports are made in a process of their own while the listings are ingested here: the two
+    # touch different tables (the reports the vault, their run rows and the published figures),
+    # each is mostly single-threaded Python, and writers take turns at the catalog's lock, as the
+    # collector and the report form do in a live deployment. The worker is spawned, so it imports
+    # the caller's __main__ again: a script calling this must keep its work under
+    # `if __name__ == "__main__":` (one that did not deleted the lake from the worker).
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        reports_done = pool.submit(_generate_reports_apart, settings, specs, reports, seed)
+        if workers <= 1:
+            stats, wall, history_snapshots = _run_ingest_in_steps(settings, specs, batch_days=batch_days)
+        else:
+            stats, wall = _run_ingest(settings, specs, batch_days=batch_days, workers=workers)
+        mark = step_done("ingest", mark)
+        report_stats = reports_done.result()
     parts.update(report_stats.pop("parts_seconds", {}))
-    mark = step_done("reports", mark)
+    mark = step_done("reports_after_ingest", mark)  # what the reports took beyond the ingest
     files_before = file_stats(store)
     for _line in maintain(store):
         pass
@@ -256,7 +264,8 @@ def generate_store(
         "generation_seconds": round(time.perf_counter() - began, 1),
         "generation_parts_seconds": parts,
         # The lake's snapshot after a quarter, a half and all of the listing history (the
-        # reports are imported after all of it); empty when sources were ingested in parallel.
+        # reports are imported alongside, in a process of their own); empty when sources were
+        # ingested in parallel.
         "history_snapshots": history_snapshots,
     }
     set_meta(store, {"bench_params": json.dumps(params, sort_keys=True)})
@@ -271,6 +280,16 @@ def _params(**values: Any) -> dict[str, Any]:
 
 REPORT_SOURCE = "Synthetic benchmark union"
 _REPORT_CHUNK_DAYS = 365  # one import per platform and year of work, as a union's yearly export
+
+
+def _generate_reports_apart(settings: Settings, specs: Sequence[SourceSpec], count: int, seed: int) -> dict[str, Any]:
+    """`_generate_reports` in a worker process, on its own store of the lake."""
+    from collectors.store import get_store, reset_stores
+
+    try:
+        return _generate_reports(get_store(settings), specs, count, seed)
+    finally:
+        reset_stores()
 
 
 def _generate_reports(store: Any, specs: Sequence[SourceSpec], count: int, seed: int) -> dict[str, Any]:
