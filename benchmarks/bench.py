@@ -1059,9 +1059,9 @@ def _empty_config() -> Path:
 
 
 # Other views of a page, measured as the pages are (a server each, cold then warm) and reported
-# apart from the page targets: what a choice on a page costs. Pay trends draws one panel per
-# platform by default; the same page on one axis shows what the panels cost the browser.
-VIEW_VARIANTS = {"pay_trends_one_axis": "pay_trends?layout=together"}
+# apart from the page targets: what a choice on a page costs. Pay trends draws a panel per
+# currency and unit by default (hourly USD on one axis); one panel per platform is its costliest view.
+VIEW_VARIANTS = {"pay_trends_per_platform": "pay_trends?layout=apart"}
 
 
 def measure_dashboard(settings: Settings, *, pages: Sequence[str] | None = None, page_timeout: float = 180.0,

@@ -44,7 +44,7 @@ DATA_COLUMNS = {
     "series": "the trace's position in the chart (0 = drawn first)",  # i18n-ignore: download format, English by design
     "series_name": "the legend label (empty for band edges and reference lines)",  # i18n-ignore: download format
     "kind": "line, markers, bar, band edge, error bar or reference line",  # i18n-ignore: download format
-    "panel": "the panel (x/y axes) the row is drawn in, for charts with one panel per platform",  # i18n-ignore: download format
+    "panel": "the panel (x/y axes) the row is drawn in, for charts in panels (per currency and unit, or per platform)",  # i18n-ignore: download format
     "x": "the horizontal value (a date, a number of days, or a value for horizontal bars)",  # i18n-ignore: download format
     "y": "the vertical value (for horizontal bars, the platform)",  # i18n-ignore: download format
     "error_minus": "how far the error bar reaches below (or left of) the point",  # i18n-ignore: download format

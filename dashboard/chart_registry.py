@@ -171,10 +171,22 @@ def union_scale_lines(fetch: Fetch, f: Filters, currency: str, weekly_currencies
     ])
 
 
+# The pay charts' `layout` filter (`?layout=` on Pay trends): "unit" (the default) a panel per
+# currency and unit, so only figures in one unit share an axis (hourly USD: one axis); "apart" a
+# panel per platform; "together" every series on one axis.
+PAY_LAYOUTS: dict[str, charts.PanelBy] = {"unit": "measure", "apart": "platform", "together": None}
+DEFAULT_PAY_LAYOUT = "unit"
+
+
+def panels_for(f: Filters) -> charts.PanelBy:
+    """How a pay chart is split for the `layout` filter (an unknown value: the default's)."""
+    return PAY_LAYOUTS.get(str(f.get("layout") or DEFAULT_PAY_LAYOUT), PAY_LAYOUTS[DEFAULT_PAY_LAYOUT])
+
+
 def _pay_trend(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     currency = str(f.get("currency") or "usd")
     weekly = in_period(fetch(queries.weekly_pay, currency_mode=currency, **_pay_filters(f)), fetch, str(f.get("period") or "all"))
-    per_platform = str(f.get("layout") or "apart") == "apart"
+    panels = panels_for(f)
     if weekly.empty:
         return Built(charts.pay_trend_figure(weekly, names=names, currency_mode=currency), 0, ())
     wages = minimum_wages_for(fetch, {"US", "GB"} | set(_tuple(f, "countries")))
@@ -188,7 +200,7 @@ def _pay_trend(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     ])
     shown = _platforms(weekly)
     fig = charts.pay_trend_figure(weekly, names=names, currency_mode=currency, min_wages=wages,
-                                  events=platform_events(fetch, shown), per_platform=per_platform)
+                                  events=platform_events(fetch, shown), panels=panels)
     try:
         scales = union_scale_lines(fetch, f, currency, set(weekly["currency"]))
     except (OSError, ReferenceDataError):  # the page says so; the chart is drawn without them
@@ -201,7 +213,7 @@ def _pay_trend(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
 
 def _unit_pay(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     weekly = in_period(fetch(queries.weekly_unit_pay, **_pay_filters(f)), fetch, str(f.get("period") or "all"))
-    fig = charts.unit_pay_figure(weekly, names=names, per_platform=str(f.get("layout") or "apart") == "apart")
+    fig = charts.unit_pay_figure(weekly, names=names, panels=panels_for(f))
     n = int(weekly.groupby(["platform_id", "currency", "pay_unit"]).tail(1)["n_listings"].sum()) if not weekly.empty else 0
     return Built(_marked(fig, fetch, _platforms(weekly), names), n, _platforms(weekly))
 

@@ -7,6 +7,7 @@ Every chart puts the count behind each point in its hover text, keeps its legend
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,6 +22,9 @@ HEIGHT = 430
 MIN_WAGE_COLOR = "#6b6b6b"
 EVENT_COLOR = "#b23a48"
 DASHES = ("solid", "dot", "dash", "dashdot")
+# How the pay charts are split: None one axis, "measure" a panel per currency and unit,
+# "platform" a panel per platform.
+PanelBy = Literal["measure", "platform"] | None
 
 
 def platform_colors(platform_ids: Iterable[str]) -> dict[str, str]:
@@ -82,17 +86,21 @@ def quantile_band_figure(
     series_label: str = "{platform}",
     min_wages: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
-    per_platform: bool = False,
+    panels: PanelBy = None,
+    panel_label: str = "{currency} per {pay_unit}",
 ) -> go.Figure:
     """Weekly medians with an interquartile band, one series per platform (and currency/unit).
 
     `weekly`: week_start, platform_id, median, p25, p75, n_listings, and optionally currency and
     pay_unit (used in `series_label`, e.g. "{platform} · {currency} per {pay_unit}").
-    `min_wages`: jurisdiction, effective_from, hourly_value (step lines, in force from each date).
+    `min_wages`: jurisdiction, effective_from, hourly_value, and optionally currency (step lines,
+    in force from each date; with panels by measure, each in its own currency's panels).
     `events`: event_date, title, platform, platform_id, source_url (markers with hover text; with
-    `per_platform`, each panel shows its platform's events and those naming no platform).
-    `per_platform`: one panel per platform, each with its own y axis, so that a $15 series is
-    not flattened by a $90 one.
+    panels by platform, each panel shows its platform's events and those naming no platform).
+    `panels`: None draws every series on one axis; "measure" gives each currency and unit a panel
+    of its own (titled by `panel_label`), so that only figures in one unit share an axis; "platform"
+    gives each platform a panel, each with its own y axis, so that a $15 series is not flattened
+    by a $90 one. A single panel is drawn as one axis.
     """
     if weekly.empty:
         return empty_figure(_("No listings match these filters."), title=title)
@@ -102,12 +110,12 @@ def quantile_band_figure(
             frame[column] = ""
     frame["week_start"] = pd.to_datetime(frame["week_start"])
     colors = platform_colors(frame["platform_id"])
-    platform_ids = sorted(frame["platform_id"].unique(), key=lambda p: _name(names, p).lower())
-    panels = len(platform_ids) if per_platform else 1
-    if panels > 1:
+    panel_of, titles = _panels(frame, names, panels, panel_label)
+    n_panels = len(titles)
+    if n_panels > 1:
         fig = make_subplots(
-            rows=panels, cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.5 / panels),
-            subplot_titles=[_name(names, p) for p in platform_ids],
+            rows=n_panels, cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.5 / n_panels),
+            subplot_titles=titles,
         )
     else:
         fig = go.Figure()
@@ -116,7 +124,7 @@ def quantile_band_figure(
     seen_per_platform: dict[str, int] = {}
     for group_key, series in frame.groupby(keys, sort=True):
         platform_id, currency, unit = (str(part) for part in group_key)
-        row = platform_ids.index(platform_id) + 1 if panels > 1 else None
+        row = panel_of[(platform_id, currency, unit)] + 1 if n_panels > 1 else None
         # Several series of one platform (currencies, units) share its colour and differ in dash.
         dash = DASHES[seen_per_platform.get(platform_id, 0) % len(DASHES)]
         seen_per_platform[platform_id] = seen_per_platform.get(platform_id, 0) + 1
@@ -145,22 +153,49 @@ def quantile_band_figure(
                 "<br>n = %{{customdata[2]:,}} listings"
             ).format(label=label) + "<extra></extra>",
         ), **where)
-    for index in range(panels):
-        row = index + 1 if panels > 1 else None
-        mine = frame if row is None else frame[frame["platform_id"] == platform_ids[index]]
+    series_keys = list(zip(frame["platform_id"].astype(str), frame["currency"].astype(str),
+                           frame["pay_unit"].astype(str), strict=True))
+    panel_rows = pd.Series([panel_of[key] for key in series_keys], index=frame.index)
+    wages_drawn = False
+    for index in range(n_panels):
+        row = index + 1 if n_panels > 1 else None
+        mine = frame[panel_rows == index]
         if min_wages is not None and not min_wages.empty:
-            _add_minimum_wages(fig, min_wages, x_min, x_max, row=row, legend=index == 0)
+            wages = min_wages
+            if panels == "measure" and "currency" in min_wages and n_panels > 1:
+                # Each wage in the panels of its own currency: a GBP minimum beside USD figures misleads.
+                wages = min_wages[min_wages["currency"].isin(set(mine["currency"]))]
+            if not wages.empty:
+                _add_minimum_wages(fig, wages, x_min, x_max, row=row, legend=not wages_drawn)
+                wages_drawn = True
         if events is not None and not events.empty:
             shown = events
-            if row is not None and "platform_id" in events:
-                shown = events[events["platform_id"].isna() | (events["platform_id"] == platform_ids[index])]
+            if panels == "platform" and row is not None and "platform_id" in events:
+                shown = events[events["platform_id"].isna() | events["platform_id"].isin(set(mine["platform_id"]))]
             top = float(pd.concat([mine["p75"], mine["median"]]).max())
             _add_events(fig, shown, x_min, x_max, y=top * 1.06 if top > 0 else 1.0, row=row, legend=index == 0)
-    height = HEIGHT if panels == 1 else 120 + 230 * panels
-    fig = _layout(fig, title=title, y_title="" if panels > 1 else y_title, height=height)
-    if panels > 1:
+    height = HEIGHT if n_panels == 1 else 120 + 230 * n_panels
+    fig = _layout(fig, title=title, y_title="" if n_panels > 1 else y_title, height=height)
+    if n_panels > 1:
         fig.update_yaxes(rangemode="tozero", title_text=y_title, title_font_size=11)
     return fig
+
+
+def _panels(
+    frame: pd.DataFrame, names: Mapping[str, str], panels: PanelBy, panel_label: str
+) -> tuple[dict[tuple[str, str, str], int], list[str]]:
+    """Which panel (0-based) each series (platform_id, currency, pay_unit) is drawn in, and the
+    panels' titles (one title: one axis)."""
+    keys = sorted({(str(p), str(c), str(u)) for p, c, u in zip(
+        frame["platform_id"], frame["currency"], frame["pay_unit"], strict=True)})
+    if panels == "platform":
+        order = sorted({p for p, _, _ in keys}, key=lambda p: _name(names, p).lower())
+        return {key: order.index(key[0]) for key in keys}, [_name(names, p) for p in order]
+    if panels == "measure":
+        measures = sorted({(c, u) for _, c, u in keys})
+        titles = [panel_label.format(currency=_escape(c), pay_unit=_escape(u)).strip(" ·") for c, u in measures]
+        return {key: measures.index(key[1:]) for key in keys}, titles
+    return {key: 0 for key in keys}, [""]
 
 
 def _escape(text: object) -> str:
@@ -226,29 +261,33 @@ def pay_trend_figure(
     currency_mode: str = "usd",
     min_wages: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
-    per_platform: bool = False,
+    panels: PanelBy = None,
 ) -> go.Figure:
-    """Weekly median advertised hourly pay per platform, with the middle half of listings shaded."""
+    """Weekly median advertised hourly pay per platform, with the middle half of listings shaded.
+    With panels by measure, one panel per currency ("As listed"); in USD equivalent, one axis."""
     if currency_mode == "original":
         return quantile_band_figure(
             weekly, names=names, title=_("Advertised hourly pay, in the currency listed"),
             y_title=_("per hour, own currency"), series_label="{platform} · {currency}",
-            min_wages=min_wages, events=events, per_platform=per_platform,
+            min_wages=min_wages, events=events, panels=panels,
+            # Translators: the title of a panel of pay in one currency and unit, e.g. "GBP per hour".
+            panel_label=_("{currency} per {pay_unit}"),
         )
     return quantile_band_figure(
         weekly, names=names, title=_("Median advertised hourly pay (USD equivalent)"),
-        y_title=_("USD per hour"), min_wages=min_wages, events=events, per_platform=per_platform,
+        y_title=_("USD per hour"), min_wages=min_wages, events=events, panels=panels,
     )
 
 
-def unit_pay_figure(weekly: pd.DataFrame, *, names: Mapping[str, str], per_platform: bool = False) -> go.Figure:
-    """Per-task, per-item and per-minute pay, each in its own unit and currency (never hourly)."""
+def unit_pay_figure(weekly: pd.DataFrame, *, names: Mapping[str, str], panels: PanelBy = None) -> go.Figure:
+    """Per-task, per-item and per-minute pay, each in its own unit and currency (never hourly).
+    With panels by measure, one panel per currency and unit."""
     return quantile_band_figure(
         weekly, names=names, title=_("Per-unit pay (not convertible to hourly)"),
         y_title=_("pay per unit, own currency"),
         # Translators: a series of the per-unit pay chart, e.g. "Scale AI · USD per task".
         series_label=_("{platform} · {currency} per {pay_unit}"),
-        per_platform=per_platform,
+        panels=panels, panel_label=_("{currency} per {pay_unit}"),
     )
 
 

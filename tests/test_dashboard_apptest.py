@@ -134,6 +134,30 @@ def test_pay_trend_widgets_change_the_chart_and_round_trip_through_the_url(demo_
     assert "currency" not in at.query_params
 
 
+def _panel_titles(at: AppTest, title: str) -> list[str]:
+    spec = next(s for s in chart_specs(at) if s["layout"]["title"]["text"].startswith(title))  # type: ignore[index]
+    return [a["text"] for a in spec["layout"].get("annotations", []) if a.get("xref") == "paper"
+            and a.get("yref") == "paper" and a.get("showarrow") is False and a.get("yanchor") == "bottom"]
+
+
+def test_pay_charts_share_an_axis_only_within_one_currency_and_unit(demo_settings: Settings,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(demo_settings, monkeypatch, "pay_trends")
+    assert at.radio(key="layout").value == "unit" and "layout" not in at.query_params
+    # Hourly USD equivalents are one measure: one axis, no panel titles.
+    assert _panel_titles(at, "Median advertised hourly pay") == []
+    units = _panel_titles(at, "Per-unit pay")
+    assert units and all(" per " in t for t in units), units  # "USD per task", never a platform's name
+    names = set(get_store(demo_settings).read_df("SELECT name FROM lake.platforms")["name"])
+    assert not names & set(units)
+    # One panel per platform is a choice, kept in the URL.
+    at.radio(key="layout").set_value("apart").run()
+    no_exception(at)
+    assert at.query_params.get("layout") == "apart"
+    assert set(_panel_titles(at, "Median advertised hourly pay")) <= names
+    assert len(_panel_titles(at, "Median advertised hourly pay")) > 1
+
+
 def test_query_params_set_the_widgets(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     platform = get_store(demo_settings).read_value("SELECT min(platform_id) FROM lake.listings")
     params: dict[str, str | list[str]] = {

@@ -61,10 +61,34 @@ def test_minimum_wages_are_steps_in_force_and_events_are_markers() -> None:
 
 
 def test_one_panel_per_platform_gives_each_its_own_axis() -> None:
-    fig = charts.pay_trend_figure(weekly(), names=NAMES, per_platform=True)
+    fig = charts.pay_trend_figure(weekly(), names=NAMES, panels="platform")
     assert {t.yaxis for t in fig.data} == {"y", "y2"}
     titles = [a.text for a in fig.layout.annotations]
     assert "Alpha &lt;script&gt;" in titles and "Beta" in titles
+
+
+def test_panels_by_measure_share_an_axis_only_within_one_currency_and_unit() -> None:
+    wages = pd.DataFrame({"jurisdiction": ["United Kingdom", "United States (federal)"],
+                          "effective_from": pd.to_datetime(["2025-04-01", "2009-07-24"]),
+                          "hourly_value": [12.21, 7.25], "currency": ["GBP", "USD"]})
+    # Hourly USD equivalents are one measure: one axis, no panel titles.
+    usd = charts.pay_trend_figure(weekly(), names=NAMES, panels="measure", min_wages=wages)
+    assert {t.yaxis for t in usd.data} == {None} and not usd.layout.annotations
+    # As listed, each currency is a panel; a minimum wage is drawn only beside figures in its currency.
+    listed = pd.concat([weekly(("alpha",)).assign(currency="GBP"), weekly(("beta",))])
+    fig = charts.pay_trend_figure(listed, names=NAMES, currency_mode="original", panels="measure", min_wages=wages)
+    assert [a.text for a in fig.layout.annotations] == ["GBP per hour", "USD per hour"]
+    axis_of = {t.name: t.yaxis for t in fig.data}
+    assert axis_of["Alpha &lt;script&gt; · GBP"] == "y" and axis_of["Beta · USD"] == "y2"
+    assert axis_of["Minimum wage: United Kingdom"] == "y" and axis_of["Minimum wage: United States (federal)"] == "y2"
+    # Per-unit pay: a panel per currency and unit, every platform paying in that unit on its axis.
+    units = pd.concat([weekly().assign(pay_unit="task", median=0.1, p25=0.08, p75=0.12),
+                       weekly(("beta",)).assign(pay_unit="minute", median=0.5, p25=0.4, p75=0.6)])
+    fig = charts.unit_pay_figure(units, names=NAMES, panels="measure")
+    assert [a.text for a in fig.layout.annotations] == ["USD per minute", "USD per task"]
+    axis_of = {t.name: t.yaxis for t in fig.data if t.showlegend is not False}
+    assert axis_of == {"Beta · USD per minute": "y", "Alpha &lt;script&gt; · USD per task": "y2",
+                       "Beta · USD per task": "y2"}
 
 
 def test_original_currency_and_per_unit_series_say_their_unit() -> None:

@@ -11,7 +11,13 @@ import streamlit as st
 from collectors.categories import CATEGORY_LABELS
 from collectors.store.reference import ReferenceDataError, read_union_scales
 from dashboard import common, queries, report_blocks
-from dashboard.chart_registry import events_for, minimum_wages_for, union_scale_lines
+from dashboard.chart_registry import (
+    DEFAULT_PAY_LAYOUT,
+    PAY_LAYOUTS,
+    events_for,
+    minimum_wages_for,
+    union_scale_lines,
+)
 from dashboard.i18n import _, ngettext
 
 UNION_SCALE_CATEGORIES = ("audio_voice", "acting_performance")
@@ -66,8 +72,12 @@ with st.container(border=True):
         period = common.param_choice(_("Period"), list(PERIODS), key="period", default="all",
                                      format_func=PERIODS.get)
     layout = common.param_choice(
-        _("Chart"), ["apart", "together"], key="layout", default="apart", widget="radio",
-        format_func={"apart": _("One panel per platform"), "together": _("All platforms on one axis")}.get,
+        _("Chart"), list(PAY_LAYOUTS), key="layout", default=DEFAULT_PAY_LAYOUT, widget="radio",
+        format_func={"unit": _("One panel per currency and unit"), "apart": _("One panel per platform"),
+                     "together": _("All platforms on one axis")}.get,
+        help=_("One panel per currency and unit puts on one axis only figures that can be compared "
+               "(hourly USD equivalents share one). One panel per platform gives each its own scale, "
+               "so a low rate is not flattened by a high one."),
     )
 
 filters = {
