@@ -43,7 +43,7 @@ DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 DATA_COLUMNS = {
     "series": "the trace's position in the chart (0 = drawn first)",  # i18n-ignore: download format, English by design
     "series_name": "the legend label (empty for band edges and reference lines)",  # i18n-ignore: download format
-    "kind": "line, markers, bar, band edge, error bar or reference line",  # i18n-ignore: download format
+    "kind": "line, markers, bar, stacked area (y is the series' own value, drawn on those below it), band edge, error bar or reference line",  # i18n-ignore: download format
     "panel": "the panel (x/y axes) the row is drawn in, for charts in panels (per currency and unit, or per platform)",  # i18n-ignore: download format
     "x": "the horizontal value (a date, a number of days, or a value for horizontal bars)",  # i18n-ignore: download format
     "y": "the vertical value (for horizontal bars, the platform)",  # i18n-ignore: download format
@@ -137,6 +137,8 @@ def _strip_markup(text: Any) -> Any:
 def _trace_kind(trace: Any) -> str:
     if trace.type == "bar":
         return "bar"
+    if getattr(trace, "stackgroup", None):
+        return "stacked area"  # i18n-ignore: a value of the download's `kind` column (y: the series' own value)
     mode = getattr(trace, "mode", None) or "lines"
     if getattr(trace, "fill", None) == "tonexty" or (
         getattr(trace, "showlegend", None) is False and getattr(trace, "hoverinfo", None) == "skip"

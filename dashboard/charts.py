@@ -309,29 +309,41 @@ def open_listings_figure(daily: pd.DataFrame, *, names: Mapping[str, str]) -> go
     return _layout(fig, title=title, y_title=_("open listings"))
 
 
+# From about half a year of weeks, a bar a week is a sliver a few pixels wide and thousands of them
+# (one per platform and week, up and down) are slow to draw: the weeks are drawn as stacked steps,
+# one shape per platform and direction, with the same counts. Fewer weeks stay bars.
+FLOW_STEPS_FROM_WEEKS = 27
+
+
 def flows_figure(flows: pd.DataFrame, *, names: Mapping[str, str]) -> go.Figure:
-    """New listings (up) and closed listings (down) per week, per platform."""
+    """New listings (up) and closed listings (down) per week, per platform: stacked bars, or
+    stacked steps centred on each week from `FLOW_STEPS_FROM_WEEKS` weeks on."""
     title = _("New and closed listings per week")
     if flows.empty:
         return empty_figure(_("No listings match these filters."), title=title)
     frame = flows.assign(week_start=pd.to_datetime(flows["week_start"]))
     colors = platform_colors(frame["platform_id"])
+    steps = frame["week_start"].nunique() >= FLOW_STEPS_FROM_WEEKS
     fig = go.Figure()
     for platform_id, series in _by_platform(frame):
         name = _name(names, platform_id)
-        fig.add_trace(go.Bar(
-            x=series["week_start"], y=series["new_listings"], name=_("{name}: new").format(name=name),
-            marker_color=colors[platform_id], legendgroup=platform_id,
-            hovertemplate=_("{name}<br>week of %{{x|%Y-%m-%d}}: %{{y:,}} new").format(name=name) + "<extra></extra>",
-        ))
-        fig.add_trace(go.Bar(
-            x=series["week_start"], y=-series["closed_listings"], name=_("{name}: closed").format(name=name),
-            marker_color=_rgba(colors[platform_id], 0.45), legendgroup=platform_id,
-            customdata=series["closed_listings"],
-            hovertemplate=_("{name}<br>week of %{{x|%Y-%m-%d}}: %{{customdata:,}} closed").format(name=name)
-            + "<extra></extra>",
-        ))
-    fig.update_layout(barmode="relative", bargap=0.1)
+        for direction, values, color, label, hover in (
+            ("new", series["new_listings"], colors[platform_id], _("{name}: new"),
+             _("{name}<br>week of %{{x|%Y-%m-%d}}: %{{customdata:,}} new")),
+            ("closed", -series["closed_listings"], _rgba(colors[platform_id], 0.45), _("{name}: closed"),
+             _("{name}<br>week of %{{x|%Y-%m-%d}}: %{{customdata:,}} closed")),
+        ):
+            drawn = {
+                "x": series["week_start"], "y": values, "name": label.format(name=name), "legendgroup": platform_id,
+                "customdata": values.abs(), "hovertemplate": hover.format(name=name) + "<extra></extra>",
+            }
+            if steps:
+                fig.add_trace(go.Scatter(**drawn, mode="lines", stackgroup=direction, fillcolor=color,
+                                         line={"shape": "hvh", "width": 0.5, "color": color}))
+            else:
+                fig.add_trace(go.Bar(**drawn, marker_color=color))
+    if not steps:
+        fig.update_layout(barmode="relative", bargap=0.1)
     return _layout(fig, title=title, y_title=_("listings (closed shown below zero)"))
 
 

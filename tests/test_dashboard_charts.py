@@ -120,6 +120,16 @@ def test_availability_charts() -> None:
                           "new_listings": [7], "closed_listings": [3]})
     fig = charts.flows_figure(flows, names=NAMES)
     assert [list(t.y) for t in fig.data] == [[7], [-3]] and fig.layout.barmode == "relative"
+    assert {t.type for t in fig.data} == {"bar"} and list(fig.data[1].customdata) == [3]
+    # Years of weeks: stacked steps, one shape per platform and direction, with the same counts.
+    weeks = pd.date_range("2024-01-01", periods=charts.FLOW_STEPS_FROM_WEEKS, freq="W-MON")
+    many = pd.concat([pd.DataFrame({"week_start": weeks, "platform_id": p, "new_listings": 2 + i,
+                                    "closed_listings": 1}) for i, p in enumerate(("alpha", "beta"))])
+    fig = charts.flows_figure(many, names=NAMES)
+    assert [t.type for t in fig.data] == ["scatter"] * 4 and not fig.layout.barmode
+    assert [t.stackgroup for t in fig.data] == ["new", "closed", "new", "closed"]
+    assert set(fig.data[2].y) == {3} and set(fig.data[3].y) == {-1} and set(fig.data[3].customdata) == {1}
+    assert all(t.line.shape == "hvh" for t in fig.data)
     index = pd.DataFrame({"week_start": [pd.Timestamp("2026-01-05")], "platform_id": ["alpha"],
                           "index_value": [104.0], "mean_open_listings": [5.2]})
     fig = charts.index_figure(index, names=NAMES)
