@@ -181,6 +181,8 @@ _POST_CURRENCY = re.compile(
         (?P<code>[A-Z]{{3}}|usd|eur|gbp|inr|kes|php|ngn|cad|aud|brl|mxn|zar|ghs|idr)(?![A-Za-z])
       | (?P<dollar>\$)
       | (?P<sym>[£€₹₱₦¥￥₩₺₪฿₫₴₽¢円元])
+      | (?<=\d)(?P<cent_c>c(?:\s*\((?P<cent_of>(?i:euro|us|usd|american))\w*\))?)  # "8c per word", "1c to 3c (euro)"
+        (?=\s+(?:per|a|an|each|to)\s|\s*/)
       | (?P<letters>zł|zl(?![a-z])|kr\.?(?![a-z])|Kč|Ft(?![a-z])|lei(?![a-z])|TL(?![a-z])|/=|Rs\.?(?![a-z])
             |лв\.?(?![а-я])|руб\.?(?![а-я])|грн\.?(?![а-я]))
       | (?i:(?:de\ )?(?P<word>u\.?s\.?\ dollars?|canadian\ dollars?|australian\ dollars?|kenyan\ shillings?
@@ -1046,6 +1048,9 @@ def _post_currency(match: re.Match[str]) -> tuple[str | None, str | None, bool, 
     if match.group("sym"):
         sym = match.group("sym")
         return _SYMBOLS[sym], sym, False, sym == "¢"
+    if match.group("cent_c"):
+        of = (match.group("cent_of") or "").lower()
+        return ("EUR", "€", False, True) if of.startswith("eur") else ("USD" if of else None, "¢", False, True)
     if match.group("letters"):
         letters = match.group("letters")
         return _LETTER_MARKS.get(letters.lower()), letters, False, False
@@ -1218,6 +1223,10 @@ def _candidate(
         if bound is None:
             bound = next((name for name in names if name in ("up_to", "at_least")), None)
         cursor = flag.start()
+    if bound is None:
+        phrase = _BOUND_PHRASE_BEFORE.search(text, max(0, cursor - 70), cursor)
+        if phrase is not None:
+            bound = "at_least" if phrase.group("at_least") else "up_to"
     if bound is not None:
         flags.add(bound)
     if first is last and _BETWEEN_WORDS_AND.search(text, max(0, cursor - 60), cursor):
@@ -1403,6 +1412,20 @@ _TOTAL_AFTER = re.compile(
     r"|\s*(?:in|within|over)\s+(?:the\s+(?:first|last|past)\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine"
     r"|ten|twelve|several|a\s+few)\s+(?:full\s+)?(?:hours?|days?|weeks?|months?|years?)\b",
     re.I,
+)
+# "a guaranteed lowest hourly pay of 100 kronor", "the maximum week-day incentive of Rs 1,000": a
+# minimum or a maximum named before the pay noun bounds the amount after it. Not "minimum wage":
+# a legal minimum is a figure, not a bound on this pay.
+_BOUND_PHRASE_BEFORE = re.compile(
+    r"""(?<!\w)(?:
+        (?P<at_least>minimum|lowest|guaranteed\s+minimum|minimal\w*|m[íi]nim[oa]s?|lägsta|laveste|laagste
+            |niedrigste\w*|plancher)
+      | (?P<up_to>maximum|max\.?|highest|top|m[áa]xim[oa]s?|högsta|høyeste|hoogste|höchste\w*)
+    )\s+(?:[\w’'-]+\s+){0,3}?
+    (?:pay|rate|payment|reward|incentive|bonus|fee|earnings|income|salary|stipend|compensation
+       |\w*betalning|\w*lön(?:en)?|\w*lønn(?:en)?|salario|sueldo|pago|tarifa|salaire|rémunération|\w*gehalt|\w*lohn)
+    \s*(?:of|is|was|will\s+be|på|är|er|de|von|:|=|at)?\s*$""",
+    re.X | re.I,
 )
 _BETWEEN_WORDS_AND = re.compile(
     r"\b(?:between|entre|zwischen)\b[^\d$£€₹.;!?]{2,40}\b(?:and|y|e|und|et|to|a)\s+$|بين[^\d$.;!?]{2,40}(?:إلى|و)\s*$", re.I

@@ -335,3 +335,43 @@ def test_a_list_needs_its_or_and_a_unit_after_a_currency_word(text: str) -> None
     """Years before a currency word are no range, nor is a digit group after a comma."""
     pay = parse_pay(text)
     assert pay is None or pay.min == pay.max, (text, pay)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Buden är garanterade en lägsta timbetalning på 100 kronor.", (100, None, "SEK", "hour")),
+        ("a guaranteed minimum hourly rate of $18", (18, None, None, "hour")),
+        ("To attain the maximum week-day incentive of Rs 1,000, a rider has to earn Rs 4,400", (None, 1000, "INR", "once")),
+        ("The top rate is $50/hour", (None, 50, None, "hour")),
+        ("The highest hourly rate was $40.", (None, 40, None, "hour")),
+        # A legal minimum is a figure, not a bound on this pay.
+        ("The minimum wage is $7.25 an hour", (7.25, 7.25, None, "hour")),
+    ],
+)
+def test_a_minimum_or_maximum_named_before_the_pay_noun_bounds_the_amount(
+    text: str, expected: tuple[float | None, float | None, str | None, str]
+) -> None:
+    pay = parse_pay(text)
+    assert pay is not None, text
+    assert (pay.min, pay.max, pay.currency, pay.unit) == expected, (text, pay)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rates of 8c per word", (0.08, 0.08, None, "item")),
+        ("Payment normally varies from 1c to 3c (euro) per word.", (0.01, 0.03, "EUR", "item")),
+        ("5c (US) per word", (0.05, 0.05, "USD", "item")),
+        ("I was paid 5c/word", (0.05, 0.05, None, "item")),
+    ],
+)
+def test_cents_written_c_before_a_unit(text: str, expected: tuple[float, float, str | None, str]) -> None:
+    pay = parse_pay(text)
+    assert pay is not None, text
+    assert (pay.min, pay.max, pay.currency, pay.unit) == expected, (text, pay)
+
+
+@pytest.mark.parametrize("text", ["Vitamin C per day", "type 4c hair", "Grade 3c to 4c", "minimum payout of $10"])
+def test_a_c_that_is_no_cent_and_a_payout_threshold_are_not_pay(text: str) -> None:
+    assert parse_pay(text) is None, text
