@@ -206,14 +206,16 @@ PIECE_NOUNS: dict[Piece, tuple[str, ...]] = {
     "item": ("palabra", "palabras", "palavra", "palavras", "mot", "mots", "wort", "wörter", "parola", "parole",
              "słowo", "słów", "слово", "слов", "imagen", "imágenes", "imagem", "imagens", "immagine", "immagini",
              "bild", "bilder", "caractère", "caractères", "carattere", "caratteri", "znak", "znaków",
-             "kelime", "cuvânt", "szó", "salita", "λέξη", "מילה", "كلمة", "kata", "neno"),
+             "kelime", "cuvânt", "szó", "salita", "λέξη", "מילה", "كلمة", "kata", "neno", "शब्द", "শব্দ",
+             "normseite", "normseiten", "normzeile", "normzeilen", "seite", "feuillet", "cartella", "cartelle",
+             "página", "páginas", "pagina", "pagine", "strona", "stronę", "страница", "страницу"),
 }
 # Connectors between an amount and its period or piece, beyond those `collectors.pay` knows.
 CONNECTORS: tuple[str, ...] = (
     "à", "ao", "no", "ανά", "την", "τον", "mỗi", "một", "ต่อ", "kada", "bawat", "ogni", "pr.", "in der", "in einer",
     "för varje", "för en", "for hver", "for hvert", "für jede", "für jeden", "für jedes", "voor elke", "voor iedere",
     "pour chaque", "a cada", "por cada", "per ogni", "za każdą", "za každou", "her", "başına", "setiap", "tiap",
-    "sa bawat", "kila", "প্রতি",
+    "sa bawat", "kila", "প্রতি", "प्रति",
 )
 # "Completed" and its kin between a connector and its piece of work: "40 kronor för varje utförd leverans".
 DONE_ADJECTIVES: tuple[str, ...] = (

@@ -375,3 +375,14 @@ def test_cents_written_c_before_a_unit(text: str, expected: tuple[float, float, 
 @pytest.mark.parametrize("text", ["Vitamin C per day", "type 4c hair", "Grade 3c to 4c", "minimum payout of $10"])
 def test_a_c_that_is_no_cent_and_a_payout_threshold_are_not_pay(text: str) -> None:
     assert parse_pay(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["50 ₹ प्रति शब्द", "5 € pro Normseite", "1,20 € pro Normzeile", "15 € la cartella", "10 € par feuillet",
+     "300 рублей за страницу"],
+)
+def test_a_translators_word_line_or_page_is_a_unit_of_output(text: str) -> None:
+    """Translation is paid per word, standard line or standard page, in each language's own terms."""
+    pay = parse_pay(text)
+    assert pay is not None and pay.unit == "item", (text, pay)
