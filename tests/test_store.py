@@ -161,6 +161,61 @@ def test_write_retries_then_gives_up_clearly(store: Store) -> None:
     assert store.read_rows(f"SELECT key, value FROM {LAKE}.lake_meta") == [("k", "v")]
 
 
+def test_opening_the_catalog_again_in_this_process_leaves_the_store_working(store: Store, lake_settings: Settings) -> None:
+    """Python's SQLite is not DuckDB's: a connection of it opened and closed on the catalog, while
+    DuckDB's holds the file in the same process, dropped DuckDB's locks (POSIX locks are per
+    process) and could remove the WAL under it; every later read and write then failed with "disk
+    I/O error" (seen in the scheduler test: its report maintenance, which checks the dropped report
+    tables' catalog rows, runs while the collector writes). Opening another store and that check now
+    go through DuckDB, so a writer and a reader keep working through both, repeated."""
+    import threading
+    import time
+
+    from collectors.store.reports.legacy import purge_dropped_files
+
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def writer() -> None:
+        i = 0
+        while not stop.is_set():
+            try:
+                store.write(lambda cur, key=f"k{i}": cur.execute(f"INSERT INTO {LAKE}.lake_meta VALUES (?, 'v')", [key]),
+                            what="write a key")
+            except Exception as exc:  # the test's finding, reported below
+                errors.append(f"write: {exc}")
+                return
+            i += 1
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                with store.read_batch():
+                    store.read_rows(f"SELECT count(*) FROM {LAKE}.lake_meta")
+                    time.sleep(0.005)
+                    store.read_rows(f"SELECT count(*) FROM {LAKE}.platforms")
+            except Exception as exc:  # the test's finding, reported below
+                errors.append(f"read: {exc}")
+                return
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(12):  # before the fix, the store broke within four rounds
+            purge_dropped_files(store)
+            Store(lake_settings).close()
+            time.sleep(0.01)
+            if errors:
+                break
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    assert errors == []
+    assert store.read_rows(f"SELECT count(*) FROM {LAKE}.lake_meta")[0][0] > 0
+
+
 def test_a_read_that_meets_a_transient_disk_io_error_is_retried_and_a_write_is_not(store: Store) -> None:
     """SQLite answers a reader with SQLITE_IOERR while another process writes its journal (seen
     under load in the scheduler test); a read is safe to repeat, a write's outcome is not known."""

@@ -61,9 +61,11 @@ _RETRYABLE = (
 )
 
 
-# SQLite can answer a reader with SQLITE_IOERR while another process is writing its rollback journal
-# (seen under load: "Failed to query most recent snapshot for DuckLake: disk I/O error"). A read
-# changes nothing, so it is retried; a write that meets it is not (its outcome is not known).
+# SQLite can answer a reader with SQLITE_IOERR while another process is writing its rollback journal.
+# A read changes nothing, so it is retried; a write that meets it is not (its outcome is not known).
+# (The scheduler test's "Failed to query most recent snapshot for DuckLake: disk I/O error", which
+# no retry cleared, had another cause: Python's SQLite closing the catalog in this process; see
+# `_use_wal` and reports.legacy._catalog_keeps_rows_of.)
 _TRANSIENT_READ = "disk i/o error"
 
 
@@ -448,14 +450,30 @@ class Store:
         return len(frame)
 
 
+def _is_wal(catalog: Path) -> bool:
+    """Whether a SQLite file is in WAL mode, from its header (bytes 18 and 19 are 2), without
+    opening it with SQLite."""
+    try:
+        with catalog.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return len(header) == 20 and header[18] == 2 and header[19] == 2
+
+
 def _use_wal(catalog: Path) -> None:
     """Put a SQLite catalog in WAL mode, so dashboard reads never block a commit nor wait for one.
 
     Best effort: the mode is a property of the file, set once; if another process has the file
-    open right now, the next process to start sets it.
+    open right now, the next process to start sets it. A file already in WAL mode is not opened:
+    Python's SQLite is not DuckDB's, and closing its connection while DuckDB's holds the file in
+    this process drops that connection's locks (POSIX locks are per process) and can remove the
+    WAL under it (tests/test_store.py).
     """
     import sqlite3
 
+    if _is_wal(catalog):
+        return
     try:
         con = sqlite3.connect(catalog, timeout=5)
         try:

@@ -163,9 +163,40 @@ def purge_dropped_files(store: object) -> list[str]:
         if table not in present and folder.exists():
             shutil.rmtree(folder)
             removed.append(str(folder))
-    if store.settings.catalog_kind == "sqlite":
-        _purge_catalog_stats(Path(store.settings.catalog_target), [t for t in DROPPED_TABLES if t not in present])
+    dropped = [t for t in DROPPED_TABLES if t not in present]
+    if store.settings.catalog_kind == "sqlite" and _catalog_keeps_rows_of(store, dropped):
+        _purge_catalog_stats(Path(store.settings.catalog_target), dropped)
     return removed
+
+
+def _catalog_keeps_rows_of(store: object, tables: list[str]) -> bool:
+    """Whether the catalog still holds statistics or inlined rows of these dropped tables, asked
+    through the store's own connection (DuckLake's metadata database). This runs whenever a store
+    opens and in the scheduler's report maintenance, while this process's DuckDB holds the catalog:
+    Python's SQLite is opened only when there is something to erase, because closing it there drops
+    DuckDB's SQLite locks on the file (POSIX locks are per process) and can remove its WAL."""
+    from collectors.store import Store
+
+    assert isinstance(store, Store)
+    if not tables:
+        return False
+    meta = f"__ducklake_metadata_{LAKE}"
+    marks = ", ".join("?" for _ in tables)
+    ids = [row[0] for row in store.read_rows(
+        f"SELECT table_id FROM {meta}.ducklake_table WHERE table_name IN ({marks}) AND end_snapshot IS NOT NULL", tables)]
+    if not ids:
+        return False
+    id_list = ", ".join(str(int(i)) for i in ids)
+    left = sum(int(store.read_rows(f"SELECT count(*) FROM {meta}.{stats} WHERE table_id IN ({id_list})")[0][0])
+               for stats in ("ducklake_file_column_stats", "ducklake_table_column_stats"))
+    inlined = [row[0] for row in store.read_rows(
+        f"SELECT table_name FROM {meta}.ducklake_inlined_data_tables WHERE table_id IN ({id_list})")]
+    for name in inlined:
+        try:
+            left += int(store.read_rows(f'SELECT count(*) FROM {meta}."{name}"')[0][0])
+        except duckdb.CatalogException:
+            continue  # listed, never created
+    return left > 0
 
 
 def _purge_catalog_stats(catalog: Path, tables: list[str]) -> None:
