@@ -202,7 +202,8 @@ def _catalog_keeps_rows_of(store: object, tables: list[str]) -> bool:
 def _purge_catalog_stats(catalog: Path, tables: list[str]) -> None:
     """DuckLake keeps each string column's min and max value in its catalog (and small inserts
     inline): for the dropped report tables those are report text. Delete them with SQLite's
-    secure_delete on, and truncate the WAL so no copy of the old pages remains."""
+    secure_delete on, and truncate the WAL so no copy of the old pages remains. Called only when
+    `_catalog_keeps_rows_of` found something to erase (it counts the same rows through DuckDB)."""
     import sqlite3
 
     if not tables or not catalog.exists():
@@ -218,11 +219,6 @@ def _purge_catalog_stats(catalog: Path, tables: list[str]) -> None:
         id_marks = ", ".join("?" for _ in ids)
         names = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         inlined = [n for n in names if any(n.startswith(f"ducklake_inlined_data_{t}_") for t in ids)]
-        left = sum(con.execute(f"SELECT count(*) FROM {stats} WHERE table_id IN ({id_marks})", ids).fetchone()[0]
-                   for stats in ("ducklake_file_column_stats", "ducklake_table_column_stats"))
-        left += sum(con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in inlined)
-        if not left:  # already purged: nothing to write (this runs whenever a store opens)
-            return
         for stats in ("ducklake_file_column_stats", "ducklake_table_column_stats"):
             con.execute(f"DELETE FROM {stats} WHERE table_id IN ({id_marks})", ids)
         for name in inlined:
