@@ -6,6 +6,7 @@ page they drive is served by this launcher; these tests check what the warm-up i
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -36,6 +37,13 @@ def test_page_modules_include_what_the_pages_import_inside_functions() -> None:
     assert "dashboard.serve" not in modules
 
 
+@pytest.fixture(autouse=True)
+def _unfreeze() -> Iterator[None]:
+    """warm() freezes this process's objects out of the garbage collector: undo it after each test."""
+    yield
+    gc.unfreeze()
+
+
 def test_warm_opens_this_process_store_and_loads_the_translations(small_lake: Settings,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIGWATCH_DATA_DIR", str(small_lake.data_dir))
@@ -51,6 +59,9 @@ def test_warm_opens_this_process_store_and_loads_the_translations(small_lake: Se
     opened = get_store(load_settings())
     assert get_store(load_settings()) is opened
     assert opened.snapshot_id() > 0
+    # What the imports and the store made is frozen: Streamlit's collection after each page run
+    # (runner.postScriptGC) no longer walks it.
+    assert gc.get_freeze_count() > 0
 
 
 def test_warm_starts_the_server_even_when_the_lake_cannot_be_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
