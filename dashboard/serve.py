@@ -86,7 +86,8 @@ def _warm_libraries() -> None:
 
 
 def warm() -> dict[str, float]:
-    """Import what the pages use, open the lake and load the translations; returns seconds by step.
+    """Import what the pages use, open the lake and load the translations, then freeze what that
+    made out of the garbage collector (`gc.freeze`); returns seconds by step.
 
     A failure to open the lake is logged and left for the pages, which say so to the visitor
     (`common.page_frame`): the server still starts.
