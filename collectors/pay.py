@@ -439,7 +439,7 @@ _CLAUSE_FLAG = re.compile(
 _FLAG_AFTER = re.compile(
     rf"""(?P<plus>\+)(?![\d.,])  # "$20/h+" (a spaced " + " adds something else: "+ bonuses")
     | [\s/,(-]*(?:
-        (?P<at_least>or\s+more|and\s+up|and\s+above|or\s+higher|or\s+above|o\s+m[áa]s|ou\s+mais|oder\s+mehr
+        (?P<at_least>or\s+more|and\s+up(?!\s*-?\s*to\b)|and\s+above|or\s+higher|or\s+above|o\s+m[áa]s|ou\s+mais|oder\s+mehr
             |[～〜](?!\s*\d))
       | (?P<up_to>max(?:imum)?(?![a-z])|at\s+most|or\s+less|tops)
       | (?P<at_least2>{_alternation(words.AT_LEAST_AFTER)})
@@ -1319,8 +1319,7 @@ _PLURAL_OUTPUT_NOUNS = re.compile(
 def _each_noun_unit(text: str, floor: int, cursor: int) -> PayUnit | None:
     """The output unit of "<nouns> ... $X each": the last plural task or item noun in the clause."""
     start = max(floor, cursor - 120)
-    for end in _CLAUSE_END.finditer(text, start, cursor):
-        start = end.end()
+    start = _clause_start(text, start, cursor)
     nouns = _PLURAL_OUTPUT_NOUNS.findall(text, start, cursor)
     if not nouns:
         return None
@@ -1340,6 +1339,15 @@ _TIMED_TASK_BEFORE = re.compile(
 _CLAUSE_UNIT_NOT = re.compile(r"\b(?:paid|pay(?:ments?|outs?)?|issued|processed|billed|settled)\s+(?:\w+\s+)?$", re.I)
 _CLAUSE_UNIT_NOT_AFTER = re.compile(r"\s*(?:payments?|payouts?|basis|schedule|bonus(?:es)?|cycle|billing)\b", re.I)
 _CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+
+
+def _clause_start(text: str, start: int, cursor: int) -> int:
+    """Where the clause that ends at `cursor` begins, not before `start`: after the last break (a full
+    stop after an abbreviation is none)."""
+    for end in _CLAUSE_END.finditer(text, start, cursor):
+        if text[end.start()] != "." or not _is_abbreviation(text, end.start()):
+            start = end.end()
+    return start
 _CLAUSE_UNITS = {
     "hour": "hour", "hora": "hour", "heure": "hour", "stunde": "hour", "jam": "hour", "day": "day", "día": "day",
     "dia": "day", "jour": "day", "tag": "day", "week": "week", "semana": "week", "semaine": "week", "woche": "week",
@@ -1352,8 +1360,7 @@ def _unit_in_clause(text: str, floor: int, cursor: int) -> PayUnit | None:
     """The unit a rate word earlier in the amount's clause names (see `_CLAUSE_UNIT`), or None. The
     clause starts after the last sentence break and after the previous amount with a currency."""
     start = max(floor, cursor - 160)
-    for end in _CLAUSE_END.finditer(text, start, cursor):
-        start = end.end()
+    start = _clause_start(text, start, cursor)
     found: PayUnit | None = None
     for match in _CLAUSE_UNIT.finditer(text, start, cursor):
         piece = bool(match.group("task") or match.group("task2") or match.group("task3") or match.group("item2"))
@@ -1664,15 +1671,45 @@ _BONUS_SENTENCE = re.compile(
 )
 
 
+# A full stop after an abbreviation ends no sentence: "a set amount (e.g. $0.30)", "in U.S. dollars".
+_ABBREVIATIONS = frozenset(_words(
+    "e.g e.g i.e etc approx aprox ca cca vs no nr mr mrs ms dr st inc ltd co corp jr sr p pp u.s u.k u.s.a "
+    "z.b d.h bzw u.a ggf usw p.ex p.e ej vgl cf resp min max avg est ok n"
+))
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the "." at `dot` ends an abbreviation (the word before it is one, or a single letter)."""
+    word_start = text.rfind(" ", 0, dot) + 1
+    word = text[word_start:dot].lstrip("(\"'“‘[").lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
 def _sentence_start(text: str, start: int) -> int:
     """Where the sentence the position `start` is in begins."""
-    return max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start)) + 1
+    end = start
+    while True:
+        found = max(text.rfind(". ", 0, end), text.rfind("! ", 0, end), text.rfind("? ", 0, end))
+        if found < 0 or text[found] != "." or not _is_abbreviation(text, found):
+            return found + 1
+        end = found
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """Where the sentence the position `start` is in ends."""
+    while True:
+        ends = [i for i in (text.find(". ", start), text.find("! ", start), text.find("? ", start)) if i >= 0]
+        if not ends:
+            return len(text)
+        found = min(ends)
+        if text[found] != "." or not _is_abbreviation(text, found):
+            return found
+        start = found + 1
 
 
 def _sentence(text: str, start: int) -> str:
     """The sentence the position `start` is in."""
-    ends = [i for i in (text.find(". ", start), text.find("! ", start), text.find("? ", start)) if i >= 0]
-    return text[_sentence_start(text, start) : min(ends) if ends else len(text)]
+    return text[_sentence_start(text, start) : _sentence_end(text, start)]
 
 
 def _piece_sentence(sentence: str) -> bool:

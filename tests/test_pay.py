@@ -499,3 +499,18 @@ def test_benchmark_reports_strings_per_second(capsys: pytest.CaptureFixture[str]
     with capsys.disabled():
         print(f"\nparse_pay: {result['pay_strings_per_second']:,} strings/s (0.3 s sample; "
               "python -m benchmarks.pay_bench for the real figure)")
+
+
+# --- Ninth round: general readings (docs/pay-strings.md), on strings written for each rule -------------
+
+
+def test_a_full_stop_after_an_abbreviation_does_not_end_the_sentence() -> None:
+    # "i.e. " ends no sentence, so "surveys" is in the sum's sentence: what one survey pays.
+    pay = parse_pay("For these surveys you receive a fixed sum (i.e. $2.50) instead of per hour.")
+    assert pay == Pay(2.5, 2.5, None, "task")
+
+
+def test_and_up_to_is_no_lower_bound() -> None:
+    # "and up" is "or more", but "and up to $200 per day" is another rate: the first stays a single figure.
+    assert parse_pay("They earn $25 per hour and up to $200 per day.") == Pay(25, 25, None, "hour")
+    assert parse_pay("$25 per hour and up") == Pay(25, None, None, "hour", at_least=True)
