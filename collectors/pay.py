@@ -319,11 +319,12 @@ _ADJECTIVE_UNITS = {
 
 _nouns_alt = "|".join(sorted((re.escape(n) for n in _NOUN_UNIT), key=len, reverse=True))
 _media_alt = "|".join(sorted(_MEDIA, key=len, reverse=True))
+_output_nouns_alt = _alternation({*_NOUNS["task"], *_NOUNS["item"]})
 _adj_alt = "|".join(sorted((re.escape(a) for a in _ADJECTIVE_UNITS), key=len, reverse=True))
 _FILLER = (
     r"(?:(?:de\s+base|extra|additional|base|basic|flat|fixed|gross|net|brutto|netto|brut|bruto|before\s+tax|pre-?tax|all-?in"
     r"|avg|average|[A-Z]{3}|/=|[.,]-+|nets?|nettes?|bruts?|brutos?|netos?|l[íi]quidos?|en\s+promedio|em\s+m[ée]dia|on\s+average|en\s+moyenne|in\s+media"
-    r"|im\s+(?:durch)?schnitt)\s*){0,2}"
+    r"|im\s+(?:durch)?schnitt|\((?:american|us|usd|u\.s\.|euro|eur|canadian|australian)\))\s*){0,2}"
 )
 _CONNECTOR = (
     r"(?:/|(?<![A-Za-z])per\b|\ba\s+la\b|\ba\b|\ban\b|\beach\b|\bevery\b|\bpro\b|\bpar\b|\bpor\b|\bla\b|\bal\b|\bdie\b|\bthe\b"
@@ -341,6 +342,9 @@ _UNIT_AFTER = re.compile(
           | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+(?:of|de|del|d['’])\s*(?:audio|áudio|video|vídeo|speech|media|enregistrement|grabación|gravação))
           | (?P<noun>{_nouns_alt})(?![a-zà-ÿ])\.?
           | (?P<minute>minutes|minute|mins|min|seconds|second|secs|sec)(?![a-z])
+          # one word that names the kind of piece: "per user recording", "per Japanese character"
+          | (?!(?:the|and|for|from|with|this|that|each|every|other|more|less|than)\s)[^\W\d_]{{3,15}}\s+
+            (?P<onoun>{_output_nouns_alt})(?![a-zà-ÿ])
         )
       | (?P<adj>{_adj_alt})(?![a-zà-ÿа-я])
       | (?P<pfh>PFH|PAH)(?![A-Za-z])  # per finished hour (audiobooks), per audio hour (transcription)
@@ -1296,9 +1300,9 @@ _CLAUSE_UNIT = re.compile(
       | \b(?:payment|pay|reward|compensation|paid)\s+(?:for|per)\s+(?:an?\s+|each\s+|every\s+)?(?:[\w-]+\s+){{0,7}}?
             (?P<task>tests?|stud(?:y|ies)|surveys?|tasks?|sessions?|articles?|hits?)
       | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за|প্রতি|setiap|tiap|kila|her)\s+(?:(?:un[oa]|one)\s+(?:de|of)\s+(?:los|las|the)\s+)?
-            (?P<task2>{_alternation(words.CLAUSE_PIECES["task"])})(?:e?s)?
+            (?P<task2>{_alternation({*words.CLAUSE_PIECES["task"], *_NOUNS["task"]})})(?:e?s)?
       | (?P<task3>task|hit|survey|study)\s+(?:payments?|pay|rates?|rewards?)
-      | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за)\s+(?P<item2>{_alternation(words.CLAUSE_PIECES["item"])})(?:e?s)?
+      | (?:per|por|par|pro|each|cada|every|à\s+chaque|ogni|za|на|за)\s+(?P<item2>{_alternation({*words.CLAUSE_PIECES["item"], *_NOUNS["item"]})})(?:e?s)?
       | (?P<stem_hour>{"|".join(words.CLAUSE_STEMS["hour"])})
       | (?P<stem_day>{"|".join(words.CLAUSE_STEMS["day"])})
       | (?P<stem_week>{"|".join(words.CLAUSE_STEMS["week"])})
@@ -1429,9 +1433,11 @@ _BOUND_PHRASE_BEFORE = re.compile(
             |niedrigste\w*|plancher)
       | (?P<up_to>maximum|max\.?|highest|top|m[áa]xim[oa]s?|högsta|høyeste|hoogste|höchste\w*)
     )\s+(?:[\w’'-]+\s+){0,3}?
-    (?:pay|rate|payment|reward|incentive|bonus|fee|earnings|income|salary|stipend|compensation
-       |\w*betalning|\w*lön(?:en)?|\w*lønn(?:en)?|salario|sueldo|pago|tarifa|salaire|rémunération|\w*gehalt|\w*lohn)
-    \s*(?:of|is|was|will\s+be|på|är|er|de|von|:|=|at)?\s*$""",
+    (?:pay|rates?|payments?|rewards?|incentives?|bonus(?:es)?|fees?|earnings|income|salar(?:y|ies)|stipends?|compensation
+       |\w*betalning|\w*lön(?:en)?|\w*lønn(?:en)?|salarios?|sueldos?|pagos?|tarifas?|salaires?|rémunérations?|\w*gehalt|\w*lohn)
+    # a few words may stand before the verb: "the lowest rate anyone should be working for was 10 cents",
+    # "doubled minimum salaries for new recruits to Rs 2,50,000"
+    (?:\s+(?:[^\W\d][\w’'-]*,?\s+){1,10}?(?:is|was|are|were|will\s+be|to)|\s*(?:of|is|was|will\s+be|på|är|er|de|von|:|=|at)?)\s*$""",
     re.X | re.I,
 )
 _BETWEEN_WORDS_AND = re.compile(
@@ -1515,6 +1521,10 @@ def _unit_before(text: str, cursor: int) -> re.Match[str] | None:
     return _UNIT_BEFORE.search(text, window_start, cursor)
 
 
+_MODIFIED_PIECE_CONNECTORS = frozenset(
+    {"per", "each", "every", "a", "an", "for a", "for an", "for each", "for every", "for one", "pro", "por", "par", "por cada",
+     "para cada", "pour chaque"}
+)
 _ARTICLE_CONNECTORS = frozenset({"a", "an", "the", "la", "le", "al", "die", "l'", "no"})
 
 
@@ -1533,6 +1543,12 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
         return "minute", _MEDIA.get(match.group("mnoun").lower(), 1.0)
     if match.group("minute"):
         return "minute", _MEDIA.get(match.group("minute").lower(), 1.0)
+    if match.group("onoun"):
+        # A word naming the kind of piece only after "per", "each", "every" or "for a": "$50 a good day" is no rate.
+        conn = _SPACES.sub(" ", match.group("conn").strip().lower())
+        if conn not in _MODIFIED_PIECE_CONNECTORS or match.group("count"):
+            return None, 1.0
+        return _NOUN_UNIT[match.group("onoun").lower()], 1.0  # type: ignore[return-value]
     if match.group("noun"):
         noun = match.group("noun").lower()
         conn = _SPACES.sub(" ", match.group("conn").strip().lower())

@@ -514,3 +514,32 @@ def test_and_up_to_is_no_lower_bound() -> None:
     # "and up" is "or more", but "and up to $200 per day" is another rate: the first stays a single figure.
     assert parse_pay("They earn $25 per hour and up to $200 per day.") == Pay(25, 25, None, "hour")
     assert parse_pay("$25 per hour and up") == Pay(25, None, None, "hour", at_least=True)
+
+
+def test_each_piece_named_earlier_in_the_clause_is_the_unit() -> None:
+    # Every task and item noun the parser reads after "per" is read after "each" earlier in the clause.
+    assert parse_pay("Each transcript you finish pays about 40 cents.") == Pay(0.4, 0.4, None, "item", approximate=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We pay $0.20 per English sentence", Pay(0.2, 0.2, None, "item")),
+        ("$4 for a short survey", Pay(4, 4, None, "task")),
+        ("10 cents (US) per source character", Pay(0.1, 0.1, None, "item")),
+        ("$50 a good day", Pay(50, 50, None, "unknown")),  # a word before a period is no rate
+    ],
+)
+def test_one_word_may_name_the_kind_of_piece(text: str, expected: Pay) -> None:
+    assert parse_pay(text) == expected
+
+
+def test_a_bound_named_a_few_words_before_its_verb() -> None:
+    assert parse_pay("The highest rate I have ever been offered was $60 per hour") == Pay(
+        None, 60, None, "hour", up_to=True
+    )
+    assert parse_pay("They doubled the minimum salaries for all new hires, to Rs 3,00,000 a year.") == Pay(
+        300_000, None, "INR", "year", at_least=True
+    )
+    # "minimum wage" is a figure, not a bound.
+    assert parse_pay("The company raised minimum wages in its warehouses to $18 an hour") == Pay(18, 18, None, "hour")
