@@ -1246,6 +1246,10 @@ def _candidate(
             unit, unit_factor = "minute", _MEDIA[media.group("media").lower()]
         elif label is not None:
             unit = _NOUN_UNIT.get(label.group("noun").lower())  # type: ignore[assignment]
+    if unit is None:
+        media_later = _media_later(text, last.end)
+        if media_later is not None:
+            unit, unit_factor = "minute", media_later  # "That $50 rate was for an hour of audio"
     after = _FLAG_AFTER.match(text, unit_end)
     if after is None and unit_end != last.end:
         after = _FLAG_AFTER.match(text, last.end)
@@ -1278,6 +1282,36 @@ def _candidate(
     ):
         return None
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
+
+
+# Media time named later in the amount's clause: "That $50 rate was almost certainly for an hour of
+# audio", "30 dollars, which is what they pay per audio hour": output, per media minute.
+_MEDIA_LATER = re.compile(
+    rf"""(?<!\w)(?:for|per|por|par|pour|pro|para|each|every|/)\s+(?:(?:an?|one|each|every|una?|cada|une|chaque|jede)\s+)?
+    (?:(?:(?:single|whole|full|finished|recorded|entire)\s+)?(?P<media>{_media_alt})\s+(?:of|de|del|d['’])\s*
+        (?:(?:recorded|transcribed|finished|spoken)\s+)?(?:audio|áudio|video|vídeo|speech|media|recordings?|enregistrement|grabación|gravação)
+      | (?:audio|video|media|recorded|transcribed|finished)\s+(?P<media2>{_media_alt}))(?![\w])""",
+    re.X | re.I,
+)
+_MEDIA_WORDS = re.compile(r"audio|áudio|video|vídeo|speech|media|recording|enregistrement|grabación|gravação|finished", re.I)
+
+
+def _media_later(text: str, end: int) -> float | None:
+    """The per-minute factor of media time named later in the clause of the amount ending at `end`
+    (before the clause ends or another number starts), or None."""
+    stop = min(len(text), end + 90)
+    clause_end = _CLAUSE_END.search(text, end, stop)
+    if clause_end is not None:
+        stop = clause_end.start()
+    digit = _HAS_DIGIT.search(text, end, stop)
+    if digit is not None:
+        stop = digit.start()
+    if not _MEDIA_WORDS.search(text, end, stop):
+        return None
+    match = _MEDIA_LATER.search(text, end, stop)
+    if match is None:
+        return None
+    return _MEDIA[(match.group("media") or match.group("media2")).lower()]
 
 
 # A rate word earlier in the amount's own clause: "the average monthly salary is estimated to be around
@@ -1738,6 +1772,8 @@ def _unit_anywhere(text: str) -> PayUnit | None:
             continue  # "20 hours per week" is a time commitment, not a rate
         if _NEGATED_BEFORE.search(text, max(0, match.start() - 16), match.start()):
             continue  # "a set amount (e.g. $0.30) instead of per hour"
+        if _OF_MEDIA_AFTER.match(text, match.end()):
+            continue  # "an hour of audio" is output, not time worked
         word = (match.group("noun") or match.group("adj")).lower()
         if word in ("hour", "hr", "h", "hourly") or _SPACES.sub(" ", word) in _HOURLY_WORDS:
             return "hour"
@@ -1753,6 +1789,9 @@ def _unit_anywhere(text: str) -> PayUnit | None:
             return "item"
         return "year"
     return None
+
+
+_OF_MEDIA_AFTER = re.compile(r"\s+(?:of|de|del|d['’])\s*(?:audio|áudio|video|vídeo|speech|media|recordings?)\b", re.I)
 
 
 def _tidy(value: float) -> float:

@@ -543,3 +543,18 @@ def test_a_bound_named_a_few_words_before_its_verb() -> None:
     )
     # "minimum wage" is a figure, not a bound.
     assert parse_pay("The company raised minimum wages in its warehouses to $18 an hour") == Pay(18, 18, None, "hour")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The $90 they offered was for a full hour of recorded audio, not an hour of work.",
+         Pay(1.5, 1.5, None, "minute")),
+        ("I got 30 dollars, which is what they pay per audio hour", Pay(0.5, 0.5, None, "minute")),
+        ("Paguei R$ 90, o valor por hora de áudio", Pay(1.5, 1.5, "BRL", "minute")),
+        # "an hour of audio" elsewhere is no hourly period either
+        ("Transcribers earn $45. That covers an hour of audio.", Pay(45, 45, None, "unknown")),
+    ],
+)
+def test_media_time_named_later_in_the_clause_is_per_media_minute(text: str, expected: Pay) -> None:
+    assert parse_pay(text) == expected
