@@ -506,6 +506,12 @@ _CHANGE_OF_BEFORE = re.compile(
     r"(?:\s+(?:around|about|just|only|nearly|almost|roughly))*\W{0,3}$",
     re.I,
 )
+_THRESHOLD_VERB_BEFORE = re.compile(
+    rf"(?<!\w)(?:{'|'.join(words.THRESHOLD_VERB_STEMS)})(?:\s+(?:the|a|an|of|about|around|over|just|at\s+least|los|las|les|le|la|os|as|die|den|der))*\W{{0,3}}$",
+    re.I,
+)
+_THRESHOLD_VERB_AFTER = re.compile(rf"\s*(?:{'|'.join(words.THRESHOLD_VERB_STEMS)})(?!\w)", re.I)
+_CONDITION_BEFORE = re.compile(rf"(?<!\w)(?:{_alternation(words.CONDITION_WORDS)})(?!\w)", re.I)
 _DEDUCTIONS_AFTER = re.compile(
     r"[\s,(]*(?:net\s+of|after\s+(?:all\s+)?(?:tax|taxes|fees|commissions?|costs|expenses|deductions)|minus|excluding"
     r"|before\s+(?:tax|taxes|fees|commissions?|deductions)|not\s+counting|sin\s+contar|sem\s+contar)\b",
@@ -1260,7 +1266,7 @@ def _candidate(
         flags.update(("at_least", "approx"))
     if first is not last and (last.plus or plus_after):
         flags.add("approx")
-    if _is_trap(text, cursor, unit_end, output_rate=unit in ("task", "item")):
+    if _is_trap(text, cursor, unit_end, output_rate=unit in ("task", "item"), amount_start=first.start, amount_end=last.end):
         return None
     if unit is None and _is_bonus(text, cursor, unit_end):
         unit = "once"
@@ -1486,7 +1492,8 @@ _FLAG_LAST_WORDS = frozenset(_words(
     "starting at least min min. minimum of above over ab de desde dès about around approx approx. "
     "approximately roughly circa ca. c. est est. estimated nearly almost ungefähr environ aprox "
     "aprox. aproximadamente between entre zwischen los las les the os as de is maximum maximum, de als unter über pas "
-    "إلى بين حتى a massimo almeno da di oltre до от свыше nawet d"
+    "إلى بين حتى a massimo almeno da di oltre до от свыше nawet d exceed exceeds exceeding ultrapassar reach reaches "
+    "sięga sięgają sięgać"
 ))
 _UNIT_BEFORE_HINTS = re.compile(
     "hour|day|week|month|year|annual|annum|salary|stunden|horaire|hora|task|item|jahr|monat|mes|heure|mois"
@@ -1611,18 +1618,28 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
     return None, 1.0
 
 
-def _is_trap(text: str, start: int, end: int, *, output_rate: bool = False) -> bool:
+def _is_trap(
+    text: str, start: int, end: int, *, output_rate: bool = False, amount_start: int | None = None,
+    amount_end: int | None = None,
+) -> bool:
     """Whether the amount at `start` (its unit ending at `end`) is money that is not pay. A price per
     piece of work (`output_rate`) is what the one who does it charges: a rate ("the average price for
-    translation of English is $10 to $12 per 100 source words")."""
-    before_start = max(0, start - 30)
-    last_word = _LAST_WORD.search(text, before_start, start)
-    if (
-        last_word is not None
-        and last_word.group(1).lower() in _TRAP_LAST_WORDS
-        and _TRAP_BEFORE.search(text, before_start, start)
-    ):
-        return True
+    translation of English is $10 to $12 per 100 source words"). `start` is before any bound words
+    ("at least"), `amount_start` the amount itself: words before either may name a trap."""
+    for here in (start,) if amount_start is None or amount_start == start else (start, amount_start):
+        before_start = max(0, here - 30)
+        last_word = _LAST_WORD.search(text, before_start, here)
+        if (
+            last_word is not None
+            and last_word.group(1).lower() in _TRAP_LAST_WORDS
+            and _TRAP_BEFORE.search(text, before_start, here)
+        ):
+            return True
+        if (
+            _THRESHOLD_VERB_BEFORE.search(text, max(0, here - 40), here)
+            or (amount_end is not None and _THRESHOLD_VERB_AFTER.match(text, amount_end))
+        ) and _CONDITION_BEFORE.search(text, max(_sentence_start(text, here), here - 120), here):
+            return True  # "if daily earnings for tasks in the pool reaches 20 dollars": a threshold, not pay
     if _CHANGE_OF_BEFORE.search(text, max(0, start - 70), start):
         return True  # "an increase to their hourly wage of around just 70 cents": a difference, not the pay
     after = text[end : end + 60]

@@ -558,3 +558,28 @@ def test_a_bound_named_a_few_words_before_its_verb() -> None:
 )
 def test_media_time_named_later_in_the_clause_is_per_media_minute(text: str, expected: Pay) -> None:
     assert parse_pay(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your account is paused once your weekly earnings exceed $300.",
+        "Wenn dein Verdienst 50 € übersteigt, wird ausgezahlt.",
+        "Si tus ganancias superan los 100 dólares al mes, debes declararlas.",
+        "Payments are sent when your balance reaches at least $25.",
+    ],
+)
+def test_a_sum_a_condition_waits_for_is_a_threshold(text: str) -> None:
+    assert parse_pay(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Top earners exceed $40 per hour", Pay(40, None, None, "hour", at_least=True)),
+        ("pode ultrapassar R$ 5.000 por mês", Pay(5000, None, "BRL", "month", at_least=True)),
+        ("Pay can reach $50 an hour", Pay(None, 50, None, "hour", up_to=True)),
+    ],
+)
+def test_reaching_and_exceeding_words_are_bounds(text: str, expected: Pay) -> None:
+    assert parse_pay(text) == expected
