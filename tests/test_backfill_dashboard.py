@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collectors.demo import build_demo
+from collectors.store import Store
 from dashboard import charts, queries
 from tests.conftest import sqlite_settings
 
@@ -78,3 +79,24 @@ def test_demo_has_archive_points_marked_on_the_charts(tmp_path: Path, monkeypatc
     table = next(d.value for d in at.dataframe if "capture_kind" in d.value.columns)
     assert table["source_name"].tolist() == ["demo_voicelab-board"] and table["used"].tolist() == [2]
     reset_stores()
+
+
+def test_captures_read_only_what_the_lake_keeps(store: Store) -> None:
+    """No capture: both reads are empty, in their own columns (they count first and read nothing
+    more). An unparseable capture is counted on Sources and health but marks no chart."""
+    from datetime import UTC, datetime
+
+    from collectors.store.archive import Capture, save_captures
+
+    assert queries.archive_captures(store).columns.tolist() == queries.ARCHIVE_CAPTURE_COLUMNS
+    assert queries.archive_captures(store).empty
+    assert queries.archive_coverage(store).columns.tolist() == queries.ARCHIVE_COVERAGE_COLUMNS
+    assert queries.archive_coverage(store).empty
+    save_captures(store, [Capture(
+        run_id="r1", source_name="acme-board", platform_id="acme", capture_kind="archive",
+        captured_at=datetime(2025, 1, 6, 12, tzinfo=UTC), parse_kind="greenhouse", content_sha256="0" * 64,
+        whole_board=True, outcome="unparseable", capture_url="https://web.archive.org/web/20250106120000id_/https://x/",
+        error="no jobs array")])
+    assert queries.archive_captures(store).empty
+    coverage = queries.archive_coverage(store)
+    assert coverage[["source_name", "captures", "used", "unparseable"]].values.tolist() == [["acme-board", 1, 0, 1]]
