@@ -1219,6 +1219,11 @@ def _candidate(
             unit_end = unit_match.end()
     if unit is None and (first.suffix == "lpa" or last.suffix == "lpa"):
         unit = "year"
+    if unit is None:
+        compound = _PERIOD_COMPOUND_AFTER.match(text, last.end)
+        if compound is not None:  # "150–180 euron päiväansioihin", "2.800 euro maandsalaris"
+            unit = next(period for period in _PERIODS if compound.group(period))
+            unit_end = compound.end()
     if not (first.code or first.symbol or last.code or last.symbol) and _HOURS_AFTER.match(text, last.end):
         return None  # "36 hrs per week" is a time commitment, not money
     # Words just before the amount: flags first ("up to"), then a unit ("Hourly rate:").
@@ -1290,6 +1295,13 @@ def _candidate(
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
 
 
+_PERIODS: tuple[words.Period, ...] = ("hour", "day", "week", "month", "year")
+_PERIOD_COMPOUND_AFTER = re.compile(
+    r"[\s-]*(?:-?(?:os|es|ös|as)\s+)?(?:i\s+|als\s+|im\s+)?(?:"
+    + "|".join(f"(?P<{period}>{'|'.join(words.PERIOD_COMPOUNDS_AFTER[period])})" for period in _PERIODS)
+    + r")(?!\w)",
+    re.I,
+)
 # Media time named later in the amount's clause: "That $50 rate was almost certainly for an hour of
 # audio", "30 dollars, which is what they pay per audio hour": output, per media minute.
 _MEDIA_LATER = re.compile(

@@ -363,6 +363,21 @@ CLAUSE_STEMS: dict[Period, tuple[str, ...]] = {
              r"年薪", r"每年", r"per\s+jaar", r"pro\s+jahr", r"tahunan", r"taunan", r"לשנה", r"سنوي\w*", r"ral",
              r"jahresgehalt\w*"),
 }
+# Pay nouns of a period written right after the amount, in languages that join the period to the noun
+# (regex stems, lower case): "150–180 euron päiväansioihin", "12 Euro Stundenlohn", "2.800 euro
+# maandsalaris", "25 000 kr i månadslön", "2000 Ft-os órabér".
+PERIOD_COMPOUNDS_AFTER: dict[Period, tuple[str, ...]] = {
+    "hour": (r"tunti(?:palk|ansi|korvau)\w*", r"stunden(?:lohn|satz|honorar|verdienst)\w*", r"uur(?:loon|tarief)\w*",
+             r"tim(?:lön|penning|arvode)\w*", r"time(?:løn|lønn|sats)\w*", r"órabér\w*", r"tunni(?:palk|tasu)\w*"),
+    "day": (r"päivä(?:palk|ansi|korvau)\w*", r"tages(?:lohn|satz|verdienst)\w*", r"dag(?:loon|tarief)\w*",
+            r"dagslön\w*", r"dags(?:løn|lønn)\w*", r"napi(?:bér|díj)\w*", r"päeva(?:palk|tasu)\w*"),
+    "week": (r"viikko(?:palk|ansi)\w*", r"wochen(?:lohn|verdienst)\w*", r"weekloon\w*", r"veckolön\w*",
+             r"uge(?:løn)\w*", r"uke(?:lønn)\w*", r"heti\s?bér\w*", r"nädala(?:palk|tasu)\w*"),
+    "month": (r"kuukausi(?:palk|ansi)\w*", r"monats(?:lohn|gehalt|verdienst|einkommen)\w*", r"maand(?:loon|salaris)\w*",
+              r"månadslön\w*", r"måneds(?:løn|lønn)\w*", r"havi\s?bér\w*", r"kuu(?:palk|tasu)\w*"),
+    "year": (r"vuosi(?:palk|ansi)\w*", r"jahres(?:lohn|gehalt|verdienst|einkommen)\w*", r"jaar(?:loon|salaris)\w*",
+             r"årslön\w*", r"års(?:løn|lønn)\w*", r"évi\s?bér\w*", r"aasta(?:palk|tasu)\w*"),
+}
 # Pieces of work named earlier in the clause: "paid per batch they complete with a minimum payment of $7
 # to $10", "Por cada uno de los pedidos recibirás entre 4 y 6 euros".
 CLAUSE_PIECES: dict[Piece, tuple[str, ...]] = {

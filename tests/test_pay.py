@@ -583,3 +583,16 @@ def test_a_sum_a_condition_waits_for_is_a_threshold(text: str) -> None:
 )
 def test_reaching_and_exceeding_words_are_bounds(text: str, expected: Pay) -> None:
     assert parse_pay(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hän tienaa 120 euron päiväpalkan", Pay(120, 120, "EUR", "day")),
+        ("ze verdient 2.800 euro maandsalaris", Pay(2800, 2800, "EUR", "month")),
+        ("2000 Ft-os órabér", Pay(2000, 2000, "HUF", "hour")),
+        ("Sie verdient 45.000 Euro Jahresgehalt", Pay(45000, 45000, "EUR", "year")),
+    ],
+)
+def test_a_period_pay_noun_right_after_the_amount(text: str, expected: Pay) -> None:
+    assert parse_pay(text) == expected
