@@ -798,14 +798,15 @@ def _parse(text: str) -> Pay | None:
 _PAY_VERB = re.compile(rf"(?<!\w)(?:{_alternation(words.PAY_VERB_STEMS)})", re.I)
 _NO_MILLION_SALARIES = frozenset({None, "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SGD"})
 _NO_MILLION_SIGNS = frozenset({None, "$", "€", "£", "US$", "CA$", "A$", "C$", "S$", "NZ$"})
-_KANA = re.compile(r"[\u3040-\u30ff]")
+# Kana, or kanji written only in Japan (shinjitai forms and kokuji: "収入" is 收入 in Chinese).
+_KANA = re.compile(r"[\u3040-\u30ff収円働払駅売続険験気労営対込応様単価歳総実経読県従]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 
 def _script_currency(text: str) -> str | None:
     """The currency of a bare amount from the script the text is written in, where one country writes
-    it: kana (Japan), Hangul (Korea), Thai."""
+    it: kana or kanji written only in Japan (Japan), Hangul (Korea), Thai."""
     if _KANA.search(text):
         return "JPY"
     if _HANGUL.search(text):

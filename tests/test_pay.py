@@ -596,3 +596,8 @@ def test_reaching_and_exceeding_words_are_bounds(text: str, expected: Pay) -> No
 )
 def test_a_period_pay_noun_right_after_the_amount(text: str, expected: Pay) -> None:
     assert parse_pay(text) == expected
+
+
+def test_kanji_written_only_in_japan_make_a_bare_amount_yen() -> None:
+    assert parse_pay("月収:25万/月") == Pay(250_000, 250_000, "JPY", "month")  # 収 is 收 in Chinese
+    assert parse_pay("月收入:5000/月") == Pay(5000, 5000, None, "month")
