@@ -975,8 +975,9 @@ def forum_signals_weekly(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = platforms_filter(params, platforms, "f.platform_id")
+    columns = ["week_start", "platform_id", "signal", "n_posts"]
     return _unless_missing(
-        lambda: store.read_df(
+        lambda: pd.DataFrame(columns=columns) if not _has_rows(store, t.forum_posts) else store.read_df(
             f"""SELECT date_trunc('week', {_utc('f.created_at')})::DATE AS week_start,
                        coalesce(f.platform_id, 'unknown') AS platform_id,
                        trim(signal) AS signal, count(DISTINCT f.post_id) AS n_posts
@@ -986,7 +987,7 @@ def forum_signals_weekly(
                 GROUP BY ALL ORDER BY week_start, platform_id, signal""",
             params,
         ),
-        ["week_start", "platform_id", "signal", "n_posts"],
+        columns,
     )
 
 
@@ -1169,13 +1170,13 @@ def _live_from_sql(t: TableRefs) -> str:
             "WHERE run_kind = 'listings' GROUP BY source_name)")
 
 
-def _archive_captures_kept(store: Store, t: TableRefs, *, used_only: bool) -> bool:
-    """Whether the snapshot keeps any archive capture (any used one, with `used_only`): a count,
-    read before the captures themselves. Most lakes hold none (no backfill has run), and on
-    DuckLake a read of a table without a data file costs ~4 ms a column (the captures, joined to
-    the runs, took 60-110 ms on the benchmark lake; the count takes ~15 ms)."""
-    which = "count(*) FILTER (WHERE outcome = 'used')" if used_only else "count(*)"
-    return bool(store.read_rows(f"SELECT {which} FROM {t.archive_captures}")[0][0])
+def _has_rows(store: Store, table: str, condition: str = "TRUE") -> bool:
+    """Whether `table` (a reference of the snapshot read) holds a row meeting `condition`: a count,
+    read before a view of a table most lakes keep empty (archive captures before any backfill,
+    forum posts where forums are not collected). On DuckLake a read of a table without a data
+    file looks up statistics for every column it names, ~4 ms each on a SQLite catalog: the
+    captures joined to the runs took 60-110 ms on the benchmark lake, where the count takes ~15 ms."""
+    return bool(store.read_rows(f"SELECT count(*) FILTER (WHERE {condition}) FROM {table}")[0][0])
 
 
 def archive_captures(
@@ -1186,7 +1187,7 @@ def archive_captures(
     t = store.refs(snapshot_id)
 
     def read() -> pd.DataFrame:
-        if not _archive_captures_kept(store, t, used_only=True):
+        if not _has_rows(store, t.archive_captures, "outcome = 'used'"):
             return pd.DataFrame(columns=ARCHIVE_CAPTURE_COLUMNS)
         return store.read_df(
             f"""SELECT {_utc('a.captured_at')} AS captured_at, a.platform_id, a.source_name, a.capture_kind,
@@ -1208,7 +1209,7 @@ def archive_coverage(store: Store, snapshot_id: int | None = None) -> pd.DataFra
     t = store.refs(snapshot_id)
 
     def read() -> pd.DataFrame:
-        if not _archive_captures_kept(store, t, used_only=False):
+        if not _has_rows(store, t.archive_captures):
             return pd.DataFrame(columns=ARCHIVE_COVERAGE_COLUMNS)
         return store.read_df(
             f"""SELECT a.source_name, any_value(a.platform_id) AS platform_id, a.capture_kind,

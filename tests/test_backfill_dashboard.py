@@ -92,6 +92,8 @@ def test_captures_read_only_what_the_lake_keeps(store: Store) -> None:
     assert queries.archive_captures(store).empty
     assert queries.archive_coverage(store).columns.tolist() == queries.ARCHIVE_COVERAGE_COLUMNS
     assert queries.archive_coverage(store).empty
+    signals = queries.forum_signals_weekly(store)  # forums not collected: counted, not read
+    assert signals.empty and signals.columns.tolist() == ["week_start", "platform_id", "signal", "n_posts"]
     save_captures(store, [Capture(
         run_id="r1", source_name="acme-board", platform_id="acme", capture_kind="archive",
         captured_at=datetime(2025, 1, 6, 12, tzinfo=UTC), parse_kind="greenhouse", content_sha256="0" * 64,

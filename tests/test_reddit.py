@@ -266,6 +266,10 @@ def test_end_to_end_collect_and_store_signals_without_usernames(
     counts = forum_signal_counts(store)
     assert set(counts["signal"]) == {"late_payment", "missing_payment", "pay_cut", "empty_queue"}
     assert counts["n_posts"].sum() == 6  # the first post carries two signals
+    from dashboard.queries import forum_signals_weekly
+
+    weekly = forum_signals_weekly(store)  # the availability chart's read: the same posts, by week
+    assert set(weekly["signal"]) == set(counts["signal"]) and weekly["n_posts"].sum() == 6
 
 
 # -- the forum list -------------------------------------------------------------------------------
