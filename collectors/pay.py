@@ -1285,6 +1285,8 @@ def _candidate(
         unit = _unit_in_clause(text, floor, cursor)
     if unit is None and _EACH_AFTER.match(text, last.end):
         unit = _each_noun_unit(text, floor, cursor)  # "Tasks pay between 10 and 50 cents each"
+    if unit is None and (first.code or first.symbol or last.code or last.symbol) and _action_label(text, cursor):
+        unit = "task"  # "Voter pour une vidéo sur Youtube : 10 cents": a list of pieces of work and their pay
     if unit is None and _DURATION_LABEL_BEFORE.search(text, max(0, cursor - 30), cursor):
         unit = "task"  # "30 Minutes: $60": an incentive for a session of that length
     if unit is None and _TIMED_TASK_BEFORE.search(text, max(0, cursor - 50), cursor):
@@ -1381,6 +1383,31 @@ def _each_noun_unit(text: str, floor: int, cursor: int) -> PayUnit | None:
     if not nouns:
         return None
     return _NOUN_UNIT.get(nouns[-1].lower())  # type: ignore[return-value]
+
+
+_LABEL_LINE_START = re.compile(r"(?:^|[\n•*;]|\s[-–]\s|^[-–]\s)\s*(?=[^\n•*;]*$)")
+_LABEL_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _action_label(text: str, cursor: int) -> bool:
+    """Whether the amount at `cursor` follows a label naming a piece of work (see `words.ACTION_WORDS`):
+    a line of up to ten words that opens (or, in German, closes) with a verb of doing one thing, then ":"
+    or "("."""
+    window_start = max(0, cursor - 90)
+    label = text[window_start:cursor].rstrip()
+    if not label.endswith((":", "(")):
+        return False
+    label = label[:-1]
+    line = _LABEL_LINE_START.search(label)
+    if line is None or (line.end() == 0 and window_start > 0):
+        return False
+    label_words = _LABEL_WORD.findall(label, line.end())
+    if not 1 <= len(label_words) <= 10:
+        return False
+    return (
+        label_words[0].lower().replace("’", "'") in words.ACTION_WORDS
+        or label_words[-1].lower() in words.ACTION_WORDS_LAST
+    )
 
 
 _DURATION_LABEL_BEFORE = re.compile(

@@ -392,6 +392,50 @@ CLAUSE_PIECES: dict[Piece, tuple[str, ...]] = {
              "słowo", "слово"),
 }
 
+# --- A list of micro-tasks and what each pays -------------------------------------------------------
+# A line that names a piece of work and then its pay, "Voter pour une vidéo sur Youtube : 10 cents",
+# "Watch a video: $0.05", "Оценка качества ... ($0,01)": the label opens (or, in German, closes) with a
+# verb of doing one thing, or a noun for doing it. Lower case, exact words.
+ACTION_WORDS: frozenset[str] = frozenset((
+    # English: imperative and gerund
+    "watch", "watching", "view", "viewing", "vote", "voting", "follow", "following", "like", "liking", "share",
+    "sharing", "download", "downloading", "upload", "uploading", "install", "installing", "write", "writing",
+    "translate", "translating", "transcribe", "transcribing", "label", "labelling", "labeling", "tag",
+    "tagging", "review", "reviewing", "test", "testing", "answer", "answering", "complete",
+    "completing", "fill", "filling", "record", "recording", "click", "clicking", "comment", "commenting",
+    "read", "reading", "visit", "visiting", "play", "playing", "retweet", "retweeting", "taking", "search",
+    "searching", "verify", "verifying", "check", "checking", "categorize", "categorise", "categorizing",
+    "categorising", "annotate", "annotating", "evaluate", "evaluating", "moderate", "moderating",
+    "register", "registering", "create", "creating",
+    # French infinitives
+    "voter", "suivre", "télécharger", "regarder", "visionner", "aimer", "liker", "partager", "installer",
+    "écrire", "rédiger", "traduire", "transcrire", "noter", "évaluer", "tester", "répondre", "remplir",
+    "enregistrer", "cliquer", "commenter", "lire", "visiter", "jouer", "publier", "créer", "vérifier",
+    "classer", "annoter", "modérer", "s'inscrire", "inscrire", "participer", "laisser", "donner", "rechercher",
+    # Spanish and Portuguese infinitives
+    "ver", "votar", "seguir", "descargar", "subir", "instalar", "escribir", "redactar", "traducir",
+    "transcribir", "etiquetar", "calificar", "evaluar", "probar", "responder", "contestar", "completar",
+    "llenar", "rellenar", "grabar", "comentar", "leer", "visitar", "jugar", "publicar", "registrarse",
+    "verificar", "clasificar", "moderar", "buscar", "dar", "assistir", "baixar", "escrever", "traduzir",
+    "transcrever", "avaliar", "testar", "preencher", "gravar", "clicar", "ler", "jogar", "classificar",
+    "curtir", "compartilhar", "compartir", "cadastrar", "pesquisar",
+    # Italian infinitives
+    "guardare", "votare", "seguire", "scaricare", "caricare", "installare", "scrivere", "tradurre",
+    "trascrivere", "valutare", "testare", "rispondere", "compilare", "registrare", "cliccare", "commentare",
+    "leggere", "visitare", "giocare", "pubblicare", "condividere",
+    # Russian and Ukrainian verbal nouns and infinitives
+    "оценка", "разметка", "модерация", "транскрибация", "проверка", "распознавание", "классификация",
+    "перевод", "запись", "просмотр", "опрос", "оценить", "разметить", "проверить", "посмотреть",
+    "написать", "перевести", "записать", "оцінка", "розмітка", "перевірка", "переклад",
+))
+# German infinitives close the label: "Ein Video ansehen: 10 Cent".
+ACTION_WORDS_LAST: frozenset[str] = frozenset((
+    "ansehen", "anschauen", "folgen", "herunterladen", "hochladen", "installieren", "schreiben",
+    "übersetzen", "transkribieren", "bewerten", "testen", "beantworten", "ausfüllen", "aufnehmen", "klicken",
+    "kommentieren", "lesen", "besuchen", "spielen", "teilen", "liken", "taggen", "prüfen", "überprüfen",
+    "kategorisieren", "registrieren", "erstellen", "abstimmen",
+))
+
 # --- Numbers written as words ---------------------------------------------------------------------
 # Read only right before a currency word ("dos dólares", "neljä euroa", "twenty dollars"), where
 # they cannot be anything but an amount.

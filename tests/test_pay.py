@@ -601,3 +601,19 @@ def test_a_period_pay_noun_right_after_the_amount(text: str, expected: Pay) -> N
 def test_kanji_written_only_in_japan_make_a_bare_amount_yen() -> None:
     assert parse_pay("月収:25万/月") == Pay(250_000, 250_000, "JPY", "month")  # 収 is 收 in Chinese
     assert parse_pay("月收入:5000/月") == Pay(5000, 5000, None, "month")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Watch a video: $0.05", Pay(0.05, 0.05, None, "task")),
+        ("- Ein Video ansehen: 10 Cent", Pay(0.1, 0.1, None, "task")),
+        ("Reviewing a search result ($0.02)", Pay(0.02, 0.02, None, "task")),
+        ("• Traduire une phrase : 15 centimes d'euro", Pay(0.15, 0.15, "EUR", "task")),
+        # a label that names no piece of work gives no unit
+        ("Salaire : 1500 €", Pay(1500, 1500, "EUR", "unknown")),
+        ("Take home pay: $500", Pay(500, 500, None, "unknown")),
+    ],
+)
+def test_a_label_naming_a_piece_of_work_gives_its_pay(text: str, expected: Pay) -> None:
+    assert parse_pay(text) == expected
