@@ -1272,7 +1272,13 @@ def _candidate(
         flags.update(("at_least", "approx"))
     if first is not last and (last.plus or plus_after):
         flags.add("approx")
-    if _is_trap(text, cursor, unit_end, output_rate=unit in ("task", "item"), amount_start=first.start, amount_end=last.end):
+    session = unit is None and _SESSION_AFTER.match(text, unit_end) is not None
+    if session:
+        unit = "task"  # "£100 cash incentives for a 45 minute research session": what one session pays
+    if _is_trap(
+        text, cursor, unit_end, output_rate=unit in ("task", "item"), amount_start=first.start, amount_end=last.end,
+        paid_in_kind=session,
+    ):
         return None
     if unit is None and _is_bonus(text, cursor, unit_end):
         unit = "once"
@@ -1298,6 +1304,20 @@ def _candidate(
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
 
 
+# A sum for a session of a stated length is what that session pays: "£100 cash incentives for 45 minute
+# research session", "£30 of gift vouchers for 1.5 hours of in-person usability testing", "$50 for a
+# 30-minute interview". Not "30 cents for four hours of work": work is no piece.
+_SESSION_AFTER = re.compile(
+    r"""(?:\s+[^\W\d][\w'-]*){0,5}?\s+(?:for|per|por|pour|para|für)\s+(?:(?:a|an|one|each|every|the|your|un|una|une|um|uma|einen?)\s+)?
+    (?:\d+(?:[.,]\d+)?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty|sixty|ninety|half\s+an?)
+    (?:\s*(?:-|to)\s*\d+)?\s*-?\s*(?:minutes?|mins?|hours?|hrs?|h|minutos|minutes|heures?|horas?|minuten|stunden)\b
+    (?:\s+(?:of|de|d['’]))?(?:\s+[^\W\d][\w'-]*){0,3}?
+    \s+(?:sessions?|interviews?|stud(?:y|ies)|tests?|testing|usability|surveys?|calls?|conversations?|focus\s+groups?
+       |experiments?|playtests?|entrevistas?|sesi[óo]n(?:es)?|sess[ãa]o|sess[õo]es|séances?|entretiens?|études?
+       |studien?|sitzungen?|umfragen?)\b""",
+    re.X | re.I,
+)
+_IN_KIND_AFTER = re.compile(r"^[^.;!?]{0,30}?\b(?:vouchers?|gift\s+cards?|e-?gift|gift\s+certificates?|amazon\s+credit)", re.I)
 _PERIODS: tuple[words.Period, ...] = ("hour", "day", "week", "month", "year")
 _PERIOD_COMPOUND_AFTER = re.compile(
     r"[\s-]*(?:-?(?:os|es|ös|as)\s+)?(?:i\s+|als\s+|im\s+)?(?:"
@@ -1660,12 +1680,13 @@ def _unit_from_match(match: re.Match[str], *, is_bare: bool) -> tuple[PayUnit | 
 
 def _is_trap(
     text: str, start: int, end: int, *, output_rate: bool = False, amount_start: int | None = None,
-    amount_end: int | None = None,
+    amount_end: int | None = None, paid_in_kind: bool = False,
 ) -> bool:
     """Whether the amount at `start` (its unit ending at `end`) is money that is not pay. A price per
     piece of work (`output_rate`) is what the one who does it charges: a rate ("the average price for
     translation of English is $10 to $12 per 100 source words"). `start` is before any bound words
-    ("at least"), `amount_start` the amount itself: words before either may name a trap."""
+    ("at least"), `amount_start` the amount itself: words before either may name a trap. Vouchers and
+    gift cards given for a session (`paid_in_kind`) are its pay."""
     for here in (start,) if amount_start is None or amount_start == start else (start, amount_start):
         before_start = max(0, here - 30)
         last_word = _LAST_WORD.search(text, before_start, here)
@@ -1684,7 +1705,12 @@ def _is_trap(
         return True  # "an increase to their hourly wage of around just 70 cents": a difference, not the pay
     after = text[end : end + 60]
     deductions = _DEDUCTIONS_AFTER.match(after) is not None  # "₹312 per hour, net of commissions, fee and costs"
-    if not deductions and _TRAP_AFTER_HINTS.search(after[:40]) and _TRAP_AFTER.match(after[:40]):
+    if (
+        not deductions
+        and _TRAP_AFTER_HINTS.search(after[:40])
+        and _TRAP_AFTER.match(after[:40])
+        and not (paid_in_kind and _IN_KIND_AFTER.match(after))
+    ):
         return True
     if ("payout" in after or "withdraw" in after) and _THRESHOLD_AFTER.match(after):
         return True

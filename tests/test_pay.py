@@ -617,3 +617,17 @@ def test_kanji_written_only_in_japan_make_a_bare_amount_yen() -> None:
 )
 def test_a_label_naming_a_piece_of_work_gives_its_pay(text: str, expected: Pay) -> None:
     assert parse_pay(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$50 for a 30-minute interview", Pay(50, 50, None, "task")),
+        ("£40 cash incentive for a 60 minute remote session", Pay(40, 40, "GBP", "task")),
+        ("£25 Amazon gift card for 1 hour of usability testing", Pay(25, 25, "GBP", "task")),
+        ("She paid her 30 cents for four hours of work", None),  # work is no piece: a total
+        ("Tickets cost $20 for a 2-hour session", None),  # a price stays a price
+    ],
+)
+def test_a_sum_for_a_session_of_a_stated_length_is_its_pay(text: str, expected: Pay | None) -> None:
+    assert parse_pay(text) == expected
