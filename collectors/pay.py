@@ -1272,6 +1272,8 @@ def _candidate(
         flags.update(("at_least", "approx"))
     if first is not last and (last.plus or plus_after):
         flags.add("approx")
+    if unit is None and (first.code or first.symbol or last.code or last.symbol) and _PIECE_HEAD_AFTER.match(text, last.end):
+        unit = "task"  # "a $5 task", "meinen 0,06 Euro-Job": the amount names what one piece pays
     session = unit is None and _SESSION_AFTER.match(text, unit_end) is not None
     if session:
         unit = "task"  # "£100 cash incentives for a 45 minute research session": what one session pays
@@ -1304,6 +1306,13 @@ def _candidate(
     return _Candidate(first, last, low, high, unit, unit_factor, unit_end, flags)
 
 
+# An amount before the noun of a piece of work names what one piece pays: "a $5 task", "$2 HITs",
+# "€2 micro-tasks". Not a job: "her $60,000 job" is a salary, a German "400-Euro-Job" a month's pay.
+_PIECE_HEAD_AFTER = re.compile(
+    r"(?:\s+|\s?-)(?:micro-?)?(?:tasks?|gigs?|hits?|surveys?|stud(?:y|ies)|microtasks?|playtests?|aufgaben?|aufträge"
+    r"|auftrag|umfragen?)(?![\w-])",
+    re.I,
+)
 # A sum for a session of a stated length is what that session pays: "£100 cash incentives for 45 minute
 # research session", "£30 of gift vouchers for 1.5 hours of in-person usability testing", "$50 for a
 # 30-minute interview". Not "30 cents for four hours of work": work is no piece.

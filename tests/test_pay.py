@@ -631,3 +631,16 @@ def test_a_label_naming_a_piece_of_work_gives_its_pay(text: str, expected: Pay) 
 )
 def test_a_sum_for_a_session_of_a_stated_length_is_its_pay(text: str, expected: Pay | None) -> None:
     assert parse_pay(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I did a $5 task today", Pay(5, 5, None, "task")),
+        ("Most are $2 HITs", Pay(2, 2, None, "task")),
+        ("her $60,000 job", Pay(60_000, 60_000, None, "unknown")),  # a job is no piece
+        ("Complete 3 tasks per day", None),  # a count of tasks, no money
+    ],
+)
+def test_an_amount_before_a_piece_noun_is_what_one_piece_pays(text: str, expected: Pay | None) -> None:
+    assert parse_pay(text) == expected
