@@ -614,6 +614,7 @@ class _Amount:
     symbol: str | None  # the sign as written
     cents: bool
     word_currency: bool  # "dollars", "euros": only pay when a unit follows
+    gross: bool = False  # a bare number said to be gross or net pay: "22.80 brutto" is money
 
 
 @dataclass(slots=True)
@@ -760,7 +761,7 @@ def _parse(text: str) -> Pay | None:
                 if amounts[ahead].code or amounts[ahead].symbol:
                     break  # only bare numbers ("in September 2017") are looked past
         i += skip + (2 if last is not first else 1)
-        floor = max((a.end for a in amounts if (a.code or a.symbol) and a.end <= first.start), default=0)
+        floor = max((a.end for a in amounts if (a.code or a.symbol or a.gross) and a.end <= first.start), default=0)
         candidate = _candidate(text, first, last, unit_match, floor)
         if candidate is not None and _changed_before(text, first.start):
             candidate.flags.discard("at_least")  # "up from around $1.50": a past value, not a bound
@@ -773,7 +774,7 @@ def _parse(text: str) -> Pay | None:
         top = candidate.high if candidate.high is not None else candidate.low
         if candidate.unit is None and top >= 1e6 and code in _NO_MILLION_SALARIES and symbol in _NO_MILLION_SIGNS:
             continue  # "have paid around $4,505,526.98": a dollar, euro or pound sum in millions is a total
-        if not has_currency and candidate.unit is None and not _bare_k_range(first, last):
+        if not has_currency and candidate.unit is None and not _bare_k_range(first, last) and not (first.gross or last.gross):
             continue
         if first.word_currency and last.word_currency and candidate.unit is None and code is None and (
             symbol not in ("$", "Rs", "¢") or first.value < 1
@@ -883,6 +884,9 @@ def _spread_range(
     return first, nxt
 
 
+# A bare number said to be gross or net is money with its currency unstated: "Max. 3900 brutto",
+# "na godzinę jest 22.80 brutto", "2.500 netto".
+_GROSS_NET_AFTER = re.compile(r"\s?(?:brutto|netto|bruto|neto|brut)(?!\w)", re.I)
 # A case ending joined to a currency by an apostrophe (Turkish): "100 TL’ye kadar", "50 TL'den fazla".
 _CASE_ENDING = re.compile(r"['’](?:[yn]?[eaıiuü]|[dt][ea]n|[dt][ea]|l[ıiuü]k|[yn]?[ıiuü]n)(?![\w])")
 # A bare number right before an hour word in a script that writes no space: a length of time.
@@ -945,6 +949,7 @@ def _amounts(text: str) -> list[_Amount]:
                 start=amount_start, end=amount_end, raw=match.group("num"), value=value, factor=factor,
                 has_suffix=bool(suffix), suffix=suffix_key, plus=bool(match.group("plus")),
                 code=code, symbol=symbol, cents=cents, word_currency=word_currency,
+                gross=code is None and symbol is None and _GROSS_NET_AFTER.match(text, end) is not None,
             )
         )
     return found
@@ -1289,7 +1294,7 @@ def _candidate(
         per_output = _unit_from_match(per_unit, is_bare=False)[0] if per_unit is not None else None
         if per_output in OUTPUT_UNITS:  # "$3 bonus per task" is paid per task; a bonus is never time pay
             unit = per_output
-    if unit is None and (first.code or first.symbol or last.code or last.symbol):
+    if unit is None and (first.code or first.symbol or last.code or last.symbol or first.gross or last.gross):
         unit = _unit_in_clause(text, floor, cursor)
     if unit is None and _EACH_AFTER.match(text, last.end):
         unit = _each_noun_unit(text, floor, cursor)  # "Tasks pay between 10 and 50 cents each"

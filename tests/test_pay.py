@@ -644,3 +644,16 @@ def test_a_sum_for_a_session_of_a_stated_length_is_its_pay(text: str, expected: 
 )
 def test_an_amount_before_a_piece_noun_is_what_one_piece_pays(text: str, expected: Pay | None) -> None:
     assert parse_pay(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Stundenlohn: 14,50 brutto", Pay(14.5, 14.5, None, "hour")),
+        ("Max. 4200 brutto", Pay(None, 4200, None, "unknown", up_to=True)),
+        ("za godzinę dostaję 25 netto, a kolega 30 zł", Pay(25, 25, None, "hour")),
+        ("Complete 3 tasks per day", None),  # still no money
+    ],
+)
+def test_a_bare_number_said_to_be_gross_or_net_is_money(text: str, expected: Pay | None) -> None:
+    assert parse_pay(text) == expected
