@@ -854,7 +854,29 @@ def _changed_before(text: str, start: int) -> bool:
     window = text[max(0, start - 45) : start].lower()
     if not any(word in window for word in _FROM_WORDS):
         return False
-    return _CHANGE_BEFORE.search(text, max(0, start - 45), start) is not None
+    if _CHANGE_BEFORE.search(text, max(0, start - 45), start) is not None:
+        return True
+    # "will see an increase to their hourly wage of around just 70 cents, from $1.50 to $2.20": a change
+    # named earlier in the clause, then "from X to Y"
+    # (with no pay verb between: "After the raise, riders were paid from $15 to $20" is a range)
+    if not _JUST_FROM_BEFORE.search(text, max(0, start - 12), start):
+        return False
+    changes = list(_CHANGE_NOUN.finditer(text, _clause_start(text, max(0, start - 160), start), start))
+    return bool(changes) and not _PAID_VERB.search(text, changes[-1].end(), start)
+
+
+_PAID_VERB = re.compile(
+    r"(?<!\w)(?:paid|earn(?:s|ed|ing)?|makes?|made|making|receiv\w*|gets?|got|pagad[oa]s?|pagan|ganan?|recib\w*"
+    r"|receb\w*|ganh\w*|pay[ée]s?|gagn\w*|touch\w*|bezahlt|verdien\w*|bekomm\w*)(?!\w)",
+    re.I,
+)
+_JUST_FROM_BEFORE = re.compile(r"(?<!\w)(?:from|desde|von|od|от)\s+$", re.I)  # not "de": "mais de R$ 1.300"
+_CHANGE_NOUN = re.compile(
+    r"(?<!\w)(?:increases?|rises?|raises?|hikes?|increments?|cuts?|reductions?|decreases?|drops?|aumentos?|subidas?"
+    r"|recortes?|reducci[óo]n|reajustes?|augmentations?|hausses?|baisses?|erh[öo]hung(?:en)?|senkung(?:en)?"
+    r"|kürzung(?:en)?|aumenti|riduzion[ei]|podwyżk\w*|obniżk\w*|повышени\w*|снижени\w*)(?!\w)",
+    re.I,
+)
 
 
 def _spread_range(

@@ -657,3 +657,9 @@ def test_an_amount_before_a_piece_noun_is_what_one_piece_pays(text: str, expecte
 )
 def test_a_bare_number_said_to_be_gross_or_net_is_money(text: str, expected: Pay | None) -> None:
     assert parse_pay(text) == expected
+
+
+def test_a_change_named_earlier_in_the_clause_makes_from_to_a_change() -> None:
+    text = "Moderators will see an increase to their hourly pay of about 60 cents, from $2.10 to $2.70."
+    assert parse_pay(text) == Pay(2.7, 2.7, None, "hour")
+    assert parse_pay("Pay ranges from $15 to $20 an hour") == Pay(15, 20, None, "hour")
