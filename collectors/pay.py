@@ -1882,7 +1882,19 @@ def _sentence(text: str, start: int) -> str:
 
 
 def _piece_sentence(sentence: str) -> bool:
-    return bool(_PIECE_SENTENCE.search(sentence)) and not _SALARY_SENTENCE.search(sentence)
+    if _SALARY_SENTENCE.search(sentence):
+        return False
+    # "Making $2,000 From Online Gigs": pieces the sum was earned from are its source, not its unit
+    return any(
+        not _FROM_PIECES_BEFORE.search(sentence, max(0, piece.start() - 30), piece.start())
+        for piece in _PIECE_SENTENCE.finditer(sentence)
+    )
+
+
+_FROM_PIECES_BEFORE = re.compile(
+    r"(?<!\w)(?:from|through|via|by\s+doing|por\s+medio\s+de|grâce\s+aux?|durch)\s+(?:[^\W\d]+\s+){0,2}$",
+    re.I,
+)
 
 
 def _unit_anywhere(text: str) -> PayUnit | None:

@@ -663,3 +663,8 @@ def test_a_change_named_earlier_in_the_clause_makes_from_to_a_change() -> None:
     text = "Moderators will see an increase to their hourly pay of about 60 cents, from $2.10 to $2.70."
     assert parse_pay(text) == Pay(2.7, 2.7, None, "hour")
     assert parse_pay("Pay ranges from $15 to $20 an hour") == Pay(15, 20, None, "hour")
+
+
+def test_pieces_a_sum_was_earned_from_are_its_source_not_its_unit() -> None:
+    assert parse_pay("How Students Are Making $1,500 From Online Surveys") == Pay(1500, 1500, None, "unknown")
+    assert parse_pay("Most tests are 20 minutes where you earn $10") == Pay(10, 10, None, "task")
