@@ -1095,10 +1095,19 @@ def report_pay_figures(
 
 
 def report_incidents(store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = ()) -> pd.DataFrame:
-    """Mass incidents as dated events (title, kind, platform, date, source link)."""
-    from collectors.store.reports.public import published_incidents
+    """Mass incidents as dated events (title, kind, platform, date, source link); counted first,
+    as most lakes record none (`_has_rows`)."""
+    from collectors.store.reports.public import (
+        INCIDENT_COLUMNS,
+        INCIDENTS_TABLE,
+        published_incidents,
+    )
 
-    return published_incidents(store, platforms=platforms)
+    return _unless_missing(
+        lambda: published_incidents(store, platforms=platforms) if _has_rows(store, f"{LAKE}.{INCIDENTS_TABLE}")
+        else pd.DataFrame(columns=INCIDENT_COLUMNS),
+        INCIDENT_COLUMNS,
+    )
 
 
 # -- sources and health ---------------------------------------------------------------------------

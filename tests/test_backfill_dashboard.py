@@ -81,12 +81,13 @@ def test_demo_has_archive_points_marked_on_the_charts(tmp_path: Path, monkeypatc
     reset_stores()
 
 
-def test_captures_read_only_what_the_lake_keeps(store: Store) -> None:
-    """No capture: both reads are empty, in their own columns (they count first and read nothing
-    more). An unparseable capture is counted on Sources and health but marks no chart."""
+def test_tables_most_lakes_keep_empty_read_empty_in_their_columns(store: Store) -> None:
+    """No capture, forum post or incident: each read is empty, in its own columns (they count first
+    and read nothing more). An unparseable capture is counted on Sources and health but marks no chart."""
     from datetime import UTC, datetime
 
     from collectors.store.archive import Capture, save_captures
+    from collectors.store.reports.public import INCIDENT_COLUMNS
 
     assert queries.archive_captures(store).columns.tolist() == queries.ARCHIVE_CAPTURE_COLUMNS
     assert queries.archive_captures(store).empty
@@ -94,6 +95,8 @@ def test_captures_read_only_what_the_lake_keeps(store: Store) -> None:
     assert queries.archive_coverage(store).empty
     signals = queries.forum_signals_weekly(store)  # forums not collected: counted, not read
     assert signals.empty and signals.columns.tolist() == ["week_start", "platform_id", "signal", "n_posts"]
+    incidents = queries.report_incidents(store)  # no mass incident recorded (tests/test_demo.py reads some)
+    assert incidents.empty and incidents.columns.tolist() == INCIDENT_COLUMNS
     save_captures(store, [Capture(
         run_id="r1", source_name="acme-board", platform_id="acme", capture_kind="archive",
         captured_at=datetime(2025, 1, 6, 12, tzinfo=UTC), parse_kind="greenhouse", content_sha256="0" * 64,
