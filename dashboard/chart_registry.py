@@ -301,7 +301,7 @@ def _incidents(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
 def _effective_pay(fetch: Fetch, names: Mapping[str, str], f: Filters) -> Built:
     pay = fetch(queries.report_pay_figures, platforms=_tuple(f, "platforms"))
     shown = pay[~pay["suppressed"].astype(bool)] if not pay.empty else pay
-    advertised = fetch(queries.overview_pay, days_back=90, platforms=_tuple(f, "platforms"),
+    advertised = fetch(queries.overview_pay, days_back=queries.ADVERTISED_NOW_DAYS_BACK, platforms=_tuple(f, "platforms"),
                        categories=_tuple(f, "categories"))
     n = int(shown["n_reports"].sum()) if not shown.empty else 0
     return Built(charts.effective_pay_figure(shown, advertised, names=names), n, _platforms(shown))

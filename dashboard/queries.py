@@ -191,6 +191,12 @@ def filter_options(store: Store, snapshot_id: int | None = None) -> pd.DataFrame
 # -- overview -------------------------------------------------------------------------------------
 
 
+# Views that read only the "now" columns of `overview_pay` (effective pay beside advertised pay)
+# ask for it with this `days_back`, Pay trends' default period ("all" compares with a year earlier):
+# on that page's default view the change table and the effective-pay chart share one read.
+ADVERTISED_NOW_DAYS_BACK = 365
+
+
 def overview_pay(
     store: Store,
     snapshot_id: int | None = None,

@@ -113,7 +113,7 @@ def effective_pay_block(platforms: Sequence[str], categories: Sequence[str], nam
     if pay.empty:
         st.info(_("No published pay figures from approved reports yet."))
         return
-    advertised = common.query(queries.overview_pay, days_back=90, platforms=tuple(platforms),
+    advertised = common.query(queries.overview_pay, days_back=queries.ADVERTISED_NOW_DAYS_BACK, platforms=tuple(platforms),
                               categories=tuple(categories))
     common.chart("effective_pay", {"platforms": tuple(platforms), "categories": tuple(categories)},
                  key="effective_pay_chart")

@@ -109,6 +109,11 @@ def test_overview_pay_compares_now_with_days_back(lake: SmallLake) -> None:
     # Before collection began there is nothing to compare with.
     long_ago = queries.overview_pay(lake.store, days_back=365).set_index("platform_id")
     assert long_ago["median_hourly_usd_before"].isna().all()
+    # "Now" does not depend on days_back: effective pay reads it at ADVERTISED_NOW_DAYS_BACK and
+    # shares Pay trends' default read.
+    now = ["as_of", "open_listings", "median_hourly_usd_now", "n_hourly_now"]
+    assert queries.ADVERTISED_NOW_DAYS_BACK == 365
+    pd.testing.assert_frame_equal(long_ago[now], overview[now])
 
 
 def test_pay_changes_find_the_cut_on_a_live_listing(lake: SmallLake) -> None:
