@@ -125,7 +125,7 @@ def breaks_for(fetch: Fetch, platform_ids: tuple[str, ...]) -> pd.DataFrame:
     and the reparse that followed)."""
     if not platform_ids:
         return pd.DataFrame()
-    derived = fetch(queries.collection_events, platforms=platform_ids)
+    derived = _of_platforms(fetch(queries.collection_events), platform_ids)
     cited = fetch(queries.events)
     cited = cited[(cited["kind"] == "collection") & cited["platform_id"].isin(set(platform_ids))] if not cited.empty else cited
     frames = [f for f in (derived, cited) if not f.empty]
@@ -138,8 +138,15 @@ def _marked(fig: go.Figure, fetch: Fetch, platform_ids: tuple[str, ...],
     fig = charts.add_collection_breaks(fig, breaks_for(fetch, platform_ids))
     if not platform_ids:
         return fig
-    return charts.add_archive_captures(fig, fetch(queries.archive_captures, platforms=platform_ids),
+    return charts.add_archive_captures(fig, _of_platforms(fetch(queries.archive_captures), platform_ids),
                                        names=names or {})
+
+
+def _of_platforms(rows: pd.DataFrame, platform_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of these platforms, in their order: what the query's `platforms=` filter gives
+    (`collection_events`, `archive_captures`), from one read of all of them, so that charts
+    showing different platforms share it."""
+    return rows[rows["platform_id"].isin(set(platform_ids))].reset_index(drop=True) if not rows.empty else rows
 
 
 UNION_SCALE_CATEGORIES = ("audio_voice", "acting_performance")

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from collectors.demo import build_demo
 from collectors.store import Store
-from dashboard import charts, queries
+from dashboard import chart_registry, charts, queries
 from tests.conftest import sqlite_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
@@ -57,6 +57,13 @@ def test_demo_has_archive_points_marked_on_the_charts(tmp_path: Path, monkeypatc
         assert len(captures) == 2 and all("demo: fictional capture" in link for link in captures["link"])
         assert (captures["captured_at"] < captures["live_from"]).all()
         assert queries.archive_captures(store, platforms=("demo_tasky",)).empty
+        # The charts read every platform's captures and breaks once and keep their own platforms'
+        # rows: the same rows, in the same order, as the queries' platforms= filter.
+        for platforms in (("demo_voicelab",), ("demo_tasky",), ("demo_voicelab", "demo_tasky")):
+            for read in (queries.archive_captures, queries.collection_events):
+                pd.testing.assert_frame_equal(chart_registry._of_platforms(read(store), platforms),
+                                              read(store, platforms=platforms), check_dtype=False)
+        assert not queries.collection_events(store, platforms=("demo_voicelab",)).empty
     finally:
         reset_stores()
     monkeypatch.setenv("GIGWATCH_DATA_DIR", str(settings.data_dir))
