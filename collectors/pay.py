@@ -11,6 +11,8 @@ honest measure on real strings it was not built with is `collectors.pay_eval` ov
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html
 import logging
 import math
@@ -642,9 +644,15 @@ def parse_pay(text: str | None) -> Pay | None:
         return None
 
 
+# A text is read on its first this many characters: no job post or help page is longer, and every
+# reading step is a pass over the text (a hostile megabyte took seconds).
+MAX_TEXT_CHARS = 100_000
+
+
 def _parse_text(text: str | None) -> Pay | None:
     if not isinstance(text, str):
         return None
+    text = text[:MAX_TEXT_CHARS]
     if not _HAS_DIGIT.search(text):
         # "less than a dollar an hour": one unit of a currency, written as a word; "dos dólares"
         text = _numbers_in_words(_A_CURRENCY_UNIT.sub(r"1 \1", text))
@@ -720,11 +728,20 @@ _A_CURRENCY_UNIT = re.compile(
 )
 
 
+# A text is read on its first this many amounts (numbers, with or without a currency): pay is
+# stated long before that in any real text, and each amount costs a few scans of its sentence, so
+# a hostile string of thousands of numbers would take seconds.
+MAX_AMOUNTS = 500
+
+
 def _parse(text: str) -> Pay | None:
-    amounts = _drop_conversions(text, _amounts(text))
+    amounts = _drop_conversions(text, _amounts(text, limit=MAX_AMOUNTS))
     if not amounts:
         return None
     candidates: list[tuple[int, _Candidate, str | None, str | None]] = []
+    # Where each amount with a currency (or said to be gross or net) ends, in order: the floor of
+    # an amount is the last of them before it.
+    money_ends = sorted(a.end for a in amounts if a.code or a.symbol or a.gross)
     i = 0
     while i < len(amounts):
         first = amounts[i]
@@ -761,7 +778,8 @@ def _parse(text: str) -> Pay | None:
                 if amounts[ahead].code or amounts[ahead].symbol:
                     break  # only bare numbers ("in September 2017") are looked past
         i += skip + (2 if last is not first else 1)
-        floor = max((a.end for a in amounts if (a.code or a.symbol or a.gross) and a.end <= first.start), default=0)
+        at = bisect.bisect_right(money_ends, first.start)
+        floor = money_ends[at - 1] if at else 0
         candidate = _candidate(text, first, last, unit_match, floor)
         if candidate is not None and _changed_before(text, first.start):
             candidate.flags.discard("at_least")  # "up from around $1.50": a past value, not a bound
@@ -915,9 +933,12 @@ _CASE_ENDING = re.compile(r"['’](?:[yn]?[eaıiuü]|[dt][ea]n|[dt][ea]|l[ıiuü
 _DURATION_AFTER = re.compile(r"\s?(?:時間|小時|小时|個小時|个小时|시간)")
 
 
-def _amounts(text: str) -> list[_Amount]:
+def _amounts(text: str, *, limit: int | None = None) -> list[_Amount]:
+    """The amounts of `text` in order (the first `limit` of them)."""
     found: list[_Amount] = []
     for match in _NUMBER.finditer(text):
+        if limit is not None and len(found) >= limit:
+            break
         start, end = match.start(), match.end()
         if text[end : end + 2].lstrip()[:1].lower() in _PERCENT_STARTS and _PERCENT_AFTER.match(text, end):
             continue
@@ -1775,12 +1796,18 @@ def _currency(text: str, first: _Amount, last: _Amount) -> tuple[str | None, str
     code = first.code or last.code
     symbol = first.symbol or last.symbol
     if code is None and symbol in ("$", "¢", "dollars"):
-        codes = set(_GLOBAL_DOLLAR_CODE.findall(text))
-        if len(codes) == 1:
-            code = codes.pop()
-        elif _GLOBAL_US_DOLLARS.search(text):
-            code = "USD"
+        code = _dollar_code_of(text)
     return code, symbol
+
+
+@functools.lru_cache(maxsize=8)
+def _dollar_code_of(text: str) -> str | None:
+    """The dollar a whole text names, if one ("US$", "CAD" once, "US dollars"): read once per text,
+    not once per amount in it (a text of thousands of amounts took minutes)."""
+    codes = set(_GLOBAL_DOLLAR_CODE.findall(text))
+    if len(codes) == 1:
+        return codes.pop()
+    return "USD" if _GLOBAL_US_DOLLARS.search(text) else None
 
 
 def _to_pay(text: str, candidate: _Candidate, code: str | None, symbol: str | None) -> Pay:
@@ -1854,22 +1881,33 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+# A "sentence" reaches at most this far either side of an amount: text with no sentence breaks (a
+# list of 2,000 amounts, a page flattened to one line) would otherwise make every amount scan all of
+# it, and a string of a few thousand characters take seconds.
+MAX_SENTENCE_CHARS = 400
+
+
 def _sentence_start(text: str, start: int) -> int:
-    """Where the sentence the position `start` is in begins."""
+    """Where the sentence the position `start` is in begins (at most `MAX_SENTENCE_CHARS` before it)."""
     end = start
+    bound = max(0, start - MAX_SENTENCE_CHARS)
     while True:
-        found = max(text.rfind(". ", 0, end), text.rfind("! ", 0, end), text.rfind("? ", 0, end))
-        if found < 0 or text[found] != "." or not _is_abbreviation(text, found):
+        found = max(text.rfind(". ", bound, end), text.rfind("! ", bound, end), text.rfind("? ", bound, end))
+        if found < 0:
+            return bound
+        if text[found] != "." or not _is_abbreviation(text, found):
             return found + 1
         end = found
 
 
 def _sentence_end(text: str, start: int) -> int:
-    """Where the sentence the position `start` is in ends."""
+    """Where the sentence the position `start` is in ends (at most `MAX_SENTENCE_CHARS` after it)."""
+    bound = min(len(text), start + MAX_SENTENCE_CHARS)
     while True:
-        ends = [i for i in (text.find(". ", start), text.find("! ", start), text.find("? ", start)) if i >= 0]
+        ends = [i for i in (text.find(". ", start, bound + 1), text.find("! ", start, bound + 1),
+                            text.find("? ", start, bound + 1)) if i >= 0]
         if not ends:
-            return len(text)
+            return bound
         found = min(ends)
         if text[found] != "." or not _is_abbreviation(text, found):
             return found

@@ -668,3 +668,25 @@ def test_a_change_named_earlier_in_the_clause_makes_from_to_a_change() -> None:
 def test_pieces_a_sum_was_earned_from_are_its_source_not_its_unit() -> None:
     assert parse_pay("How Students Are Making $1,500 From Online Surveys") == Pay(1500, 1500, None, "unknown")
     assert parse_pay("Most tests are 20 minutes where you earn $10") == Pay(10, 10, None, "task")
+
+
+def test_a_hostile_text_is_read_on_its_first_amounts_and_characters() -> None:
+    """Thousands of amounts with no sentence break, or a megabyte, are read on their first
+    `MAX_AMOUNTS` amounts and `MAX_TEXT_CHARS` characters, a sentence reaching at most
+    `MAX_SENTENCE_CHARS` either side of an amount (speed is measured by `make bench`, not here)."""
+    from collectors import pay
+
+    # Pay stated after more than MAX_AMOUNTS other numbers is not read: the text is read on its start.
+    numbers = "Ticket $1 " * (pay.MAX_AMOUNTS + 10)
+    capped = parse_pay(f"{numbers} $20 per hour")
+    assert capped is not None and (capped.min, capped.max) == (1, 1)  # the $20 is past the amounts read
+    assert parse_pay(f"$20 per hour {numbers}") == Pay(20, 20, None, "hour")
+    assert parse_pay("Ticket $1 " * (pay.MAX_AMOUNTS - 10) + " $20 per hour") == Pay(20, 20, None, "hour")
+    assert parse_pay("x" * pay.MAX_TEXT_CHARS + " $20 per hour") is None
+    assert parse_pay("$20 per hour " + "x" * pay.MAX_TEXT_CHARS) == Pay(20, 20, None, "hour")
+    # A price word further back than a sentence reaches no longer makes a later amount a price.
+    far = "The subscription costs a lot " + "and " * (pay.MAX_SENTENCE_CHARS // 4) + "you earn $20 per hour"
+    assert parse_pay(far) == Pay(20, 20, None, "hour")
+    assert parse_pay("The subscription costs $20 per month") is None
+    for hostile in ("$1 " * 20_000, "1, " * 20_000, "." * 1_000_000, "$" * 1_000_000):
+        parse_pay(hostile)  # returns (no exception, no minutes-long scan)
