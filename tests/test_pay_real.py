@@ -16,13 +16,13 @@ from collectors.pay import OUTPUT_UNITS, PAY_UNITS, TIME_UNITS, Pay, parse_pay, 
 from collectors.pay_eval import EvalResult, by_round, is_exact, load_labelled, main, round_of, score
 
 REAL = Path(__file__).parent / "data" / "pay_strings_real.jsonl"
-# The measured rates after the eighth round of tuning on the tune half, less about half a point
-# (README.md, "Pay parsing accuracy"): holdout 78.0% (490/628), tune 91.1% (554/608). The eighth round
-# added 86 fresh holdout strings, read at 58.1% by the parser this session started with and at 66.3%
-# after it, so the whole holdout rate is below the 79.9% on the rounds 1-7 strings; on the 369 strings
-# of rounds 1-3 the rate is 83.7%, and that subset has its own floor.
+# The measured rates after the ninth round of tuning on the tune half, less about half a point
+# (README.md, "Pay parsing accuracy"): holdout 77.9% (489/628), tune 94.7% (576/608). The eighth round
+# added 86 fresh holdout strings, read at 58.1% by the parser that session started with and at 66.3%
+# after it, so the whole holdout rate is below the rate on the rounds 1-7 strings; on the 369 strings
+# of rounds 1-3 the rate is 83.5%, and that subset has its own floor.
 HOLDOUT_FLOOR = 0.775
-TUNE_FLOOR = 0.90
+TUNE_FLOOR = 0.94
 FIRST_THREE_ROUNDS_HOLDOUT_FLOOR = 0.83
 
 
