@@ -321,6 +321,10 @@ _ADJECTIVE_UNITS = {
 
 _nouns_alt = "|".join(sorted((re.escape(n) for n in _NOUN_UNIT), key=len, reverse=True))
 _media_alt = "|".join(sorted(_MEDIA, key=len, reverse=True))
+# What media time is of ("an hour of audio", "per minute of video"): the kinds of media, and the
+# words for a recording in French, Spanish and Portuguese.
+_MEDIA_KINDS = "audio|áudio|video|vídeo|speech|media"
+_RECORDING_WORDS = "enregistrement|grabación|gravação"
 _output_nouns_alt = _alternation({*_NOUNS["task"], *_NOUNS["item"]})
 _adj_alt = "|".join(sorted((re.escape(a) for a in _ADJECTIVE_UNITS), key=len, reverse=True))
 _FILLER = (
@@ -341,7 +345,7 @@ _UNIT_AFTER = re.compile(
         (?P<conn>{_CONNECTOR})\s*(?:(?P<count>\d{{1,3}}(?:[,.]\d{{3}})+|\d{{2,6}})\s+(?!(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\b)(?=\S))?{_ADJECTIVES}
         (?:
             (?P<media>(?:audio|video|media|recorded|transcribed|speech|finished)\s+(?:{_media_alt}))(?![a-z])
-          | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+(?:of|de|del|d['’])\s*(?:audio|áudio|video|vídeo|speech|media|enregistrement|grabación|gravação))
+          | (?:(?:of\s+)?(?:audio|video)\s+)?(?P<mnoun>{_media_alt})(?=\s+(?:of|de|del|d['’])\s*(?:{_MEDIA_KINDS}|{_RECORDING_WORDS}))
           | (?P<noun>{_nouns_alt})(?![a-zà-ÿ])\.?
           | (?P<minute>minutes|minute|mins|min|seconds|second|secs|sec)(?![a-z])
           # one word that names the kind of piece: "per user recording", "per Japanese character"
@@ -883,6 +887,8 @@ def _changed_before(text: str, start: int) -> bool:
     return bool(changes) and not _PAID_VERB.search(text, changes[-1].end(), start)
 
 
+# Not `_PAY_VERB`: its stems match the noun "pay" too ("their hourly pay of about 60 cents"), which
+# is what a change names; a verb of being paid between the change and the amount makes it a range.
 _PAID_VERB = re.compile(
     r"(?<!\w)(?:paid|earn(?:s|ed|ing)?|makes?|made|making|receiv\w*|gets?|got|pagad[oa]s?|pagan|ganan?|recib\w*"
     r"|receb\w*|ganh\w*|pay[ée]s?|gagn\w*|touch\w*|bezahlt|verdien\w*|bekomm\w*)(?!\w)",
@@ -1387,11 +1393,11 @@ _PERIOD_COMPOUND_AFTER = re.compile(
 _MEDIA_LATER = re.compile(
     rf"""(?<!\w)(?:for|per|por|par|pour|pro|para|each|every|/)\s+(?:(?:an?|one|each|every|una?|cada|une|chaque|jede)\s+)?
     (?:(?:(?:single|whole|full|finished|recorded|entire)\s+)?(?P<media>{_media_alt})\s+(?:of|de|del|d['’])\s*
-        (?:(?:recorded|transcribed|finished|spoken)\s+)?(?:audio|áudio|video|vídeo|speech|media|recordings?|enregistrement|grabación|gravação)
+        (?:(?:recorded|transcribed|finished|spoken)\s+)?(?:{_MEDIA_KINDS}|recordings?|{_RECORDING_WORDS})
       | (?:audio|video|media|recorded|transcribed|finished)\s+(?P<media2>{_media_alt}))(?![\w])""",
     re.X | re.I,
 )
-_MEDIA_WORDS = re.compile(r"audio|áudio|video|vídeo|speech|media|recording|enregistrement|grabación|gravação|finished", re.I)
+_MEDIA_WORDS = re.compile(f"{_MEDIA_KINDS}|recording|{_RECORDING_WORDS}|finished", re.I)
 
 
 def _media_later(text: str, end: int) -> float | None:
@@ -1509,6 +1515,8 @@ def _clause_start(text: str, start: int, cursor: int) -> int:
         if text[end.start()] != "." or not _is_abbreviation(text, end.start()):
             start = end.end()
     return start
+
+
 _CLAUSE_UNITS = {
     "hour": "hour", "hora": "hour", "heure": "hour", "stunde": "hour", "jam": "hour", "day": "day", "día": "day",
     "dia": "day", "jour": "day", "tag": "day", "week": "week", "semana": "week", "semaine": "week", "woche": "week",
@@ -1960,7 +1968,7 @@ def _unit_anywhere(text: str) -> PayUnit | None:
     return None
 
 
-_OF_MEDIA_AFTER = re.compile(r"\s+(?:of|de|del|d['’])\s*(?:audio|áudio|video|vídeo|speech|media|recordings?)\b", re.I)
+_OF_MEDIA_AFTER = re.compile(rf"\s+(?:of|de|del|d['’])\s*(?:{_MEDIA_KINDS}|recordings?)\b", re.I)
 
 
 def _tidy(value: float) -> float:
