@@ -136,6 +136,23 @@ def _unless_missing(read: Callable[[], pd.DataFrame], columns: Sequence[str]) ->
         return pd.DataFrame(columns=list(columns))
 
 
+def _unless_empty(
+    store: Store, table: str, read: Callable[[], pd.DataFrame], columns: Sequence[str], condition: str = "TRUE"
+) -> pd.DataFrame:
+    """`read()` when `table` (a reference of the snapshot read) holds a row meeting `condition`,
+    else an empty frame with `columns`, as when the table does not exist (`_unless_missing`). For
+    views of tables most lakes keep empty (archive captures before any backfill, forum posts where
+    forums are not collected, mass incidents): on DuckLake a read of a table without a data file
+    looks up statistics for every column it names, ~4 ms each on a SQLite catalog (the captures
+    joined to the runs took 60-110 ms on the benchmark lake), where the count takes ~15 ms."""
+
+    def counted() -> pd.DataFrame:
+        kept = store.read_rows(f"SELECT count(*) FILTER (WHERE {condition}) FROM {table}")[0][0]
+        return read() if kept else pd.DataFrame(columns=list(columns))
+
+    return _unless_missing(counted, columns)
+
+
 # -- the lake and its snapshots ---------------------------------------------------------------------
 
 
@@ -981,9 +998,9 @@ def forum_signals_weekly(
     t = store.refs(snapshot_id)
     params: dict[str, Any] = {}
     where = platforms_filter(params, platforms, "f.platform_id")
-    columns = ["week_start", "platform_id", "signal", "n_posts"]
-    return _unless_missing(
-        lambda: pd.DataFrame(columns=columns) if not _has_rows(store, t.forum_posts) else store.read_df(
+    return _unless_empty(
+        store, t.forum_posts,
+        lambda: store.read_df(
             f"""SELECT date_trunc('week', {_utc('f.created_at')})::DATE AS week_start,
                        coalesce(f.platform_id, 'unknown') AS platform_id,
                        trim(signal) AS signal, count(DISTINCT f.post_id) AS n_posts
@@ -993,7 +1010,7 @@ def forum_signals_weekly(
                 GROUP BY ALL ORDER BY week_start, platform_id, signal""",
             params,
         ),
-        columns,
+        ["week_start", "platform_id", "signal", "n_posts"],
     )
 
 
@@ -1102,18 +1119,15 @@ def report_pay_figures(
 
 def report_incidents(store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = ()) -> pd.DataFrame:
     """Mass incidents as dated events (title, kind, platform, date, source link); counted first,
-    as most lakes record none (`_has_rows`)."""
+    as most lakes record none (`_unless_empty`)."""
     from collectors.store.reports.public import (
         INCIDENT_COLUMNS,
         INCIDENTS_TABLE,
         published_incidents,
     )
 
-    return _unless_missing(
-        lambda: published_incidents(store, platforms=platforms) if _has_rows(store, f"{LAKE}.{INCIDENTS_TABLE}")
-        else pd.DataFrame(columns=INCIDENT_COLUMNS),
-        INCIDENT_COLUMNS,
-    )
+    return _unless_empty(store, f"{LAKE}.{INCIDENTS_TABLE}", lambda: published_incidents(store, platforms=platforms),
+                         INCIDENT_COLUMNS)
 
 
 # -- sources and health ---------------------------------------------------------------------------
@@ -1185,15 +1199,6 @@ def _live_from_sql(t: TableRefs) -> str:
             "WHERE run_kind = 'listings' GROUP BY source_name)")
 
 
-def _has_rows(store: Store, table: str, condition: str = "TRUE") -> bool:
-    """Whether `table` (a reference of the snapshot read) holds a row meeting `condition`: a count,
-    read before a view of a table most lakes keep empty (archive captures before any backfill,
-    forum posts where forums are not collected). On DuckLake a read of a table without a data
-    file looks up statistics for every column it names, ~4 ms each on a SQLite catalog: the
-    captures joined to the runs took 60-110 ms on the benchmark lake, where the count takes ~15 ms."""
-    return bool(store.read_rows(f"SELECT count(*) FILTER (WHERE {condition}) FROM {table}")[0][0])
-
-
 def archive_captures(
     store: Store, snapshot_id: int | None = None, *, platforms: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -1202,8 +1207,6 @@ def archive_captures(
     t = store.refs(snapshot_id)
 
     def read() -> pd.DataFrame:
-        if not _has_rows(store, t.archive_captures, "outcome = 'used'"):
-            return pd.DataFrame(columns=ARCHIVE_CAPTURE_COLUMNS)
         return store.read_df(
             f"""SELECT {_utc('a.captured_at')} AS captured_at, a.platform_id, a.source_name, a.capture_kind,
                        coalesce(a.capture_url, a.repo || ' @ ' || a.commit_sha || ' : ' || a.path) AS link,
@@ -1215,7 +1218,7 @@ def archive_captures(
             {"platforms": list(platforms)},
         )
 
-    return _unless_missing(read, ARCHIVE_CAPTURE_COLUMNS)
+    return _unless_empty(store, t.archive_captures, read, ARCHIVE_CAPTURE_COLUMNS, "outcome = 'used'")
 
 
 def archive_coverage(store: Store, snapshot_id: int | None = None) -> pd.DataFrame:
@@ -1224,8 +1227,6 @@ def archive_coverage(store: Store, snapshot_id: int | None = None) -> pd.DataFra
     t = store.refs(snapshot_id)
 
     def read() -> pd.DataFrame:
-        if not _has_rows(store, t.archive_captures):
-            return pd.DataFrame(columns=ARCHIVE_COVERAGE_COLUMNS)
         return store.read_df(
             f"""SELECT a.source_name, any_value(a.platform_id) AS platform_id, a.capture_kind,
                        count(*) AS captures, count(*) FILTER (WHERE a.outcome = 'used') AS used,
@@ -1236,7 +1237,7 @@ def archive_coverage(store: Store, snapshot_id: int | None = None) -> pd.DataFra
                 GROUP BY a.source_name, a.capture_kind ORDER BY a.source_name, a.capture_kind"""
         )
 
-    return _unless_missing(read, ARCHIVE_COVERAGE_COLUMNS)
+    return _unless_empty(store, t.archive_captures, read, ARCHIVE_COVERAGE_COLUMNS)
 
 
 def problem_runs(
