@@ -298,7 +298,7 @@ PAY_VERB_STEMS: tuple[str, ...] = (
 CONDITION_WORDS: tuple[str, ...] = (
     "if", "once", "when", "until", "unless", "whenever", "si", "cuando", "hasta que", "una vez que", "quando",
     "se", "assim que", "até que", "lorsque", "quand", "dès que", "jusqu'à ce que", "wenn", "falls", "sobald",
-    "bis", "se", "qualora", "appena", "jeśli", "jeżeli", "gdy", "kiedy", "если", "когда", "как только", "якщо",
+    "bis", "qualora", "appena", "jeśli", "jeżeli", "gdy", "kiedy", "если", "когда", "как только", "якщо",
     "коли", "jos", "kun", "om", "när", "hvis", "når", "als", "zodra", "eğer", "jika", "apabila", "kalau", "ketika",
     "nếu", "khi", "kung", "kapag", "ikiwa", "wakati", "dacă", "când", "ha", "amikor", "pokud", "když", "αν", "όταν",
 )
@@ -307,7 +307,7 @@ THRESHOLD_VERB_STEMS: tuple[str, ...] = (
     r"reach(?:es)?", r"exceeds?", r"surpass(?:es)?", r"tops?", r"hits?", r"goes\s+(?:over|above)",
     r"is\s+(?:over|above|more\s+than)", r"превы\w*", r"достиг\w*", r"перевищ\w*", r"supera\w*", r"super[ae]n?",
     r"alcanz\w*", r"alcance\w*", r"llega\w*\s+a", r"ultrapass\w*", r"atinge\w*", r"atingir", r"chega\w*\s+a",
-    r"dépass\w*", r"atteint\w*", r"atteindre", r"überschreit\w*", r"übersteig\w*", r"erreich\w*", r"supera\w*",
+    r"dépass\w*", r"atteint\w*", r"atteindre", r"überschreit\w*", r"übersteig\w*", r"erreich\w*",
     r"raggiung\w*", r"przekroczy\w*", r"przekracza\w*", r"osiągnie\w*", r"ylittää", r"ylittyy", r"saavuttaa",
     r"överstiger", r"når", r"overstiger", r"overschrijdt", r"bereikt", r"aşarsa", r"geçerse", r"ulaşırsa",
     r"melebihi", r"mencapai", r"vượt\s+quá", r"đạt", r"lumampas", r"depășește", r"ajunge\s+la", r"meghaladja",
