@@ -1305,9 +1305,9 @@ def _workable_job(host: int, n: int) -> dict[str, Any]:
 
 
 def measure_pay_parsing(seconds: float) -> dict[str, Any]:
-    from benchmarks.pay_bench import benchmark_parse_pay
+    from benchmarks.pay_bench import benchmark_parse_pay, hostile_text_seconds
 
-    return dict(benchmark_parse_pay(seconds))
+    return {**benchmark_parse_pay(seconds), "hostile_text_seconds": hostile_text_seconds()}
 
 
 # -- the machine -------------------------------------------------------------------------------------
@@ -1385,6 +1385,7 @@ HEADLINE_FIGURES = (
     "cycle.slowest_host_seconds",
     "cycle.wall_over_slowest_host",
     "pay_parsing.pay_strings_per_second",
+    "pay_parsing.hostile_text_seconds",
 )
 QUERY_FIGURES = ("app_p50_ms", "app_p95_ms", "bare_p50_ms", "bare_p95_ms")
 

@@ -2,7 +2,8 @@
 
 Runs `parse_pay` over the labelled set (`tests/data/pay_strings.jsonl`) in a loop on one core
 (one thread, no multiprocessing) for about `seconds` and reports strings per CPU-second of the
-process (and per wall-clock second, which other load on the machine lowers)::
+process (and per wall-clock second, which other load on the machine lowers), and the seconds one
+hostile string takes (`HOSTILE_TEXT`: 20,000 amounts and no sentence break)::
 
     python -m benchmarks.pay_bench            # about 2 seconds
     python -m benchmarks.pay_bench 10         # longer, steadier figure
@@ -60,10 +61,22 @@ def benchmark_parse_pay(seconds: float = 2.0, texts: list[str] | None = None) ->
     }
 
 
+# Hostile text: thousands of amounts with no sentence break (each amount once scanned the whole
+# text for its dollar and its sentence: 20,000 of them took about two minutes).
+HOSTILE_TEXT = "$1 " * 20_000
+
+
+def hostile_text_seconds(text: str = HOSTILE_TEXT) -> float:
+    """Wall seconds `parse_pay` takes over one hostile string (`HOSTILE_TEXT`)."""
+    started = time.perf_counter()
+    parse_pay(text)
+    return round(time.perf_counter() - started, 3)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     seconds = float(args[0]) if args else 2.0
-    print(json.dumps(benchmark_parse_pay(seconds)))
+    print(json.dumps({**benchmark_parse_pay(seconds), "hostile_text_seconds": hostile_text_seconds()}))
     return 0
 
 
